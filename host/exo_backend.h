@@ -1,0 +1,56 @@
+/*
+ * exo_backend: what the run loop (exo_sim) needs from whatever steps the
+ * vesicles.  Two implementations: the OpenCL device (exo_cl.c) and the C
+ * reference stepper (exo_ref.c), which run the same shared physics
+ * (kernels/shared/).  exo_sim sees only this table, so the run loop is
+ * written once and a test can compare the two particle by particle.
+ *
+ * Arrays are owned by the backend and live on its device.  Every call works
+ * on all n vesicles of the backend; populations are contiguous index ranges.
+ */
+#ifndef EXO_BACKEND_H
+#define EXO_BACKEND_H
+
+#include <stdint.h>
+#include "exobd/exobd.h"
+#include "shared/exo_types.h"
+
+typedef struct exo_backend exo_backend;
+
+typedef struct exo_backend_ops {
+    /** Inject one population (k_init_vesicles). */
+    exo_status (*init_population)(exo_backend *b, const exo_init_params *ip,
+                                  exo_error *err);
+    /** Advance all vesicles by nsteps from global step step0 (k_advance). */
+    exo_status (*advance)(exo_backend *b, const exo_step_params *p,
+                          uint64_t step0, uint32_t nsteps, exo_error *err);
+    /** counts[EXO_STATE_COUNT] over all vesicles (k_count_states). */
+    exo_status (*count_states)(exo_backend *b, uint64_t *counts,
+                               exo_error *err);
+    /** Pack n_out sampled vesicles for a frame (k_gather_frame): positions
+     *  in nm interleaved, images interleaved, states. */
+    exo_status (*gather_frame)(exo_backend *b, uint32_t n_out, float *pos_nm,
+                               int32_t *image, int8_t *state, exo_error *err);
+    /** Copy everything back (tests, tools); any pointer may be NULL.
+     *  Layout as exo_sim_read(). */
+    exo_status (*read)(exo_backend *b, float *pos_um, int32_t *image,
+                       int8_t *state, float *radius_um, exo_error *err);
+    /** Release everything; NULL-safe through exo_backend_destroy(). */
+    exo_status (*destroy)(exo_backend *b, exo_error *err);
+} exo_backend_ops;
+
+struct exo_backend {
+    const exo_backend_ops *ops;
+    uint32_t n;              /* vesicles held                           */
+    uint32_t id0;            /* global id of index 0                    */
+    char name[512];          /* device description for logs and output  */
+    int from_cache;          /* program binary from cache (1), built (0),
+                                not applicable (-1)                     */
+};
+
+static inline exo_status exo_backend_destroy(exo_backend *b, exo_error *err)
+{
+    return b ? b->ops->destroy(b, err) : EXO_OK;
+}
+
+#endif /* EXO_BACKEND_H */

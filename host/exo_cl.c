@@ -1,0 +1,830 @@
+/*
+ * exo_cl: see exo_cl.h.
+ */
+#define CL_TARGET_OPENCL_VERSION 120
+#include "exo_cl.h"
+
+#include <CL/cl.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exo_error.h"
+#include "exo_sha256.h"
+#include "shared/exo_types.h"
+
+extern const unsigned char exo_kernels_src[];
+extern const size_t exo_kernels_src_len;
+
+/* The host and device views of the shared structs must agree (the device
+ * view is checked at run time by tests/device/test_layout). */
+_Static_assert(sizeof(exo_step_params) == 14 * sizeof(exo_real) + 8 * 4,
+               "exo_step_params layout");
+_Static_assert(sizeof(exo_init_params) == 12 * sizeof(exo_real) + 6 * 4,
+               "exo_init_params layout");
+
+/* ------------------------------------------------------------------ errors */
+
+static const char *cl_error_name(cl_int e)
+{
+    switch (e) {
+#define N(x) case x: return #x;
+    N(CL_SUCCESS) N(CL_DEVICE_NOT_FOUND) N(CL_DEVICE_NOT_AVAILABLE)
+    N(CL_COMPILER_NOT_AVAILABLE) N(CL_MEM_OBJECT_ALLOCATION_FAILURE)
+    N(CL_OUT_OF_RESOURCES) N(CL_OUT_OF_HOST_MEMORY)
+    N(CL_PROFILING_INFO_NOT_AVAILABLE) N(CL_MEM_COPY_OVERLAP)
+    N(CL_IMAGE_FORMAT_MISMATCH) N(CL_IMAGE_FORMAT_NOT_SUPPORTED)
+    N(CL_BUILD_PROGRAM_FAILURE) N(CL_MAP_FAILURE)
+    N(CL_MISALIGNED_SUB_BUFFER_OFFSET)
+    N(CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST)
+    N(CL_COMPILE_PROGRAM_FAILURE) N(CL_LINKER_NOT_AVAILABLE)
+    N(CL_LINK_PROGRAM_FAILURE) N(CL_DEVICE_PARTITION_FAILED)
+    N(CL_KERNEL_ARG_INFO_NOT_AVAILABLE) N(CL_INVALID_VALUE)
+    N(CL_INVALID_DEVICE_TYPE) N(CL_INVALID_PLATFORM) N(CL_INVALID_DEVICE)
+    N(CL_INVALID_CONTEXT) N(CL_INVALID_QUEUE_PROPERTIES)
+    N(CL_INVALID_COMMAND_QUEUE) N(CL_INVALID_HOST_PTR)
+    N(CL_INVALID_MEM_OBJECT) N(CL_INVALID_IMAGE_FORMAT_DESCRIPTOR)
+    N(CL_INVALID_IMAGE_SIZE) N(CL_INVALID_SAMPLER) N(CL_INVALID_BINARY)
+    N(CL_INVALID_BUILD_OPTIONS) N(CL_INVALID_PROGRAM)
+    N(CL_INVALID_PROGRAM_EXECUTABLE) N(CL_INVALID_KERNEL_NAME)
+    N(CL_INVALID_KERNEL_DEFINITION) N(CL_INVALID_KERNEL)
+    N(CL_INVALID_ARG_INDEX) N(CL_INVALID_ARG_VALUE) N(CL_INVALID_ARG_SIZE)
+    N(CL_INVALID_KERNEL_ARGS) N(CL_INVALID_WORK_DIMENSION)
+    N(CL_INVALID_WORK_GROUP_SIZE) N(CL_INVALID_WORK_ITEM_SIZE)
+    N(CL_INVALID_GLOBAL_OFFSET) N(CL_INVALID_EVENT_WAIT_LIST)
+    N(CL_INVALID_EVENT) N(CL_INVALID_OPERATION) N(CL_INVALID_GL_OBJECT)
+    N(CL_INVALID_BUFFER_SIZE) N(CL_INVALID_MIP_LEVEL)
+    N(CL_INVALID_GLOBAL_WORK_SIZE) N(CL_INVALID_PROPERTY)
+    N(CL_INVALID_IMAGE_DESCRIPTOR) N(CL_INVALID_COMPILER_OPTIONS)
+    N(CL_INVALID_LINKER_OPTIONS) N(CL_INVALID_DEVICE_PARTITION_COUNT)
+#undef N
+    case -1001: return "CL_PLATFORM_NOT_FOUND_KHR";
+    }
+    return "unknown OpenCL error";
+}
+
+/* Check an OpenCL call returning cl_int: on failure record the call, its
+ * symbolic error and the context, set rc and goto cleanup. */
+#define EXO_CL(call, err, ...)                                                \
+    do {                                                                      \
+        cl_int e_ = (call);                                                   \
+        if (e_ != CL_SUCCESS) {                                               \
+            rc = exo_cl_fail((err), e_, __FILE__, __LINE__, __func__, #call); \
+            exo_error_append((err), ": " __VA_ARGS__);                        \
+            goto cleanup;                                                     \
+        }                                                                     \
+    } while (0)
+
+/* For calls that return an object and an error code through a pointer. */
+#define EXO_CL_OBJ(lhs, call, err, ...)                                       \
+    do {                                                                      \
+        cl_int e_ = CL_SUCCESS;                                               \
+        lhs = call;                                                           \
+        if (e_ != CL_SUCCESS) {                                               \
+            rc = exo_cl_fail((err), e_, __FILE__, __LINE__, __func__, #call); \
+            exo_error_append((err), ": " __VA_ARGS__);                        \
+            goto cleanup;                                                     \
+        }                                                                     \
+    } while (0)
+
+static exo_status exo_cl_fail(exo_error *err, cl_int e, const char *file,
+                              int line, const char *func, const char *call)
+{
+    if (exo_error_is_set(err))
+        return err->status;
+    exo_status st = EXO_ERR_OPENCL;
+    exo_error_set(err, st, e, file, line, func, "OpenCL error %s (%d) in %s",
+                  cl_error_name(e), (int)e, call);
+    return st;
+}
+
+/* ----------------------------------------------------------- enumeration */
+
+typedef struct cl_dev_entry {
+    cl_platform_id platform;
+    cl_device_id device;
+    int pi, di;                /* platform index, device index in platform */
+    cl_device_type type;
+    char name[256], platform_name[256], version[128], driver[128];
+    cl_uint compute_units;
+    cl_ulong global_mem, max_alloc;
+} cl_dev_entry;
+
+typedef struct cl_dev_list {
+    cl_dev_entry *dev;
+    int count;
+} cl_dev_list;
+
+static const char *type_name(cl_device_type t)
+{
+    if (t & CL_DEVICE_TYPE_GPU) return "gpu";
+    if (t & CL_DEVICE_TYPE_CPU) return "cpu";
+    if (t & CL_DEVICE_TYPE_ACCELERATOR) return "accelerator";
+    return "other";
+}
+
+static exo_status enumerate(cl_dev_list *list, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    cl_platform_id *plat = NULL;
+    cl_device_id *ids = NULL;
+    cl_uint np = 0;
+    list->dev = NULL;
+    list->count = 0;
+
+    cl_int e = clGetPlatformIDs(0, NULL, &np);
+    if (e == -1001 || (e == CL_SUCCESS && np == 0))
+        return EXO_ERROR(err, EXO_ERR_OPENCL,
+                         "no OpenCL platform is installed: install an OpenCL "
+                         "driver (on Debian: apt-get install pocl-opencl-icd "
+                         "for the CPU) or run with --device cpu-reference");
+    EXO_CL(e, err, "counting OpenCL platforms");
+    EXO_ALLOC(plat, np, err, "the platform list");
+    EXO_CL(clGetPlatformIDs(np, plat, NULL), err, "listing OpenCL platforms");
+    for (cl_uint p = 0; p < np; p++) {
+        cl_uint nd = 0;
+        e = clGetDeviceIDs(plat[p], CL_DEVICE_TYPE_ALL, 0, NULL, &nd);
+        if (e == CL_DEVICE_NOT_FOUND || nd == 0)
+            continue;
+        EXO_CL(e, err, "counting devices of platform %u", p);
+        free(ids);
+        ids = NULL;
+        EXO_ALLOC(ids, nd, err, "the device list");
+        EXO_CL(clGetDeviceIDs(plat[p], CL_DEVICE_TYPE_ALL, nd, ids, NULL), err,
+               "listing devices of platform %u", p);
+        cl_dev_entry *grown = realloc(list->dev, (list->count + nd) * sizeof *grown);
+        EXO_CHECK(grown != NULL, err, EXO_ERR_NOMEM, "out of memory listing devices");
+        list->dev = grown;
+        for (cl_uint d = 0; d < nd; d++) {
+            cl_dev_entry *x = &list->dev[list->count++];
+            memset(x, 0, sizeof *x);
+            x->platform = plat[p];
+            x->device = ids[d];
+            x->pi = (int)p;
+            x->di = (int)d;
+            EXO_CL(clGetPlatformInfo(plat[p], CL_PLATFORM_NAME, sizeof x->platform_name - 1,
+                                     x->platform_name, NULL), err, "reading platform %u name", p);
+            EXO_CL(clGetDeviceInfo(ids[d], CL_DEVICE_NAME, sizeof x->name - 1, x->name, NULL),
+                   err, "reading device %u:%u name", p, d);
+            EXO_CL(clGetDeviceInfo(ids[d], CL_DEVICE_VERSION, sizeof x->version - 1, x->version, NULL),
+                   err, "reading device %u:%u version", p, d);
+            EXO_CL(clGetDeviceInfo(ids[d], CL_DRIVER_VERSION, sizeof x->driver - 1, x->driver, NULL),
+                   err, "reading device %u:%u driver version", p, d);
+            EXO_CL(clGetDeviceInfo(ids[d], CL_DEVICE_TYPE, sizeof x->type, &x->type, NULL),
+                   err, "reading device %u:%u type", p, d);
+            EXO_CL(clGetDeviceInfo(ids[d], CL_DEVICE_MAX_COMPUTE_UNITS, sizeof x->compute_units,
+                                   &x->compute_units, NULL), err, "reading device %u:%u compute units", p, d);
+            EXO_CL(clGetDeviceInfo(ids[d], CL_DEVICE_GLOBAL_MEM_SIZE, sizeof x->global_mem,
+                                   &x->global_mem, NULL), err, "reading device %u:%u memory", p, d);
+            EXO_CL(clGetDeviceInfo(ids[d], CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof x->max_alloc,
+                                   &x->max_alloc, NULL), err, "reading device %u:%u allocation limit", p, d);
+        }
+    }
+    EXO_CHECK(list->count > 0, err, EXO_ERR_OPENCL,
+              "OpenCL platforms are installed but report no device; "
+              "run with --device cpu-reference or install a driver");
+cleanup:
+    free(plat);
+    free(ids);
+    if (rc != EXO_OK) {
+        free(list->dev);
+        list->dev = NULL;
+        list->count = 0;
+    }
+    return rc;
+}
+
+static int default_index(const cl_dev_list *l)
+{
+    for (int i = 0; i < l->count; i++)
+        if (l->dev[i].type & CL_DEVICE_TYPE_GPU)
+            return i;
+    for (int i = 0; i < l->count; i++)
+        if (l->dev[i].type & CL_DEVICE_TYPE_CPU)
+            return i;
+    return 0;
+}
+
+static int contains_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++) {
+        size_t k = 0;
+        while (k < n && hay[k] &&
+               tolower((unsigned char)hay[k]) == tolower((unsigned char)needle[k]))
+            k++;
+        if (k == n)
+            return 1;
+    }
+    return n == 0;
+}
+
+/* Resolve a --device spec to an index in the list, or -1. */
+static int select_index(const cl_dev_list *l, const char *spec, FILE *log)
+{
+    if (spec == NULL || *spec == '\0' || strcmp(spec, "default") == 0) {
+        int i = default_index(l);
+        if (log && !(l->dev[i].type & CL_DEVICE_TYPE_GPU))
+            fprintf(log, "exobd: no OpenCL GPU found; using the %s device "
+                         "'%s' (%s)\n", type_name(l->dev[i].type),
+                    l->dev[i].name, l->dev[i].platform_name);
+        return i;
+    }
+    int p = -1, d = -1;
+    char tail = 0;
+    if (sscanf(spec, "%d:%d%c", &p, &d, &tail) == 2) {
+        for (int i = 0; i < l->count; i++)
+            if (l->dev[i].pi == p && l->dev[i].di == d)
+                return i;
+        return -1;
+    }
+    if (sscanf(spec, "%d%c", &d, &tail) == 1)
+        return d >= 0 && d < l->count ? d : -1;
+    const char *types[] = {"gpu", "cpu", "accelerator"};
+    for (int t = 0; t < 3; t++)
+        if (strcmp(spec, types[t]) == 0) {
+            for (int i = 0; i < l->count; i++)
+                if (strcmp(type_name(l->dev[i].type), spec) == 0)
+                    return i;
+            return -1;
+        }
+    for (int i = 0; i < l->count; i++)
+        if (contains_nocase(l->dev[i].name, spec) ||
+            contains_nocase(l->dev[i].platform_name, spec))
+            return i;
+    return -1;
+}
+
+exo_status exo_cl_list_devices(FILE *out, exo_error *err)
+{
+    cl_dev_list l;
+    exo_status rc = enumerate(&l, err);
+    if (rc != EXO_OK)
+        return rc;
+    int def = default_index(&l);
+    int last_p = -1;
+    for (int i = 0; i < l.count; i++) {
+        const cl_dev_entry *x = &l.dev[i];
+        if (x->pi != last_p) {
+            fprintf(out, "platform %d: %s\n", x->pi, x->platform_name);
+            last_p = x->pi;
+        }
+        fprintf(out, "  %c [%d] %d:%d  %-4s  %s\n", i == def ? '*' : ' ', i,
+                x->pi, x->di, type_name(x->type), x->name);
+        fprintf(out, "        %u compute units, %.1f GiB memory, largest buffer "
+                     "%.1f GiB, %s, driver %s\n",
+                x->compute_units, x->global_mem / 1073741824.0,
+                x->max_alloc / 1073741824.0, x->version, x->driver);
+    }
+    fprintf(out, "    [-] cpu-reference  the C reference stepper (one thread)\n");
+    fprintf(out, "* default. Select with --device INDEX | P:D | gpu | cpu | "
+                 "NAME-SUBSTRING | cpu-reference\n");
+    free(l.dev);
+    return EXO_OK;
+}
+
+/* -------------------------------------------------------------- runtime */
+
+typedef struct exo_clrt {
+    cl_dev_entry dev;
+    cl_context ctx;
+    cl_command_queue queue;
+    cl_program program;
+    int from_cache;
+} exo_clrt;
+
+static exo_status rt_destroy(exo_clrt *rt, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    if (rt->program)
+        EXO_CL(clReleaseProgram(rt->program), err, "releasing the program");
+    rt->program = NULL;
+    if (rt->queue)
+        EXO_CL(clReleaseCommandQueue(rt->queue), err, "releasing the queue");
+    rt->queue = NULL;
+    if (rt->ctx)
+        EXO_CL(clReleaseContext(rt->ctx), err, "releasing the context");
+    rt->ctx = NULL;
+cleanup:
+    return rc;
+}
+
+/* Kernel source: embedded, or read from $EXO_KERNEL_DIR (development). */
+static exo_status load_source(char **out, size_t *len, FILE *log, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    char *buf = NULL;
+    const char *dir = getenv("EXO_KERNEL_DIR");
+    if (dir == NULL || *dir == '\0') {
+        EXO_ALLOC(buf, exo_kernels_src_len + 1, err, "the kernel source");
+        memcpy(buf, exo_kernels_src, exo_kernels_src_len);
+        *out = buf;
+        *len = exo_kernels_src_len;
+        return EXO_OK;
+    }
+    /* Development: concatenate the parts in the same order as
+     * cmake/ExoEmbed.cmake, keeping the includes (the compiler gets -I). */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/exo_kernels.cl", dir);
+    FILE *f = fopen(path, "rb");
+    EXO_CHECK(f != NULL, err, EXO_ERR_IO, "EXO_KERNEL_DIR: cannot open '%s': %s",
+              path, strerror(errno));
+    fseek(f, 0, SEEK_END);
+    long sz = ftell(f);
+    rewind(f);
+    buf = malloc((size_t)(sz > 0 ? sz : 0) + 1);
+    size_t got = buf ? fread(buf, 1, (size_t)sz, f) : 0;
+    fclose(f);
+    EXO_CHECK(buf != NULL && got == (size_t)sz, err, EXO_ERR_IO,
+              "EXO_KERNEL_DIR: cannot read '%s'", path);
+    buf[sz] = '\0';
+    if (log)
+        fprintf(log, "exobd: kernel source from %s (EXO_KERNEL_DIR)\n", path);
+    *out = buf;
+    *len = (size_t)sz;
+    return EXO_OK;
+cleanup:
+    free(buf);
+    return rc;
+}
+
+static void default_cache_dir(char *out, size_t n)
+{
+    const char *e = getenv("EXOBD_CACHE_DIR");
+    if (e && *e) { snprintf(out, n, "%s", e); return; }
+    e = getenv("XDG_CACHE_HOME");
+    if (e && *e) { snprintf(out, n, "%s/exobd", e); return; }
+    e = getenv("HOME");
+    snprintf(out, n, "%s/.cache/exobd", e && *e ? e : "/tmp");
+}
+
+static void mkdir_p(const char *dir)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", dir);
+    for (char *p = tmp + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(tmp, 0777);
+            *p = '/';
+        }
+    mkdir(tmp, 0777);
+}
+
+/* Append the build log of a failed build to the error. */
+static void append_build_log(exo_clrt *rt, exo_error *err)
+{
+    size_t sz = 0;
+    if (clGetProgramBuildInfo(rt->program, rt->dev.device, CL_PROGRAM_BUILD_LOG,
+                              0, NULL, &sz) != CL_SUCCESS || sz == 0)
+        return;
+    char *logtext = malloc(sz + 1);
+    if (logtext && clGetProgramBuildInfo(rt->program, rt->dev.device,
+                                         CL_PROGRAM_BUILD_LOG, sz, logtext,
+                                         NULL) == CL_SUCCESS) {
+        logtext[sz] = '\0';
+        exo_error_append(err, "\nbuild log:\n%s", logtext);
+    }
+    free(logtext);
+}
+
+#define EXO_BUILD_OPTIONS "-cl-std=CL1.2 -DEXO_USE_DOUBLE=0"
+
+static exo_status rt_build(exo_clrt *rt, const char *cache_dir, FILE *log,
+                           exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    char *src = NULL, *bin = NULL, *options = NULL;
+    size_t src_len = 0;
+    char dir[4096], path[4352], tmp[4400], hex[65];
+    FILE *f = NULL;
+    EXO_TRY(load_source(&src, &src_len, log, err));
+
+    const char *kdir = getenv("EXO_KERNEL_DIR");
+    size_t olen = strlen(EXO_BUILD_OPTIONS) + (kdir ? strlen(kdir) : 0) + 16;
+    EXO_ALLOC(options, olen, err, "build options");
+    snprintf(options, olen, "%s%s%s", EXO_BUILD_OPTIONS,
+             kdir && *kdir ? " -I " : "", kdir && *kdir ? kdir : "");
+
+    /* The cache key covers everything that changes the binary. */
+    exo_sha256 h;
+    exo_sha256_init(&h);
+    const char *parts[] = {src, options, rt->dev.platform_name, rt->dev.name,
+                           rt->dev.version, rt->dev.driver};
+    for (int i = 0; i < 6; i++)
+        exo_sha256_update(&h, parts[i], strlen(parts[i]) + 1);
+    exo_sha256_hex(&h, hex);
+    if (cache_dir)
+        snprintf(dir, sizeof dir, "%s", cache_dir);
+    else
+        default_cache_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/%s.bin", dir, hex);
+
+    f = kdir && *kdir ? NULL : fopen(path, "rb");
+    if (f) {
+        fseek(f, 0, SEEK_END);
+        long sz = ftell(f);
+        rewind(f);
+        if (sz > 0 && (bin = malloc((size_t)sz)) != NULL &&
+            fread(bin, 1, (size_t)sz, f) == (size_t)sz) {
+            size_t bsz = (size_t)sz;
+            const unsigned char *bp = (const unsigned char *)bin;
+            cl_int bstatus = CL_SUCCESS, e_ = CL_SUCCESS;
+            rt->program = clCreateProgramWithBinary(rt->ctx, 1, &rt->dev.device,
+                                                    &bsz, &bp, &bstatus, &e_);
+            if (e_ == CL_SUCCESS && bstatus == CL_SUCCESS &&
+                clBuildProgram(rt->program, 1, &rt->dev.device, options, NULL,
+                               NULL) == CL_SUCCESS) {
+                rt->from_cache = 1;
+                if (log)
+                    fprintf(log, "exobd: kernels loaded from cache %s\n", path);
+            } else if (rt->program) {
+                /* A stale or foreign binary: rebuild from source below. */
+                clReleaseProgram(rt->program);
+                rt->program = NULL;
+            }
+        }
+        fclose(f);
+        f = NULL;
+        free(bin);
+        bin = NULL;
+    }
+    if (rt->program == NULL) {
+        const char *sp = src;
+        EXO_CL_OBJ(rt->program, clCreateProgramWithSource(rt->ctx, 1, &sp, &src_len, &e_),
+                   err, "creating the kernel program for '%s'", rt->dev.name);
+        cl_int be = clBuildProgram(rt->program, 1, &rt->dev.device, options, NULL, NULL);
+        if (be != CL_SUCCESS) {
+            rc = exo_cl_fail(err, be, __FILE__, __LINE__, __func__, "clBuildProgram");
+            exo_error_append(err, ": building the exobd kernels (source sha256 %.16s) "
+                                  "for '%s' with options '%s'", hex, rt->dev.name, options);
+            append_build_log(rt, err);
+            goto cleanup;
+        }
+        rt->from_cache = 0;
+        if (log)
+            fprintf(log, "exobd: kernels compiled for '%s'\n", rt->dev.name);
+        /* Store the binary; a cache that cannot be written only costs time. */
+        size_t bsz = 0;
+        if (!(kdir && *kdir) &&
+            clGetProgramInfo(rt->program, CL_PROGRAM_BINARY_SIZES, sizeof bsz,
+                             &bsz, NULL) == CL_SUCCESS && bsz > 0 &&
+            (bin = malloc(bsz)) != NULL) {
+            unsigned char *bp = (unsigned char *)bin;
+            if (clGetProgramInfo(rt->program, CL_PROGRAM_BINARIES, sizeof bp, &bp,
+                                 NULL) == CL_SUCCESS) {
+                mkdir_p(dir);
+                snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+                FILE *w = fopen(tmp, "wb");
+                int ok = w && fwrite(bin, 1, bsz, w) == bsz;
+                if (w && fclose(w) != 0)
+                    ok = 0;
+                if (ok && rename(tmp, path) == 0) {
+                    if (log)
+                        fprintf(log, "exobd: kernel binary cached in %s\n", path);
+                } else {
+                    remove(tmp);
+                    if (log)
+                        fprintf(log, "exobd: note: cannot write the kernel cache "
+                                     "%s (%s); the next run compiles again\n",
+                                path, strerror(errno));
+                }
+            }
+        }
+    }
+cleanup:
+    free(src);
+    free(bin);
+    free(options);
+    return rc;
+}
+
+static exo_status rt_create(exo_clrt *rt, const char *spec, const char *cache_dir,
+                            FILE *log, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    cl_dev_list l = {NULL, 0};
+    memset(rt, 0, sizeof *rt);
+    EXO_TRY(enumerate(&l, err));
+    int i = select_index(&l, spec, log);
+    EXO_CHECK(i >= 0, err, EXO_ERR_INVALID,
+              "--device '%s' matches no OpenCL device; `exobd devices` lists "
+              "them (or use --device cpu-reference)", spec);
+    rt->dev = l.dev[i];
+    cl_context_properties props[] = {CL_CONTEXT_PLATFORM,
+                                     (cl_context_properties)rt->dev.platform, 0};
+    EXO_CL_OBJ(rt->ctx, clCreateContext(props, 1, &rt->dev.device, NULL, NULL, &e_),
+               err, "creating a context on '%s'", rt->dev.name);
+    EXO_CL_OBJ(rt->queue, clCreateCommandQueue(rt->ctx, rt->dev.device, 0, &e_),
+               err, "creating a command queue on '%s'", rt->dev.name);
+    EXO_TRY(rt_build(rt, cache_dir, log, err));
+cleanup:
+    free(l.dev);
+    if (rc != EXO_OK)
+        rt_destroy(rt, NULL);
+    return rc;
+}
+
+/* -------------------------------------------------------------- backend */
+
+typedef struct exo_clb {
+    exo_backend base;      /* must be first                              */
+    exo_clrt rt;
+    size_t wg;             /* work-group size, 0: runtime's choice       */
+    cl_kernel k_advance, k_init, k_count, k_gather;
+    cl_mem pos, image, radius, state;      /* [3n] [3n] [n] [n]          */
+    cl_mem counts;                         /* [EXO_STATE_COUNT] uint     */
+    cl_mem out_pos, out_image, out_state;  /* frame staging, [3m] [3m] [m] */
+    uint32_t out_n;                        /* m: capacity of staging     */
+} exo_clb;
+
+size_t exo_cl_bytes_per_vesicle(void)
+{
+    return 3 * sizeof(exo_real) + 3 * sizeof(int32_t) + sizeof(float) + 1;
+}
+
+static size_t round_up(size_t x, size_t m) { return m ? (x + m - 1) / m * m : x; }
+
+/* Launch a 1D kernel over n items and wait, naming it in errors. */
+static exo_status launch(exo_clb *b, cl_kernel k, const char *name, size_t n,
+                         size_t local, const char *what, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    if (n == 0)
+        return EXO_OK;
+    size_t global = round_up(n, local);
+    EXO_CL(clEnqueueNDRangeKernel(b->rt.queue, k, 1, NULL, &global,
+                                  local ? &local : NULL, 0, NULL, NULL),
+           err, "launching %s (global %zu, local %zu) %s on '%s'", name, global,
+           local, what, b->rt.dev.name);
+    EXO_CL(clFinish(b->rt.queue), err, "waiting for %s %s on '%s'", name, what,
+           b->rt.dev.name);
+cleanup:
+    return rc;
+}
+
+static exo_status clb_init_population(exo_backend *bb, const exo_init_params *ip,
+                                      exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    cl_uint n = bb->n;
+    EXO_CL(clSetKernelArg(b->k_init, 0, sizeof(cl_mem), &b->pos), err, "k_init_vesicles arg 0");
+    EXO_CL(clSetKernelArg(b->k_init, 1, sizeof(cl_mem), &b->image), err, "k_init_vesicles arg 1");
+    EXO_CL(clSetKernelArg(b->k_init, 2, sizeof(cl_mem), &b->radius), err, "k_init_vesicles arg 2");
+    EXO_CL(clSetKernelArg(b->k_init, 3, sizeof(cl_mem), &b->state), err, "k_init_vesicles arg 3");
+    EXO_CL(clSetKernelArg(b->k_init, 4, sizeof *ip, ip), err, "k_init_vesicles arg 4");
+    EXO_CL(clSetKernelArg(b->k_init, 5, sizeof n, &n), err, "k_init_vesicles arg 5");
+    EXO_TRY(launch(b, b->k_init, "k_init_vesicles", ip->count, b->wg,
+                   "injecting a population", err));
+cleanup:
+    return rc;
+}
+
+static exo_status clb_advance(exo_backend *bb, const exo_step_params *p,
+                              uint64_t step0, uint32_t nsteps, exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    cl_uint n = bb->n, ns = nsteps, id0 = bb->id0;
+    cl_ulong s0 = step0;
+    char what[96];
+    snprintf(what, sizeof what, "for steps %llu..%llu",
+             (unsigned long long)step0, (unsigned long long)(step0 + nsteps));
+    EXO_CL(clSetKernelArg(b->k_advance, 4, sizeof *p, p), err, "k_advance arg 4");
+    EXO_CL(clSetKernelArg(b->k_advance, 5, sizeof s0, &s0), err, "k_advance arg 5");
+    EXO_CL(clSetKernelArg(b->k_advance, 6, sizeof ns, &ns), err, "k_advance arg 6");
+    EXO_CL(clSetKernelArg(b->k_advance, 7, sizeof n, &n), err, "k_advance arg 7");
+    EXO_CL(clSetKernelArg(b->k_advance, 8, sizeof id0, &id0), err, "k_advance arg 8");
+    EXO_TRY(launch(b, b->k_advance, "k_advance", n, b->wg, what, err));
+cleanup:
+    return rc;
+}
+
+static exo_status clb_count_states(exo_backend *bb, uint64_t *counts, exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    cl_uint zero[EXO_STATE_COUNT] = {0}, got[EXO_STATE_COUNT];
+    cl_uint n = bb->n;
+    EXO_CL(clEnqueueWriteBuffer(b->rt.queue, b->counts, CL_TRUE, 0, sizeof zero,
+                                zero, 0, NULL, NULL), err, "clearing the state counts");
+    EXO_CL(clSetKernelArg(b->k_count, 1, sizeof n, &n), err, "k_count_states arg 1");
+    EXO_TRY(launch(b, b->k_count, "k_count_states", n, b->wg ? b->wg : 64,
+                   "counting states", err));
+    EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->counts, CL_TRUE, 0, sizeof got,
+                               got, 0, NULL, NULL), err, "reading the state counts");
+    for (int s = 0; s < EXO_STATE_COUNT; s++)
+        counts[s] = got[s];
+cleanup:
+    return rc;
+}
+
+static exo_status clb_gather_frame(exo_backend *bb, uint32_t n_out, float *pos_nm,
+                                   int32_t *image, int8_t *state, exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    cl_uint n = bb->n, m = n_out;
+    if (b->out_n < n_out) {
+        if (b->out_pos) clReleaseMemObject(b->out_pos);
+        if (b->out_image) clReleaseMemObject(b->out_image);
+        if (b->out_state) clReleaseMemObject(b->out_state);
+        b->out_pos = b->out_image = b->out_state = NULL;
+        b->out_n = 0;
+        EXO_CL_OBJ(b->out_pos, clCreateBuffer(b->rt.ctx, CL_MEM_WRITE_ONLY, 3 * (size_t)m * sizeof(float), NULL, &e_),
+                   err, "allocating the frame staging buffer (%u vesicles)", m);
+        EXO_CL_OBJ(b->out_image, clCreateBuffer(b->rt.ctx, CL_MEM_WRITE_ONLY, 3 * (size_t)m * sizeof(cl_int), NULL, &e_),
+                   err, "allocating the frame staging buffer (%u vesicles)", m);
+        EXO_CL_OBJ(b->out_state, clCreateBuffer(b->rt.ctx, CL_MEM_WRITE_ONLY, (size_t)m, NULL, &e_),
+                   err, "allocating the frame staging buffer (%u vesicles)", m);
+        b->out_n = m;
+    }
+    EXO_CL(clSetKernelArg(b->k_gather, 3, sizeof n, &n), err, "k_gather_frame arg 3");
+    EXO_CL(clSetKernelArg(b->k_gather, 4, sizeof m, &m), err, "k_gather_frame arg 4");
+    EXO_CL(clSetKernelArg(b->k_gather, 5, sizeof(cl_mem), &b->out_pos), err, "k_gather_frame arg 5");
+    EXO_CL(clSetKernelArg(b->k_gather, 6, sizeof(cl_mem), &b->out_image), err, "k_gather_frame arg 6");
+    EXO_CL(clSetKernelArg(b->k_gather, 7, sizeof(cl_mem), &b->out_state), err, "k_gather_frame arg 7");
+    EXO_TRY(launch(b, b->k_gather, "k_gather_frame", m, b->wg, "packing a frame", err));
+    EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->out_pos, CL_TRUE, 0, 3 * (size_t)m * sizeof(float),
+                               pos_nm, 0, NULL, NULL), err, "reading frame positions");
+    EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->out_image, CL_TRUE, 0, 3 * (size_t)m * sizeof(cl_int),
+                               image, 0, NULL, NULL), err, "reading frame image counts");
+    EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->out_state, CL_TRUE, 0, (size_t)m,
+                               state, 0, NULL, NULL), err, "reading frame states");
+cleanup:
+    return rc;
+}
+
+static exo_status clb_read(exo_backend *bb, float *pos_um, int32_t *image,
+                           int8_t *state, float *radius_um, exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    size_t n = bb->n;
+    exo_real *tmp = NULL;
+    if (pos_um) {
+        EXO_ALLOC(tmp, 3 * n, err, "a position read-back buffer");
+        EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->pos, CL_TRUE, 0, 3 * n * sizeof(exo_real),
+                                   tmp, 0, NULL, NULL), err, "reading positions");
+        for (size_t k = 0; k < 3 * n; k++)
+            pos_um[k] = (float)tmp[k];
+    }
+    if (image)
+        EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->image, CL_TRUE, 0, 3 * n * sizeof(cl_int),
+                                   image, 0, NULL, NULL), err, "reading image counts");
+    if (state)
+        EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->state, CL_TRUE, 0, n, state, 0, NULL, NULL),
+               err, "reading states");
+    if (radius_um)
+        EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->radius, CL_TRUE, 0, n * sizeof(float),
+                                   radius_um, 0, NULL, NULL), err, "reading radii");
+cleanup:
+    free(tmp);
+    return rc;
+}
+
+static exo_status clb_destroy(exo_backend *bb, exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    cl_mem *mems[] = {&b->pos, &b->image, &b->radius, &b->state, &b->counts,
+                      &b->out_pos, &b->out_image, &b->out_state};
+    cl_kernel *ks[] = {&b->k_advance, &b->k_init, &b->k_count, &b->k_gather};
+    for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++)
+        if (*mems[i]) {
+            cl_int e = clReleaseMemObject(*mems[i]);
+            *mems[i] = NULL;
+            if (e != CL_SUCCESS && rc == EXO_OK)
+                rc = exo_cl_fail(err, e, __FILE__, __LINE__, __func__,
+                                 "clReleaseMemObject");
+        }
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++)
+        if (*ks[i]) {
+            cl_int e = clReleaseKernel(*ks[i]);
+            *ks[i] = NULL;
+            if (e != CL_SUCCESS && rc == EXO_OK)
+                rc = exo_cl_fail(err, e, __FILE__, __LINE__, __func__,
+                                 "clReleaseKernel");
+        }
+    exo_status r2 = rt_destroy(&b->rt, err);
+    free(b);
+    return rc != EXO_OK ? rc : r2;
+}
+
+static const exo_backend_ops clb_ops = {clb_init_population, clb_advance,
+                                        clb_count_states,    clb_gather_frame,
+                                        clb_read,            clb_destroy};
+
+exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
+                         uint32_t n, uint32_t id0, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    exo_clb *b = NULL;
+    EXO_ALLOC(b, 1, err, "the OpenCL backend");
+    b->base.ops = &clb_ops;
+    b->base.n = n;
+    b->base.id0 = id0;
+    b->wg = opt->work_group_size;
+    EXO_TRY(rt_create(&b->rt, opt->device, opt->cache_dir, opt->log, err));
+    b->base.from_cache = b->rt.from_cache;
+    snprintf(b->base.name, sizeof b->base.name, "%.255s (%.127s; %.100s)", b->rt.dev.name,
+             b->rt.dev.platform_name, b->rt.dev.version);
+
+    /* Fit check before allocating: a clear message beats a failed alloc. */
+    size_t need = exo_cl_bytes_per_vesicle() * (size_t)n;
+    size_t biggest = 3 * (size_t)n * sizeof(exo_real);
+    EXO_CHECK(need <= b->rt.dev.global_mem && biggest <= b->rt.dev.max_alloc,
+              err, EXO_ERR_INVALID,
+              "%u vesicles need %.3g GiB of device memory (largest buffer %.3g GiB), "
+              "but '%s' has %.3g GiB (largest buffer %.3g GiB): reduce the count "
+              "or choose another device", n, need / 1073741824.0,
+              biggest / 1073741824.0, b->rt.dev.name,
+              b->rt.dev.global_mem / 1073741824.0,
+              b->rt.dev.max_alloc / 1073741824.0);
+
+    size_t nn = n ? n : 1;
+    EXO_CL_OBJ(b->pos, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, 3 * nn * sizeof(exo_real), NULL, &e_),
+               err, "allocating positions of %u vesicles", n);
+    EXO_CL_OBJ(b->image, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, 3 * nn * sizeof(cl_int), NULL, &e_),
+               err, "allocating image counts of %u vesicles", n);
+    EXO_CL_OBJ(b->radius, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, nn * sizeof(float), NULL, &e_),
+               err, "allocating radii of %u vesicles", n);
+    EXO_CL_OBJ(b->state, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, nn, NULL, &e_),
+               err, "allocating states of %u vesicles", n);
+    EXO_CL_OBJ(b->counts, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, EXO_STATE_COUNT * sizeof(cl_uint), NULL, &e_),
+               err, "allocating the state counters");
+    /* Inactive until injected. */
+    cl_char zero = EXO_STATE_INACTIVE;
+    EXO_CL(clEnqueueFillBuffer(b->rt.queue, b->state, &zero, 1, 0, nn, 0, NULL, NULL),
+           err, "clearing the states of %u vesicles", n);
+
+    EXO_CL_OBJ(b->k_advance, clCreateKernel(b->rt.program, "k_advance", &e_), err, "creating kernel k_advance");
+    EXO_CL_OBJ(b->k_init, clCreateKernel(b->rt.program, "k_init_vesicles", &e_), err, "creating kernel k_init_vesicles");
+    EXO_CL_OBJ(b->k_count, clCreateKernel(b->rt.program, "k_count_states", &e_), err, "creating kernel k_count_states");
+    EXO_CL_OBJ(b->k_gather, clCreateKernel(b->rt.program, "k_gather_frame", &e_), err, "creating kernel k_gather_frame");
+    EXO_CL(clSetKernelArg(b->k_advance, 0, sizeof(cl_mem), &b->pos), err, "k_advance arg 0");
+    EXO_CL(clSetKernelArg(b->k_advance, 1, sizeof(cl_mem), &b->image), err, "k_advance arg 1");
+    EXO_CL(clSetKernelArg(b->k_advance, 2, sizeof(cl_mem), &b->radius), err, "k_advance arg 2");
+    EXO_CL(clSetKernelArg(b->k_advance, 3, sizeof(cl_mem), &b->state), err, "k_advance arg 3");
+    EXO_CL(clSetKernelArg(b->k_count, 0, sizeof(cl_mem), &b->state), err, "k_count_states arg 0");
+    EXO_CL(clSetKernelArg(b->k_count, 2, sizeof(cl_mem), &b->counts), err, "k_count_states arg 2");
+    EXO_CL(clSetKernelArg(b->k_gather, 0, sizeof(cl_mem), &b->pos), err, "k_gather_frame arg 0");
+    EXO_CL(clSetKernelArg(b->k_gather, 1, sizeof(cl_mem), &b->image), err, "k_gather_frame arg 1");
+    EXO_CL(clSetKernelArg(b->k_gather, 2, sizeof(cl_mem), &b->state), err, "k_gather_frame arg 2");
+    EXO_CL(clFinish(b->rt.queue), err, "setting up '%s'", b->rt.dev.name);
+    *out = &b->base;
+    return EXO_OK;
+cleanup:
+    if (b)
+        clb_destroy(&b->base, NULL);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ probes */
+
+exo_status exo_cl_probe(const exo_cl_options *opt, const char *kernel,
+                        size_t global, const exo_cl_probe_arg *args, int nargs,
+                        exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    exo_clrt rt;
+    cl_kernel k = NULL;
+    cl_mem mem[16] = {NULL};
+    int have_rt = 0;
+    EXO_CHECK(nargs <= 16, err, EXO_ERR_INVALID, "too many probe arguments");
+    EXO_TRY(rt_create(&rt, opt->device, opt->cache_dir, opt->log, err));
+    have_rt = 1;
+    EXO_CL_OBJ(k, clCreateKernel(rt.program, kernel, &e_), err, "creating kernel %s", kernel);
+    for (int i = 0; i < nargs; i++) {
+        if (args[i].scalar) {
+            EXO_CL(clSetKernelArg(k, (cl_uint)i, args[i].bytes, args[i].scalar), err,
+                   "%s arg %d", kernel, i);
+            continue;
+        }
+        EXO_CL_OBJ(mem[i], clCreateBuffer(rt.ctx, CL_MEM_READ_WRITE, args[i].bytes, NULL, &e_),
+                   err, "allocating %s arg %d", kernel, i);
+        if (args[i].in)
+            EXO_CL(clEnqueueWriteBuffer(rt.queue, mem[i], CL_TRUE, 0, args[i].bytes,
+                                        args[i].in, 0, NULL, NULL), err, "writing %s arg %d", kernel, i);
+        EXO_CL(clSetKernelArg(k, (cl_uint)i, sizeof(cl_mem), &mem[i]), err, "%s arg %d", kernel, i);
+    }
+    EXO_CL(clEnqueueNDRangeKernel(rt.queue, k, 1, NULL, &global, NULL, 0, NULL, NULL),
+           err, "launching %s (global %zu)", kernel, global);
+    for (int i = 0; i < nargs; i++)
+        if (args[i].out)
+            EXO_CL(clEnqueueReadBuffer(rt.queue, mem[i], CL_TRUE, 0, args[i].bytes,
+                                       args[i].out, 0, NULL, NULL), err, "reading %s arg %d", kernel, i);
+cleanup:
+    for (int i = 0; i < 16; i++)
+        if (mem[i])
+            clReleaseMemObject(mem[i]);
+    if (k)
+        clReleaseKernel(k);
+    if (have_rt)
+        rt_destroy(&rt, rc == EXO_OK ? err : NULL);
+    return rc;
+}

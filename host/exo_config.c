@@ -1,0 +1,892 @@
+/*
+ * exo_config: see exo_config.h.  Scenario reference: docs/scenario.md.
+ */
+#include "exo_config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <libconfig.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exo_error.h"
+#include "exo_units.h"
+
+#define MAX_OVERRIDES 256
+
+typedef struct cfg {
+    config_t lc;
+    const char *file;                 /* name used in messages             */
+    const config_setting_t *over[MAX_OVERRIDES]; /* overridden settings    */
+    const char *over_text[MAX_OVERRIDES];
+    int n_over;
+    exo_error *err;
+} cfg;
+
+/* ------------------------------------------------------------ locations */
+
+static void setting_path(const config_setting_t *s, char *buf, size_t n)
+{
+    const config_setting_t *parent = config_setting_parent(s);
+    if (parent == NULL) {
+        buf[0] = '\0';
+        return;
+    }
+    setting_path(parent, buf, n);
+    size_t len = strlen(buf);
+    const char *name = config_setting_name(s);
+    if (name)
+        snprintf(buf + len, n - len, "%s%s", len ? "." : "", name);
+    else
+        snprintf(buf + len, n - len, "%s[%d]", len ? "." : "",
+                 config_setting_index(s));
+}
+
+static void where(const cfg *c, const config_setting_t *s, char *buf, size_t n)
+{
+    for (const config_setting_t *t = s; t; t = config_setting_parent(t))
+        for (int i = 0; i < c->n_over; i++)
+            if (c->over[i] == t) {
+                snprintf(buf, n, "%s: --set %s", c->file, c->over_text[i]);
+                return;
+            }
+    unsigned line = config_setting_source_line(s);
+    if (line)
+        snprintf(buf, n, "%s:%u", c->file, line);
+    else
+        snprintf(buf, n, "%s", c->file);
+}
+
+/* Report a problem with setting s: "file:line: setting 'a.b': <message>". */
+static exo_status bad(cfg *c, const config_setting_t *s, const char *fmt, ...)
+    EXO_PRINTF(3, 4);
+static exo_status bad(cfg *c, const config_setting_t *s, const char *fmt, ...)
+{
+    char loc[512], path[256], msg[1200];
+    where(c, s, loc, sizeof loc);
+    setting_path(s, path, sizeof path);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return exo_error_set(c->err, EXO_ERR_CONFIG, (long)config_setting_source_line(s),
+                         __FILE__, __LINE__, __func__, "%s: setting '%s': %s",
+                         loc, path[0] ? path : "(top level)", msg);
+}
+
+/* Report a required setting that is missing from group g. */
+static exo_status missing(cfg *c, const config_setting_t *g, const char *name,
+                          const char *what)
+{
+    char loc[512], path[256];
+    where(c, g, loc, sizeof loc);
+    setting_path(g, path, sizeof path);
+    return exo_error_set(c->err, EXO_ERR_CONFIG, (long)config_setting_source_line(g),
+                         __FILE__, __LINE__, __func__,
+                         "%s: required setting '%s%s%s' not found (expected %s)",
+                         loc, path, path[0] ? "." : "", name, what);
+}
+
+static const char *type_name(int t)
+{
+    switch (t) {
+    case CONFIG_TYPE_GROUP: return "a group { ... }";
+    case CONFIG_TYPE_INT: case CONFIG_TYPE_INT64: return "an integer";
+    case CONFIG_TYPE_FLOAT: return "a number";
+    case CONFIG_TYPE_STRING: return "a string";
+    case CONFIG_TYPE_BOOL: return "a boolean";
+    case CONFIG_TYPE_ARRAY: return "an array [ ... ]";
+    case CONFIG_TYPE_LIST: return "a list ( ... )";
+    }
+    return "an unknown type";
+}
+
+/* ------------------------------------------------------------ key checks */
+
+static int edit_distance(const char *a, const char *b)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b);
+    if (la > 40 || lb > 40)
+        return 99;
+    int d[41][41];
+    for (int i = 0; i <= la; i++) d[i][0] = i;
+    for (int j = 0; j <= lb; j++) d[0][j] = j;
+    for (int i = 1; i <= la; i++)
+        for (int j = 1; j <= lb; j++) {
+            int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+            d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+    return d[la][lb];
+}
+
+/* Settings DESIGN.md names for later versions: a clear "not yet" instead
+ * of "unknown". */
+static const char *const later_keys[] = {"surfaces", "binding", "sweep",
+                                         "vessels",  "tissue",  "ligands",
+                                         "cargo",    "events",  NULL};
+
+/* Every member of group g must be one of `known` (NULL-terminated). */
+static exo_status check_keys(cfg *c, const config_setting_t *g,
+                             const char *const *known)
+{
+    int n = config_setting_length(g);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
+        const char *name = config_setting_name(m);
+        int ok = 0;
+        for (const char *const *k = known; *k && !ok; k++)
+            ok = strcmp(*k, name) == 0;
+        if (ok)
+            continue;
+        for (const char *const *k = later_keys; *k; k++)
+            if (strcmp(*k, name) == 0)
+                return bad(c, m, "is not available in exobd %s yet",
+                           EXOBD_VERSION_STRING);
+        char list[512] = "", hint[128] = "";
+        int best = 99;
+        for (const char *const *k = known; *k; k++) {
+            size_t len = strlen(list);
+            snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "", *k);
+            int d = edit_distance(name, *k);
+            if (d < best && d <= 2) {
+                best = d;
+                snprintf(hint, sizeof hint, "did you mean '%s'? ", *k);
+            }
+        }
+        return bad(c, m, "unknown setting; %sknown here: %s", hint, list);
+    }
+    return EXO_OK;
+}
+
+/* ------------------------------------------------------------ readers */
+
+static exo_status read_quantity(cfg *c, const config_setting_t *s, exo_dim dim,
+                                double *out)
+{
+    int t = config_setting_type(s);
+    double v = 0;
+    if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)
+        v = (double)config_setting_get_int64(s);
+    else if (t == CONFIG_TYPE_FLOAT)
+        v = config_setting_get_float(s);
+    else if (t == CONFIG_TYPE_STRING) {
+        char why[512];
+        if (exo_units_parse(config_setting_get_string(s), dim, &v, why, sizeof why))
+            return bad(c, s, "%s", why);
+    } else
+        return bad(c, s, "expected a %s (a number in %s or a string with units, "
+                         "e.g. %s), got %s",
+                   exo_units_dim_name(dim), exo_units_base_unit(dim),
+                   exo_units_example(dim), type_name(t));
+    if (!isfinite(v))
+        return bad(c, s, "expected a finite %s, got %g", exo_units_dim_name(dim), v);
+    *out = v;
+    return EXO_OK;
+}
+
+/* Constraints on a quantity. */
+enum { ANY = 0, POSITIVE = 1, NONNEGATIVE = 2 };
+
+static exo_status check_sign(cfg *c, const config_setting_t *s, exo_dim dim,
+                             double v, int constraint)
+{
+    if (constraint == POSITIVE && !(v > 0))
+        return bad(c, s, "must be > 0 (got %g %s)", v, exo_units_base_unit(dim));
+    if (constraint == NONNEGATIVE && !(v >= 0))
+        return bad(c, s, "must be >= 0 (got %g %s)", v, exo_units_base_unit(dim));
+    return EXO_OK;
+}
+
+/* Optional quantity: keeps *out (the default) when absent. */
+static exo_status opt_quantity(cfg *c, const config_setting_t *g, const char *name,
+                               exo_dim dim, int constraint, double *out, int *found)
+{
+    const config_setting_t *s = g ? config_setting_get_member(g, name) : NULL;
+    if (found)
+        *found = s != NULL;
+    if (s == NULL)
+        return EXO_OK;
+    double v;
+    exo_status rc = read_quantity(c, s, dim, &v);
+    if (rc == EXO_OK)
+        rc = check_sign(c, s, dim, v, constraint);
+    if (rc == EXO_OK)
+        *out = v;
+    return rc;
+}
+
+static exo_status req_quantity(cfg *c, const config_setting_t *g, const char *name,
+                               exo_dim dim, int constraint, double *out)
+{
+    int found = 0;
+    exo_status rc = opt_quantity(c, g, name, dim, constraint, out, &found);
+    if (rc == EXO_OK && !found) {
+        char what[160];
+        snprintf(what, sizeof what, "a %s, e.g. %s", exo_units_dim_name(dim),
+                 exo_units_example(dim));
+        return missing(c, g, name, what);
+    }
+    return rc;
+}
+
+static exo_status read_int(cfg *c, const config_setting_t *s, long long lo,
+                           long long hi, long long *out)
+{
+    int t = config_setting_type(s);
+    if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
+        return bad(c, s, "expected an integer, got %s", type_name(t));
+    long long v = config_setting_get_int64(s);
+    if (v < lo || v > hi)
+        return bad(c, s, "must be in [%lld, %lld] (got %lld)", lo, hi, v);
+    *out = v;
+    return EXO_OK;
+}
+
+static exo_status opt_int(cfg *c, const config_setting_t *g, const char *name,
+                          long long lo, long long hi, long long *out, int *found)
+{
+    const config_setting_t *s = g ? config_setting_get_member(g, name) : NULL;
+    if (found)
+        *found = s != NULL;
+    return s ? read_int(c, s, lo, hi, out) : EXO_OK;
+}
+
+static exo_status read_string(cfg *c, const config_setting_t *s, const char **out)
+{
+    if (config_setting_type(s) != CONFIG_TYPE_STRING)
+        return bad(c, s, "expected a string, got %s",
+                   type_name(config_setting_type(s)));
+    *out = config_setting_get_string(s);
+    return EXO_OK;
+}
+
+/* A string that must be one of `choices` (NULL-terminated); index in *out. */
+static exo_status read_choice(cfg *c, const config_setting_t *s,
+                              const char *const *choices, int *out)
+{
+    const char *v = NULL;
+    exo_status rc = read_string(c, s, &v);
+    if (rc != EXO_OK)
+        return rc;
+    char list[256] = "";
+    for (int i = 0; choices[i]; i++) {
+        if (strcmp(v, choices[i]) == 0) {
+            *out = i;
+            return EXO_OK;
+        }
+        size_t len = strlen(list);
+        snprintf(list + len, sizeof list - len, "%s\"%s\"", len ? ", " : "",
+                 choices[i]);
+    }
+    return bad(c, s, "expected one of %s, got \"%s\"", list, v);
+}
+
+static exo_status read_vec3(cfg *c, const config_setting_t *s, exo_dim dim,
+                            double out[3])
+{
+    int t = config_setting_type(s);
+    if ((t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) ||
+        config_setting_length(s) != 3)
+        return bad(c, s, "expected 3 values [x, y, z] (%ss in %s, or strings with "
+                         "units, e.g. [%s, %s, %s] in a list ( ... ))",
+                   exo_units_dim_name(dim), exo_units_base_unit(dim),
+                   exo_units_example(dim), exo_units_example(dim),
+                   exo_units_example(dim));
+    for (int a = 0; a < 3; a++) {
+        exo_status rc = read_quantity(c, config_setting_get_elem(s, (unsigned)a),
+                                      dim, &out[a]);
+        if (rc != EXO_OK)
+            return rc;
+    }
+    return EXO_OK;
+}
+
+static exo_status get_group(cfg *c, const config_setting_t *parent,
+                            const char *name, int required,
+                            const config_setting_t **out)
+{
+    const config_setting_t *g = config_setting_get_member(parent, name);
+    *out = NULL;
+    if (g == NULL)
+        return required ? missing(c, parent, name, "a group { ... }") : EXO_OK;
+    if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+        return bad(c, g, "expected a group { ... }, got %s",
+                   type_name(config_setting_type(g)));
+    *out = g;
+    return EXO_OK;
+}
+
+/* ------------------------------------------------------------ sections */
+
+static exo_status load_simulation(cfg *c, const config_setting_t *root,
+                                  exo_scenario *sc)
+{
+    static const char *const keys[] = {"dt", "steps", "duration", "integrator", NULL};
+    static const char *const integrators[] = {"overdamped", "underdamped", NULL};
+    exo_status rc = EXO_OK;
+    const config_setting_t *g;
+    EXO_TRY(get_group(c, root, "simulation", 1, &g));
+    EXO_TRY(check_keys(c, g, keys));
+    EXO_TRY(req_quantity(c, g, "dt", EXO_DIM_TIME, POSITIVE, &sc->dt));
+
+    long long steps = 0;
+    int have_steps = 0, have_duration = 0;
+    double duration = 0;
+    EXO_TRY(opt_int(c, g, "steps", 1, (long long)1 << 62, &steps, &have_steps));
+    EXO_TRY(opt_quantity(c, g, "duration", EXO_DIM_TIME, POSITIVE, &duration,
+                         &have_duration));
+    if (have_steps && have_duration)
+        return bad(c, config_setting_get_member(g, "duration"),
+                   "give either 'steps' or 'duration', not both");
+    if (!have_steps && !have_duration)
+        return missing(c, g, "steps", "'steps' (an integer) or 'duration' (a time)");
+    if (have_duration) {
+        double n = round(duration / sc->dt);
+        if (n < 1 || fabs(n * sc->dt - duration) > 1e-9 * duration)
+            return bad(c, config_setting_get_member(g, "duration"),
+                       "must be a whole number (>= 1) of time steps dt = %g s "
+                       "(got %g s = %.6g steps)", sc->dt, duration, duration / sc->dt);
+        steps = (long long)n;
+    }
+    sc->steps = (uint64_t)steps;
+
+    const config_setting_t *s = config_setting_get_member(g, "integrator");
+    if (s) {
+        int which = 0;
+        EXO_TRY(read_choice(c, s, integrators, &which));
+        if (which != 0)
+            return bad(c, s, "the underdamped integrator is not available in "
+                             "exobd %s yet; use \"overdamped\"", EXOBD_VERSION_STRING);
+    }
+cleanup:
+    return rc;
+}
+
+static exo_status load_medium(cfg *c, const config_setting_t *root, exo_scenario *sc)
+{
+    static const char *const keys[] = {"temperature", "viscosity", "flow", NULL};
+    static const char *const flow_keys[] = {"kind", "velocity", NULL};
+    static const char *const flow_kinds[] = {"uniform", NULL};
+    exo_status rc = EXO_OK;
+    const config_setting_t *g, *f;
+    sc->temperature = 310.15;  /* 37 C */
+    sc->viscosity = 1.2e-3;    /* plasma at 37 C, PHYSICS.md section 1 */
+    EXO_TRY(get_group(c, root, "medium", 0, &g));
+    if (g == NULL)
+        return EXO_OK;
+    EXO_TRY(check_keys(c, g, keys));
+    EXO_TRY(opt_quantity(c, g, "temperature", EXO_DIM_TEMPERATURE, POSITIVE,
+                         &sc->temperature, NULL));
+    EXO_TRY(opt_quantity(c, g, "viscosity", EXO_DIM_VISCOSITY, POSITIVE,
+                         &sc->viscosity, NULL));
+    EXO_TRY(get_group(c, g, "flow", 0, &f));
+    if (f) {
+        EXO_TRY(check_keys(c, f, flow_keys));
+        const config_setting_t *k = config_setting_get_member(f, "kind");
+        int which = 0;
+        if (k)
+            EXO_TRY(read_choice(c, k, flow_kinds, &which));
+        const config_setting_t *v = config_setting_get_member(f, "velocity");
+        if (v == NULL)
+            return missing(c, f, "velocity", "3 velocities, e.g. [100.0, 0.0, 0.0] (um/s)");
+        EXO_TRY(read_vec3(c, v, EXO_DIM_VELOCITY, sc->flow));
+    }
+cleanup:
+    return rc;
+}
+
+static int inside_box(const exo_scenario *sc, const double x[3])
+{
+    for (int a = 0; a < 3; a++)
+        if (x[a] < sc->box_lo[a] || x[a] > sc->box_hi[a])
+            return 0;
+    return 1;
+}
+
+static exo_status load_geometry(cfg *c, const config_setting_t *root,
+                                exo_scenario *sc)
+{
+    static const char *const keys[] = {"box", NULL};
+    static const char *const box_keys[] = {"lower", "upper", "faces", NULL};
+    static const char *const faces[] = {"periodic", "reflect", "open", NULL};
+    exo_status rc = EXO_OK;
+    const config_setting_t *g, *b, *s;
+    EXO_TRY(get_group(c, root, "geometry", 1, &g));
+    EXO_TRY(check_keys(c, g, keys));
+    EXO_TRY(get_group(c, g, "box", 1, &b));
+    EXO_TRY(check_keys(c, b, box_keys));
+    if ((s = config_setting_get_member(b, "lower")) == NULL)
+        return missing(c, b, "lower", "the lower corner [x, y, z] (um)");
+    EXO_TRY(read_vec3(c, s, EXO_DIM_LENGTH, sc->box_lo));
+    if ((s = config_setting_get_member(b, "upper")) == NULL)
+        return missing(c, b, "upper", "the upper corner [x, y, z] (um)");
+    EXO_TRY(read_vec3(c, s, EXO_DIM_LENGTH, sc->box_hi));
+    for (int a = 0; a < 3; a++)
+        if (!(sc->box_hi[a] > sc->box_lo[a]))
+            return bad(c, s, "impossible box: upper %c = %g um is not above lower "
+                             "%c = %g um", "xyz"[a], sc->box_hi[a], "xyz"[a],
+                       sc->box_lo[a]);
+    for (int f = 0; f < 6; f++)
+        sc->face[f] = EXO_FACE_REFLECT;
+    if ((s = config_setting_get_member(b, "faces")) != NULL) {
+        int t = config_setting_type(s), n = config_setting_length(s);
+        if ((t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) || (n != 3 && n != 6))
+            return bad(c, s, "expected 3 strings (x, y, z) or 6 (x-, x+, y-, y+, "
+                             "z-, z+), each \"periodic\", \"reflect\" or \"open\"");
+        for (int i = 0; i < n; i++) {
+            int which = 0;
+            EXO_TRY(read_choice(c, config_setting_get_elem(s, (unsigned)i), faces, &which));
+            if (n == 3)
+                sc->face[2 * i] = sc->face[2 * i + 1] = which;
+            else
+                sc->face[i] = which;
+        }
+        for (int a = 0; a < 3; a++)
+            if ((sc->face[2 * a] == EXO_FACE_PERIODIC) != (sc->face[2 * a + 1] == EXO_FACE_PERIODIC))
+                return bad(c, s, "axis %c: periodic must apply to both faces of an "
+                                 "axis", "xyz"[a]);
+    }
+cleanup:
+    return rc;
+}
+
+static exo_status load_radius(cfg *c, const config_setting_t *s, exo_population *p)
+{
+    static const char *const keys[] = {"distribution", "median", "sigma", "min", "max", NULL};
+    static const char *const dists[] = {"lognormal", NULL};
+    exo_status rc = EXO_OK;
+    if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
+        p->distribution = EXO_RADIUS_FIXED;
+        EXO_TRY(read_quantity(c, s, EXO_DIM_LENGTH, &p->radius_median));
+        EXO_TRY(check_sign(c, s, EXO_DIM_LENGTH, p->radius_median, POSITIVE));
+        p->radius_min = p->radius_max = p->radius_median;
+        return EXO_OK;
+    }
+    EXO_TRY(check_keys(c, s, keys));
+    const config_setting_t *d = config_setting_get_member(s, "distribution");
+    if (d == NULL)
+        return missing(c, s, "distribution", "\"lognormal\" (a fixed radius is "
+                                             "written radius = \"50 nm\")");
+    int which = 0;
+    EXO_TRY(read_choice(c, d, dists, &which));
+    p->distribution = EXO_RADIUS_LOGNORMAL;
+    EXO_TRY(req_quantity(c, s, "median", EXO_DIM_LENGTH, POSITIVE, &p->radius_median));
+    EXO_TRY(req_quantity(c, s, "sigma", EXO_DIM_NUMBER, POSITIVE, &p->radius_sigma));
+    p->radius_min = p->radius_median * exp(-3 * p->radius_sigma);
+    p->radius_max = p->radius_median * exp(3 * p->radius_sigma);
+    EXO_TRY(opt_quantity(c, s, "min", EXO_DIM_LENGTH, POSITIVE, &p->radius_min, NULL));
+    EXO_TRY(opt_quantity(c, s, "max", EXO_DIM_LENGTH, POSITIVE, &p->radius_max, NULL));
+    if (!(p->radius_min <= p->radius_median && p->radius_median <= p->radius_max))
+        return bad(c, s, "needs min <= median <= max (got %g, %g, %g um)",
+                   p->radius_min, p->radius_median, p->radius_max);
+    if (p->radius_min == p->radius_max)
+        return bad(c, s, "min and max are equal: write a fixed radius instead");
+cleanup:
+    return rc;
+}
+
+static exo_status load_start(cfg *c, const config_setting_t *pop, exo_scenario *sc,
+                             exo_population *p)
+{
+    static const char *const keys[] = {"kind", "region", "lower", "upper", "position", NULL};
+    static const char *const kinds[] = {"uniform", "point", NULL};
+    static const char *const regions[] = {"box", NULL};
+    exo_status rc = EXO_OK;
+    const config_setting_t *g, *s;
+    for (int a = 0; a < 3; a++) {
+        p->start_lo[a] = sc->box_lo[a];
+        p->start_hi[a] = sc->box_hi[a];
+    }
+    EXO_TRY(get_group(c, pop, "start", 0, &g));
+    if (g == NULL)
+        return EXO_OK;
+    EXO_TRY(check_keys(c, g, keys));
+    int kind = 0, region = 0;
+    if ((s = config_setting_get_member(g, "kind")) != NULL)
+        EXO_TRY(read_choice(c, s, kinds, &kind));
+    if (kind == 1) {
+        p->start_point = 1;
+        if ((s = config_setting_get_member(g, "position")) == NULL)
+            return missing(c, g, "position", "the start point [x, y, z] (um)");
+        EXO_TRY(read_vec3(c, s, EXO_DIM_LENGTH, p->start_lo));
+        if (!inside_box(sc, p->start_lo))
+            return bad(c, s, "the start point (%g, %g, %g) um is outside the box",
+                       p->start_lo[0], p->start_lo[1], p->start_lo[2]);
+        for (int a = 0; a < 3; a++)
+            p->start_hi[a] = p->start_lo[a];
+        const char *const not_here[] = {"region", "lower", "upper"};
+        for (int i = 0; i < 3; i++)
+            if ((s = config_setting_get_member(g, not_here[i])) != NULL)
+                return bad(c, s, "does not apply to kind = \"point\"");
+        return EXO_OK;
+    }
+    if ((s = config_setting_get_member(g, "position")) != NULL)
+        return bad(c, s, "applies only to kind = \"point\"");
+    if ((s = config_setting_get_member(g, "region")) != NULL)
+        EXO_TRY(read_choice(c, s, regions, &region));
+    if ((s = config_setting_get_member(g, "lower")) != NULL) {
+        EXO_TRY(read_vec3(c, s, EXO_DIM_LENGTH, p->start_lo));
+        if (!inside_box(sc, p->start_lo))
+            return bad(c, s, "the start region must lie inside the box");
+    }
+    if ((s = config_setting_get_member(g, "upper")) != NULL) {
+        EXO_TRY(read_vec3(c, s, EXO_DIM_LENGTH, p->start_hi));
+        if (!inside_box(sc, p->start_hi))
+            return bad(c, s, "the start region must lie inside the box");
+    }
+    for (int a = 0; a < 3; a++)
+        if (p->start_hi[a] < p->start_lo[a])
+            return bad(c, g, "start region: upper %c = %g um is below lower %c = %g um",
+                       "xyz"[a], p->start_hi[a], "xyz"[a], p->start_lo[a]);
+cleanup:
+    return rc;
+}
+
+static exo_status load_vesicles(cfg *c, const config_setting_t *root,
+                                exo_scenario *sc)
+{
+    static const char *const keys[] = {"name", "count", "radius", "start", NULL};
+    exo_status rc = EXO_OK;
+    const config_setting_t *l = config_setting_get_member(root, "vesicles");
+    if (l == NULL)
+        return missing(c, root, "vesicles", "a list of populations ( { name; count; "
+                                            "radius; start; } )");
+    if (config_setting_type(l) != CONFIG_TYPE_LIST || config_setting_length(l) < 1)
+        return bad(c, l, "expected a list of one or more populations ( { ... }, ... ), "
+                         "got %s", config_setting_type(l) == CONFIG_TYPE_LIST
+                                       ? "an empty list" : type_name(config_setting_type(l)));
+    sc->n_pop = (uint32_t)config_setting_length(l);
+    EXO_ALLOC(sc->pop, sc->n_pop, c->err, "the populations");
+    uint64_t total = 0;
+    for (uint32_t k = 0; k < sc->n_pop; k++) {
+        const config_setting_t *g = config_setting_get_elem(l, k), *s;
+        exo_population *p = &sc->pop[k];
+        if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+            return bad(c, g, "expected a population group { name; count; radius; }, got %s",
+                       type_name(config_setting_type(g)));
+        EXO_TRY(check_keys(c, g, keys));
+        snprintf(p->name, sizeof p->name, "population%u", k);
+        if ((s = config_setting_get_member(g, "name")) != NULL) {
+            const char *name = NULL;
+            EXO_TRY(read_string(c, s, &name));
+            if (name[0] == '\0' || strlen(name) >= sizeof p->name)
+                return bad(c, s, "expected a name of 1 to %zu characters",
+                           sizeof p->name - 1);
+            snprintf(p->name, sizeof p->name, "%s", name);
+        }
+        long long count = 0;
+        if ((s = config_setting_get_member(g, "count")) == NULL)
+            return missing(c, g, "count", "the number of vesicles, an integer > 0");
+        EXO_TRY(read_int(c, s, 1, 0xFFFFFFFFLL, &count));
+        p->count = (uint32_t)count;
+        p->first = (uint32_t)total;
+        total += (uint64_t)count;
+        if (total > 0xFFFFFFFFull)
+            return bad(c, s, "the populations hold %llu vesicles in total; at most "
+                             "4294967295 fit one run", (unsigned long long)total);
+        if ((s = config_setting_get_member(g, "radius")) == NULL)
+            return missing(c, g, "radius", "a length, e.g. \"50 nm\", or a "
+                                           "distribution { distribution = \"lognormal\"; ... }");
+        EXO_TRY(load_radius(c, s, p));
+        EXO_TRY(load_start(c, g, sc, p));
+    }
+    sc->n_vesicles = total;
+cleanup:
+    return rc;
+}
+
+static int valid_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' && *s != '.')
+            return 0;
+    return 1;
+}
+
+static exo_status load_output(cfg *c, const config_setting_t *root, exo_scenario *sc)
+{
+    static const char *const keys[] = {"file", "every", "fields", "sample",
+                                       "compression", "observables_every", NULL};
+    static const char *const fields[] = {"position", "state", "image", NULL};
+    exo_status rc = EXO_OK;
+    const config_setting_t *g, *s;
+    int periodic = 0;
+    for (int f = 0; f < 6; f++)
+        periodic |= sc->face[f] == EXO_FACE_PERIODIC;
+    char def_file[EXO_NAME_MAX + 8];
+    snprintf(def_file, sizeof def_file, "%s.h5", sc->name);
+    const char *file = def_file;
+    long long every = 0, sample = (long long)sc->n_vesicles, level = 0, obs = -1;
+    sc->output_fields = EXO_FIELD_POSITION | EXO_FIELD_STATE |
+                        (periodic ? EXO_FIELD_IMAGE : 0);
+    EXO_TRY(get_group(c, root, "output", 0, &g));
+    if (g) {
+        EXO_TRY(check_keys(c, g, keys));
+        if ((s = config_setting_get_member(g, "file")) != NULL)
+            EXO_TRY(read_string(c, s, &file));
+        EXO_TRY(opt_int(c, g, "every", 0, (long long)1 << 62, &every, NULL));
+        EXO_TRY(opt_int(c, g, "sample", 1, (long long)sc->n_vesicles, &sample, NULL));
+        EXO_TRY(opt_int(c, g, "compression", 0, 9, &level, NULL));
+        EXO_TRY(opt_int(c, g, "observables_every", 0, (long long)1 << 62, &obs, NULL));
+        if ((s = config_setting_get_member(g, "fields")) != NULL) {
+            int t = config_setting_type(s);
+            if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
+                return bad(c, s, "expected an array of field names, e.g. "
+                                 "[\"position\", \"state\"]");
+            sc->output_fields = 0;
+            for (int i = 0; i < config_setting_length(s); i++) {
+                int which = 0;
+                EXO_TRY(read_choice(c, config_setting_get_elem(s, (unsigned)i), fields, &which));
+                sc->output_fields |= 1u << which;
+            }
+            if ((sc->output_fields & EXO_FIELD_IMAGE) && !periodic)
+                return bad(c, s, "\"image\" needs a periodic box axis");
+        }
+    }
+    sc->output_file = strdup(file);
+    EXO_CHECK(sc->output_file != NULL, c->err, EXO_ERR_NOMEM, "out of memory");
+    sc->output_every = (uint64_t)every;
+    sc->output_sample = (uint64_t)sample;
+    sc->output_compression = (int)level;
+    if (obs < 0)
+        obs = every > 0 ? every : (long long)(sc->steps >= 100 ? sc->steps / 100 : 1);
+    sc->observables_every = (uint64_t)obs;
+cleanup:
+    return rc;
+}
+
+static exo_status load_all(cfg *c, exo_scenario *sc)
+{
+    static const char *const keys[] = {"name", "seed", "simulation", "medium",
+                                       "vesicles", "geometry", "output", NULL};
+    exo_status rc = EXO_OK;
+    const config_setting_t *root = config_root_setting(&c->lc), *s;
+    EXO_TRY(check_keys(c, root, keys));
+
+    /* Default name: the file name without folder and extension. */
+    const char *base = strrchr(c->file, '/');
+    base = base ? base + 1 : c->file;
+    snprintf(sc->name, sizeof sc->name, "%.*s", (int)strcspn(base, "."), base);
+    if (!valid_name(sc->name))
+        snprintf(sc->name, sizeof sc->name, "exobd");
+    if ((s = config_setting_get_member(root, "name")) != NULL) {
+        const char *name = NULL;
+        EXO_TRY(read_string(c, s, &name));
+        if (!valid_name(name) || strlen(name) >= sizeof sc->name)
+            return bad(c, s, "expected 1 to %zu letters, digits, '_', '-' or '.' "
+                             "(it names the output file), got \"%s\"",
+                       sizeof sc->name - 1, name);
+        snprintf(sc->name, sizeof sc->name, "%s", name);
+    }
+    long long seed = 1;
+    EXO_TRY(opt_int(c, root, "seed", 0, INT64_MAX, &seed, NULL));
+    sc->seed = (uint64_t)seed;
+
+    EXO_TRY(load_simulation(c, root, sc));
+    EXO_TRY(load_medium(c, root, sc));
+    EXO_TRY(load_geometry(c, root, sc));
+    EXO_TRY(load_vesicles(c, root, sc));
+    EXO_TRY(load_output(c, root, sc));
+cleanup:
+    return rc;
+}
+
+/* ------------------------------------------------------------ overrides */
+
+/* Copy setting src (from the value parser) as member `name` of dst. */
+static config_setting_t *copy_setting(config_setting_t *dst, const char *name,
+                                      const config_setting_t *src)
+{
+    int t = config_setting_type(src);
+    config_setting_t *n = config_setting_add(dst, name, t);
+    if (n == NULL)
+        return NULL;
+    switch (t) {
+    case CONFIG_TYPE_INT: config_setting_set_int(n, config_setting_get_int(src)); break;
+    case CONFIG_TYPE_INT64: config_setting_set_int64(n, config_setting_get_int64(src)); break;
+    case CONFIG_TYPE_FLOAT: config_setting_set_float(n, config_setting_get_float(src)); break;
+    case CONFIG_TYPE_BOOL: config_setting_set_bool(n, config_setting_get_bool(src)); break;
+    case CONFIG_TYPE_STRING: config_setting_set_string(n, config_setting_get_string(src)); break;
+    default:
+        for (int i = 0; i < config_setting_length(src); i++) {
+            const config_setting_t *e = config_setting_get_elem(src, (unsigned)i);
+            if (copy_setting(n, t == CONFIG_TYPE_GROUP ? config_setting_name(e) : NULL,
+                             e) == NULL)
+                return NULL;
+        }
+    }
+    return n;
+}
+
+static exo_status apply_override(cfg *c, const char *text)
+{
+    exo_status rc = EXO_OK;
+    config_t val;
+    char *path = NULL, *buf = NULL;
+    config_init(&val);
+    const char *eq = strchr(text, '=');
+    EXO_CHECK(eq != NULL && eq != text, c->err, EXO_ERR_CONFIG,
+              "--set expects PATH=VALUE (e.g. --set vesicles.[0].count=1000), got '%s'",
+              text);
+    EXO_CHECK(c->n_over < MAX_OVERRIDES, c->err, EXO_ERR_CONFIG,
+              "more than %d --set options", MAX_OVERRIDES);
+    path = strndup(text, (size_t)(eq - text));
+    const char *value = eq + 1;
+    size_t blen = strlen(value) + 16;
+    EXO_ALLOC(buf, blen, c->err, "a --set value");
+    snprintf(buf, blen, "v = %s;", value);
+    if (!config_read_string(&val, buf)) {
+        /* Let unquoted strings through: --set output.file=run.h5,
+         * --set simulation.dt=2us. */
+        EXO_CHECK(strchr(value, '"') == NULL && strchr(value, '\\') == NULL,
+                  c->err, EXO_ERR_CONFIG, "%s: --set %s: cannot parse the value: %s",
+                  c->file, text, config_error_text(&val));
+        config_destroy(&val);
+        config_init(&val);
+        snprintf(buf, blen, "v = \"%s\";", value);
+        EXO_CHECK(config_read_string(&val, buf), c->err, EXO_ERR_CONFIG,
+                  "%s: --set %s: cannot parse the value: %s", c->file, text,
+                  config_error_text(&val));
+    }
+    const config_setting_t *src = config_lookup(&val, "v");
+
+    /* Find or create the parent group, then replace the member. */
+    config_setting_t *parent = config_root_setting(&c->lc);
+    char *name = path, *dot;
+    while ((dot = strchr(name, '.')) != NULL) {
+        *dot = '\0';
+        config_setting_t *next;
+        if (name[0] == '[') {
+            int idx = atoi(name + 1);
+            next = config_setting_type(parent) == CONFIG_TYPE_LIST
+                       ? config_setting_get_elem(parent, (unsigned)idx) : NULL;
+            EXO_CHECK(next != NULL, c->err, EXO_ERR_CONFIG,
+                      "%s: --set %s: there is no list element %s here", c->file,
+                      text, name);
+        } else {
+            EXO_CHECK(config_setting_type(parent) == CONFIG_TYPE_GROUP, c->err,
+                      EXO_ERR_CONFIG, "%s: --set %s: '%s' follows a setting that is "
+                      "not a group", c->file, text, name);
+            next = config_setting_get_member(parent, name);
+            if (next == NULL)
+                next = config_setting_add(parent, name, CONFIG_TYPE_GROUP);
+            EXO_CHECK(next != NULL, c->err, EXO_ERR_CONFIG, "%s: --set %s: cannot "
+                      "create group '%s'", c->file, text, name);
+        }
+        parent = next;
+        name = dot + 1;
+    }
+    EXO_CHECK(config_setting_type(parent) == CONFIG_TYPE_GROUP, c->err,
+              EXO_ERR_CONFIG, "%s: --set %s: the setting's parent is not a group",
+              c->file, text);
+    EXO_CHECK(name[0] != '\0' && name[0] != '[' &&
+              (isalpha((unsigned char)name[0]) || name[0] == '_'),
+              c->err, EXO_ERR_CONFIG, "%s: --set %s: can set named settings only "
+              "(to change one array element, set the whole array)", c->file, text);
+    if (config_setting_get_member(parent, name))
+        config_setting_remove(parent, name);
+    config_setting_t *added = copy_setting(parent, name, src);
+    EXO_CHECK(added != NULL, c->err, EXO_ERR_CONFIG, "%s: --set %s: cannot set '%s'",
+              c->file, text, name);
+    c->over[c->n_over] = added;
+    c->over_text[c->n_over] = text;
+    c->n_over++;
+cleanup:
+    config_destroy(&val);
+    free(path);
+    free(buf);
+    return rc;
+}
+
+/* ------------------------------------------------------------ entry points */
+
+static exo_status load_common(exo_scenario **out, cfg *c, int parsed,
+                              const char *const *overrides, size_t n_overrides)
+{
+    exo_status rc = EXO_OK;
+    exo_scenario *sc = NULL;
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *mem = NULL;
+    if (!parsed) {
+        if (config_error_type(&c->lc) == CONFIG_ERR_FILE_IO)
+            EXO_CHECK(0, c->err, EXO_ERR_CONFIG, "cannot read scenario '%s': %s",
+                      c->file, strerror(errno ? errno : ENOENT));
+        EXO_CHECK(0, c->err, EXO_ERR_CONFIG, "%s:%d: %s", c->file,
+                  config_error_line(&c->lc), config_error_text(&c->lc));
+    }
+    for (size_t i = 0; i < n_overrides; i++)
+        EXO_TRY(apply_override(c, overrides[i]));
+    EXO_ALLOC(sc, 1, c->err, "the scenario");
+    sc->source = strdup(c->file);
+    EXO_CHECK(sc->source != NULL, c->err, EXO_ERR_NOMEM, "out of memory");
+    EXO_TRY(load_all(c, sc));
+
+    mem = open_memstream(&text, &text_len);
+    EXO_CHECK(mem != NULL, c->err, EXO_ERR_NOMEM, "out of memory");
+    config_write(&c->lc, mem);
+    int closed = fclose(mem);
+    mem = NULL;
+    EXO_CHECK(closed == 0, c->err, EXO_ERR_NOMEM, "out of memory");
+    sc->resolved_text = text;
+    text = NULL;
+    *out = sc;
+    sc = NULL;
+cleanup:
+    if (mem)
+        fclose(mem);
+    free(text);
+    exo_scenario_destroy(sc);
+    return rc;
+}
+
+exo_status exo_scenario_load(exo_scenario **out, const char *path,
+                             const char *const *overrides, size_t n_overrides,
+                             exo_error *err)
+{
+    cfg c;
+    memset(&c, 0, sizeof c);
+    c.file = path;
+    c.err = err;
+    config_init(&c.lc);
+    errno = 0;
+    int ok = config_read_file(&c.lc, path);
+    exo_status rc = load_common(out, &c, ok, overrides, n_overrides);
+    config_destroy(&c.lc);
+    return rc;
+}
+
+exo_status exo_scenario_load_text(exo_scenario **out, const char *text,
+                                  const char *name, const char *const *overrides,
+                                  size_t n_overrides, exo_error *err)
+{
+    cfg c;
+    memset(&c, 0, sizeof c);
+    c.file = name;
+    c.err = err;
+    config_init(&c.lc);
+    int ok = config_read_string(&c.lc, text);
+    exo_status rc = load_common(out, &c, ok, overrides, n_overrides);
+    config_destroy(&c.lc);
+    return rc;
+}
+
+void exo_scenario_destroy(exo_scenario *sc)
+{
+    if (sc == NULL)
+        return;
+    free(sc->source);
+    free(sc->pop);
+    free(sc->output_file);
+    free(sc->resolved_text);
+    free(sc);
+}
+
+uint64_t exo_scenario_vesicle_count(const exo_scenario *sc) { return sc->n_vesicles; }
+uint64_t exo_scenario_steps(const exo_scenario *sc) { return sc->steps; }
+double exo_scenario_dt(const exo_scenario *sc) { return sc->dt; }

@@ -1,0 +1,1216 @@
+/*
+ * exo_h5: the output file (H5MD 1.1) and its XDMF 3 sidecar; see exo_h5.h.
+ *
+ * This is the only module that includes hdf5.h.  It is not thread-safe (the
+ * Debian HDF5 is built without the thread-safe option): one thread, the
+ * writer, owns an exo_h5 and makes every call on it.
+ *
+ * Layout decisions the design left open (docs/output.md should repeat them):
+ * - Every string, attribute or dataset, is a variable-length UTF-8 string.
+ *   h5py 3 returns those as Python str, while fixed-length strings come back
+ *   as bytes; MDAnalysis 2.4 looks the `unit` attribute up in a dict of str
+ *   keys, so a fixed-length "nm" would be rejected as unknown.
+ * - Each time-dependent element has its own step and time datasets (no hard
+ *   links), so any subset of fields can be written.
+ * - Per-vesicle value datasets are chunked one frame per chunk, {1, N, 3};
+ *   a frame larger than EXO_H5_CHUNK_MAX_BYTES is split along N.  Box edges
+ *   and observables are small and chunked EXO_H5_SERIES_CHUNK rows at a time.
+ * - Observable names are single HDF5 link names (no '/'): MDAnalysis reads
+ *   /observables/<key>/value for every key and fails on nested groups.
+ *   C readers must read strings with a UTF-8 memory type: HDF5 converts no
+ *   character sets.  /h5md@exobd_status is such a string.
+ * - In the XDMF, id (int64) is NumberType="Int" Precision="8" on
+ *   /particles/vesicles/id itself: DESIGN.md 6 lists int64 as safe, only
+ *   uint64 is read as 32-bit.  /xdmf/iota is int32, so N <= INT32_MAX.
+ * - Without positions (write_position = 0) the sidecar lists no frames:
+ *   a grid needs a geometry.  The HDF5 frames are written as usual.
+ * - The frame groups are /xdmf/frames/%06llu (zero-padded so that h5ls and
+ *   HDF5's name order list them in time order).
+ * - /parameters/exobd: scenario and derived are scalar string datasets;
+ *   name, seed (uint64), dt (float64) with dt_unit = "s", and device are
+ *   attributes.  /particles/vesicles/box@exobd_lower is float64[3] in nm
+ *   (exobd_lower_unit = "nm"); population@names lists the populations.
+ * What MDAnalysis 2.4.2 (Debian) does with this layout, measured: positions,
+ * times and units read correctly; observables are put in ts.data by *frame
+ * index* (value[frame]), so they line up only when written once per frame.
+ * Box edges are therefore written as H5MD's matrix form, value[T,3,3] with
+ * the edge vectors on the diagonal: with the vector form value[T,3] its
+ * reader hands the row to triclinic_box(), which wants a 3x3 matrix, and
+ * ts.dimensions comes back None.
+ */
+#include "exo_h5.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+
+#include "exo_error.h"
+
+/* HDF5 refuses chunks of 4 GiB or more.  Deflate can grow incompressible
+ * data slightly, and a reader holds a whole chunk in memory, so frames are
+ * split well below that limit. */
+#define EXO_H5_CHUNK_MAX_BYTES ((hsize_t)1 << 30)   /* bytes per chunk, max */
+#define EXO_H5_SERIES_CHUNK    1024    /* rows per chunk of step/time/small values */
+#define EXO_H5_IOTA_BLOCK      65536   /* elements of /xdmf/iota written at once */
+#define EXO_H5_MAX_RANK        3       /* value[T,N,3] */
+
+/* One H5MD time-dependent element: a group with step[T], time[T] and
+ * value[T,...], all extendible in T. */
+typedef struct h5_series {
+    hid_t group, step, time, value;    /* open while the file is open       */
+    int rank;                          /* rank of value, T included (1..3)  */
+    hsize_t dims[EXO_H5_MAX_RANK];     /* extent of value; dims[0] = T      */
+    hid_t file_type;                   /* predefined types: never closed    */
+    hid_t mem_type;
+    char *path;                        /* "/particles/vesicles/position"    */
+} h5_series;
+
+struct exo_h5 {
+    char *path;                        /* the .h5 file, as given            */
+    char *xdmf_path;                   /* the sidecar                       */
+    char *xdmf_h5name;                 /* basename of path, XML-escaped     */
+    uint64_t n;                        /* vesicles per frame (N)            */
+    int write_position, write_state, write_image;
+    float edges_nm[9];                 /* box edge vectors (a diagonal 3x3
+                                          matrix) written with each frame   */
+
+    hid_t file;
+    hid_t h5md;                        /* /h5md, for exobd_status           */
+    hid_t frames;                      /* /xdmf/frames                      */
+    hid_t str_type;                    /* variable-length UTF-8 string      */
+    h5_series edges, position, image, state;
+    h5_series *obs;                    /* [n_obs]                           */
+    uint32_t n_obs;
+
+    uint64_t n_frames;                 /* frames written                    */
+    int64_t last_step;                 /* of the last frame                 */
+    double last_time_s;
+    uint64_t n_obs_rows;               /* observable rows written           */
+    int64_t last_obs_step;
+
+    FILE *xdmf;
+    long xdmf_tail;                    /* offset of the closing tags        */
+};
+
+static const char xdmf_tail[] = "  </Grid>\n </Domain>\n</Xdmf>\n";
+
+/* ------------------------------------------------------------ HDF5 errors */
+
+typedef struct h5_walk {
+    exo_error *err;
+    unsigned shown;                    /* entries appended so far           */
+} h5_walk;
+
+static herr_t h5_walk_cb(unsigned n, const H5E_error2_t *e, void *data)
+{
+    h5_walk *w = data;
+    char maj[96] = "", min[128] = "";
+    if (w->shown++ >= 8)
+        return 0;
+    H5Eget_msg(e->maj_num, NULL, maj, sizeof maj);
+    H5Eget_msg(e->min_num, NULL, min, sizeof min);
+    exo_error_append(w->err, "\n  HDF5 #%u %s(): %s [%s: %s] (%s:%u)", n,
+                     e->func_name ? e->func_name : "?",
+                     e->desc ? e->desc : "", maj, min,
+                     e->file_name ? e->file_name : "?", e->line);
+    return 0;
+}
+
+/* Record a failed HDF5 call ("<context>: <call> failed (returned r)") and,
+ * if this is the error that was recorded, append HDF5's own error stack,
+ * most specific entry first.  Must be called before any other HDF5 call,
+ * which would clear the stack. */
+static exo_status h5_fail(exo_error *err, exo_status status, long result,
+                          const char *file, int line, const char *func,
+                          const char *call, const char *fmt, ...)
+    EXO_PRINTF(8, 9);
+
+static exo_status h5_fail(exo_error *err, exo_status status, long result,
+                          const char *file, int line, const char *func,
+                          const char *call, const char *fmt, ...)
+{
+    hid_t stack = H5Eget_current_stack(); /* copies and clears the stack */
+    int fresh = !exo_error_is_set(err);
+    char context[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(context, sizeof context, fmt, ap);
+    va_end(ap);
+    exo_error_set(err, status, result, file, line, func,
+                  "%s: %s failed (returned %ld)", context, call, result);
+    if (fresh && err != NULL && stack >= 0) {
+        h5_walk w = {err, 0};
+        H5Ewalk2(stack, H5E_WALK_UPWARD, h5_walk_cb, &w);
+    }
+    if (stack >= 0)
+        H5Eclose_stack(stack);
+    return status;
+}
+
+/* Evaluate an HDF5 call; a negative result records @p status with the call
+ * text and the context, appends the HDF5 stack and jumps to cleanup.  The
+ * call is stringified by the outer macros, before H5P_DEFAULT and the type
+ * macros are expanded. */
+#define EXO_H5_CALL(status, call, text, err, ...)                           \
+    do {                                                                    \
+        long r_ = (long)(call);                                             \
+        if (r_ < 0) {                                                       \
+            rc = h5_fail((err), (status), r_, __FILE__, __LINE__, __func__, \
+                         (text), __VA_ARGS__);                              \
+            goto cleanup;                                                   \
+        }                                                                   \
+    } while (0)
+
+#define EXO_H5(call, err, ...)                                              \
+    EXO_H5_CALL(EXO_ERR_HDF5, call, #call, err, __VA_ARGS__)
+#define EXO_H5_AS(status, call, err, ...)                                   \
+    EXO_H5_CALL(status, call, #call, err, __VA_ARGS__)
+
+/* Close any HDF5 id (checked) in a cleanup block: never jumps, keeps the
+ * first error, resets the id. */
+static void h5_release_at(hid_t *id, exo_status *rc, exo_error *err,
+                          const char *what, const char *file_path,
+                          const char *file, int line, const char *func)
+{
+    herr_t r;
+    const char *call;
+    if (*id < 0)
+        return;
+    switch (H5Iget_type(*id)) {
+    case H5I_FILE:      r = H5Fclose(*id); call = "H5Fclose"; break;
+    case H5I_GROUP:     r = H5Gclose(*id); call = "H5Gclose"; break;
+    case H5I_DATASET:   r = H5Dclose(*id); call = "H5Dclose"; break;
+    case H5I_ATTR:      r = H5Aclose(*id); call = "H5Aclose"; break;
+    case H5I_DATASPACE: r = H5Sclose(*id); call = "H5Sclose"; break;
+    case H5I_DATATYPE:  r = H5Tclose(*id); call = "H5Tclose"; break;
+    case H5I_GENPROP_LST: r = H5Pclose(*id); call = "H5Pclose"; break;
+    default:            r = H5Idec_ref(*id); call = "H5Idec_ref"; break;
+    }
+    *id = H5I_INVALID_HID;
+    if (r < 0) {
+        exo_status s = h5_fail(err, EXO_ERR_HDF5, r, file, line, func, call,
+                               "closing %s in %s", what, file_path);
+        if (*rc == EXO_OK)
+            *rc = s;
+    }
+}
+
+#define H5_RELEASE(id, what, file_path)                                     \
+    h5_release_at(&(id), &rc, err, (what), (file_path), __FILE__, __LINE__, \
+                  __func__)
+
+/* ------------------------------------------------------------- utilities */
+
+static char *exo_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d != NULL)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* "a" + "/" + "b", or NULL when out of memory. */
+static char *path_join(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    char *p = malloc(na + nb + 2);
+    if (p != NULL) {
+        memcpy(p, a, na);
+        p[na] = '/';
+        memcpy(p + na + 1, b, nb + 1);
+    }
+    return p;
+}
+
+/* Copy of @p s with the five XML special characters escaped. */
+static char *xml_escape(const char *s)
+{
+    size_t n = 1;
+    for (const char *c = s; *c; c++)
+        n += (*c == '&' || *c == '<' || *c == '>' || *c == '"' || *c == '\'')
+                 ? 6 : 1;
+    char *out = malloc(n), *o = out;
+    if (out == NULL)
+        return NULL;
+    for (const char *c = s; *c; c++) {
+        const char *rep = NULL;
+        switch (*c) {
+        case '&':  rep = "&amp;"; break;
+        case '<':  rep = "&lt;"; break;
+        case '>':  rep = "&gt;"; break;
+        case '"':  rep = "&quot;"; break;
+        case '\'': rep = "&apos;"; break;
+        default:   *o++ = *c; continue;
+        }
+        size_t r = strlen(rep);
+        memcpy(o, rep, r);
+        o += r;
+    }
+    *o = '\0';
+    return out;
+}
+
+static const char *errno_text(int e, char *buf, size_t size)
+{
+    if (strerror_r(e, buf, size) != 0)
+        snprintf(buf, size, "errno %d", e);
+    return buf;
+}
+
+/* A growable text buffer for one XDMF frame. */
+typedef struct xbuf {
+    char *p;
+    size_t len, cap;
+} xbuf;
+
+static int xbuf_printf(xbuf *b, const char *fmt, ...) EXO_PRINTF(2, 3);
+
+static int xbuf_printf(xbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return -1;
+    if (b->len + (size_t)n + 1 > b->cap) {
+        size_t cap = 2 * (b->len + (size_t)n + 1);
+        char *p = realloc(b->p, cap);
+        if (p == NULL)
+            return -1;
+        b->p = p;
+        b->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return 0;
+}
+
+/* ------------------------------------------------- attributes and datasets */
+
+/* Write (or replace) attribute @p name of @p obj.  @p n == 0 gives a scalar,
+ * otherwise a 1-D attribute of n elements. */
+static exo_status h5_attr(const exo_h5 *h, hid_t obj, const char *obj_path,
+                          const char *name, hid_t file_type, hid_t mem_type,
+                          hsize_t n, const void *data, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t space = H5I_INVALID_HID, attr = H5I_INVALID_HID;
+    htri_t exists = 0;
+
+    EXO_H5(exists = H5Aexists(obj, name), err,
+           "looking up attribute %s of %s in %s", name, obj_path, h->path);
+    if (exists > 0)
+        EXO_H5(H5Adelete(obj, name), err, "replacing attribute %s of %s in %s",
+               name, obj_path, h->path);
+    EXO_H5(space = n ? H5Screate_simple(1, &n, NULL) : H5Screate(H5S_SCALAR),
+           err, "making the dataspace of attribute %s of %s in %s", name,
+           obj_path, h->path);
+    EXO_H5(attr = H5Acreate2(obj, name, file_type, space, H5P_DEFAULT,
+                             H5P_DEFAULT),
+           err, "creating attribute %s of %s in %s", name, obj_path, h->path);
+    EXO_H5(H5Awrite(attr, mem_type, data), err,
+           "writing attribute %s of %s in %s", name, obj_path, h->path);
+cleanup:
+    H5_RELEASE(attr, name, h->path);
+    H5_RELEASE(space, name, h->path);
+    return rc;
+}
+
+static exo_status h5_attr_str(const exo_h5 *h, hid_t obj, const char *obj_path,
+                              const char *name, const char *value,
+                              exo_error *err)
+{
+    const char *v = value ? value : "";
+    return h5_attr(h, obj, obj_path, name, h->str_type, h->str_type, 0, &v,
+                   err);
+}
+
+/* A scalar variable-length string dataset. */
+static exo_status h5_text(const exo_h5 *h, hid_t loc, const char *loc_path,
+                          const char *name, const char *text, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t space = H5I_INVALID_HID, dset = H5I_INVALID_HID;
+    const char *v = text ? text : "";
+
+    EXO_H5(space = H5Screate(H5S_SCALAR), err,
+           "making the dataspace of %s/%s in %s", loc_path, name, h->path);
+    EXO_H5(dset = H5Dcreate2(loc, name, h->str_type, space, H5P_DEFAULT,
+                             H5P_DEFAULT, H5P_DEFAULT),
+           err, "creating %s/%s in %s", loc_path, name, h->path);
+    EXO_H5(H5Dwrite(dset, h->str_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v),
+           err, "writing %s/%s in %s", loc_path, name, h->path);
+cleanup:
+    H5_RELEASE(dset, name, h->path);
+    H5_RELEASE(space, name, h->path);
+    return rc;
+}
+
+/* A time-independent 1-D dataset of @p n elements, with an optional unit. */
+static exo_status h5_array(const exo_h5 *h, hid_t loc, const char *loc_path,
+                           const char *name, hid_t file_type, hid_t mem_type,
+                           hsize_t n, const void *data, const char *unit,
+                           exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t space = H5I_INVALID_HID, dset = H5I_INVALID_HID;
+
+    EXO_H5(space = H5Screate_simple(1, &n, NULL), err,
+           "making the dataspace of %s/%s in %s", loc_path, name, h->path);
+    EXO_H5(dset = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT,
+                             H5P_DEFAULT, H5P_DEFAULT),
+           err, "creating %s/%s in %s", loc_path, name, h->path);
+    EXO_H5(H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), err,
+           "writing %s/%s in %s", loc_path, name, h->path);
+    if (unit != NULL)
+        EXO_TRY(h5_attr_str(h, dset, name, "unit", unit, err));
+cleanup:
+    H5_RELEASE(dset, name, h->path);
+    H5_RELEASE(space, name, h->path);
+    return rc;
+}
+
+static exo_status h5_group(const exo_h5 *h, hid_t *out, hid_t loc,
+                           const char *name, const char *path, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    EXO_H5(*out = H5Gcreate2(loc, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+           err, "creating group %s in %s", path, h->path);
+cleanup:
+    return rc;
+}
+
+/* ------------------------------------------------ time-dependent elements */
+
+/* Chunk shape of an extendible dataset: @p t_rows rows of T, the full row,
+ * split along dims[1] where one chunk would exceed EXO_H5_CHUNK_MAX_BYTES. */
+static void chunk_shape(int rank, const hsize_t *dims, hsize_t t_rows,
+                        size_t elem_size, hsize_t *chunk)
+{
+    hsize_t inner = elem_size;                 /* bytes below dims[1] */
+    chunk[0] = t_rows;
+    for (int i = 1; i < rank; i++)
+        chunk[i] = dims[i];
+    for (int i = 2; i < rank; i++)
+        inner *= dims[i];
+    if (rank >= 2 && t_rows * inner * chunk[1] > EXO_H5_CHUNK_MAX_BYTES) {
+        hsize_t rows = EXO_H5_CHUNK_MAX_BYTES / (t_rows * inner);
+        chunk[1] = rows > 0 ? rows : 1;
+    }
+}
+
+/* One extendible dataset of @p rank with zero rows. */
+static exo_status h5_extendible(const exo_h5 *h, hid_t *out, hid_t loc,
+                                const char *loc_path, const char *name,
+                                hid_t file_type, int rank, const hsize_t *row,
+                                hsize_t t_rows, int compression,
+                                exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
+    hsize_t dims[EXO_H5_MAX_RANK], maxdims[EXO_H5_MAX_RANK];
+    hsize_t chunk[EXO_H5_MAX_RANK];
+
+    dims[0] = 0;
+    maxdims[0] = H5S_UNLIMITED;
+    for (int i = 1; i < rank; i++)
+        dims[i] = maxdims[i] = row[i - 1];
+    chunk_shape(rank, dims, t_rows, H5Tget_size(file_type), chunk);
+
+    EXO_H5(space = H5Screate_simple(rank, dims, maxdims), err,
+           "making the dataspace of %s/%s in %s", loc_path, name, h->path);
+    EXO_H5(dcpl = H5Pcreate(H5P_DATASET_CREATE), err,
+           "making the creation properties of %s/%s in %s", loc_path, name,
+           h->path);
+    EXO_H5(H5Pset_chunk(dcpl, rank, chunk), err,
+           "setting the chunk shape of %s/%s in %s", loc_path, name, h->path);
+    if (compression > 0) {
+        EXO_H5(H5Pset_shuffle(dcpl), err, "enabling shuffle on %s/%s in %s",
+               loc_path, name, h->path);
+        EXO_H5(H5Pset_deflate(dcpl, (unsigned)compression), err,
+               "enabling deflate level %d on %s/%s in %s", compression,
+               loc_path, name, h->path);
+    }
+    EXO_H5(*out = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl,
+                             H5P_DEFAULT),
+           err, "creating %s/%s in %s", loc_path, name, h->path);
+cleanup:
+    H5_RELEASE(dcpl, name, h->path);
+    H5_RELEASE(space, name, h->path);
+    return rc;
+}
+
+/* Create the group @p name under @p parent with step, time and value.
+ * @p row is the shape of one row of value (rank - 1 numbers). */
+static exo_status series_create(const exo_h5 *h, h5_series *s, hid_t parent,
+                                const char *parent_path, const char *name,
+                                hid_t file_type, hid_t mem_type, int rank,
+                                const hsize_t *row, hsize_t t_rows,
+                                int compression, const char *unit,
+                                exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    const hsize_t none[1] = {0};
+
+    s->rank = rank;
+    s->file_type = file_type;
+    s->mem_type = mem_type;
+    s->dims[0] = 0;
+    for (int i = 1; i < rank; i++)
+        s->dims[i] = row[i - 1];
+    s->path = path_join(parent_path, name);
+    EXO_CHECK(s->path != NULL, err, EXO_ERR_NOMEM,
+              "out of host memory naming %s/%s", parent_path, name);
+
+    EXO_TRY(h5_group(h, &s->group, parent, name, s->path, err));
+    EXO_TRY(h5_extendible(h, &s->step, s->group, s->path, "step",
+                          H5T_STD_I64LE, 1, none, EXO_H5_SERIES_CHUNK, 0, err));
+    EXO_TRY(h5_extendible(h, &s->time, s->group, s->path, "time",
+                          H5T_IEEE_F64LE, 1, none, EXO_H5_SERIES_CHUNK, 0, err));
+    EXO_TRY(h5_attr_str(h, s->time, "time", "unit", "s", err));
+    EXO_TRY(h5_extendible(h, &s->value, s->group, s->path, "value", file_type,
+                          rank, row, t_rows, compression, err));
+    if (unit != NULL)
+        EXO_TRY(h5_attr_str(h, s->value, "value", "unit", unit, err));
+cleanup:
+    return rc;
+}
+
+/* Extend @p dset to @p dims (dims[0] grown by one) and write the last row. */
+static exo_status h5_append_row(const exo_h5 *h, hid_t dset, const char *path,
+                                const char *name, int rank,
+                                const hsize_t *dims, hid_t mem_type,
+                                const void *data, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t fspace = H5I_INVALID_HID, mspace = H5I_INVALID_HID;
+    hsize_t start[EXO_H5_MAX_RANK] = {0}, count[EXO_H5_MAX_RANK];
+
+    start[0] = dims[0] - 1;
+    count[0] = 1;
+    for (int i = 1; i < rank; i++)
+        count[i] = dims[i];
+    EXO_H5(H5Dset_extent(dset, dims), err, "extending %s/%s to %llu rows in %s",
+           path, name, (unsigned long long)dims[0], h->path);
+    EXO_H5(fspace = H5Dget_space(dset), err, "getting the dataspace of %s/%s in %s",
+           path, name, h->path);
+    EXO_H5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL),
+           err, "selecting row %llu of %s/%s in %s",
+           (unsigned long long)start[0], path, name, h->path);
+    EXO_H5(mspace = H5Screate_simple(rank, count, NULL), err,
+           "making the memory dataspace for %s/%s in %s", path, name, h->path);
+    EXO_H5(H5Dwrite(dset, mem_type, mspace, fspace, H5P_DEFAULT, data), err,
+           "writing row %llu of %s/%s in %s", (unsigned long long)start[0],
+           path, name, h->path);
+cleanup:
+    H5_RELEASE(mspace, name, h->path);
+    H5_RELEASE(fspace, name, h->path);
+    return rc;
+}
+
+/* Append one row (step, time, value) to a time-dependent element. */
+static exo_status series_append(const exo_h5 *h, h5_series *s, int64_t step,
+                                double time_s, const void *row, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hsize_t dims[EXO_H5_MAX_RANK];
+    hsize_t t = s->dims[0] + 1;
+
+    memcpy(dims, s->dims, sizeof dims);
+    dims[0] = t;
+    EXO_TRY(h5_append_row(h, s->step, s->path, "step", 1, &t,
+                          H5T_NATIVE_INT64, &step, err));
+    EXO_TRY(h5_append_row(h, s->time, s->path, "time", 1, &t,
+                          H5T_NATIVE_DOUBLE, &time_s, err));
+    EXO_TRY(h5_append_row(h, s->value, s->path, "value", s->rank, dims,
+                          s->mem_type, row, err));
+    s->dims[0] = t;
+cleanup:
+    return rc;
+}
+
+static void series_release(exo_h5 *h, h5_series *s, exo_status *rc_io,
+                           exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    const char *what = s->path ? s->path : "a time-dependent element";
+    H5_RELEASE(s->value, what, h->path);
+    H5_RELEASE(s->time, what, h->path);
+    H5_RELEASE(s->step, what, h->path);
+    H5_RELEASE(s->group, what, h->path);
+    free(s->path);
+    s->path = NULL;
+    if (*rc_io == EXO_OK)
+        *rc_io = rc;
+}
+
+static void series_init(h5_series *s)
+{
+    memset(s, 0, sizeof *s);
+    s->group = s->step = s->time = s->value = H5I_INVALID_HID;
+}
+
+/* ------------------------------------------------------------------- XDMF */
+
+/* Write @p len bytes of @p text at the tail offset, then the closing tags,
+ * and flush: the file is complete XML after every successful call. */
+static exo_status xdmf_write_at_tail(exo_h5 *h, const char *text, size_t len,
+                                     exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    char eb[128];
+    long tail;
+
+    errno = 0;
+    EXO_CHECK(fseek(h->xdmf, h->xdmf_tail, SEEK_SET) == 0, err, EXO_ERR_IO,
+              "seeking to offset %ld of %s: %s", h->xdmf_tail, h->xdmf_path,
+              errno_text(errno, eb, sizeof eb));
+    EXO_CHECK(len == 0 || fwrite(text, 1, len, h->xdmf) == len, err,
+              EXO_ERR_IO, "writing %zu bytes to %s: %s", len, h->xdmf_path,
+              errno_text(errno, eb, sizeof eb));
+    tail = ftell(h->xdmf);
+    EXO_CHECK(tail >= 0, err, EXO_ERR_IO, "reading the offset in %s: %s",
+              h->xdmf_path, errno_text(errno, eb, sizeof eb));
+    EXO_CHECK(fwrite(xdmf_tail, 1, sizeof xdmf_tail - 1, h->xdmf) ==
+                  sizeof xdmf_tail - 1,
+              err, EXO_ERR_IO, "writing the closing tags of %s: %s",
+              h->xdmf_path, errno_text(errno, eb, sizeof eb));
+    EXO_CHECK(fflush(h->xdmf) == 0, err, EXO_ERR_IO, "flushing %s: %s",
+              h->xdmf_path, errno_text(errno, eb, sizeof eb));
+    h->xdmf_tail = tail;
+cleanup:
+    return rc;
+}
+
+static exo_status xdmf_create(exo_h5 *h, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    char eb[128];
+    static const char head[] =
+        "<?xml version=\"1.0\" ?>\n"
+        "<!-- Written by exobd " EXOBD_VERSION_STRING ".  Open this file in"
+        " ParaView (Xdmf3ReaderS); the data are in the H5MD file beside it."
+        " Frames are appended while the run goes on. -->\n"
+        "<Xdmf Version=\"3.0\">\n"
+        " <Domain>\n"
+        "  <Grid Name=\"vesicles\" GridType=\"Collection\""
+        " CollectionType=\"Temporal\">\n";
+
+    errno = 0;
+    h->xdmf = fopen(h->xdmf_path, "w");
+    EXO_CHECK(h->xdmf != NULL, err, EXO_ERR_IO,
+              "cannot create the XDMF file %s: %s", h->xdmf_path,
+              errno_text(errno, eb, sizeof eb));
+    h->xdmf_tail = 0;
+    EXO_TRY(xdmf_write_at_tail(h, head, sizeof head - 1, err));
+cleanup:
+    return rc;
+}
+
+/* One DataItem naming a dataset of the .h5 file. */
+static int xdmf_item(xbuf *b, const exo_h5 *h, const char *dims,
+                     const char *number_type, int precision,
+                     const char *dset_path)
+{
+    return xbuf_printf(b,
+                       "     <DataItem Dimensions=\"%s\" NumberType=\"%s\""
+                       " Precision=\"%d\" Format=\"HDF\">%s:%s</DataItem>\n",
+                       dims, number_type, precision, h->xdmf_h5name,
+                       dset_path);
+}
+
+static int xdmf_attribute(xbuf *b, const exo_h5 *h, const char *name,
+                          const char *type, const char *dims,
+                          const char *number_type, int precision,
+                          const char *dset_path)
+{
+    return xbuf_printf(b, "    <Attribute Name=\"%s\" AttributeType=\"%s\""
+                          " Center=\"Node\">\n", name, type) ||
+           xdmf_item(b, h, dims, number_type, precision, dset_path) ||
+           xbuf_printf(b, "    </Attribute>\n");
+}
+
+/* Append the grid of frame @p k (its views are already in the flushed
+ * HDF5 file). */
+static exo_status xdmf_append_frame(exo_h5 *h, uint64_t k, double time_s,
+                                    exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    xbuf b = {NULL, 0, 0};
+    char n1[32], n3[40], frame[64], view[96];
+    int bad;
+
+    snprintf(n1, sizeof n1, "%" PRIu64, h->n);
+    snprintf(n3, sizeof n3, "%" PRIu64 " 3", h->n);
+    snprintf(frame, sizeof frame, "/xdmf/frames/%06" PRIu64, k);
+
+    bad = xbuf_printf(&b, "   <Grid Name=\"frame_%06" PRIu64 "\""
+                          " GridType=\"Uniform\">\n"
+                          "    <Time Value=\"%.17g\"/>\n"
+                          "    <Topology TopologyType=\"Polyvertex\""
+                          " NumberOfElements=\"%s\" NodesPerElement=\"1\">\n",
+                      k, time_s, n1) ||
+          xdmf_item(&b, h, n1, "Int", 4, "/xdmf/iota") ||
+          xbuf_printf(&b, "    </Topology>\n"
+                          "    <Geometry GeometryType=\"XYZ\">\n");
+    snprintf(view, sizeof view, "%s/position", frame);
+    bad = bad || xdmf_item(&b, h, n3, "Float", 4, view) ||
+          xbuf_printf(&b, "    </Geometry>\n");
+    if (h->write_state) {
+        snprintf(view, sizeof view, "%s/state", frame);
+        bad = bad || xdmf_attribute(&b, h, "state", "Scalar", n1, "Char", 1,
+                                    view);
+    }
+    if (h->write_image) {
+        snprintf(view, sizeof view, "%s/image", frame);
+        bad = bad || xdmf_attribute(&b, h, "image", "Vector", n3, "Int", 4,
+                                    view);
+    }
+    bad = bad ||
+          xdmf_attribute(&b, h, "radius", "Scalar", n1, "Float", 4,
+                         "/particles/vesicles/radius") ||
+          xdmf_attribute(&b, h, "id", "Scalar", n1, "Int", 8,
+                         "/particles/vesicles/id") ||
+          xdmf_attribute(&b, h, "population", "Scalar", n1, "Int", 4,
+                         "/particles/vesicles/population") ||
+          xbuf_printf(&b, "   </Grid>\n");
+    EXO_CHECK(!bad, err, EXO_ERR_NOMEM,
+              "out of host memory formatting frame %" PRIu64 " of %s", k,
+              h->xdmf_path);
+    EXO_TRY(xdmf_write_at_tail(h, b.p, b.len, err));
+cleanup:
+    free(b.p);
+    return rc;
+}
+
+/* ---------------------------------------------------------- file creation */
+
+static exo_status check_layout(const exo_h5_layout *l, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    EXO_CHECK(l != NULL && l->path != NULL && l->path[0] != '\0', err,
+              EXO_ERR_INVALID, "no output path given");
+    EXO_CHECK(l->n > 0, err, EXO_ERR_INVALID,
+              "%s: no vesicles to write (N = 0)", l->path);
+    EXO_CHECK(l->n <= INT32_MAX, err, EXO_ERR_INVALID,
+              "%s: N = %" PRIu64 " vesicles exceeds the int32 connectivity of"
+              " the XDMF sidecar (at most %d)", l->path, l->n, INT32_MAX);
+    EXO_CHECK(l->id != NULL && l->radius_nm != NULL && l->population != NULL,
+              err, EXO_ERR_INVALID, "%s: id, radius and population are required",
+              l->path);
+    EXO_CHECK(l->compression >= 0 && l->compression <= 9, err, EXO_ERR_INVALID,
+              "%s: compression level %d is not in 0..9", l->path,
+              l->compression);
+    EXO_CHECK(l->n_populations == 0 || l->population_names != NULL, err,
+              EXO_ERR_INVALID, "%s: %u populations but no names", l->path,
+              l->n_populations);
+    for (uint64_t i = 0; l->n_populations > 0 && i < l->n; i++)
+        EXO_CHECK(l->population[i] >= 0 &&
+                      (uint32_t)l->population[i] < l->n_populations,
+                  err, EXO_ERR_INVALID,
+                  "%s: vesicle %" PRIu64 " has population %" PRId32
+                  ", not in 0..%u", l->path, i, l->population[i],
+                  l->n_populations - 1);
+    EXO_CHECK(l->n_observables == 0 || l->observable_names != NULL, err,
+              EXO_ERR_INVALID, "%s: %u observables but no names", l->path,
+              l->n_observables);
+    for (uint32_t i = 0; i < l->n_observables; i++) {
+        const char *o = l->observable_names[i];
+        EXO_CHECK(o != NULL && o[0] != '\0' && strchr(o, '/') == NULL &&
+                      strcmp(o, ".") != 0,
+                  err, EXO_ERR_INVALID,
+                  "%s: observable name '%s' is not a plain HDF5 link name"
+                  " (empty, '.', or contains '/')", l->path, o ? o : "(null)");
+    }
+cleanup:
+    return rc;
+}
+
+/* Fail early, with errno's words, when the file's folder is missing or not
+ * writable; HDF5's own message for that is a deep stack. */
+static exo_status check_folder(const char *path, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    char eb[128];
+    char *dir = exo_strdup(path), *slash;
+    struct stat st;
+
+    EXO_CHECK(dir != NULL, err, EXO_ERR_NOMEM, "out of host memory");
+    slash = strrchr(dir, '/');
+    if (slash == NULL)
+        strcpy(dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    if (stat(dir, &st) != 0) {
+        int e = errno;
+        rc = exo_error_set(err, EXO_ERR_IO, e, __FILE__, __LINE__, __func__,
+                           "cannot create output file %s: folder %s: %s",
+                           path, dir, errno_text(e, eb, sizeof eb));
+        goto cleanup;
+    }
+    EXO_CHECK(S_ISDIR(st.st_mode), err, EXO_ERR_IO,
+              "cannot create output file %s: %s is not a folder", path, dir);
+    if (access(dir, W_OK | X_OK) != 0) {
+        int e = errno;
+        rc = exo_error_set(err, EXO_ERR_IO, e, __FILE__, __LINE__, __func__,
+                           "cannot create output file %s: folder %s is not"
+                           " writable: %s", path, dir,
+                           errno_text(e, eb, sizeof eb));
+        goto cleanup;
+    }
+cleanup:
+    free(dir);
+    return rc;
+}
+
+static exo_status write_h5md(exo_h5 *h, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t author = H5I_INVALID_HID, creator = H5I_INVALID_HID;
+    const int32_t version[2] = {1, 1};
+    const char *user = getenv("USER");
+
+    EXO_TRY(h5_group(h, &h->h5md, h->file, "h5md", "/h5md", err));
+    EXO_TRY(h5_attr(h, h->h5md, "/h5md", "version", H5T_STD_I32LE,
+                    H5T_NATIVE_INT32, 2, version, err));
+    EXO_TRY(h5_attr_str(h, h->h5md, "/h5md", "exobd_status", "running", err));
+    EXO_TRY(h5_group(h, &author, h->h5md, "author", "/h5md/author", err));
+    EXO_TRY(h5_attr_str(h, author, "/h5md/author", "name",
+                        user && user[0] ? user : "exobd user", err));
+    EXO_TRY(h5_group(h, &creator, h->h5md, "creator", "/h5md/creator", err));
+    EXO_TRY(h5_attr_str(h, creator, "/h5md/creator", "name", "exobd", err));
+    EXO_TRY(h5_attr_str(h, creator, "/h5md/creator", "version",
+                        EXOBD_VERSION_STRING, err));
+cleanup:
+    H5_RELEASE(creator, "/h5md/creator", h->path);
+    H5_RELEASE(author, "/h5md/author", h->path);
+    return rc;
+}
+
+static exo_status write_box(exo_h5 *h, hid_t vesicles,
+                            const exo_h5_layout *l, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t box = H5I_INVALID_HID;
+    const char *const path = "/particles/vesicles/box";
+    const int32_t dimension = 3;
+    const char *boundary[3];
+    const hsize_t row[2] = {3, 3};
+
+    for (int i = 0; i < 3; i++) {
+        boundary[i] = l->periodic[i] ? "periodic" : "none";
+        h->edges_nm[4 * i] = (float)l->box_edges_nm[i];
+    }
+    EXO_TRY(h5_group(h, &box, vesicles, "box", path, err));
+    EXO_TRY(h5_attr(h, box, path, "dimension", H5T_STD_I32LE,
+                    H5T_NATIVE_INT32, 0, &dimension, err));
+    EXO_TRY(h5_attr(h, box, path, "boundary", h->str_type, h->str_type, 3,
+                    boundary, err));
+    EXO_TRY(h5_attr(h, box, path, "exobd_lower", H5T_IEEE_F64LE,
+                    H5T_NATIVE_DOUBLE, 3, l->box_lower_nm, err));
+    EXO_TRY(h5_attr_str(h, box, path, "exobd_lower_unit", "nm", err));
+    EXO_TRY(series_create(h, &h->edges, box, path, "edges", H5T_IEEE_F32LE,
+                          H5T_NATIVE_FLOAT, 3, row, EXO_H5_SERIES_CHUNK, 0,
+                          "nm", err));
+cleanup:
+    H5_RELEASE(box, path, h->path);
+    return rc;
+}
+
+static exo_status write_particles(exo_h5 *h, const exo_h5_layout *l,
+                                  exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t particles = H5I_INVALID_HID, vesicles = H5I_INVALID_HID;
+    hid_t population = H5I_INVALID_HID;
+    const char *const path = "/particles/vesicles";
+    const hsize_t row3[2] = {h->n, 3}, row1[1] = {h->n};
+
+    EXO_TRY(h5_group(h, &particles, h->file, "particles", "/particles", err));
+    EXO_TRY(h5_group(h, &vesicles, particles, "vesicles", path, err));
+    EXO_TRY(write_box(h, vesicles, l, err));
+    if (h->write_position)
+        EXO_TRY(series_create(h, &h->position, vesicles, path, "position",
+                              H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, row3, 1,
+                              l->compression, "nm", err));
+    if (h->write_image)
+        EXO_TRY(series_create(h, &h->image, vesicles, path, "image",
+                              H5T_STD_I32LE, H5T_NATIVE_INT32, 3, row3, 1,
+                              l->compression, NULL, err));
+    if (h->write_state)
+        EXO_TRY(series_create(h, &h->state, vesicles, path, "state",
+                              H5T_STD_I8LE, H5T_NATIVE_INT8, 2, row1, 1,
+                              l->compression, NULL, err));
+    EXO_TRY(h5_array(h, vesicles, path, "id", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                     h->n, l->id, NULL, err));
+    EXO_TRY(h5_array(h, vesicles, path, "radius", H5T_IEEE_F32LE,
+                     H5T_NATIVE_FLOAT, h->n, l->radius_nm, "nm", err));
+    EXO_TRY(h5_array(h, vesicles, path, "population", H5T_STD_I32LE,
+                     H5T_NATIVE_INT32, h->n, l->population, NULL, err));
+    if (l->n_populations > 0) {
+        EXO_H5(population = H5Dopen2(vesicles, "population", H5P_DEFAULT), err,
+               "opening %s/population in %s", path, h->path);
+        EXO_TRY(h5_attr(h, population, "/particles/vesicles/population",
+                        "names", h->str_type, h->str_type, l->n_populations,
+                        l->population_names, err));
+    }
+cleanup:
+    H5_RELEASE(population, "/particles/vesicles/population", h->path);
+    H5_RELEASE(vesicles, path, h->path);
+    H5_RELEASE(particles, "/particles", h->path);
+    return rc;
+}
+
+static exo_status write_observables(exo_h5 *h, const exo_h5_layout *l,
+                                    exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t group = H5I_INVALID_HID;
+
+    if (l->n_observables == 0)
+        return EXO_OK;
+    EXO_ALLOC(h->obs, l->n_observables, err, "the observables");
+    for (uint32_t i = 0; i < l->n_observables; i++)
+        series_init(&h->obs[i]);
+    h->n_obs = l->n_observables;
+    EXO_TRY(h5_group(h, &group, h->file, "observables", "/observables", err));
+    for (uint32_t i = 0; i < l->n_observables; i++)
+        EXO_TRY(series_create(h, &h->obs[i], group, "/observables",
+                              l->observable_names[i], H5T_STD_I64LE,
+                              H5T_NATIVE_INT64, 1, NULL, EXO_H5_SERIES_CHUNK,
+                              0, NULL, err));
+cleanup:
+    H5_RELEASE(group, "/observables", h->path);
+    return rc;
+}
+
+static exo_status write_parameters(exo_h5 *h, const exo_h5_layout *l,
+                                   exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t parameters = H5I_INVALID_HID, exobd = H5I_INVALID_HID;
+    const char *const path = "/parameters/exobd";
+
+    EXO_TRY(h5_group(h, &parameters, h->file, "parameters", "/parameters",
+                     err));
+    EXO_TRY(h5_group(h, &exobd, parameters, "exobd", path, err));
+    EXO_TRY(h5_text(h, exobd, path, "scenario", l->scenario_text, err));
+    EXO_TRY(h5_text(h, exobd, path, "derived", l->derived_text, err));
+    EXO_TRY(h5_attr_str(h, exobd, path, "name", l->scenario_name, err));
+    EXO_TRY(h5_attr(h, exobd, path, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                    0, &l->seed, err));
+    EXO_TRY(h5_attr(h, exobd, path, "dt", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                    0, &l->dt_s, err));
+    EXO_TRY(h5_attr_str(h, exobd, path, "dt_unit", "s", err));
+    EXO_TRY(h5_attr_str(h, exobd, path, "device", l->device_name, err));
+cleanup:
+    H5_RELEASE(exobd, path, h->path);
+    H5_RELEASE(parameters, "/parameters", h->path);
+    return rc;
+}
+
+/* /xdmf/iota (written in blocks, so a large N needs no large buffer) and
+ * the /xdmf/frames group that receives the per-frame views. */
+static exo_status write_xdmf_group(exo_h5 *h, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t xdmf = H5I_INVALID_HID, space = H5I_INVALID_HID;
+    hid_t mspace = H5I_INVALID_HID, iota = H5I_INVALID_HID;
+    hsize_t n = h->n, block = EXO_H5_IOTA_BLOCK;
+    int32_t *buf = NULL;
+
+    EXO_ALLOC(buf, n < block ? n : block, err, "/xdmf/iota");
+    EXO_TRY(h5_group(h, &xdmf, h->file, "xdmf", "/xdmf", err));
+    EXO_H5(space = H5Screate_simple(1, &n, NULL), err,
+           "making the dataspace of /xdmf/iota in %s", h->path);
+    EXO_H5(iota = H5Dcreate2(xdmf, "iota", H5T_STD_I32LE, space, H5P_DEFAULT,
+                             H5P_DEFAULT, H5P_DEFAULT),
+           err, "creating /xdmf/iota in %s", h->path);
+    for (hsize_t start = 0; start < n; start += block) {
+        hsize_t count = n - start < block ? n - start : block;
+        for (hsize_t i = 0; i < count; i++)
+            buf[i] = (int32_t)(start + i);
+        EXO_H5(H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, NULL,
+                                   &count, NULL),
+               err, "selecting /xdmf/iota[%llu:] in %s",
+               (unsigned long long)start, h->path);
+        H5_RELEASE(mspace, "/xdmf/iota", h->path);
+        EXO_H5(mspace = H5Screate_simple(1, &count, NULL), err,
+               "making the memory dataspace for /xdmf/iota in %s", h->path);
+        EXO_H5(H5Dwrite(iota, H5T_NATIVE_INT32, mspace, space, H5P_DEFAULT,
+                        buf),
+               err, "writing /xdmf/iota[%llu:] in %s",
+               (unsigned long long)start, h->path);
+    }
+    EXO_TRY(h5_group(h, &h->frames, xdmf, "frames", "/xdmf/frames", err));
+cleanup:
+    H5_RELEASE(iota, "/xdmf/iota", h->path);
+    H5_RELEASE(mspace, "/xdmf/iota", h->path);
+    H5_RELEASE(space, "/xdmf/iota", h->path);
+    H5_RELEASE(xdmf, "/xdmf", h->path);
+    free(buf);
+    return rc;
+}
+
+/* Names of the sidecar and of the .h5 file as the sidecar refers to it. */
+static exo_status make_names(exo_h5 *h, const char *path, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    size_t len = strlen(path);
+    size_t stem = len >= 3 && strcmp(path + len - 3, ".h5") == 0 ? len - 3 : len;
+    const char *base = strrchr(path, '/');
+
+    h->path = exo_strdup(path);
+    h->xdmf_path = malloc(stem + sizeof ".xdmf");
+    h->xdmf_h5name = xml_escape(base ? base + 1 : path);
+    EXO_CHECK(h->path && h->xdmf_path && h->xdmf_h5name, err, EXO_ERR_NOMEM,
+              "out of host memory naming the files of %s", path);
+    memcpy(h->xdmf_path, path, stem);
+    memcpy(h->xdmf_path + stem, ".xdmf", sizeof ".xdmf");
+cleanup:
+    return rc;
+}
+
+exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
+                         exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    exo_h5 *h = NULL;
+
+    EXO_CHECK(out != NULL, err, EXO_ERR_INVALID, "exo_h5_create: out is NULL");
+    *out = NULL;
+    EXO_TRY(check_layout(layout, err));
+    /* HDF5 prints its error stack to stderr by default; we append it to
+     * the error record instead (h5_fail). */
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+
+    EXO_ALLOC(h, 1, err, "the output file handle");
+    h->n = layout->n;
+    h->write_position = layout->write_position != 0;
+    h->write_state = layout->write_state != 0;
+    h->write_image = layout->write_image != 0;
+    h->file = h->h5md = h->frames = h->str_type = H5I_INVALID_HID;
+    series_init(&h->edges);
+    series_init(&h->position);
+    series_init(&h->image);
+    series_init(&h->state);
+    EXO_TRY(make_names(h, layout->path, err));
+
+    EXO_TRY(check_folder(h->path, err));
+    EXO_H5_AS(EXO_ERR_IO,
+              h->file = H5Fcreate(h->path, H5F_ACC_TRUNC, H5P_DEFAULT,
+                                  H5P_DEFAULT),
+              err, "cannot create output file %s", h->path);
+    EXO_H5(h->str_type = H5Tcopy(H5T_C_S1), err,
+           "making the string type for %s", h->path);
+    EXO_H5(H5Tset_size(h->str_type, H5T_VARIABLE), err,
+           "making the string type for %s", h->path);
+    EXO_H5(H5Tset_cset(h->str_type, H5T_CSET_UTF8), err,
+           "making the string type for %s", h->path);
+
+    EXO_TRY(write_h5md(h, err));
+    EXO_TRY(write_particles(h, layout, err));
+    EXO_TRY(write_observables(h, layout, err));
+    EXO_TRY(write_parameters(h, layout, err));
+    EXO_TRY(write_xdmf_group(h, err));
+    EXO_H5(H5Fflush(h->file, H5F_SCOPE_LOCAL), err, "flushing %s", h->path);
+    EXO_TRY(xdmf_create(h, err));
+    *out = h;
+    h = NULL;
+cleanup:
+    exo_h5_close(h, 0, err);    /* NULL on success; keeps the first error */
+    return rc;
+}
+
+/* ----------------------------------------------------------------- frames */
+
+/* A virtual dataset @p name in @p group viewing row @p k of s->value. */
+static exo_status frame_view(const exo_h5 *h, hid_t group, const char *gpath,
+                             const char *name, const h5_series *s, uint64_t k,
+                             exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t vspace = H5I_INVALID_HID, sspace = H5I_INVALID_HID;
+    hid_t dcpl = H5I_INVALID_HID, dset = H5I_INVALID_HID;
+    hsize_t src_dims[EXO_H5_MAX_RANK], start[EXO_H5_MAX_RANK] = {0};
+    hsize_t count[EXO_H5_MAX_RANK];
+    char src[128];
+
+    for (int i = 0; i < s->rank; i++)
+        src_dims[i] = count[i] = s->dims[i];
+    src_dims[0] = k + 1;
+    start[0] = k;
+    count[0] = 1;
+    snprintf(src, sizeof src, "%s/value", s->path);
+
+    EXO_H5(vspace = H5Screate_simple(s->rank - 1, s->dims + 1, NULL), err,
+           "making the dataspace of %s/%s in %s", gpath, name, h->path);
+    EXO_H5(sspace = H5Screate_simple(s->rank, src_dims, NULL), err,
+           "making the source dataspace of %s/%s in %s", gpath, name, h->path);
+    EXO_H5(H5Sselect_hyperslab(sspace, H5S_SELECT_SET, start, NULL, count,
+                               NULL),
+           err, "selecting row %" PRIu64 " of %s for %s/%s in %s", k, src,
+           gpath, name, h->path);
+    EXO_H5(dcpl = H5Pcreate(H5P_DATASET_CREATE), err,
+           "making the creation properties of %s/%s in %s", gpath, name,
+           h->path);
+    EXO_H5(H5Pset_virtual(dcpl, vspace, ".", src, sspace), err,
+           "mapping %s/%s onto row %" PRIu64 " of %s in %s", gpath, name, k,
+           src, h->path);
+    EXO_H5(dset = H5Dcreate2(group, name, s->file_type, vspace, H5P_DEFAULT,
+                             dcpl, H5P_DEFAULT),
+           err, "creating the virtual dataset %s/%s in %s", gpath, name,
+           h->path);
+cleanup:
+    H5_RELEASE(dset, name, h->path);
+    H5_RELEASE(dcpl, name, h->path);
+    H5_RELEASE(sspace, name, h->path);
+    H5_RELEASE(vspace, name, h->path);
+    return rc;
+}
+
+static exo_status frame_views(exo_h5 *h, uint64_t k, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t group = H5I_INVALID_HID;
+    char name[32], gpath[64];
+
+    snprintf(name, sizeof name, "%06" PRIu64, k);
+    snprintf(gpath, sizeof gpath, "/xdmf/frames/%s", name);
+    EXO_TRY(h5_group(h, &group, h->frames, name, gpath, err));
+    if (h->write_position)
+        EXO_TRY(frame_view(h, group, gpath, "position", &h->position, k, err));
+    if (h->write_state)
+        EXO_TRY(frame_view(h, group, gpath, "state", &h->state, k, err));
+    if (h->write_image)
+        EXO_TRY(frame_view(h, group, gpath, "image", &h->image, k, err));
+cleanup:
+    H5_RELEASE(group, gpath, h->path);
+    return rc;
+}
+
+exo_status exo_h5_write_frame(exo_h5 *h, int64_t step, double time_s,
+                              const float *pos_nm, const int32_t *image,
+                              const int8_t *state, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    uint64_t k;
+
+    EXO_CHECK(h != NULL, err, EXO_ERR_INVALID, "exo_h5_write_frame: no file");
+    k = h->n_frames;
+    EXO_CHECK((!h->write_position || pos_nm) && (!h->write_image || image) &&
+                  (!h->write_state || state),
+              err, EXO_ERR_INVALID,
+              "%s: frame %" PRIu64 " lacks a field the file was created with",
+              h->path, k);
+    EXO_CHECK(isfinite(time_s), err, EXO_ERR_INVALID,
+              "%s: frame %" PRIu64 " has time %g", h->path, k, time_s);
+    EXO_CHECK(k == 0 || (step > h->last_step && time_s > h->last_time_s), err,
+              EXO_ERR_INVALID,
+              "%s: frame %" PRIu64 " (step %" PRId64 ", time %.17g s) does not"
+              " follow step %" PRId64 ", time %.17g s", h->path, k, step,
+              time_s, h->last_step, h->last_time_s);
+
+    if (h->write_position)
+        EXO_TRY(series_append(h, &h->position, step, time_s, pos_nm, err));
+    if (h->write_image)
+        EXO_TRY(series_append(h, &h->image, step, time_s, image, err));
+    if (h->write_state)
+        EXO_TRY(series_append(h, &h->state, step, time_s, state, err));
+    EXO_TRY(series_append(h, &h->edges, step, time_s, h->edges_nm, err));
+    EXO_TRY(frame_views(h, k, err));
+    /* ParaView may read the sidecar at any moment: the frame must be on disk
+     * before the sidecar names it. */
+    EXO_H5(H5Fflush(h->file, H5F_SCOPE_LOCAL), err,
+           "flushing frame %" PRIu64 " to %s", k, h->path);
+    if (h->write_position)
+        EXO_TRY(xdmf_append_frame(h, k, time_s, err));
+    h->n_frames = k + 1;
+    h->last_step = step;
+    h->last_time_s = time_s;
+cleanup:
+    return rc;
+}
+
+exo_status exo_h5_write_observables(exo_h5 *h, int64_t step, double time_s,
+                                    const int64_t *values, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+
+    EXO_CHECK(h != NULL, err, EXO_ERR_INVALID,
+              "exo_h5_write_observables: no file");
+    EXO_CHECK(h->n_obs == 0 || values != NULL, err, EXO_ERR_INVALID,
+              "%s: observables row %" PRIu64 " has no values", h->path,
+              h->n_obs_rows);
+    EXO_CHECK(h->n_obs_rows == 0 || step > h->last_obs_step, err,
+              EXO_ERR_INVALID,
+              "%s: observables at step %" PRId64 " do not follow step %" PRId64,
+              h->path, step, h->last_obs_step);
+    for (uint32_t i = 0; i < h->n_obs; i++)
+        EXO_TRY(series_append(h, &h->obs[i], step, time_s, &values[i], err));
+    h->n_obs_rows++;
+    h->last_obs_step = step;
+cleanup:
+    return rc;
+}
+
+uint64_t exo_h5_frames(const exo_h5 *h)
+{
+    return h ? h->n_frames : 0;
+}
+
+/* ------------------------------------------------------------------ close */
+
+exo_status exo_h5_close(exo_h5 *h, int complete, exo_error *err)
+{
+    exo_status rc = EXO_OK, rc_status = EXO_OK;
+    char eb[128];
+
+    if (h == NULL)
+        return EXO_OK;
+    if (h->h5md >= 0)
+        rc_status = h5_attr_str(h, h->h5md, "/h5md", "exobd_status",
+                                complete ? "complete" : "incomplete", err);
+    for (uint32_t i = 0; i < h->n_obs; i++)
+        series_release(h, &h->obs[i], &rc, err);
+    series_release(h, &h->state, &rc, err);
+    series_release(h, &h->image, &rc, err);
+    series_release(h, &h->position, &rc, err);
+    series_release(h, &h->edges, &rc, err);
+    H5_RELEASE(h->frames, "/xdmf/frames", h->path);
+    H5_RELEASE(h->h5md, "/h5md", h->path);
+    H5_RELEASE(h->str_type, "the string type", h->path);
+    H5_RELEASE(h->file, "the file", h->path);
+    if (h->xdmf != NULL) {
+        errno = 0;
+        if (fclose(h->xdmf) != 0) {
+            int e = errno;
+            exo_status s = exo_error_set(err, EXO_ERR_IO, e, __FILE__,
+                                         __LINE__, __func__, "closing %s: %s",
+                                         h->xdmf_path,
+                                         errno_text(e, eb, sizeof eb));
+            if (rc == EXO_OK)
+                rc = s;
+        }
+    }
+    free(h->obs);
+    free(h->xdmf_h5name);
+    free(h->xdmf_path);
+    free(h->path);
+    free(h);
+    return rc_status != EXO_OK ? rc_status : rc;
+}

@@ -1,0 +1,91 @@
+/*
+ * exo_h5: the output file, H5MD 1.1 with an XDMF 3 sidecar for ParaView.
+ *
+ * This module is the only one that includes hdf5.h.  It writes what the run
+ * loop hands it, already converted to output units (positions and radii in
+ * nm, time in s); it does no physics and never sees the device.  Layout
+ * (docs/output.md has the full description):
+ *
+ *   /h5md                     version=[1,1]; author/, creator/ groups
+ *   /particles/vesicles/box   dimension=3, boundary[3];
+ *                             edges/{step,time,value[T,3]} (nm)
+ *   /particles/vesicles/position  step[T], time[T], value[T,N,3] float32 nm
+ *   /particles/vesicles/image     value[T,N,3] int32   (if periodic)
+ *   /particles/vesicles/state     value[T,N] int8
+ *   /particles/vesicles/id, radius, population   datasets [N]
+ *   /observables/<name>       step[T], time[T], value[T] int64
+ *   /parameters/exobd         scenario (resolved text), derived (text), attrs
+ *   /xdmf/iota                int32 0..N-1 (Polyvertex connectivity)
+ *   /xdmf/frames/<k>/position, state, image   virtual views of row k
+ *
+ * The sidecar OUT.xdmf names a frame only after the HDF5 file has been
+ * flushed with that frame in it; a frame is appended by rewriting only the
+ * closing tags.  The root attribute /h5md@exobd_status is "running" while
+ * the file is written and "complete" or "incomplete" when it is closed.
+ */
+#ifndef EXO_H5_H
+#define EXO_H5_H
+
+#include <stdint.h>
+#include "exobd/exobd.h"
+
+typedef struct exo_h5 exo_h5;
+
+/** Everything fixed for the whole file; borrowed for the create call only. */
+typedef struct exo_h5_layout {
+    const char *path;               /* the .h5 file; the sidecar is the same
+                                       path with ".h5" replaced by ".xdmf"
+                                       (or ".xdmf" appended)                 */
+    uint64_t n;                     /* vesicles written per frame (N)        */
+    const int64_t *id;              /* [N] global vesicle ids                */
+    const float *radius_nm;         /* [N]                                   */
+    const int32_t *population;      /* [N] population index                  */
+    const char *const *population_names; /* [n_populations]                 */
+    uint32_t n_populations;
+    double box_lower_nm[3];         /* box corner; stored as an attribute    */
+    double box_edges_nm[3];         /* upper - lower                         */
+    int periodic[3];                /* 1 if the axis is periodic             */
+    int write_position;             /* fields to write per frame (0/1)       */
+    int write_state;
+    int write_image;
+    int compression;                /* 0: none; 1..9: shuffle + deflate level */
+    const char *const *observable_names; /* [n_observables] scalar int64 series */
+    uint32_t n_observables;
+    const char *scenario_text;      /* the resolved scenario (libconfig text) */
+    const char *derived_text;       /* derived quantities, as `exobd check`   */
+    const char *scenario_name;
+    const char *device_name;        /* what ran the simulation                */
+    uint64_t seed;
+    double dt_s;
+} exo_h5_layout;
+
+/** Create (truncate) the file and its sidecar and write everything
+ *  time-independent.  Fails with EXO_ERR_IO naming the path when the file
+ *  cannot be created. */
+exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
+                         exo_error *err);
+
+/**
+ * Append one frame: extends every time-dependent dataset by one row, writes
+ * step and time, creates the per-frame virtual views under /xdmf/frames/<k>,
+ * flushes the file, and only then appends the frame to the XDMF sidecar.
+ * @param pos_nm  [N*3] interleaved x,y,z in nm (required if write_position)
+ * @param image   [N*3] interleaved, or NULL if !write_image
+ * @param state   [N], or NULL if !write_state
+ */
+exo_status exo_h5_write_frame(exo_h5 *h, int64_t step, double time_s,
+                              const float *pos_nm, const int32_t *image,
+                              const int8_t *state, exo_error *err);
+
+/** Append one row to every observable: values[n_observables]. */
+exo_status exo_h5_write_observables(exo_h5 *h, int64_t step, double time_s,
+                                    const int64_t *values, exo_error *err);
+
+/** Number of frames written so far. */
+uint64_t exo_h5_frames(const exo_h5 *h);
+
+/** Set /h5md@exobd_status to "complete" (complete=1) or "incomplete",
+ *  close everything and free @p h.  Every close is checked; NULL is a no-op. */
+exo_status exo_h5_close(exo_h5 *h, int complete, exo_error *err);
+
+#endif /* EXO_H5_H */

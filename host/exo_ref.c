@@ -1,0 +1,151 @@
+/*
+ * exo_ref: see exo_ref.h.  The loops here mirror the kernels in
+ * kernels/exo_kernels.cl line for line; only the indexing differs.
+ */
+#include "exo_ref.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "exo_error.h"
+#include "shared/exo_physics.h"
+
+typedef struct exo_ref {
+    exo_backend base;    /* must be first: exo_backend* <-> exo_ref*   */
+    exo_real *pos;       /* [3n] um, SoA                               */
+    int32_t *image;      /* [3n]                                       */
+    float *radius;       /* [n] um                                     */
+    int8_t *state;       /* [n]                                        */
+} exo_ref;
+
+static exo_status ref_init_population(exo_backend *b, const exo_init_params *ip,
+                                      exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    uint32_t n = b->n;
+    if ((uint64_t)ip->first + ip->count > n)
+        return EXO_ERROR(err, EXO_ERR_INVALID,
+                         "population [%u, %u) exceeds the %u vesicles held",
+                         ip->first, ip->first + ip->count, n);
+    for (uint32_t j = 0; j < ip->count; j++) {
+        uint32_t i = ip->first + j;
+        exo_real x[3];
+        exo_init_position(ip, ip->id0 + i, x);
+        for (int a = 0; a < 3; a++) {
+            r->pos[a * n + i] = x[a];
+            r->image[a * n + i] = 0;
+        }
+        r->radius[i] = (float)exo_init_radius(ip, ip->id0 + i);
+        r->state[i] = EXO_STATE_FREE;
+    }
+    return EXO_OK;
+}
+
+static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
+                              uint64_t step0, uint32_t nsteps, exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    uint32_t n = b->n;
+    for (uint32_t i = 0; i < n; i++) {
+        exo_vesicle v;
+        v.state = r->state[i];
+        if (v.state != EXO_STATE_FREE)
+            continue;
+        for (int a = 0; a < 3; a++) {
+            v.x[a] = r->pos[a * n + i];
+            v.image[a] = r->image[a * n + i];
+        }
+        v.sigma = exo_step_sigma(p->sigma_coef, r->radius[i]);
+        exo_advance(&v, p, b->id0 + i, step0, nsteps);
+        for (int a = 0; a < 3; a++) {
+            r->pos[a * n + i] = v.x[a];
+            r->image[a * n + i] = v.image[a];
+        }
+        r->state[i] = (int8_t)v.state;
+    }
+    return EXO_OK;
+}
+
+static exo_status ref_count_states(exo_backend *b, uint64_t *counts,
+                                   exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    memset(counts, 0, EXO_STATE_COUNT * sizeof *counts);
+    for (uint32_t i = 0; i < b->n; i++)
+        if (r->state[i] >= 0 && r->state[i] < EXO_STATE_COUNT)
+            counts[r->state[i]]++;
+    return EXO_OK;
+}
+
+static exo_status ref_gather_frame(exo_backend *b, uint32_t n_out,
+                                   float *pos_nm, int32_t *image,
+                                   int8_t *state, exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    uint32_t n = b->n;
+    for (uint32_t j = 0; j < n_out; j++) {
+        uint32_t i = exo_sample_index(j, n, n_out);
+        for (int a = 0; a < 3; a++) {
+            pos_nm[3 * j + a] = (float)(r->pos[a * n + i] * EXO_R(1000.0));
+            image[3 * j + a] = r->image[a * n + i];
+        }
+        state[j] = r->state[i];
+    }
+    return EXO_OK;
+}
+
+static exo_status ref_read(exo_backend *b, float *pos_um, int32_t *image,
+                           int8_t *state, float *radius_um, exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    size_t n = b->n;
+    if (pos_um)
+        for (size_t k = 0; k < 3 * n; k++)
+            pos_um[k] = (float)r->pos[k];
+    if (image)
+        memcpy(image, r->image, 3 * n * sizeof *image);
+    if (state)
+        memcpy(state, r->state, n * sizeof *state);
+    if (radius_um)
+        memcpy(radius_um, r->radius, n * sizeof *radius_um);
+    return EXO_OK;
+}
+
+static exo_status ref_destroy(exo_backend *b, exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    free(r->pos);
+    free(r->image);
+    free(r->radius);
+    free(r->state);
+    free(r);
+    return EXO_OK;
+}
+
+static const exo_backend_ops ref_ops = {ref_init_population, ref_advance,
+                                        ref_count_states,    ref_gather_frame,
+                                        ref_read,            ref_destroy};
+
+exo_status exo_ref_create(exo_backend **out, uint32_t n, uint32_t id0,
+                          exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    exo_ref *r = NULL;
+    EXO_ALLOC(r, 1, err, "the reference stepper");
+    r->base.ops = &ref_ops;
+    r->base.n = n;
+    r->base.id0 = id0;
+    r->base.from_cache = -1;
+    snprintf(r->base.name, sizeof r->base.name,
+             "cpu-reference (C reference stepper, one thread)");
+    EXO_ALLOC(r->pos, 3 * (size_t)n, err, "vesicle positions");
+    EXO_ALLOC(r->image, 3 * (size_t)n, err, "vesicle image counts");
+    EXO_ALLOC(r->radius, n, err, "vesicle radii");
+    EXO_ALLOC(r->state, n, err, "vesicle states");
+    *out = &r->base;
+    return EXO_OK;
+cleanup:
+    if (r)
+        ref_destroy(&r->base, NULL);
+    return rc;
+}

@@ -1,0 +1,16 @@
+/*
+ * exo_ref: the C reference stepper, selected with --device cpu-reference and
+ * used by tests as the yardstick for the OpenCL kernels.  It runs exactly
+ * the shared physics of kernels/shared/ in a plain loop, one vesicle after
+ * another.  Not fast, by design: it is the readable definition of a step.
+ */
+#ifndef EXO_REF_H
+#define EXO_REF_H
+
+#include "exo_backend.h"
+
+/** A reference backend for n vesicles whose global ids start at id0. */
+exo_status exo_ref_create(exo_backend **out, uint32_t n, uint32_t id0,
+                          exo_error *err);
+
+#endif /* EXO_REF_H */

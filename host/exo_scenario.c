@@ -1,0 +1,207 @@
+/*
+ * exo_scenario: see exo_scenario.h.  Everything here is derived from the
+ * validated struct; nothing is read from files.
+ */
+#include "exo_scenario.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exo_error.h"
+#include "shared/exo_physics.h"
+
+double exo_scenario_kT(const exo_scenario *sc)
+{
+    return EXO_KB * sc->temperature;
+}
+
+double exo_scenario_D(const exo_scenario *sc, double a)
+{
+    return exo_stokes_einstein(exo_scenario_kT(sc), sc->viscosity, a);
+}
+
+void exo_scenario_step_params(const exo_scenario *sc, exo_step_params *p)
+{
+    memset(p, 0, sizeof *p);
+    for (int a = 0; a < 3; a++) {
+        p->lo[a] = (exo_real)sc->box_lo[a];
+        p->hi[a] = (exo_real)sc->box_hi[a];
+        p->len[a] = (exo_real)(sc->box_hi[a] - sc->box_lo[a]);
+        p->drift[a] = (exo_real)(sc->flow[a] * sc->dt);
+    }
+    p->sigma_coef =
+        (exo_real)exo_sigma_coef(exo_scenario_kT(sc), sc->viscosity, sc->dt);
+    p->seed_lo = (uint32_t)sc->seed;
+    p->seed_hi = (uint32_t)(sc->seed >> 32);
+    for (int f = 0; f < 6; f++)
+        p->face[f] = sc->face[f];
+}
+
+/* Standard normal CDF. */
+static double phi(double z) { return 0.5 * erfc(-z / sqrt(2.0)); }
+
+void exo_scenario_init_params(const exo_scenario *sc, uint32_t k,
+                              exo_init_params *ip)
+{
+    const exo_population *pp = &sc->pop[k];
+    memset(ip, 0, sizeof *ip);
+    for (int a = 0; a < 3; a++) {
+        ip->start_lo[a] = (exo_real)pp->start_lo[a];
+        ip->start_hi[a] = (exo_real)pp->start_hi[a];
+    }
+    ip->distribution = pp->distribution;
+    ip->radius_median = (exo_real)pp->radius_median;
+    ip->radius_sigma = (exo_real)pp->radius_sigma;
+    ip->radius_min = (exo_real)pp->radius_min;
+    ip->radius_max = (exo_real)pp->radius_max;
+    if (pp->distribution == EXO_RADIUS_LOGNORMAL) {
+        double m = log(pp->radius_median), s = pp->radius_sigma;
+        ip->cdf_lo = (exo_real)phi((log(pp->radius_min) - m) / s);
+        ip->cdf_hi = (exo_real)phi((log(pp->radius_max) - m) / s);
+    }
+    ip->first = pp->first;
+    ip->count = pp->count;
+    ip->id0 = 0;
+    ip->seed_lo = (uint32_t)sc->seed;
+    ip->seed_hi = (uint32_t)(sc->seed >> 32);
+}
+
+int exo_scenario_is_frame(const exo_scenario *sc, uint64_t s)
+{
+    if (sc->output_fields == 0)
+        return 0;
+    if (s == 0 || s == sc->steps)
+        return 1;
+    return sc->output_every > 0 && s % sc->output_every == 0;
+}
+
+int exo_scenario_is_observation(const exo_scenario *sc, uint64_t s)
+{
+    if (s == 0 || s == sc->steps)
+        return 1;
+    return sc->observables_every > 0 && s % sc->observables_every == 0;
+}
+
+uint64_t exo_scenario_frames(const exo_scenario *sc)
+{
+    if (sc->output_fields == 0)
+        return 0;
+    if (sc->output_every == 0)
+        return sc->steps > 0 ? 2 : 1;
+    uint64_t f = sc->steps / sc->output_every + 1;
+    return f + (sc->steps % sc->output_every != 0);
+}
+
+double exo_scenario_output_bytes(const exo_scenario *sc)
+{
+    double per = 0;
+    if (sc->output_fields & EXO_FIELD_POSITION) per += 12;
+    if (sc->output_fields & EXO_FIELD_STATE) per += 1;
+    if (sc->output_fields & EXO_FIELD_IMAGE) per += 12;
+    return (double)exo_scenario_frames(sc) * (double)sc->output_sample * per +
+           (double)sc->output_sample * 16;
+}
+
+static const char *face_name(int f)
+{
+    return f == EXO_FACE_PERIODIC ? "periodic"
+                                  : (f == EXO_FACE_REFLECT ? "reflect" : "open");
+}
+
+static void print_bytes(FILE *out, double b)
+{
+    const char *u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int k = 0;
+    while (b >= 1024 && k < 4) {
+        b /= 1024;
+        k++;
+    }
+    fprintf(out, "%.3g %s", b, u[k]);
+}
+
+int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
+                          FILE *out)
+{
+    int warnings = 0;
+    double kT = exo_scenario_kT(sc);
+    double min_edge = INFINITY;
+    for (int a = 0; a < 3; a++)
+        min_edge = fmin(min_edge, sc->box_hi[a] - sc->box_lo[a]);
+
+    fprintf(out, "scenario      %s (%s)\n", sc->name, sc->source);
+    fprintf(out, "seed          %llu\n", (unsigned long long)sc->seed);
+    fprintf(out, "medium        T = %.2f K, kT = %.5g pN um, viscosity = %.4g mPa s\n",
+            sc->temperature, kT, sc->viscosity * 1e3);
+    fprintf(out, "flow          uniform (%.4g, %.4g, %.4g) um/s\n", sc->flow[0],
+            sc->flow[1], sc->flow[2]);
+    fprintf(out, "time          dt = %.4g s, %llu steps, duration %.6g s\n",
+            sc->dt, (unsigned long long)sc->steps, sc->dt * (double)sc->steps);
+    fprintf(out, "box           [%g, %g] x [%g, %g] x [%g, %g] um; faces x %s/%s, "
+                 "y %s/%s, z %s/%s\n",
+            sc->box_lo[0], sc->box_hi[0], sc->box_lo[1], sc->box_hi[1],
+            sc->box_lo[2], sc->box_hi[2], face_name(sc->face[0]),
+            face_name(sc->face[1]), face_name(sc->face[2]), face_name(sc->face[3]),
+            face_name(sc->face[4]), face_name(sc->face[5]));
+    for (uint32_t k = 0; k < sc->n_pop; k++) {
+        const exo_population *p = &sc->pop[k];
+        double D = exo_scenario_D(sc, p->radius_median);
+        double step = sqrt(2 * D * sc->dt);
+        fprintf(out, "population    %s: %u vesicles (ids %u..%u)\n", p->name,
+                p->count, p->first, p->first + p->count - 1);
+        if (p->distribution == EXO_RADIUS_FIXED)
+            fprintf(out, "  radius      %.4g nm (diameter %.4g nm)\n",
+                    p->radius_median * 1e3, p->radius_median * 2e3);
+        else
+            fprintf(out, "  radius      log-normal, median %.4g nm, sigma %.3g, "
+                         "truncated to [%.4g, %.4g] nm\n",
+                    p->radius_median * 1e3, p->radius_sigma,
+                    p->radius_min * 1e3, p->radius_max * 1e3);
+        fprintf(out, "  D           %.5g um^2/s = %.5g m^2/s (Stokes-Einstein%s)\n",
+                D, D * 1e-12,
+                p->distribution == EXO_RADIUS_FIXED ? "" : ", at the median");
+        if (p->distribution != EXO_RADIUS_FIXED) {
+            double Dlo = exo_scenario_D(sc, p->radius_max);
+            double Dhi = exo_scenario_D(sc, p->radius_min);
+            fprintf(out, "              range %.5g .. %.5g um^2/s\n", Dlo, Dhi);
+            step = sqrt(2 * Dhi * sc->dt);
+        }
+        fprintf(out, "  rms step    sqrt(2 D dt) = %.4g nm per axis%s; %.3g of the "
+                     "smallest box edge\n",
+                step * 1e3,
+                p->distribution == EXO_RADIUS_FIXED ? "" : " (smallest vesicle)",
+                step / min_edge);
+        fprintf(out, "  drift step  |u| dt = %.4g nm\n",
+                sqrt(sc->flow[0] * sc->flow[0] + sc->flow[1] * sc->flow[1] +
+                     sc->flow[2] * sc->flow[2]) * sc->dt * 1e3);
+        if (step > 0.1 * min_edge) {
+            fprintf(out, "  warning: the rms step is more than 0.1 of the smallest "
+                         "box edge; reduce simulation.dt\n");
+            warnings++;
+        }
+        if (p->start_point)
+            fprintf(out, "  start       point (%g, %g, %g) um\n", p->start_lo[0],
+                    p->start_lo[1], p->start_lo[2]);
+        else
+            fprintf(out, "  start       uniform in [%g, %g] x [%g, %g] x [%g, %g] um\n",
+                    p->start_lo[0], p->start_hi[0], p->start_lo[1],
+                    p->start_hi[1], p->start_lo[2], p->start_hi[2]);
+    }
+    fprintf(out, "vesicles      %llu in total\n", (unsigned long long)sc->n_vesicles);
+    fprintf(out, "device memory %zu bytes per vesicle, ", bytes_per_vesicle);
+    print_bytes(out, (double)bytes_per_vesicle * (double)sc->n_vesicles);
+    fprintf(out, " in total\n");
+    if (sc->output_file[0] == '\0') {
+        fprintf(out, "output        none\n");
+    } else {
+        fprintf(out, "output        %s (+ .xdmf): %llu frames of %llu vesicles, "
+                     "observables every %llu steps\n",
+                sc->output_file, (unsigned long long)exo_scenario_frames(sc),
+                (unsigned long long)sc->output_sample,
+                (unsigned long long)sc->observables_every);
+        fprintf(out, "output size   about ");
+        print_bytes(out, exo_scenario_output_bytes(sc));
+        fprintf(out, " before compression\n");
+    }
+    return warnings;
+}

@@ -1,0 +1,100 @@
+/*
+ * exo_scenario: the validated scenario, the single source of every setting
+ * and derived quantity a run uses.
+ *
+ * exo_config fills it from a libconfig file (the only module that reads
+ * libconfig); everything downstream reads it and never looks at the file.
+ * All values are in internal units (um, s, K, Pa s, pN).  This module also
+ * derives the per-run physics constants and describes the scenario for
+ * `exobd check` and for /parameters/exobd/derived in the output.
+ */
+#ifndef EXO_SCENARIO_H
+#define EXO_SCENARIO_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "exobd/exobd.h"
+#include "shared/exo_types.h"
+
+#define EXO_NAME_MAX 64
+
+/* Output fields (bit mask). */
+#define EXO_FIELD_POSITION 1u
+#define EXO_FIELD_STATE 2u
+#define EXO_FIELD_IMAGE 4u
+
+typedef struct exo_population {
+    char name[EXO_NAME_MAX];
+    uint32_t count;
+    uint32_t first;            /* index of its first vesicle               */
+    uint32_t distribution;     /* EXO_RADIUS_FIXED | EXO_RADIUS_LOGNORMAL   */
+    double radius_median;      /* um; the radius if fixed                  */
+    double radius_sigma;       /* sigma of ln(radius)                      */
+    double radius_min;         /* um (lognormal truncation)                */
+    double radius_max;         /* um                                       */
+    double start_lo[3];        /* um; a point start has lo == hi           */
+    double start_hi[3];        /* um                                       */
+    int start_point;           /* 1: kind = "point"                        */
+} exo_population;
+
+struct exo_scenario {
+    char *source;              /* file path (or the name given for text)   */
+    char name[EXO_NAME_MAX];
+    uint64_t seed;
+
+    double dt;                 /* s                                        */
+    uint64_t steps;
+
+    double temperature;        /* K                                        */
+    double viscosity;          /* Pa s                                     */
+    double flow[3];            /* um/s, uniform                            */
+
+    exo_population *pop;
+    uint32_t n_pop;
+    uint64_t n_vesicles;
+
+    double box_lo[3], box_hi[3]; /* um                                     */
+    int32_t face[6];           /* EXO_FACE_* for x-, x+, y-, y+, z-, z+     */
+
+    char *output_file;         /* "" = no output                           */
+    uint64_t output_every;     /* steps between frames; 0: first and last  */
+    uint32_t output_fields;    /* EXO_FIELD_* mask                         */
+    uint64_t output_sample;    /* vesicles written per frame               */
+    int output_compression;    /* 0..9                                     */
+    uint64_t observables_every;/* steps between observable rows            */
+
+    char *resolved_text;       /* the scenario after --set, libconfig text */
+};
+
+/** kT in pN um. */
+double exo_scenario_kT(const exo_scenario *sc);
+
+/** Diffusivity (um^2/s) of a vesicle of radius a (um). */
+double exo_scenario_D(const exo_scenario *sc, double a);
+
+/** Fill the step parameters every kernel launch uses. */
+void exo_scenario_step_params(const exo_scenario *sc, exo_step_params *p);
+
+/** Fill the injection parameters of population k. */
+void exo_scenario_init_params(const exo_scenario *sc, uint32_t k,
+                              exo_init_params *ip);
+
+/** Number of frames the run writes (0 if no position/state output). */
+uint64_t exo_scenario_frames(const exo_scenario *sc);
+
+/** Whether step s (0..steps) is a frame / an observables row. */
+int exo_scenario_is_frame(const exo_scenario *sc, uint64_t s);
+int exo_scenario_is_observation(const exo_scenario *sc, uint64_t s);
+
+/** Estimated output size in bytes (uncompressed). */
+double exo_scenario_output_bytes(const exo_scenario *sc);
+
+/**
+ * Print the derived quantities (as `exobd check` does): D and rms step per
+ * population against the box, steps and frames, device memory, output
+ * size, and warnings.  Returns the number of warnings printed.
+ */
+int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
+                          FILE *out);
+
+#endif /* EXO_SCENARIO_H */

@@ -1,0 +1,304 @@
+/*
+ * exo_sim: see exo_sim.h.
+ */
+#include "exo_sim.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "exo_backend.h"
+#include "exo_cl.h"
+#include "exo_error.h"
+#include "exo_h5.h"
+#include "exo_ref.h"
+#include "exo_scenario.h"
+#include "shared/exo_physics.h"
+
+const char *const exo_state_names[EXO_STATE_COUNT] = {
+    "inactive", "free", "bound", "internalized", "absorbed", "exited", "cleared"};
+
+/* Steps per launch when the user does not choose: long enough to make the
+ * launch cost (4-8 us on PoCL) negligible, short enough for live progress. */
+#define EXO_DEFAULT_STEPS_PER_LAUNCH 100u
+
+struct exo_sim {
+    const exo_scenario *sc;    /* borrowed; must outlive the sim            */
+    exo_backend *be;
+    exo_step_params p;
+    uint64_t step;             /* steps taken                               */
+    uint32_t k;                /* steps per launch                          */
+    exo_h5 *h5;                /* NULL: no output                           */
+    uint32_t n_out;            /* vesicles per frame                        */
+    float *frame_pos;          /* [3 n_out] nm                              */
+    int32_t *frame_image;      /* [3 n_out]                                 */
+    int8_t *frame_state;       /* [n_out]                                   */
+    exo_progress_fn progress;
+    void *progress_user;
+    FILE *log;
+    double wall0;
+};
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static exo_status open_output(exo_sim *s, const char *path, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    const exo_scenario *sc = s->sc;
+    uint32_t n = s->be->n;
+    int64_t *id = NULL;
+    float *radius_all = NULL, *radius_nm = NULL;
+    int32_t *population = NULL;
+    const char **pop_names = NULL;
+    char *derived = NULL;
+    size_t derived_len = 0;
+    FILE *mem = NULL;
+
+    s->n_out = (uint32_t)sc->output_sample;
+    EXO_ALLOC(id, s->n_out, err, "output ids");
+    EXO_ALLOC(radius_nm, s->n_out, err, "output radii");
+    EXO_ALLOC(population, s->n_out, err, "output populations");
+    EXO_ALLOC(radius_all, n, err, "radii");
+    EXO_ALLOC(pop_names, sc->n_pop, err, "population names");
+    EXO_ALLOC(s->frame_pos, 3 * (size_t)s->n_out, err, "a frame");
+    EXO_ALLOC(s->frame_image, 3 * (size_t)s->n_out, err, "a frame");
+    EXO_ALLOC(s->frame_state, s->n_out, err, "a frame");
+    /* Time-independent per-vesicle data, once at start (not in the loop). */
+    EXO_TRY(s->be->ops->read(s->be, NULL, NULL, NULL, radius_all, err));
+    for (uint32_t j = 0, k = 0; j < s->n_out; j++) {
+        uint32_t i = exo_sample_index(j, n, s->n_out);
+        id[j] = (int64_t)s->be->id0 + i;
+        radius_nm[j] = radius_all[i] * 1000.0f;
+        while (k + 1 < sc->n_pop && i >= sc->pop[k + 1].first)
+            k++;
+        population[j] = (int32_t)k;
+    }
+    for (uint32_t k = 0; k < sc->n_pop; k++)
+        pop_names[k] = sc->pop[k].name;
+
+    mem = open_memstream(&derived, &derived_len);
+    EXO_CHECK(mem != NULL, err, EXO_ERR_NOMEM, "out of memory");
+    exo_scenario_describe(sc, exo_cl_bytes_per_vesicle(), mem);
+    int closed = fclose(mem);
+    mem = NULL;
+    EXO_CHECK(closed == 0, err, EXO_ERR_NOMEM, "out of memory");
+
+    exo_h5_layout L;
+    memset(&L, 0, sizeof L);
+    L.path = path;
+    L.n = s->n_out;
+    L.id = id;
+    L.radius_nm = radius_nm;
+    L.population = population;
+    L.population_names = pop_names;
+    L.n_populations = sc->n_pop;
+    for (int a = 0; a < 3; a++) {
+        L.box_lower_nm[a] = sc->box_lo[a] * 1e3;
+        L.box_edges_nm[a] = (sc->box_hi[a] - sc->box_lo[a]) * 1e3;
+        L.periodic[a] = sc->face[2 * a] == EXO_FACE_PERIODIC;
+    }
+    L.write_position = (sc->output_fields & EXO_FIELD_POSITION) != 0;
+    L.write_state = (sc->output_fields & EXO_FIELD_STATE) != 0;
+    L.write_image = (sc->output_fields & EXO_FIELD_IMAGE) != 0;
+    L.compression = sc->output_compression;
+    L.observable_names = exo_state_names;
+    L.n_observables = EXO_STATE_COUNT;
+    L.scenario_text = sc->resolved_text;
+    L.derived_text = derived;
+    L.scenario_name = sc->name;
+    L.device_name = s->be->name;
+    L.seed = sc->seed;
+    L.dt_s = sc->dt;
+    EXO_TRY(exo_h5_create(&s->h5, &L, err));
+cleanup:
+    if (mem)
+        fclose(mem);
+    free(derived);
+    free(id);
+    free(radius_nm);
+    free(radius_all);
+    free(population);
+    free(pop_names);
+    return rc;
+}
+
+exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
+                          const exo_run_options *opt, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    exo_sim *s = NULL;
+    exo_run_options none;
+    if (opt == NULL) {
+        memset(&none, 0, sizeof none);
+        opt = &none;
+    }
+    EXO_ALLOC(s, 1, err, "the simulation");
+    s->sc = sc;
+    s->k = opt->steps_per_launch ? opt->steps_per_launch : EXO_DEFAULT_STEPS_PER_LAUNCH;
+    s->progress = opt->progress;
+    s->progress_user = opt->progress_user;
+    s->log = opt->log;
+    uint32_t n = (uint32_t)sc->n_vesicles;
+    if (opt->device && strcmp(opt->device, "cpu-reference") == 0) {
+        EXO_TRY(exo_ref_create(&s->be, n, 0, err));
+    } else {
+        exo_cl_options co;
+        memset(&co, 0, sizeof co);
+        co.device = opt->device;
+        co.cache_dir = opt->cache_dir;
+        co.work_group_size = opt->work_group_size;
+        co.log = opt->log;
+        EXO_TRY(exo_cl_create(&s->be, &co, n, 0, err));
+    }
+    if (s->log)
+        fprintf(s->log, "exobd: device %s\n", s->be->name);
+    for (uint32_t k = 0; k < sc->n_pop; k++) {
+        exo_init_params ip;
+        exo_scenario_init_params(sc, k, &ip);
+        EXO_TRY(s->be->ops->init_population(s->be, &ip, err));
+    }
+    exo_scenario_step_params(sc, &s->p);
+
+    const char *path = opt->output_path ? opt->output_path : sc->output_file;
+    if (path[0] != '\0')
+        EXO_TRY(open_output(s, path, err));
+    *out = s;
+    return EXO_OK;
+cleanup:
+    exo_sim_destroy(s, NULL);
+    return rc;
+}
+
+static exo_status write_frame(exo_sim *s, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    EXO_TRY(s->be->ops->gather_frame(s->be, s->n_out, s->frame_pos,
+                                     s->frame_image, s->frame_state, err));
+    EXO_TRY(exo_h5_write_frame(s->h5, (int64_t)s->step,
+                               (double)s->step * s->sc->dt, s->frame_pos,
+                               s->frame_image, s->frame_state, err));
+cleanup:
+    return rc;
+}
+
+static exo_status write_observables(exo_sim *s, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    uint64_t counts[EXO_STATE_COUNT];
+    int64_t values[EXO_STATE_COUNT];
+    EXO_TRY(s->be->ops->count_states(s->be, counts, err));
+    for (int k = 0; k < EXO_STATE_COUNT; k++)
+        values[k] = (int64_t)counts[k];
+    EXO_TRY(exo_h5_write_observables(s->h5, (int64_t)s->step,
+                                     (double)s->step * s->sc->dt, values, err));
+cleanup:
+    return rc;
+}
+
+/* The first step after s that must end a launch. */
+static uint64_t next_stop(const exo_sim *s, uint64_t step, uint64_t last)
+{
+    const exo_scenario *sc = s->sc;
+    uint64_t stop = step + s->k < last ? step + s->k : last;
+    if (s->h5) {
+        if (sc->output_every) {
+            uint64_t f = (step / sc->output_every + 1) * sc->output_every;
+            stop = f < stop ? f : stop;
+        }
+        if (sc->observables_every) {
+            uint64_t o = (step / sc->observables_every + 1) * sc->observables_every;
+            stop = o < stop ? o : stop;
+        }
+    }
+    return stop;
+}
+
+static exo_status advance_to(exo_sim *s, uint64_t last, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    while (s->step < last) {
+        uint64_t stop = next_stop(s, s->step, last);
+        EXO_TRY(s->be->ops->advance(s->be, &s->p, s->step,
+                                    (uint32_t)(stop - s->step), err));
+        s->step = stop;
+        if (s->h5 && exo_scenario_is_frame(s->sc, s->step))
+            EXO_TRY(write_frame(s, err));
+        if (s->h5 && exo_scenario_is_observation(s->sc, s->step))
+            EXO_TRY(write_observables(s, err));
+        if (s->progress) {
+            double wall = now_s() - s->wall0;
+            s->progress(s->progress_user, s->step, s->sc->steps,
+                        (double)s->step * s->sc->dt, wall,
+                        wall > 0 ? (double)s->be->n * (double)s->step / wall : 0);
+        }
+    }
+cleanup:
+    return rc;
+}
+
+exo_status exo_sim_run(exo_sim *s, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    s->wall0 = now_s();
+    uint64_t start = s->step;
+    if (s->h5 && s->step == 0) {
+        if (exo_scenario_is_frame(s->sc, 0))
+            EXO_TRY(write_frame(s, err));
+        EXO_TRY(write_observables(s, err));
+    }
+    EXO_TRY(advance_to(s, s->sc->steps, err));
+    if (s->h5) {
+        exo_h5 *h = s->h5;
+        s->h5 = NULL;
+        EXO_TRY(exo_h5_close(h, 1, err));
+    }
+    (void)start;
+cleanup:
+    return rc;
+}
+
+exo_status exo_sim_advance(exo_sim *s, uint64_t nsteps, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    exo_h5 *h = s->h5;
+    s->h5 = NULL; /* advancing without output */
+    if (s->wall0 == 0)
+        s->wall0 = now_s();
+    rc = advance_to(s, s->step + nsteps, err);
+    s->h5 = h;
+    return rc;
+}
+
+uint64_t exo_sim_step(const exo_sim *s) { return s->step; }
+size_t exo_sim_vesicle_count(const exo_sim *s) { return s->be->n; }
+int exo_sim_program_from_cache(const exo_sim *s) { return s->be->from_cache; }
+const char *exo_sim_device_name(const exo_sim *s) { return s->be->name; }
+
+exo_status exo_sim_read(exo_sim *s, float *pos_um, int32_t *image,
+                        int8_t *state, float *radius_um, exo_error *err)
+{
+    return s->be->ops->read(s->be, pos_um, image, state, radius_um, err);
+}
+
+exo_status exo_sim_count_states(exo_sim *s, uint64_t *counts, exo_error *err)
+{
+    return s->be->ops->count_states(s->be, counts, err);
+}
+
+exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
+{
+    if (s == NULL)
+        return EXO_OK;
+    exo_status rc = exo_h5_close(s->h5, 0, err);
+    exo_status r2 = exo_backend_destroy(s->be, err);
+    free(s->frame_pos);
+    free(s->frame_image);
+    free(s->frame_state);
+    free(s);
+    return rc != EXO_OK ? rc : r2;
+}

@@ -1,0 +1,272 @@
+/*
+ * exobd: the command-line program.  Parses arguments, calls the library,
+ * prints progress and errors, and maps failures to exit statuses
+ * (0 success, 1 runtime failure, 2 bad input).  The only place that prints
+ * errors or exits.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exo_cl.h"
+#include "exo_error.h"
+#include "exo_scenario.h"
+#include "exobd/exobd.h"
+
+static const char usage[] =
+    "exobd " EXOBD_VERSION_STRING " - Brownian dynamics of extracellular vesicles\n"
+    "\n"
+    "usage:\n"
+    "  exobd run SCENARIO.cfg [-o OUT.h5] [--device SPEC] [--set PATH=VALUE]...\n"
+    "                         [--seed N] [--steps-per-launch K] [--work-group N]\n"
+    "                         [--quiet]\n"
+    "  exobd check SCENARIO.cfg [--set PATH=VALUE]... [--seed N]\n"
+    "  exobd devices\n"
+    "  exobd --help | --version\n"
+    "\n"
+    "run      simulate the scenario; writes OUT.h5 (H5MD) and OUT.xdmf (ParaView)\n"
+    "check    validate the scenario and print derived quantities and warnings\n"
+    "devices  list OpenCL platforms and devices; * marks the default\n"
+    "\n"
+    "options:\n"
+    "  -o, --output OUT.h5      output file (default: output.file of the scenario)\n"
+    "  --device SPEC            INDEX, P:D, gpu, cpu, a name substring, or\n"
+    "                           cpu-reference (the C reference stepper)\n"
+    "  --set PATH=VALUE         override a setting, e.g. --set vesicles.[0].count=1000\n"
+    "                           or --set 'simulation.dt=\"2 us\"'\n"
+    "  --seed N                 same as --set seed=N\n"
+    "  --steps-per-launch K     steps per kernel launch (default 100); results do\n"
+    "                           not depend on it\n"
+    "  --work-group N           OpenCL work-group size (default: the runtime's)\n"
+    "  --quiet                  no progress output\n"
+    "\n"
+    "exit status: 0 success, 1 runtime failure, 2 bad input.\n"
+    "Documentation: README.md and docs/ in the source tree.\n";
+
+static int fail(const exo_error *err)
+{
+    fprintf(stderr, "exobd: error: %s\n", err->msg);
+    if (getenv("EXOBD_DEBUG"))
+        fprintf(stderr, "exobd: (at %s, %s)\n", err->where,
+                exo_status_name(err->status));
+    return exo_status_exit_code(err->status);
+}
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "exobd: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nRun 'exobd --help' for usage.\n");
+    return 2;
+}
+
+typedef struct progress_state {
+    int tty;
+    double last_wall;
+} progress_state;
+
+static void format_duration(char *buf, size_t n, double s)
+{
+    if (s < 0 || s > 1e8)
+        snprintf(buf, n, "?");
+    else if (s < 60)
+        snprintf(buf, n, "%.0fs", s);
+    else if (s < 3600)
+        snprintf(buf, n, "%dm%02ds", (int)(s / 60), (int)s % 60);
+    else
+        snprintf(buf, n, "%dh%02dm", (int)(s / 3600), (int)(s / 60) % 60);
+}
+
+static void on_progress(void *user, uint64_t step, uint64_t steps, double t,
+                        double wall, double rate)
+{
+    progress_state *ps = user;
+    int done = step >= steps;
+    /* A terminal gets a live line at most 10 times a second; a log file a
+     * plain line every 10 s, and always the last one. */
+    if (!done && wall - ps->last_wall < (ps->tty ? 0.1 : 10.0))
+        return;
+    ps->last_wall = wall;
+    char eta[32];
+    format_duration(eta, sizeof eta, step ? wall * (double)(steps - step) / (double)step : -1);
+    fprintf(stderr, "%sstep %llu/%llu (%.1f%%)  t = %.6g s  %.3g particle-steps/s  ETA %s%s",
+            ps->tty ? "\r" : "", (unsigned long long)step, (unsigned long long)steps,
+            steps ? 100.0 * (double)step / (double)steps : 100.0, t, rate, eta,
+            ps->tty ? (done ? "\n" : "   ") : "\n");
+    fflush(stderr);
+}
+
+typedef struct args {
+    const char *scenario, *output, *device, *seed;
+    const char **sets;
+    size_t n_sets;
+    unsigned long steps_per_launch;
+    unsigned long work_group;
+    int quiet;
+} args;
+
+static int parse_ulong(const char *s, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, int allow_run_options, args *a)
+{
+    for (int i = 2; i < argc; i++) {
+        const char *o = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes = strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0 ||
+                    strcmp(o, "--device") == 0 || strcmp(o, "--set") == 0 ||
+                    strcmp(o, "--seed") == 0 || strcmp(o, "--steps-per-launch") == 0 ||
+                    strcmp(o, "--work-group") == 0;
+        if (takes && v == NULL)
+            return bad_usage("option %s needs a value", o);
+        int run_only = strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0 ||
+                       strcmp(o, "--device") == 0 || strcmp(o, "--steps-per-launch") == 0 ||
+                       strcmp(o, "--work-group") == 0 || strcmp(o, "--quiet") == 0;
+        if (run_only && !allow_run_options)
+            return bad_usage("option %s applies to 'exobd run' only", o);
+        if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0) {
+            a->output = v;
+            i++;
+        } else if (strcmp(o, "--device") == 0) {
+            a->device = v;
+            i++;
+        } else if (strcmp(o, "--set") == 0) {
+            a->sets[a->n_sets++] = v;
+            i++;
+        } else if (strcmp(o, "--seed") == 0) {
+            unsigned long seed;
+            if (parse_ulong(v, &seed))
+                return bad_usage("--seed expects a non-negative integer, got '%s'", v);
+            a->seed = v;
+            i++;
+        } else if (strcmp(o, "--steps-per-launch") == 0) {
+            if (parse_ulong(v, &a->steps_per_launch) || a->steps_per_launch == 0 ||
+                a->steps_per_launch > 1000000)
+                return bad_usage("--steps-per-launch expects an integer in "
+                                 "[1, 1000000], got '%s'", v);
+            i++;
+        } else if (strcmp(o, "--work-group") == 0) {
+            if (parse_ulong(v, &a->work_group) || a->work_group == 0 ||
+                a->work_group > 65536)
+                return bad_usage("--work-group expects an integer in [1, 65536], "
+                                 "got '%s'", v);
+            i++;
+        } else if (strcmp(o, "--quiet") == 0) {
+            a->quiet = 1;
+        } else if (o[0] == '-' && o[1] != '\0') {
+            return bad_usage("unknown option '%s'", o);
+        } else if (a->scenario == NULL) {
+            a->scenario = o;
+        } else {
+            return bad_usage("unexpected argument '%s'", o);
+        }
+    }
+    if (a->scenario == NULL)
+        return bad_usage("%s needs a scenario file", argv[1]);
+    return 0;
+}
+
+static int load(const args *a, exo_scenario **sc, exo_error *err)
+{
+    char seedset[64];
+    if (a->seed) {
+        snprintf(seedset, sizeof seedset, "seed=%sL", a->seed);
+        a->sets[a->n_sets] = seedset;
+    }
+    exo_status rc = exo_scenario_load(sc, a->scenario, a->sets,
+                                      a->n_sets + (a->seed != NULL), err);
+    return rc == EXO_OK ? 0 : fail(err);
+}
+
+static int cmd_check(const args *a)
+{
+    exo_error err = {0};
+    exo_scenario *sc = NULL;
+    int rc = load(a, &sc, &err);
+    if (rc)
+        return rc;
+    int warnings = exo_scenario_describe(sc, exo_cl_bytes_per_vesicle(), stdout);
+    printf("%s: ok%s\n", a->scenario, warnings ? " (with warnings)" : "");
+    exo_scenario_destroy(sc);
+    return 0;
+}
+
+static int cmd_run(const args *a)
+{
+    exo_error err = {0};
+    exo_scenario *sc = NULL;
+    exo_sim *sim = NULL;
+    int rc = load(a, &sc, &err);
+    if (rc)
+        return rc;
+    progress_state ps = {isatty(fileno(stderr)), -1e9};
+    exo_run_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.device = a->device;
+    opt.output_path = a->output;
+    opt.steps_per_launch = (uint32_t)a->steps_per_launch;
+    opt.work_group_size = a->work_group;
+    opt.log = a->quiet ? NULL : stderr;
+    if (!a->quiet) {
+        opt.progress = on_progress;
+        opt.progress_user = &ps;
+    }
+    if (exo_sim_create(&sim, sc, &opt, &err) != EXO_OK ||
+        exo_sim_run(sim, &err) != EXO_OK) {
+        rc = fail(&err);
+        exo_sim_destroy(sim, NULL);
+        exo_scenario_destroy(sc);
+        return rc;
+    }
+    if (exo_sim_destroy(sim, &err) != EXO_OK)
+        rc = fail(&err);
+    const char *out = a->output ? a->output : sc->output_file;
+    if (rc == 0 && !a->quiet && out[0])
+        fprintf(stderr, "exobd: wrote %s and its ParaView sidecar (.xdmf)\n", out);
+    exo_scenario_destroy(sc);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return bad_usage("%s", "missing command (run, check, devices)");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("exobd %s\n", EXOBD_VERSION_STRING);
+        return 0;
+    }
+    if (strcmp(cmd, "devices") == 0) {
+        exo_error err = {0};
+        if (argc > 2)
+            return bad_usage("unexpected argument '%s'", argv[2]);
+        return exo_cl_list_devices(stdout, &err) == EXO_OK ? 0 : fail(&err);
+    }
+    int is_run = strcmp(cmd, "run") == 0;
+    if (!is_run && strcmp(cmd, "check") != 0)
+        return bad_usage("unknown command '%s' (run, check, devices)", cmd);
+    args a;
+    memset(&a, 0, sizeof a);
+    a.sets = calloc((size_t)argc + 1, sizeof *a.sets);
+    if (a.sets == NULL)
+        return 1;
+    int rc = parse_args(argc, argv, is_run, &a);
+    if (rc == 0)
+        rc = is_run ? cmd_run(&a) : cmd_check(&a);
+    free(a.sets);
+    return rc;
+}

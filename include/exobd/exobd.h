@@ -1,0 +1,167 @@
+/*
+ * exobd public interface: the host library (libexobd) used by the exobd
+ * program, the tests and the benchmarks.
+ *
+ * What this header is: status codes, the error record, and the opaque
+ * handles of the scenario and of a simulation, with the calls that create,
+ * advance, inspect and destroy them.  It includes no OpenCL, HDF5 or
+ * libconfig header; those stay inside host/.
+ *
+ * Internal units (fixed; every value inside the library is in them):
+ *   length      um            time         s
+ *   force       pN            temperature  K
+ *   energy      pN um  (kT at 310.15 K = 4.2821e-3 pN um)
+ *   viscosity   pN s / um^2  = Pa s
+ *   diffusivity um^2 / s     rate         1/s
+ * Output files use nm and s (see docs/output.md), converted once at output.
+ */
+#ifndef EXOBD_EXOBD_H
+#define EXOBD_EXOBD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EXOBD_VERSION_STRING "0.1.0"
+
+/** Result of every library call that can fail. */
+typedef enum exo_status {
+    EXO_OK = 0,
+    EXO_ERR_NOMEM,      /* an allocation failed                            */
+    EXO_ERR_INVALID,    /* bad argument or impossible request              */
+    EXO_ERR_CONFIG,     /* scenario file or --set value is wrong (exit 2)  */
+    EXO_ERR_OPENCL,     /* an OpenCL call failed                           */
+    EXO_ERR_HDF5,       /* an HDF5 call failed                             */
+    EXO_ERR_IO,         /* a file system call failed                       */
+    EXO_ERR_INTERRUPTED /* the run was stopped by a signal                 */
+} exo_status;
+
+/**
+ * What failed, where and why.  The first error recorded wins: later calls to
+ * the exo_error_set* helpers leave a filled record unchanged, so a cleanup
+ * failure never hides the error that caused the cleanup.
+ */
+typedef struct exo_error {
+    exo_status status;
+    long native;        /* cl_int, herr_t, errno or libconfig line; 0 if none */
+    char where[128];    /* "host/exo_cl.c:142 exo_cl_build()"                */
+    char msg[2048];     /* complete human-readable message                    */
+} exo_error;
+
+/** Name of a status ("EXO_ERR_CONFIG"). */
+const char *exo_status_name(exo_status s);
+
+/** Process exit status for an error: 2 for input errors, 1 otherwise. */
+int exo_status_exit_code(exo_status s);
+
+/* ---------------------------------------------------------------- scenario */
+
+/** A validated scenario: every quantity in internal units, derived values
+ *  computed once.  Read-only after loading. */
+typedef struct exo_scenario exo_scenario;
+
+/**
+ * Load and validate a libconfig scenario file.
+ * @param overrides  "path=value" strings as given to --set (may be NULL)
+ * @return EXO_OK; EXO_ERR_CONFIG naming file, line, setting and what was
+ *         expected; EXO_ERR_IO if the file cannot be read; EXO_ERR_NOMEM.
+ */
+exo_status exo_scenario_load(exo_scenario **out, const char *path,
+                             const char *const *overrides, size_t n_overrides,
+                             exo_error *err);
+
+/** As exo_scenario_load, from text in memory; @p name is used in messages. */
+exo_status exo_scenario_load_text(exo_scenario **out, const char *text,
+                                  const char *name,
+                                  const char *const *overrides,
+                                  size_t n_overrides, exo_error *err);
+
+void exo_scenario_destroy(exo_scenario *sc);
+
+/** Number of vesicles over all populations. */
+uint64_t exo_scenario_vesicle_count(const exo_scenario *sc);
+
+/** Total number of steps of the run. */
+uint64_t exo_scenario_steps(const exo_scenario *sc);
+
+/** Time step in s. */
+double exo_scenario_dt(const exo_scenario *sc);
+
+/* -------------------------------------------------------------- simulation */
+
+typedef struct exo_sim exo_sim;
+
+/** Progress report, called between launches (never from a kernel). */
+typedef void (*exo_progress_fn)(void *user, uint64_t step, uint64_t steps,
+                                double sim_time_s, double wall_s,
+                                double particle_steps_per_s);
+
+/** How to run: device, launch shape, output.  Zero-initialise, then set. */
+typedef struct exo_run_options {
+    const char *device;          /* NULL: default (GPU, else CPU);
+                                    "cpu-reference", an index "P:D" or "N",
+                                    "gpu", "cpu", or a name substring       */
+    const char *output_path;     /* NULL: output.file of the scenario;
+                                    "" : write no output at all             */
+    uint32_t steps_per_launch;   /* K; 0: default (chosen per device)      */
+    size_t work_group_size;      /* 0: let the OpenCL runtime choose        */
+    const char *cache_dir;       /* NULL: $EXOBD_CACHE_DIR, else
+                                    $XDG_CACHE_HOME/exobd, else ~/.cache/exobd */
+    exo_progress_fn progress;    /* optional */
+    void *progress_user;
+    FILE *log;                   /* informational messages; NULL: silent    */
+} exo_run_options;
+
+/**
+ * Create a simulation: select and set up the device, build (or load from
+ * cache) the kernels, allocate the vesicle arrays and inject the vesicles.
+ * Opens the output file if the scenario asks for one.
+ */
+exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
+                          const exo_run_options *opt, exo_error *err);
+
+/** Run to the end of the scenario, writing output as configured. */
+exo_status exo_sim_run(exo_sim *sim, exo_error *err);
+
+/** Advance @p nsteps steps without writing output (tests, benchmarks). */
+exo_status exo_sim_advance(exo_sim *sim, uint64_t nsteps, exo_error *err);
+
+/** Steps taken so far. */
+uint64_t exo_sim_step(const exo_sim *sim);
+
+/** Number of vesicles held by this simulation. */
+size_t exo_sim_vesicle_count(const exo_sim *sim);
+
+/**
+ * Copy the state of every vesicle to the host.  Any pointer may be NULL.
+ * @param pos_um   3N values, x of all vesicles then y then z (um; wrapped)
+ * @param image    3N periodic image counts, same layout
+ * @param state    N state codes (exo_vesicle_state in kernels/shared/exo_types.h)
+ * @param radius_um N radii (um)
+ */
+exo_status exo_sim_read(exo_sim *sim, float *pos_um, int32_t *image,
+                        int8_t *state, float *radius_um, exo_error *err);
+
+/** Count of vesicles per state code (array of EXO_STATE_COUNT). */
+exo_status exo_sim_count_states(exo_sim *sim, uint64_t *counts,
+                                exo_error *err);
+
+/** Whether the kernels came from the program-binary cache (1) or were
+ *  compiled (0); -1 for the C reference. */
+int exo_sim_program_from_cache(const exo_sim *sim);
+
+/** Human-readable name of the device that runs the simulation. */
+const char *exo_sim_device_name(const exo_sim *sim);
+
+/** Closes the output (marking it incomplete if the run did not finish) and
+ *  releases everything.  NULL is a no-op. */
+exo_status exo_sim_destroy(exo_sim *sim, exo_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EXOBD_EXOBD_H */

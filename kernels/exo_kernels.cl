@@ -1,0 +1,143 @@
+/*
+ * exobd kernels: entry points only.  Each loads a vesicle, calls the shared
+ * physics (kernels/shared/exo_physics.h, the same code the C reference in
+ * host/exo_ref.c runs) and stores it.  Arrays are structure-of-arrays with
+ * stride n: pos[i], pos[n + i], pos[2n + i] are x, y, z of vesicle i.
+ */
+#include "shared/exo_compat.h"
+#include "shared/exo_rng.h"
+#include "shared/exo_types.h"
+#include "shared/exo_physics.h"
+
+/** Advance every vesicle by nsteps steps from global step step0, holding it
+ *  in registers for the whole launch (DESIGN.md section 7). */
+__kernel void k_advance(__global exo_real *pos, __global int *image,
+                        __global const float *radius, __global char *state,
+                        const exo_step_params p, const ulong step0,
+                        const uint nsteps, const uint n, const uint id0)
+{
+    uint i = get_global_id(0);
+    if (i >= n)
+        return;
+    exo_vesicle v;
+    v.state = state[i];
+    if (v.state != EXO_STATE_FREE)
+        return;
+    for (int a = 0; a < 3; a++) {
+        v.x[a] = pos[a * n + i];
+        v.image[a] = image[a * n + i];
+    }
+    v.sigma = exo_step_sigma(p.sigma_coef, radius[i]);
+    exo_advance(&v, &p, id0 + i, step0, nsteps);
+    for (int a = 0; a < 3; a++) {
+        pos[a * n + i] = v.x[a];
+        image[a * n + i] = v.image[a];
+    }
+    state[i] = (char)v.state;
+}
+
+/** Inject one population: radius, start position, state free. */
+__kernel void k_init_vesicles(__global exo_real *pos, __global int *image,
+                              __global float *radius, __global char *state,
+                              const exo_init_params ip, const uint n)
+{
+    uint j = get_global_id(0);
+    if (j >= ip.count)
+        return;
+    uint i = ip.first + j;
+    exo_real x[3];
+    exo_init_position(&ip, ip.id0 + i, x);
+    for (int a = 0; a < 3; a++) {
+        pos[a * n + i] = x[a];
+        image[a * n + i] = 0;
+    }
+    radius[i] = (float)exo_init_radius(&ip, ip.id0 + i);
+    state[i] = (char)EXO_STATE_FREE;
+}
+
+/** Count vesicles per state: a local histogram per work-group, then
+ *  integer atomics into counts[EXO_STATE_COUNT] (deterministic). */
+__kernel void k_count_states(__global const char *state, const uint n,
+                             __global uint *counts)
+{
+    __local uint hist[EXO_STATE_COUNT];
+    uint l = get_local_id(0);
+    for (uint s = l; s < EXO_STATE_COUNT; s += get_local_size(0))
+        hist[s] = 0;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    uint i = get_global_id(0);
+    if (i < n) {
+        int s = state[i];
+        if (s >= 0 && s < EXO_STATE_COUNT)
+            atomic_inc(&hist[s]);
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint s = l; s < EXO_STATE_COUNT; s += get_local_size(0))
+        if (hist[s] != 0)
+            atomic_add(&counts[s], hist[s]);
+}
+
+/** Pack the sampled vesicles of a frame for output: positions in nm,
+ *  interleaved x,y,z; image counts interleaved; states. */
+__kernel void k_gather_frame(__global const exo_real *pos,
+                             __global const int *image,
+                             __global const char *state, const uint n,
+                             const uint n_out, __global float *out_pos_nm,
+                             __global int *out_image, __global char *out_state)
+{
+    uint j = get_global_id(0);
+    if (j >= n_out)
+        return;
+    uint i = exo_sample_index(j, n, n_out);
+    for (int a = 0; a < 3; a++) {
+        out_pos_nm[3 * j + a] = (float)(pos[a * n + i] * EXO_R(1000.0));
+        out_image[3 * j + a] = image[a * n + i];
+    }
+    out_state[j] = state[i];
+}
+
+/** Report the device's view of the shared structs (tests/device/test_layout). */
+__kernel void k_layout_probe(__global uint *out)
+{
+    exo_step_params p;
+    exo_init_params ip;
+    __private char *b = (__private char *)&p;
+    __private char *c = (__private char *)&ip;
+    out[0] = (uint)sizeof(exo_step_params);
+    out[1] = (uint)((__private char *)&p.sigma_coef - b);
+    out[2] = (uint)((__private char *)&p.seed_lo - b);
+    out[3] = (uint)((__private char *)&p.face[0] - b);
+    out[4] = (uint)sizeof(exo_init_params);
+    out[5] = (uint)((__private char *)&ip.cdf_hi - c);
+    out[6] = (uint)((__private char *)&ip.first - c);
+    out[7] = (uint)((__private char *)&ip.seed_hi - c);
+}
+
+/** Known-answer probe of the RNG: Philox4x32 with `rounds` rounds on
+ *  counters/keys given by the host (tests/device/test_rng_device). */
+__kernel void k_philox_probe(__global const uint *ctr, __global const uint *key,
+                             const int rounds, __global uint *out)
+{
+    uint t = get_global_id(0);
+    exo_u32x4 c;
+    for (int k = 0; k < 4; k++)
+        c.v[k] = ctr[4 * t + k];
+    c = exo_philox4x32_r(c, key[2 * t], key[2 * t + 1], rounds);
+    for (int k = 0; k < 4; k++)
+        out[4 * t + k] = c.v[k];
+}
+
+/** Uniform and normal conversions on the device, for comparison with the
+ *  host (tests/device/test_rng_device). */
+__kernel void k_normal_probe(const uint seed_lo, const uint seed_hi,
+                             const ulong step, __global float *out)
+{
+    uint id = get_global_id(0);
+    exo_u32x4 r = exo_rng_draw(id, step, EXO_RNG_DISPLACEMENT, seed_lo,
+                               seed_hi);
+    exo_real z[4];
+    exo_box_muller(r.v[0], r.v[1], &z[0], &z[1]);
+    exo_box_muller(r.v[2], r.v[3], &z[2], &z[3]);
+    for (int k = 0; k < 4; k++)
+        out[4 * id + k] = (float)z[k];
+}

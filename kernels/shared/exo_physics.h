@@ -1,0 +1,260 @@
+/*
+ * exo_physics: everything one vesicle does in one step, written once for
+ * the OpenCL kernels and for the C reference stepper (host/exo_ref.c).
+ *
+ * Pure functions on scalars and plain structs: no globals, no I/O, no
+ * vector types.  A vesicle is held in registers as an exo_vesicle for the K
+ * steps of a launch; the kernels only load it, call exo_advance() and store
+ * it.  Models and equations: PHYSICS.md section 2.1 (overdamped
+ * Euler-Maruyama), section 4.1 (specular reflection), section 4.2
+ * (absorbing boundary with the Brownian-bridge crossing test, used for open
+ * faces).  Internal units: um, s, pN, K.
+ */
+#ifndef EXO_PHYSICS_H
+#define EXO_PHYSICS_H
+
+#include "exo_compat.h"
+#include "exo_rng.h"
+#include "exo_types.h"
+
+/** One vesicle in registers. */
+typedef struct exo_vesicle {
+    exo_real x[3];       /* position, um (wrapped into periodic axes)       */
+    int32_t image[3];    /* periodic image counts                           */
+    exo_real sigma;      /* rms displacement per axis per step, um          */
+    int32_t state;       /* EXO_STATE_*                                     */
+} exo_vesicle;
+
+#if EXO_HAS_DOUBLE
+/** Boltzmann constant, pN um / K (exact SI value 1.380649e-23 J/K). */
+#define EXO_KB 1.380649e-5
+
+/** Stokes-Einstein translational diffusivity D = kT / (6 pi eta a).
+ *  kT in pN um, eta in Pa s (= pN s/um^2), a in um -> um^2/s.  Host side
+ *  (double): the device gets it folded into exo_step_params.sigma_coef. */
+EXO_FN double exo_stokes_einstein(double kT, double eta, double a)
+{
+    return kT / (6.0 * 3.14159265358979323846 * eta * a);
+}
+
+/** The coefficient sqrt(2 kT dt / (6 pi eta)) of exo_step_sigma(). */
+EXO_FN double exo_sigma_coef(double kT, double eta, double dt)
+{
+    return sqrt(2.0 * dt * exo_stokes_einstein(kT, eta, 1.0));
+}
+#endif
+
+/** Rms step per axis sqrt(2 D dt) from the run's coefficient
+ *  sqrt(2 kT dt / (6 pi eta)) and the vesicle radius a (um). */
+EXO_FN exo_real exo_step_sigma(exo_real sigma_coef, exo_real a)
+{
+    return sigma_coef / exo_sqrt(a);
+}
+
+/**
+ * Probability that a Brownian path from distance d0 to distance d1 (both on
+ * the inside, > 0) touched the plane within the step, given the endpoints:
+ * exp(-d0 d1 / (D dt)) = exp(-2 d0 d1 / sigma^2) with sigma^2 = 2 D dt
+ * (reflection principle; PHYSICS.md section 4.2, V13).  Drift does not
+ * change it: a Brownian bridge does not depend on the drift.
+ */
+EXO_FN exo_real exo_bridge_crossing_probability(exo_real d0, exo_real d1,
+                                                exo_real sigma)
+{
+    return exo_exp(EXO_R(-2.0) * d0 * d1 / (sigma * sigma));
+}
+
+/** Beyond this exponent the bridge probability (< 1e-13) is not drawn. */
+#define EXO_BRIDGE_CUTOFF EXO_R(30.0)
+
+/** Wrap x into [lo, lo + len) and count the images crossed. */
+EXO_FN void exo_wrap_periodic(exo_real *x, int32_t *image, exo_real lo,
+                              exo_real len)
+{
+    exo_real k = exo_floor((*x - lo) / len);
+    if (k != EXO_R(0.0)) {
+        *x -= k * len;
+        *image += (int32_t)k;
+    }
+    /* Rounding can leave x == lo + len (or a hair below lo); keep the
+     * half-open interval exact. */
+    if (*x >= lo + len) {
+        *x -= len;
+        *image += 1;
+    }
+    if (*x < lo) {
+        *x = lo;
+    }
+}
+
+/**
+ * Boundaries of one axis of the box after a step from xold to *x.
+ * Periodic axes wrap; reflecting faces mirror the overshoot (specular,
+ * exact for a flat wall with constant D); open faces end the vesicle's stay
+ * (state exited) when the end point is outside or when the within-step
+ * Brownian-bridge crossing fires with uniform u.  Returns 1 if the vesicle
+ * exited.
+ */
+EXO_FN int exo_box_axis(exo_real *x, int32_t *image, exo_real xold,
+                        exo_real lo, exo_real hi, exo_real len, int32_t flo,
+                        int32_t fhi, exo_real sigma, exo_real u)
+{
+    if (flo == EXO_FACE_PERIODIC) {
+        exo_wrap_periodic(x, image, lo, len);
+        return 0;
+    }
+    /* A step longer than the box can overshoot more than once; a handful of
+     * mirrors covers every sane time step, the clamp the insane ones. */
+    for (int k = 0; k < 8; k++) {
+        if (*x < lo) {
+            if (flo == EXO_FACE_OPEN)
+                return 1;
+            *x = EXO_R(2.0) * lo - *x;
+        } else if (*x > hi) {
+            if (fhi == EXO_FACE_OPEN)
+                return 1;
+            *x = EXO_R(2.0) * hi - *x;
+        } else {
+            break;
+        }
+    }
+    *x = *x < lo ? lo : (*x > hi ? hi : *x);
+
+    /* Bridge test for open faces: the path may have left and come back. */
+    exo_real stay = EXO_R(1.0);
+    exo_real s2 = sigma * sigma;
+    if (flo == EXO_FACE_OPEN) {
+        exo_real e = EXO_R(2.0) * (xold - lo) * (*x - lo);
+        if (e < EXO_BRIDGE_CUTOFF * s2)
+            stay *= EXO_R(1.0) - exo_exp(-e / s2);
+    }
+    if (fhi == EXO_FACE_OPEN) {
+        exo_real e = EXO_R(2.0) * (hi - xold) * (hi - *x);
+        if (e < EXO_BRIDGE_CUTOFF * s2)
+            stay *= EXO_R(1.0) - exo_exp(-e / s2);
+    }
+    return u >= stay;
+}
+
+/** Whether any face of an axis is open, so the step may need a uniform. */
+EXO_FN int exo_box_has_open_face(const exo_step_params *p)
+{
+    for (int f = 0; f < 6; f++)
+        if (p->face[f] == EXO_FACE_OPEN)
+            return 1;
+    return 0;
+}
+
+/**
+ * One overdamped Euler-Maruyama step (PHYSICS.md section 2.1, constant D):
+ *   x += u dt + sqrt(2 D dt) xi
+ * followed by the box boundaries.  Only free vesicles move.
+ */
+EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
+                                uint32_t id, uint64_t step, int has_open)
+{
+    if (v->state != EXO_STATE_FREE)
+        return;
+    exo_u32x4 r = exo_rng_draw(id, step, EXO_RNG_DISPLACEMENT, p->seed_lo,
+                               p->seed_hi);
+    exo_real n[4];
+    exo_box_muller(r.v[0], r.v[1], &n[0], &n[1]);
+    exo_box_muller(r.v[2], r.v[3], &n[2], &n[3]);
+
+    exo_real xold[3];
+    for (int a = 0; a < 3; a++) {
+        xold[a] = v->x[a];
+        v->x[a] += p->drift[a] + v->sigma * n[a];
+    }
+
+    exo_u32x4 b;
+    b.v[0] = b.v[1] = b.v[2] = 0u;
+    if (has_open)
+        b = exo_rng_draw(id, step, EXO_RNG_BOUNDARY, p->seed_lo, p->seed_hi);
+    for (int a = 0; a < 3; a++) {
+        if (exo_box_axis(&v->x[a], &v->image[a], xold[a], p->lo[a], p->hi[a],
+                         p->len[a], p->face[2 * a], p->face[2 * a + 1],
+                         v->sigma, exo_u01(b.v[a]))) {
+            v->state = EXO_STATE_EXITED;
+            return;
+        }
+    }
+}
+
+/** Advance a vesicle by nsteps steps starting at global step step0. */
+EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p, uint32_t id,
+                        uint64_t step0, uint32_t nsteps)
+{
+    int has_open = exo_box_has_open_face(p);
+    for (uint32_t k = 0; k < nsteps; k++) {
+        if (v->state != EXO_STATE_FREE)
+            break;
+        exo_step_overdamped(v, p, id, step0 + k, has_open);
+    }
+}
+
+/* ----------------------------------------------------------- initial state */
+
+/** Inverse of the standard normal CDF (Acklam's rational approximation,
+ *  relative error < 1.2e-9 in double). p in (0, 1). */
+EXO_FN exo_real exo_normal_quantile(exo_real p)
+{
+    const exo_real plow = EXO_R(0.02425);
+    exo_real q, r;
+    if (p < plow || p > EXO_R(1.0) - plow) {
+        q = exo_sqrt(EXO_R(-2.0) * exo_log(p < plow ? p : EXO_R(1.0) - p));
+        r = (((((EXO_R(-7.784894002430293e-03) * q - EXO_R(3.223964580411365e-01)) * q
+                - EXO_R(2.400758277161838e+00)) * q - EXO_R(2.549732539343734e+00)) * q
+              + EXO_R(4.374664141464968e+00)) * q + EXO_R(2.938163982698783e+00))
+            / ((((EXO_R(7.784695709041462e-03) * q + EXO_R(3.224671290700398e-01)) * q
+                 + EXO_R(2.445134137142996e+00)) * q + EXO_R(3.754408661907416e+00)) * q
+               + EXO_R(1.0));
+        return p < plow ? r : -r;
+    }
+    q = p - EXO_R(0.5);
+    r = q * q;
+    return (((((EXO_R(-3.969683028665376e+01) * r + EXO_R(2.209460984245205e+02)) * r
+               - EXO_R(2.759285104469687e+02)) * r + EXO_R(1.383577518672690e+02)) * r
+             - EXO_R(3.066479806614716e+01)) * r + EXO_R(2.506628277459239e+00)) * q
+           / (((((EXO_R(-5.447609879822406e+01) * r + EXO_R(1.615858368580409e+02)) * r
+                 - EXO_R(1.556989798598866e+02)) * r + EXO_R(6.680131188771972e+01)) * r
+               - EXO_R(1.328068155288572e+01)) * r + EXO_R(1.0));
+}
+
+/** Radius of vesicle `id` of a population: fixed, or log-normal truncated to
+ *  [min, max] by inverse-CDF sampling (no rejection loop, so every vesicle
+ *  costs the same and draws exactly one counter). */
+EXO_FN exo_real exo_init_radius(const exo_init_params *ip, uint32_t id)
+{
+    if (ip->distribution == EXO_RADIUS_FIXED)
+        return ip->radius_median;
+    exo_u32x4 r = exo_rng_draw(id, 0, EXO_RNG_INIT_RADIUS, ip->seed_lo,
+                               ip->seed_hi);
+    exo_real p = ip->cdf_lo + (ip->cdf_hi - ip->cdf_lo) * exo_u01(r.v[0]);
+    exo_real a = ip->radius_median *
+                 exo_exp(ip->radius_sigma * exo_normal_quantile(p));
+    return a < ip->radius_min ? ip->radius_min
+                              : (a > ip->radius_max ? ip->radius_max : a);
+}
+
+/** Initial position: uniform in the start region (a point if lo == hi). */
+EXO_FN void exo_init_position(const exo_init_params *ip, uint32_t id,
+                              exo_real *x)
+{
+    exo_u32x4 r = exo_rng_draw(id, 0, EXO_RNG_INIT_POSITION, ip->seed_lo,
+                               ip->seed_hi);
+    for (int a = 0; a < 3; a++)
+        x[a] = ip->start_lo[a] +
+               (ip->start_hi[a] - ip->start_lo[a]) * exo_u01(r.v[a]);
+}
+
+/* ------------------------------------------------------------------ output */
+
+/** Which vesicle (array index) is the j-th of n_out written of n: evenly
+ *  spaced by index, the first one always included. */
+EXO_FN uint32_t exo_sample_index(uint32_t j, uint32_t n, uint32_t n_out)
+{
+    return (uint32_t)(((uint64_t)j * (uint64_t)n) / (uint64_t)n_out);
+}
+
+#endif /* EXO_PHYSICS_H */

@@ -1,0 +1,101 @@
+/*
+ * exo_rng: counter-based random numbers, the same bits on host and device.
+ *
+ * Philox4x32-10 (Salmon, Moraes, Dror & Shaw, SC'11; the Random123
+ * algorithm, re-implemented here in the OpenCL/C11 common subset and checked
+ * against Random123's known-answer vectors and against Random123's own
+ * philox.h in tests/unit/test_rng.c).  Keying (DESIGN.md section 3,
+ * PHYSICS.md section 7):
+ *
+ *   counter = { global vesicle id, step low 32 bits, step high 32 bits, purpose }
+ *   key     = { seed low 32 bits, seed high 32 bits }
+ *
+ * so the numbers a vesicle draws at a step depend on nothing but (seed, id,
+ * step, purpose): not on work-group size, steps per launch, batching, or
+ * which other vesicles are simulated.  Integers match exactly between host
+ * and device; reals match to the ULP allowances of log/cos/sin.
+ *
+ * Conversions: u = (x + 0.5) * 2^-32 in (0, 1) (in float the +0.5 can round
+ * away and u can round up to 1.0, which every caller tolerates); Box-Muller
+ * normals.  In float, normals are truncated at about 6.7 sigma because
+ * u >= 2^-33 (a probability of 2e-11 per draw).
+ */
+#ifndef EXO_RNG_H
+#define EXO_RNG_H
+
+#include "exo_compat.h"
+
+/* Purposes: the fourth counter word.  Each draw of a step has its own. */
+#define EXO_RNG_DISPLACEMENT 0u /* normals of the Brownian displacement      */
+#define EXO_RNG_BOUNDARY 1u     /* uniforms of boundary tests (bridge exits) */
+#define EXO_RNG_INIT_POSITION 2u/* uniforms of the initial position (step 0) */
+#define EXO_RNG_INIT_RADIUS 3u  /* uniforms of the radius draw (step 0)      */
+
+#define EXO_PHILOX_M0 0xD2511F53u
+#define EXO_PHILOX_M1 0xCD9E8D57u
+#define EXO_PHILOX_W0 0x9E3779B9u
+#define EXO_PHILOX_W1 0xBB67AE85u
+
+typedef struct exo_u32x4 {
+    uint32_t v[4];
+} exo_u32x4;
+
+/** One Philox round. */
+EXO_FN exo_u32x4 exo_philox_round(exo_u32x4 c, uint32_t k0, uint32_t k1)
+{
+    uint32_t hi0 = exo_mulhi32(EXO_PHILOX_M0, c.v[0]);
+    uint32_t lo0 = EXO_PHILOX_M0 * c.v[0];
+    uint32_t hi1 = exo_mulhi32(EXO_PHILOX_M1, c.v[2]);
+    uint32_t lo1 = EXO_PHILOX_M1 * c.v[2];
+    exo_u32x4 r;
+    r.v[0] = hi1 ^ c.v[1] ^ k0;
+    r.v[1] = lo1;
+    r.v[2] = hi0 ^ c.v[3] ^ k1;
+    r.v[3] = lo0;
+    return r;
+}
+
+/** Philox4x32 with a given number of rounds (10 in production; the 7-round
+ *  variant exists for the known-answer test K6). */
+EXO_FN exo_u32x4 exo_philox4x32_r(exo_u32x4 c, uint32_t k0, uint32_t k1,
+                                  int rounds)
+{
+    for (int r = 0; r < rounds; r++) {
+        if (r > 0) {
+            k0 += EXO_PHILOX_W0;
+            k1 += EXO_PHILOX_W1;
+        }
+        c = exo_philox_round(c, k0, k1);
+    }
+    return c;
+}
+
+/** The four 32-bit words for (id, step, purpose) under key (seed). */
+EXO_FN exo_u32x4 exo_rng_draw(uint32_t id, uint64_t step, uint32_t purpose,
+                              uint32_t seed_lo, uint32_t seed_hi)
+{
+    exo_u32x4 c;
+    c.v[0] = id;
+    c.v[1] = (uint32_t)step;
+    c.v[2] = (uint32_t)(step >> 32);
+    c.v[3] = purpose;
+    return exo_philox4x32_r(c, seed_lo, seed_hi, 10);
+}
+
+/** Uniform in (0, 1): (x + 0.5) 2^-32. */
+EXO_FN exo_real exo_u01(uint32_t x)
+{
+    return ((exo_real)x + EXO_R(0.5)) * EXO_R(2.3283064365386963e-10);
+}
+
+/** Two independent standard normals from two uniforms (Box-Muller):
+ *  z0 = r cos(2 pi u1), z1 = r sin(2 pi u1), r = sqrt(-2 ln u0). */
+EXO_FN void exo_box_muller(uint32_t a, uint32_t b, exo_real *z0, exo_real *z1)
+{
+    exo_real r = exo_sqrt(EXO_R(-2.0) * exo_log(exo_u01(a)));
+    exo_real t = EXO_R(6.283185307179586) * exo_u01(b);
+    *z0 = r * exo_cos(t);
+    *z1 = r * exo_sin(t);
+}
+
+#endif /* EXO_RNG_H */

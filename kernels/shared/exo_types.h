@@ -1,0 +1,72 @@
+/*
+ * exo_types: the plain data that crosses between host and device.
+ *
+ * Structs here are passed by value as kernel arguments, so their layout must
+ * be identical in C11 and OpenCL C: only 4-byte (or, with EXO_USE_DOUBLE,
+ * 8-byte reals first) scalars and arrays of them, no vector types, no bool.
+ * host/exo_cl.c checks sizeof/offsetof with _Static_assert and
+ * tests/device/test_layout runs k_layout_probe to read the device's values.
+ * Every field comment gives its unit (internal units: um, s, pN, K).
+ */
+#ifndef EXO_TYPES_H
+#define EXO_TYPES_H
+
+#include "exo_compat.h"
+
+/* Vesicle states (DESIGN.md section 10).  Stored as int8 on the device and
+ * in the output (/particles/vesicles/state); the numbers are part of the
+ * file format: never renumber, only append. */
+#define EXO_STATE_INACTIVE 0     /* not yet injected                        */
+#define EXO_STATE_FREE 1         /* moving with the fluid                   */
+#define EXO_STATE_BOUND 2        /* held at a surface                       */
+#define EXO_STATE_INTERNALIZED 3 /* taken up by a cell                      */
+#define EXO_STATE_ABSORBED 4     /* removed at an absorbing surface         */
+#define EXO_STATE_EXITED 5       /* left through an open boundary           */
+#define EXO_STATE_CLEARED 6      /* removed by first-order clearance        */
+#define EXO_STATE_COUNT 7
+
+/* Box face behaviour, per face: index 2*axis + (0 lower, 1 upper). */
+#define EXO_FACE_PERIODIC 0      /* wraps to the opposite face (both faces) */
+#define EXO_FACE_REFLECT 1       /* specular reflection                     */
+#define EXO_FACE_OPEN 2          /* vesicle leaves: state exited            */
+
+/** What every step of every vesicle needs; one per run. */
+typedef struct exo_step_params {
+    exo_real lo[3];          /* box lower corner, um                        */
+    exo_real hi[3];          /* box upper corner, um                        */
+    exo_real len[3];         /* hi - lo, um                                 */
+    exo_real drift[3];       /* uniform flow times dt, um per step          */
+    exo_real sigma_coef;     /* sqrt(2 kT dt / (6 pi eta)), um^1.5: the rms
+                                displacement per axis per step of a vesicle
+                                of radius a is sigma_coef / sqrt(a)         */
+    exo_real reserved_;      /* keeps the int block 8-byte aligned          */
+    uint32_t seed_lo;        /* RNG key, low word                           */
+    uint32_t seed_hi;        /* RNG key, high word                          */
+    int32_t face[6];         /* EXO_FACE_* for x-, x+, y-, y+, z-, z+       */
+} exo_step_params;
+
+/* Radius distributions of a population. */
+#define EXO_RADIUS_FIXED 0
+#define EXO_RADIUS_LOGNORMAL 1
+
+/** How one population's vesicles start; one k_init_vesicles launch each. */
+typedef struct exo_init_params {
+    exo_real start_lo[3];    /* start region lower corner, um (a point
+                                start has start_lo == start_hi)             */
+    exo_real start_hi[3];    /* start region upper corner, um               */
+    exo_real radius_median;  /* um (the radius of a fixed-size population)  */
+    exo_real radius_sigma;   /* sigma of ln(radius); 0 for fixed            */
+    exo_real radius_min;     /* um, truncation of the log-normal            */
+    exo_real radius_max;     /* um                                          */
+    exo_real cdf_lo;         /* Phi((ln min - ln median)/sigma)             */
+    exo_real cdf_hi;         /* Phi((ln max - ln median)/sigma)             */
+    uint32_t first;          /* index of the population's first vesicle in
+                                the device arrays                           */
+    uint32_t count;          /* vesicles in the population                  */
+    uint32_t id0;            /* global id of array index 0                  */
+    uint32_t distribution;   /* EXO_RADIUS_*                                */
+    uint32_t seed_lo;
+    uint32_t seed_hi;
+} exo_init_params;
+
+#endif /* EXO_TYPES_H */
