@@ -195,30 +195,38 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p, uint32_t id,
 
 /* ----------------------------------------------------------- initial state */
 
-/** Inverse of the standard normal CDF (Acklam's rational approximation,
- *  relative error < 1.2e-9 in double). p in (0, 1). */
+/**
+ * Inverse of the standard normal CDF, p in (0, 1): Wichura's algorithm
+ * AS 241 PPND7 (Appl. Statist. 37:477, 1988), the version made for single
+ * precision (relative accuracy about 1e-7).  Its central rational function
+ * has only positive coefficients in r = 0.180625 - q^2, so float rounding is
+ * not amplified by cancellation; Acklam's approximation, tried first, lost
+ * about 1e-5 to cancellation in float and so differed between host and
+ * device by as much.
+ */
 EXO_FN exo_real exo_normal_quantile(exo_real p)
 {
-    const exo_real plow = EXO_R(0.02425);
-    exo_real q, r;
-    if (p < plow || p > EXO_R(1.0) - plow) {
-        q = exo_sqrt(EXO_R(-2.0) * exo_log(p < plow ? p : EXO_R(1.0) - p));
-        r = (((((EXO_R(-7.784894002430293e-03) * q - EXO_R(3.223964580411365e-01)) * q
-                - EXO_R(2.400758277161838e+00)) * q - EXO_R(2.549732539343734e+00)) * q
-              + EXO_R(4.374664141464968e+00)) * q + EXO_R(2.938163982698783e+00))
-            / ((((EXO_R(7.784695709041462e-03) * q + EXO_R(3.224671290700398e-01)) * q
-                 + EXO_R(2.445134137142996e+00)) * q + EXO_R(3.754408661907416e+00)) * q
-               + EXO_R(1.0));
-        return p < plow ? r : -r;
+    exo_real q = p - EXO_R(0.5), r, z;
+    if (exo_fabs(q) <= EXO_R(0.425)) {
+        r = EXO_R(0.180625) - q * q;
+        return q * (((EXO_R(59.109374720) * r + EXO_R(159.29113202)) * r
+                     + EXO_R(50.434271938)) * r + EXO_R(3.3871327179))
+               / (((EXO_R(67.187563600) * r + EXO_R(78.757757664)) * r
+                   + EXO_R(17.895169469)) * r + EXO_R(1.0));
     }
-    q = p - EXO_R(0.5);
-    r = q * q;
-    return (((((EXO_R(-3.969683028665376e+01) * r + EXO_R(2.209460984245205e+02)) * r
-               - EXO_R(2.759285104469687e+02)) * r + EXO_R(1.383577518672690e+02)) * r
-             - EXO_R(3.066479806614716e+01)) * r + EXO_R(2.506628277459239e+00)) * q
-           / (((((EXO_R(-5.447609879822406e+01) * r + EXO_R(1.615858368580409e+02)) * r
-                 - EXO_R(1.556989798598866e+02)) * r + EXO_R(6.680131188771972e+01)) * r
-               - EXO_R(1.328068155288572e+01)) * r + EXO_R(1.0));
+    r = exo_sqrt(-exo_log(q < EXO_R(0.0) ? p : EXO_R(1.0) - p));
+    if (r <= EXO_R(5.0)) {
+        r -= EXO_R(1.6);
+        z = (((EXO_R(0.17023821103) * r + EXO_R(1.3067284816)) * r
+              + EXO_R(2.7568153900)) * r + EXO_R(1.4234372777))
+            / ((EXO_R(0.12021132975) * r + EXO_R(0.73700164250)) * r + EXO_R(1.0));
+    } else {
+        r -= EXO_R(5.0);
+        z = (((EXO_R(0.017337203997) * r + EXO_R(0.42868294337)) * r
+              + EXO_R(3.0812263860)) * r + EXO_R(6.6579051150))
+            / ((EXO_R(0.012258202635) * r + EXO_R(0.24197894225)) * r + EXO_R(1.0));
+    }
+    return q < EXO_R(0.0) ? -z : z;
 }
 
 /** Radius of vesicle `id` of a population: fixed, or log-normal truncated to

@@ -1,0 +1,454 @@
+/*
+ * exo_bench: throughput of free overdamped Brownian dynamics, in
+ * particle-steps per second, on every OpenCL device and on the C reference
+ * stepper.  See bench/README.md.
+ *
+ * For each (device, N): create the simulation (timed separately: start-up,
+ * which includes device selection, the kernel build or cache load, buffer
+ * allocation and the injection of the vesicles), advance a few warm-up
+ * steps, time a short calibration run to choose the number of steps, then
+ * time exo_sim_advance(steps) R times with CLOCK_MONOTONIC.  The median,
+ * min and max over the R runs go into a Markdown table on stdout; progress
+ * goes to stderr.  Timings are measurements, never pass/fail checks: this
+ * program is built with the project but is not a ctest test.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "exobd/exobd.h"
+#include "exo_cl.h"
+
+#define MAX_N 32
+#define MAX_DEV 32
+#define MAX_REPEATS 101
+#define REF_SPEC "cpu-reference"
+
+static const char usage[] =
+    "usage: exo_bench [options]\n"
+    "  --n LIST            vesicle counts, comma-separated (default 1e4,1e5,1e6,1e7)\n"
+    "  --devices LIST      device specs, comma-separated: 'all' (every OpenCL\n"
+    "                      device by index, then cpu-reference; the default),\n"
+    "                      'opencl' (every OpenCL device), or specs as for\n"
+    "                      exobd --device: default, 0, 0:0, gpu, cpu, NAME,\n"
+    "                      cpu-reference\n"
+    "  --ref-max-n N       largest N run on cpu-reference (default 1e6)\n"
+    "  --repeats R         timed runs per (device, N) (default 3)\n"
+    "  --steps S           steps per timed run; 0 = choose per (device, N) from\n"
+    "                      a calibration run (default 0)\n"
+    "  --target-seconds T  aimed duration of one timed run when --steps is 0\n"
+    "                      (default 2)\n"
+    "  --min-steps M       fewest steps per timed run when --steps is 0\n"
+    "                      (default 10)\n"
+    "  --cache-dir DIR     kernel binary cache (default: exobd's default)\n"
+    "  --help\n";
+
+typedef struct row {
+    const char *spec;
+    uint64_t n;
+    int ok;             /* measured */
+    char why[160];      /* when not measured */
+    uint64_t steps;
+    double median, min, max; /* particle-steps/s */
+    double startup_s;
+    int from_cache;
+} row;
+
+typedef struct devinfo {
+    char spec[64];
+    char name[512];
+    double cold_startup_s; /* creating a 1-vesicle simulation first */
+    int from_cache;
+} devinfo;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int parse_count(const char *s, uint64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end != '\0' || !(v >= 0) || v > 4294967295.0 ||
+        v != floor(v))
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static char *scenario_text(uint64_t n)
+{
+    static const char fmt[] =
+        "name = \"bench_free\";\n"
+        "seed = 20240601;\n"
+        "simulation = { dt = \"1 us\"; steps = 1; integrator = \"overdamped\"; };\n"
+        "medium = { temperature = \"310.15 K\"; viscosity = \"1.2 mPa s\"; };\n"
+        "vesicles = ( { name = \"exosomes\"; count = %llu; radius = \"50 nm\";\n"
+        "               start = { kind = \"uniform\"; region = \"box\"; }; } );\n"
+        "geometry = { box = { lower = [0.0, 0.0, 0.0];\n"
+        "                     upper = [100.0, 100.0, 100.0];\n"
+        "                     faces = [\"periodic\", \"periodic\", \"periodic\"]; }; };\n";
+    size_t len = sizeof fmt + 32;
+    char *t = malloc(len);
+    if (t)
+        snprintf(t, len, fmt, (unsigned long long)n);
+    return t;
+}
+
+static exo_scenario *load_scenario(uint64_t n)
+{
+    exo_error err = {0};
+    exo_scenario *sc = NULL;
+    char *text = scenario_text(n);
+    if (text == NULL) {
+        fprintf(stderr, "exo_bench: out of memory\n");
+        exit(1);
+    }
+    if (exo_scenario_load_text(&sc, text, "bench_free.cfg", NULL, 0, &err) != EXO_OK) {
+        fprintf(stderr, "exo_bench: benchmark scenario rejected: %s\n", err.msg);
+        exit(1);
+    }
+    free(text);
+    return sc;
+}
+
+static exo_status create_sim(exo_sim **sim, const exo_scenario *sc, const char *spec,
+                             const char *cache_dir, exo_error *err)
+{
+    exo_run_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.device = strcmp(spec, "default") == 0 ? NULL : spec;
+    opt.output_path = "";
+    opt.cache_dir = cache_dir;
+    return exo_sim_create(sim, sc, &opt, err);
+}
+
+/* Timed exo_sim_advance; returns seconds, or -1 on error. */
+static double timed_advance(exo_sim *sim, uint64_t steps, exo_error *err)
+{
+    double t0 = now_s();
+    if (exo_sim_advance(sim, steps, err) != EXO_OK)
+        return -1;
+    return now_s() - t0;
+}
+
+/* Create a 1-vesicle simulation on spec: finds out whether the device
+ * exists and measures the cold start-up (kernel build or cache load). */
+static exo_status probe_device(devinfo *d, const char *cache_dir, exo_error *err)
+{
+    exo_scenario *sc = load_scenario(1);
+    exo_sim *sim = NULL;
+    double t0 = now_s();
+    exo_status rc = create_sim(&sim, sc, d->spec, cache_dir, err);
+    d->cold_startup_s = now_s() - t0;
+    if (rc == EXO_OK) {
+        snprintf(d->name, sizeof d->name, "%s", exo_sim_device_name(sim));
+        d->from_cache = exo_sim_program_from_cache(sim);
+        exo_sim_destroy(sim, NULL);
+    }
+    exo_scenario_destroy(sc);
+    return rc;
+}
+
+static void measure(row *r, const char *cache_dir, int repeats, uint64_t fixed_steps,
+                    double target_s, uint64_t min_steps)
+{
+    exo_error err = {0};
+    exo_sim *sim = NULL;
+    exo_scenario *sc = load_scenario(r->n);
+    double t0 = now_s();
+    exo_status rc = create_sim(&sim, sc, r->spec, cache_dir, &err);
+    r->startup_s = now_s() - t0;
+    if (rc != EXO_OK) {
+        snprintf(r->why, sizeof r->why, "create failed: %s (%.100s)",
+                 exo_status_name(rc), err.msg);
+        fprintf(stderr, "exo_bench: %s N=%llu: %s\n", r->spec,
+                (unsigned long long)r->n, err.msg);
+        exo_scenario_destroy(sc);
+        return;
+    }
+    r->from_cache = exo_sim_program_from_cache(sim);
+    double nd = (double)r->n;
+
+    /* Warm-up: about 1e6 particle-steps, at least one step, at most 100. */
+    uint64_t warm = (uint64_t)(1e6 / nd);
+    warm = warm < 1 ? 1 : warm > 100 ? 100 : warm;
+    if (timed_advance(sim, warm, &err) < 0)
+        goto fail;
+
+    r->steps = fixed_steps;
+    if (r->steps == 0) {
+        /* Calibration: about 0.2 s at the rate the warm-up suggests is too
+         * optimistic when the first launch compiled; time a second short
+         * run and scale it to the target duration. */
+        uint64_t cal = warm;
+        double t = timed_advance(sim, cal, &err);
+        if (t < 0)
+            goto fail;
+        double rate = t > 0 ? nd * (double)cal / t : 1e12;
+        double s = target_s * rate / nd;
+        r->steps = s < (double)min_steps ? min_steps : (uint64_t)llround(s);
+    }
+    fprintf(stderr, "exo_bench: %s N=%llu: start-up %.3f s, %llu steps x %d runs\n",
+            r->spec, (unsigned long long)r->n, r->startup_s,
+            (unsigned long long)r->steps, repeats);
+
+    double rates[MAX_REPEATS];
+    for (int k = 0; k < repeats; k++) {
+        double t = timed_advance(sim, r->steps, &err);
+        if (t < 0)
+            goto fail;
+        rates[k] = nd * (double)r->steps / (t > 0 ? t : 1e-12);
+        fprintf(stderr, "exo_bench:   run %d: %.3f s, %.4g particle-steps/s\n",
+                k + 1, t, rates[k]);
+    }
+    qsort(rates, (size_t)repeats, sizeof rates[0], cmp_double);
+    r->min = rates[0];
+    r->max = rates[repeats - 1];
+    r->median = repeats % 2 ? rates[repeats / 2]
+                            : 0.5 * (rates[repeats / 2 - 1] + rates[repeats / 2]);
+    r->ok = 1;
+    exo_sim_destroy(sim, NULL);
+    exo_scenario_destroy(sc);
+    return;
+fail:
+    snprintf(r->why, sizeof r->why, "advance failed: %s (%.100s)",
+             exo_status_name(err.status), err.msg);
+    fprintf(stderr, "exo_bench: %s N=%llu: %s\n", r->spec, (unsigned long long)r->n,
+            err.msg);
+    exo_sim_destroy(sim, NULL);
+    exo_scenario_destroy(sc);
+}
+
+/* Split a comma-separated list in place. */
+static int split(char *s, char **out, int max)
+{
+    int k = 0;
+    for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) {
+        if (k == max)
+            return -1;
+        out[k++] = tok;
+    }
+    return k;
+}
+
+static int add_device(devinfo *devs, int *ndev, const char *spec)
+{
+    if (*ndev == MAX_DEV)
+        return -1;
+    snprintf(devs[*ndev].spec, sizeof devs[*ndev].spec, "%s", spec);
+    devs[*ndev].name[0] = '\0';
+    (*ndev)++;
+    return 0;
+}
+
+/* Append every OpenCL device by index until selection fails. */
+static void add_opencl_devices(devinfo *devs, int *ndev, const char *cache_dir)
+{
+    for (int i = 0; *ndev < MAX_DEV; i++) {
+        devinfo *d = &devs[*ndev];
+        snprintf(d->spec, sizeof d->spec, "%d", i);
+        exo_error err = {0};
+        exo_status rc = probe_device(d, cache_dir, &err);
+        if (rc == EXO_OK) {
+            (*ndev)++;
+            continue;
+        }
+        if (rc != EXO_ERR_INVALID || i == 0)
+            fprintf(stderr, "exo_bench: OpenCL device %d: %s\n", i, err.msg);
+        break;
+    }
+}
+
+static void fmt_rate(char *buf, size_t len, double v)
+{
+    snprintf(buf, len, "%.3g", v);
+}
+
+int main(int argc, char **argv)
+{
+    char n_arg[512] = "1e4,1e5,1e6,1e7";
+    char dev_arg[512] = "all";
+    uint64_t ref_max_n = 1000000, fixed_steps = 0, min_steps = 10;
+    int repeats = 3;
+    double target_s = 2.0;
+    const char *cache_dir = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int bad = 0;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (v == NULL) {
+            bad = 1;
+        } else if (strcmp(a, "--n") == 0) {
+            bad = strlen(v) >= sizeof n_arg;
+            if (!bad)
+                strcpy(n_arg, v);
+        } else if (strcmp(a, "--devices") == 0) {
+            bad = strlen(v) >= sizeof dev_arg;
+            if (!bad)
+                strcpy(dev_arg, v);
+        } else if (strcmp(a, "--ref-max-n") == 0) {
+            bad = parse_count(v, &ref_max_n) != 0;
+        } else if (strcmp(a, "--steps") == 0) {
+            bad = parse_count(v, &fixed_steps) != 0;
+        } else if (strcmp(a, "--min-steps") == 0) {
+            bad = parse_count(v, &min_steps) != 0 || min_steps == 0;
+        } else if (strcmp(a, "--repeats") == 0) {
+            uint64_t r = 0;
+            bad = parse_count(v, &r) != 0 || r < 1 || r > MAX_REPEATS;
+            repeats = (int)r;
+        } else if (strcmp(a, "--target-seconds") == 0) {
+            char *end = NULL;
+            target_s = strtod(v, &end);
+            bad = end == v || *end != '\0' || !(target_s > 0);
+        } else if (strcmp(a, "--cache-dir") == 0) {
+            cache_dir = v;
+        } else {
+            fprintf(stderr, "exo_bench: unknown option '%s'\n%s", a, usage);
+            return 2;
+        }
+        if (bad) {
+            fprintf(stderr, "exo_bench: bad or missing value for %s\n%s", a, usage);
+            return 2;
+        }
+        i++;
+    }
+
+    /* N list. */
+    char *ntok[MAX_N];
+    uint64_t ns[MAX_N];
+    int nn = split(n_arg, ntok, MAX_N);
+    if (nn <= 0) {
+        fprintf(stderr, "exo_bench: --n needs 1 to %d counts\n", MAX_N);
+        return 2;
+    }
+    for (int i = 0; i < nn; i++)
+        if (parse_count(ntok[i], &ns[i]) != 0 || ns[i] == 0) {
+            fprintf(stderr, "exo_bench: bad vesicle count '%s'\n", ntok[i]);
+            return 2;
+        }
+
+    /* Devices. */
+    char *dtok[MAX_DEV];
+    int nd = split(dev_arg, dtok, MAX_DEV);
+    if (nd <= 0) {
+        fprintf(stderr, "exo_bench: --devices needs at least one spec\n");
+        return 2;
+    }
+    static devinfo devs[MAX_DEV];
+    int ndev = 0;
+    for (int i = 0; i < nd; i++) {
+        if (strcmp(dtok[i], "all") == 0 || strcmp(dtok[i], "opencl") == 0) {
+            add_opencl_devices(devs, &ndev, cache_dir);
+            if (strcmp(dtok[i], "all") == 0)
+                add_device(devs, &ndev, REF_SPEC);
+        } else {
+            if (add_device(devs, &ndev, dtok[i]) != 0)
+                break;
+            devinfo *d = &devs[ndev - 1];
+            exo_error err = {0};
+            if (probe_device(d, cache_dir, &err) != EXO_OK) {
+                fprintf(stderr, "exo_bench: device '%s' skipped: %s\n", d->spec, err.msg);
+                ndev--;
+            }
+        }
+    }
+    for (int i = 0; i < ndev; i++)
+        if (devs[i].name[0] == '\0') {
+            exo_error err = {0};
+            if (probe_device(&devs[i], cache_dir, &err) != EXO_OK) {
+                fprintf(stderr, "exo_bench: device '%s' skipped: %s\n", devs[i].spec,
+                        err.msg);
+                memmove(&devs[i], &devs[i + 1], (size_t)(ndev - i - 1) * sizeof devs[0]);
+                ndev--;
+                i--;
+            }
+        }
+    if (ndev == 0) {
+        fprintf(stderr, "exo_bench: no device to measure\n");
+        return 1;
+    }
+
+    /* Measure. */
+    static row rows[MAX_DEV * MAX_N];
+    int nrows = 0;
+    double t_all = now_s();
+    for (int d = 0; d < ndev; d++)
+        for (int i = 0; i < nn; i++) {
+            row *r = &rows[nrows++];
+            memset(r, 0, sizeof *r);
+            r->spec = devs[d].spec;
+            r->n = ns[i];
+            if (strcmp(r->spec, REF_SPEC) == 0 && r->n > ref_max_n) {
+                nrows--; /* capped: the reference is single-threaded */
+                continue;
+            }
+            measure(r, cache_dir, repeats, fixed_steps, target_s, min_steps);
+        }
+    t_all = now_s() - t_all;
+
+    /* Report. */
+    size_t bpv = exo_cl_bytes_per_vesicle();
+    printf("Devices (start-up = creating a 1-vesicle simulation: device set-up and "
+           "kernel build or binary-cache load):\n\n");
+    for (int d = 0; d < ndev; d++)
+        printf("- `%s`: %s; start-up %.3f s%s\n", devs[d].spec, devs[d].name,
+               devs[d].cold_startup_s,
+               devs[d].from_cache == 1   ? " (kernels from cache)"
+               : devs[d].from_cache == 0 ? " (kernels compiled)"
+                                         : "");
+    printf("\nFree overdamped Brownian dynamics, 100-nm vesicles in plasma, periodic "
+           "100-um box, dt = 1 us, no output, default steps per launch; "
+           "%d timed runs per row%s.\n\n",
+           repeats, fixed_steps ? "" : ", steps chosen for about the target duration");
+    printf("| device | N | steps | median particle-steps/s | min | max "
+           "| vs cpu-reference | bytes/vesicle | device memory | start-up s |\n");
+    printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (int k = 0; k < nrows; k++) {
+        const row *r = &rows[k];
+        int is_ref = strcmp(r->spec, REF_SPEC) == 0;
+        char mem[64], bytes[32], ratio[32] = "—";
+        if (is_ref) {
+            snprintf(bytes, sizeof bytes, "— (host)");
+            snprintf(mem, sizeof mem, "—");
+        } else {
+            snprintf(bytes, sizeof bytes, "%zu", bpv);
+            snprintf(mem, sizeof mem, "%.1f MiB", (double)bpv * (double)r->n / 1048576.0);
+        }
+        if (!r->ok) {
+            printf("| %s | %.0e | — | not measured: %s | — | — | — | %s | %s | %.3f |\n",
+                   r->spec, (double)r->n, r->why, bytes, mem, r->startup_s);
+            continue;
+        }
+        for (int j = 0; j < nrows; j++)
+            if (rows[j].ok && rows[j].n == r->n && strcmp(rows[j].spec, REF_SPEC) == 0)
+                snprintf(ratio, sizeof ratio, "%.2fx", r->median / rows[j].median);
+        char med[32], lo[32], hi[32];
+        fmt_rate(med, sizeof med, r->median);
+        fmt_rate(lo, sizeof lo, r->min);
+        fmt_rate(hi, sizeof hi, r->max);
+        printf("| %s | %.0e | %llu | %s | %s | %s | %s | %s | %s | %.3f |\n", r->spec,
+               (double)r->n, (unsigned long long)r->steps, med, lo, hi, ratio, bytes,
+               mem, r->startup_s);
+    }
+    printf("\nBenchmark wall time %.0f s.\n", t_all);
+    return 0;
+}

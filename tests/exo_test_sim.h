@@ -1,0 +1,107 @@
+/*
+ * exo_test_sim: helpers for tests that run simulations.  A test that needs
+ * an OpenCL device exits with 77 (skip) when no platform is installed; any
+ * other failure is a test failure with the library's message.
+ */
+#ifndef EXO_TEST_SIM_H
+#define EXO_TEST_SIM_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exobd/exobd.h"
+#include "exo_test.h"
+
+/** Everything a test reads back from a simulation. */
+typedef struct exo_test_state {
+    size_t n;
+    float *pos;       /* [3n] um, x block, y block, z block */
+    int32_t *image;   /* [3n] */
+    int8_t *state;    /* [n] */
+    float *radius;    /* [n] um */
+} exo_test_state;
+
+static void exo_test_state_free(exo_test_state *s)
+{
+    free(s->pos);
+    free(s->image);
+    free(s->state);
+    free(s->radius);
+    memset(s, 0, sizeof *s);
+}
+
+static exo_scenario *exo_test_scenario(const char *text)
+{
+    exo_error err = {0};
+    exo_scenario *sc = NULL;
+    if (exo_scenario_load_text(&sc, text, "test.cfg", NULL, 0, &err) != EXO_OK) {
+        fprintf(stderr, "test scenario rejected: %s\n", err.msg);
+        exit(1);
+    }
+    return sc;
+}
+
+/** Create a simulation; skips the test (exit 77) without an OpenCL platform. */
+static exo_sim *exo_test_sim(const exo_scenario *sc, const char *device,
+                             uint32_t steps_per_launch, size_t work_group)
+{
+    exo_error err = {0};
+    exo_sim *sim = NULL;
+    exo_run_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.device = device;
+    opt.output_path = "";
+    opt.steps_per_launch = steps_per_launch;
+    opt.work_group_size = work_group;
+    if (exo_sim_create(&sim, sc, &opt, &err) != EXO_OK) {
+        if (err.status == EXO_ERR_OPENCL && strstr(err.msg, "no OpenCL platform")) {
+            fprintf(stderr, "skipping: %s\n", err.msg);
+            exit(EXO_TEST_SKIP);
+        }
+        fprintf(stderr, "exo_sim_create(%s) failed: %s\n",
+                device ? device : "default", err.msg);
+        exit(1);
+    }
+    return sim;
+}
+
+static void exo_test_advance(exo_sim *sim, uint64_t steps)
+{
+    exo_error err = {0};
+    if (exo_sim_advance(sim, steps, &err) != EXO_OK) {
+        fprintf(stderr, "exo_sim_advance failed: %s\n", err.msg);
+        exit(1);
+    }
+}
+
+static exo_test_state exo_test_read(exo_sim *sim)
+{
+    exo_error err = {0};
+    exo_test_state s;
+    s.n = exo_sim_vesicle_count(sim);
+    s.pos = malloc(3 * s.n * sizeof *s.pos);
+    s.image = malloc(3 * s.n * sizeof *s.image);
+    s.state = malloc(s.n * sizeof *s.state);
+    s.radius = malloc(s.n * sizeof *s.radius);
+    if (!s.pos || !s.image || !s.state || !s.radius ||
+        exo_sim_read(sim, s.pos, s.image, s.state, s.radius, &err) != EXO_OK) {
+        fprintf(stderr, "exo_sim_read failed: %s\n", err.msg);
+        exit(1);
+    }
+    return s;
+}
+
+/** Run a scenario for `steps` on a device and read the state back. */
+static exo_test_state exo_test_run(const exo_scenario *sc, const char *device,
+                                   uint32_t k, size_t wg, uint64_t steps)
+{
+    exo_sim *sim = exo_test_sim(sc, device, k, wg);
+    exo_test_advance(sim, steps);
+    exo_test_state s = exo_test_read(sim);
+    exo_sim_destroy(sim, NULL);
+    return s;
+}
+
+#endif /* EXO_TEST_SIM_H */
