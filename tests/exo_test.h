@@ -14,6 +14,10 @@
 
 #define EXO_TEST_SKIP 77
 
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
 static int exo_test_failures_;
 static int exo_test_checks_;
 

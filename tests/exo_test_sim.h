@@ -23,7 +23,7 @@ typedef struct exo_test_state {
     float *radius;    /* [n] um */
 } exo_test_state;
 
-static void exo_test_state_free(exo_test_state *s)
+static inline void exo_test_state_free(exo_test_state *s)
 {
     free(s->pos);
     free(s->image);
@@ -32,7 +32,7 @@ static void exo_test_state_free(exo_test_state *s)
     memset(s, 0, sizeof *s);
 }
 
-static exo_scenario *exo_test_scenario(const char *text)
+static inline exo_scenario *exo_test_scenario(const char *text)
 {
     exo_error err = {0};
     exo_scenario *sc = NULL;
@@ -44,7 +44,7 @@ static exo_scenario *exo_test_scenario(const char *text)
 }
 
 /** Create a simulation; skips the test (exit 77) without an OpenCL platform. */
-static exo_sim *exo_test_sim(const exo_scenario *sc, const char *device,
+static inline exo_sim *exo_test_sim(const exo_scenario *sc, const char *device,
                              uint32_t steps_per_launch, size_t work_group)
 {
     exo_error err = {0};
@@ -67,7 +67,7 @@ static exo_sim *exo_test_sim(const exo_scenario *sc, const char *device,
     return sim;
 }
 
-static void exo_test_advance(exo_sim *sim, uint64_t steps)
+static inline void exo_test_advance(exo_sim *sim, uint64_t steps)
 {
     exo_error err = {0};
     if (exo_sim_advance(sim, steps, &err) != EXO_OK) {
@@ -76,7 +76,7 @@ static void exo_test_advance(exo_sim *sim, uint64_t steps)
     }
 }
 
-static exo_test_state exo_test_read(exo_sim *sim)
+static inline exo_test_state exo_test_read(exo_sim *sim)
 {
     exo_error err = {0};
     exo_test_state s;
@@ -94,7 +94,7 @@ static exo_test_state exo_test_read(exo_sim *sim)
 }
 
 /** Run a scenario for `steps` on a device and read the state back. */
-static exo_test_state exo_test_run(const exo_scenario *sc, const char *device,
+static inline exo_test_state exo_test_run(const exo_scenario *sc, const char *device,
                                    uint32_t k, size_t wg, uint64_t steps)
 {
     exo_sim *sim = exo_test_sim(sc, device, k, wg);
