@@ -279,6 +279,24 @@ static void fmt_rate(char *buf, size_t len, double v)
     snprintf(buf, len, "%.3g", v);
 }
 
+/* 10000 -> "1e4", 2500000 -> "2.5e6", 1234 -> "1234". */
+static void fmt_count(char *buf, size_t len, uint64_t n)
+{
+    int e = 0;
+    uint64_t m = n;
+    while (m >= 10 && m % 10 == 0) {
+        m /= 10;
+        e++;
+    }
+    if (n < 1000 || m >= 100)
+        snprintf(buf, len, "%llu", (unsigned long long)n);
+    else if (m < 10)
+        snprintf(buf, len, "%llue%d", (unsigned long long)m, e);
+    else
+        snprintf(buf, len, "%llu.%llue%d", (unsigned long long)(m / 10),
+                 (unsigned long long)(m % 10), e + 1);
+}
+
 int main(int argc, char **argv)
 {
     char n_arg[512] = "1e4,1e5,1e6,1e7";
@@ -295,7 +313,18 @@ int main(int argc, char **argv)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
             return 0;
-        } else if (v == NULL) {
+        }
+        static const char *const known[] = {"--n", "--devices", "--ref-max-n", "--steps",
+                                            "--min-steps", "--repeats",
+                                            "--target-seconds", "--cache-dir", NULL};
+        int is_known = 0;
+        for (int k = 0; known[k]; k++)
+            is_known |= strcmp(a, known[k]) == 0;
+        if (!is_known) {
+            fprintf(stderr, "exo_bench: unknown option '%s'\n%s", a, usage);
+            return 2;
+        }
+        if (v == NULL) {
             bad = 1;
         } else if (strcmp(a, "--n") == 0) {
             bad = strlen(v) >= sizeof n_arg;
@@ -319,11 +348,8 @@ int main(int argc, char **argv)
             char *end = NULL;
             target_s = strtod(v, &end);
             bad = end == v || *end != '\0' || !(target_s > 0);
-        } else if (strcmp(a, "--cache-dir") == 0) {
-            cache_dir = v;
         } else {
-            fprintf(stderr, "exo_bench: unknown option '%s'\n%s", a, usage);
-            return 2;
+            cache_dir = v;
         }
         if (bad) {
             fprintf(stderr, "exo_bench: bad or missing value for %s\n%s", a, usage);
@@ -417,7 +443,7 @@ int main(int argc, char **argv)
                                          : "");
     printf("\nFree overdamped Brownian dynamics, 100-nm vesicles in plasma, periodic "
            "100-um box, dt = 1 us, no output, default steps per launch; "
-           "%d timed runs per row%s.\n\n",
+           "%d timed run(s) per row%s.\n\n",
            repeats, fixed_steps ? "" : ", steps chosen for about the target duration");
     printf("| device | N | steps | median particle-steps/s | min | max "
            "| vs cpu-reference | bytes/vesicle | device memory | start-up s |\n");
@@ -425,17 +451,18 @@ int main(int argc, char **argv)
     for (int k = 0; k < nrows; k++) {
         const row *r = &rows[k];
         int is_ref = strcmp(r->spec, REF_SPEC) == 0;
-        char mem[64], bytes[32], ratio[32] = "—";
+        char mem[64], bytes[32], ratio[32] = "—", nstr[32];
+        fmt_count(nstr, sizeof nstr, r->n);
         if (is_ref) {
             snprintf(bytes, sizeof bytes, "— (host)");
             snprintf(mem, sizeof mem, "—");
         } else {
             snprintf(bytes, sizeof bytes, "%zu", bpv);
-            snprintf(mem, sizeof mem, "%.1f MiB", (double)bpv * (double)r->n / 1048576.0);
+            snprintf(mem, sizeof mem, "%.3g MiB", (double)bpv * (double)r->n / 1048576.0);
         }
         if (!r->ok) {
-            printf("| %s | %.0e | — | not measured: %s | — | — | — | %s | %s | %.3f |\n",
-                   r->spec, (double)r->n, r->why, bytes, mem, r->startup_s);
+            printf("| %s | %s | — | not measured: %s | — | — | — | %s | %s | %.3f |\n",
+                   r->spec, nstr, r->why, bytes, mem, r->startup_s);
             continue;
         }
         for (int j = 0; j < nrows; j++)
@@ -445,8 +472,8 @@ int main(int argc, char **argv)
         fmt_rate(med, sizeof med, r->median);
         fmt_rate(lo, sizeof lo, r->min);
         fmt_rate(hi, sizeof hi, r->max);
-        printf("| %s | %.0e | %llu | %s | %s | %s | %s | %s | %s | %.3f |\n", r->spec,
-               (double)r->n, (unsigned long long)r->steps, med, lo, hi, ratio, bytes,
+        printf("| %s | %s | %llu | %s | %s | %s | %s | %s | %s | %.3f |\n", r->spec,
+               nstr, (unsigned long long)r->steps, med, lo, hi, ratio, bytes,
                mem, r->startup_s);
     }
     printf("\nBenchmark wall time %.0f s.\n", t_all);

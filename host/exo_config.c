@@ -15,13 +15,18 @@
 #include "exo_units.h"
 
 #define MAX_OVERRIDES 256
+#define MAX_OVER_SETTINGS 1024   /* settings and groups --set created */
 
 typedef struct cfg {
     config_t lc;
     const char *file;                 /* name used in messages             */
-    const config_setting_t *over[MAX_OVERRIDES]; /* overridden settings    */
-    const char *over_text[MAX_OVERRIDES];
+    /* Settings a --set created (the value and any group on its path that
+     * did not exist), each with its --set text; NULL once removed by a
+     * later --set, so no entry ever points to freed memory. */
+    const config_setting_t *over[MAX_OVER_SETTINGS];
+    const char *over_text[MAX_OVER_SETTINGS];
     int n_over;
+    int n_sets;                       /* --set options applied             */
     exo_error *err;
 } cfg;
 
@@ -193,10 +198,13 @@ enum { ANY = 0, POSITIVE = 1, NONNEGATIVE = 2 };
 static exo_status check_sign(cfg *c, const config_setting_t *s, exo_dim dim,
                              double v, int constraint)
 {
+    /* no unit after a dimensionless value: "(got 0)", not "(got 0 1)" */
+    const char *sp = dim == EXO_DIM_NUMBER ? "" : " ";
+    const char *unit = dim == EXO_DIM_NUMBER ? "" : exo_units_base_unit(dim);
     if (constraint == POSITIVE && !(v > 0))
-        return bad(c, s, "must be > 0 (got %g %s)", v, exo_units_base_unit(dim));
+        return bad(c, s, "must be > 0 (got %g%s%s)", v, sp, unit);
     if (constraint == NONNEGATIVE && !(v >= 0))
-        return bad(c, s, "must be >= 0 (got %g %s)", v, exo_units_base_unit(dim));
+        return bad(c, s, "must be >= 0 (got %g%s%s)", v, sp, unit);
     return EXO_OK;
 }
 
@@ -291,7 +299,7 @@ static exo_status read_vec3(cfg *c, const config_setting_t *s, exo_dim dim,
     if ((t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) ||
         config_setting_length(s) != 3)
         return bad(c, s, "expected 3 values [x, y, z] (%ss in %s, or strings with "
-                         "units, e.g. [%s, %s, %s] in a list ( ... ))",
+                         "units in a list, e.g. (\"%s\", \"%s\", \"%s\"))",
                    exo_units_dim_name(dim), exo_units_base_unit(dim),
                    exo_units_example(dim), exo_units_example(dim),
                    exo_units_example(dim));
@@ -630,7 +638,11 @@ static exo_status load_output(cfg *c, const config_setting_t *root, exo_scenario
         if ((s = config_setting_get_member(g, "file")) != NULL)
             EXO_TRY(read_string(c, s, &file));
         EXO_TRY(opt_int(c, g, "every", 0, (long long)1 << 62, &every, NULL));
-        EXO_TRY(opt_int(c, g, "sample", 1, (long long)sc->n_vesicles, &sample, NULL));
+        EXO_TRY(opt_int(c, g, "sample", 1, (long long)1 << 62, &sample, NULL));
+        /* An upper bound: a --set that shrinks the populations (the demo
+         * with --set vesicles.[0].count=1000) writes every vesicle. */
+        if (sample > (long long)sc->n_vesicles)
+            sample = (long long)sc->n_vesicles;
         EXO_TRY(opt_int(c, g, "compression", 0, 9, &level, NULL));
         EXO_TRY(opt_int(c, g, "observables_every", 0, (long long)1 << 62, &obs, NULL));
         if ((s = config_setting_get_member(g, "fields")) != NULL) {
@@ -696,6 +708,73 @@ cleanup:
     return rc;
 }
 
+/* ------------------------------------------------------------ integer range */
+
+/*
+ * libconfig 1.5 reads an integer literal without the L suffix as a 32-bit
+ * int and silently wraps larger values (count = 5000000000 loads as
+ * 705032704).  Scan the text for such literals first, skipping strings and
+ * comments, and refuse them with the line and the fix.
+ */
+static exo_status check_int_literals(cfg *c, const char *text, const char *where)
+{
+    unsigned line = 1;
+    for (const char *p = text; *p; p++) {
+        if (*p == '\n') {
+            line++;
+        } else if (*p == '"') {
+            for (p++; *p && *p != '"'; p++) {
+                if (*p == '\\' && p[1])
+                    p++;
+                else if (*p == '\n')
+                    line++;
+            }
+            if (!*p)
+                break;
+        } else if (*p == '#' || (*p == '/' && p[1] == '/')) {
+            while (p[1] && p[1] != '\n')
+                p++;
+        } else if (*p == '/' && p[1] == '*') {
+            for (p += 2; *p && !(*p == '*' && p[1] == '/'); p++)
+                line += *p == '\n';
+            if (!*p)
+                break;
+            p++;
+        } else if (isdigit((unsigned char)*p) &&
+                   (p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_' ||
+                                   p[-1] == '.'))) {
+            const char *start = p;
+            int hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+            if (hex)
+                p += 2;
+            while (hex ? isxdigit((unsigned char)*p) : isdigit((unsigned char)*p))
+                p++;
+            int is_float = !hex && (*p == '.' || *p == 'e' || *p == 'E');
+            int is_long = *p == 'L';
+            if (!is_float && !is_long) {
+                errno = 0;
+                unsigned long long v = strtoull(start, NULL, hex ? 16 : 10);
+                int negative = start > text && start[-1] == '-';
+                if (errno == ERANGE || v > (negative ? 2147483648ull : 2147483647ull)) {
+                    char loc[512];
+                    if (where)
+                        snprintf(loc, sizeof loc, "%s: --set %s", c->file, where);
+                    else
+                        snprintf(loc, sizeof loc, "%s:%u", c->file, line);
+                    return exo_error_set(c->err, EXO_ERR_CONFIG, (long)line, __FILE__,
+                                         __LINE__, __func__,
+                                         "%s: the integer %.*s does not fit 32 bits; "
+                                         "write it with an L suffix (%.*sL) or as a "
+                                         "number with a decimal point", loc,
+                                         (int)(p - start), start, (int)(p - start), start);
+                }
+            }
+            p--;
+        }
+    }
+    return EXO_OK;
+}
+
 /* ------------------------------------------------------------ overrides */
 
 /* Copy setting src (from the value parser) as member `name` of dst. */
@@ -723,6 +802,22 @@ static config_setting_t *copy_setting(config_setting_t *dst, const char *name,
     return n;
 }
 
+/* Record a setting created by --set `text` (NULL: nothing to record). */
+static exo_status remember_override(cfg *c, const config_setting_t *s,
+                                    const char *text)
+{
+    if (s == NULL)
+        return EXO_OK;
+    if (c->n_over >= MAX_OVER_SETTINGS)
+        return exo_error_set(c->err, EXO_ERR_CONFIG, 0, __FILE__, __LINE__, __func__,
+                             "%s: --set %s: too many settings created by --set "
+                             "(at most %d)", c->file, text, MAX_OVER_SETTINGS);
+    c->over[c->n_over] = s;
+    c->over_text[c->n_over] = text;
+    c->n_over++;
+    return EXO_OK;
+}
+
 static exo_status apply_override(cfg *c, const char *text)
 {
     exo_status rc = EXO_OK;
@@ -733,13 +828,15 @@ static exo_status apply_override(cfg *c, const char *text)
     EXO_CHECK(eq != NULL && eq != text, c->err, EXO_ERR_CONFIG,
               "--set expects PATH=VALUE (e.g. --set vesicles.[0].count=1000), got '%s'",
               text);
-    EXO_CHECK(c->n_over < MAX_OVERRIDES, c->err, EXO_ERR_CONFIG,
+    EXO_CHECK(c->n_sets < MAX_OVERRIDES, c->err, EXO_ERR_CONFIG,
               "more than %d --set options", MAX_OVERRIDES);
+    c->n_sets++;
     path = strndup(text, (size_t)(eq - text));
     const char *value = eq + 1;
     size_t blen = strlen(value) + 16;
     EXO_ALLOC(buf, blen, c->err, "a --set value");
     snprintf(buf, blen, "v = %s;", value);
+    EXO_TRY(check_int_literals(c, buf, text));
     if (!config_read_string(&val, buf)) {
         /* Let unquoted strings through: --set output.file=run.h5,
          * --set simulation.dt=2us. */
@@ -773,29 +870,42 @@ static exo_status apply_override(cfg *c, const char *text)
                       EXO_ERR_CONFIG, "%s: --set %s: '%s' follows a setting that is "
                       "not a group", c->file, text, name);
             next = config_setting_get_member(parent, name);
-            if (next == NULL)
+            if (next == NULL) {
                 next = config_setting_add(parent, name, CONFIG_TYPE_GROUP);
+                /* A group only this --set names has no line: report
+                 * problems with it (a typo in a group name) at the --set. */
+                EXO_TRY(remember_override(c, next, text));
+            }
             EXO_CHECK(next != NULL, c->err, EXO_ERR_CONFIG, "%s: --set %s: cannot "
                       "create group '%s'", c->file, text, name);
         }
         parent = next;
         name = dot + 1;
     }
-    EXO_CHECK(config_setting_type(parent) == CONFIG_TYPE_GROUP, c->err,
-              EXO_ERR_CONFIG, "%s: --set %s: the setting's parent is not a group",
-              c->file, text);
+    /* Checked before the parent's type, so that "lower.[1]=3" (an array
+     * element) gets this advice. */
     EXO_CHECK(name[0] != '\0' && name[0] != '[' &&
               (isalpha((unsigned char)name[0]) || name[0] == '_'),
               c->err, EXO_ERR_CONFIG, "%s: --set %s: can set named settings only "
               "(to change one array element, set the whole array)", c->file, text);
-    if (config_setting_get_member(parent, name))
+    EXO_CHECK(config_setting_type(parent) == CONFIG_TYPE_GROUP, c->err,
+              EXO_ERR_CONFIG, "%s: --set %s: the setting's parent is not a group",
+              c->file, text);
+    const config_setting_t *old = config_setting_get_member(parent, name);
+    if (old) {
+        /* Forget earlier overrides at or inside the setting replaced here. */
+        for (int i = 0; i < c->n_over; i++)
+            for (const config_setting_t *t = c->over[i]; t; t = config_setting_parent(t))
+                if (t == old) {
+                    c->over[i] = NULL;
+                    break;
+                }
         config_setting_remove(parent, name);
+    }
     config_setting_t *added = copy_setting(parent, name, src);
     EXO_CHECK(added != NULL, c->err, EXO_ERR_CONFIG, "%s: --set %s: cannot set '%s'",
               c->file, text, name);
-    c->over[c->n_over] = added;
-    c->over_text[c->n_over] = text;
-    c->n_over++;
+    EXO_TRY(remember_override(c, added, text));
 cleanup:
     config_destroy(&val);
     free(path);
@@ -856,7 +966,27 @@ exo_status exo_scenario_load(exo_scenario **out, const char *path,
     config_init(&c.lc);
     errno = 0;
     int ok = config_read_file(&c.lc, path);
-    exo_status rc = load_common(out, &c, ok, overrides, n_overrides);
+    exo_status rc = EXO_OK;
+    if (ok) {
+        /* Parsed, so readable: scan its text for wrapped integers. */
+        FILE *f = fopen(path, "rb");
+        char *text = NULL;
+        size_t len = 0;
+        if (f) {
+            FILE *mem = open_memstream(&text, &len);
+            int ch;
+            while (mem && (ch = fgetc(f)) != EOF)
+                fputc(ch, mem);
+            if (mem)
+                fclose(mem);
+            fclose(f);
+        }
+        if (text)
+            rc = check_int_literals(&c, text, NULL);
+        free(text);
+    }
+    if (rc == EXO_OK)
+        rc = load_common(out, &c, ok, overrides, n_overrides);
     config_destroy(&c.lc);
     return rc;
 }
@@ -871,7 +1001,9 @@ exo_status exo_scenario_load_text(exo_scenario **out, const char *text,
     c.err = err;
     config_init(&c.lc);
     int ok = config_read_string(&c.lc, text);
-    exo_status rc = load_common(out, &c, ok, overrides, n_overrides);
+    exo_status rc = ok ? check_int_literals(&c, text, NULL) : EXO_OK;
+    if (rc == EXO_OK)
+        rc = load_common(out, &c, ok, overrides, n_overrides);
     config_destroy(&c.lc);
     return rc;
 }

@@ -114,7 +114,10 @@ static exo_status open_output(exo_sim *s, const char *path, exo_error *err)
     L.device_name = s->be->name;
     L.seed = sc->seed;
     L.dt_s = sc->dt;
-    EXO_TRY(exo_h5_create(&s->h5, &L, err));
+    rc = exo_h5_create(&s->h5, &L, err);
+    /* An output that cannot be created at start is bad input (exit 2); a full disk mid-run is not. */
+    if (rc == EXO_ERR_IO && err != NULL && err->status == EXO_ERR_IO)
+        err->status = rc = EXO_ERR_INVALID;
 cleanup:
     if (mem)
         fclose(mem);

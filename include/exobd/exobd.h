@@ -68,7 +68,8 @@ typedef struct exo_scenario exo_scenario;
  * Load and validate a libconfig scenario file.
  * @param overrides  "path=value" strings as given to --set (may be NULL)
  * @return EXO_OK; EXO_ERR_CONFIG naming file, line, setting and what was
- *         expected; EXO_ERR_IO if the file cannot be read; EXO_ERR_NOMEM.
+ *         expected (also when the file cannot be read: a bad path is bad
+ *         input); EXO_ERR_NOMEM.
  */
 exo_status exo_scenario_load(exo_scenario **out, const char *path,
                              const char *const *overrides, size_t n_overrides,

@@ -1,0 +1,267 @@
+#!/bin/bash
+# test_cli.sh EXOBD SOURCE_DIR - the exobd program end to end (ctest label "cli").
+#
+# Runs the binary as a user would, in a fresh mktemp -d folder, and checks
+# exit statuses (0 success, 1 runtime failure, 2 bad input; DESIGN.md
+# section 5), the words of the messages and the files a run writes.  Each
+# check prints one line; the first mismatch prints the expected and actual
+# values with the command's stdout and stderr and exits 1.  The parts that
+# need an OpenCL device are skipped (with a message) when `exobd devices`
+# fails; the cpu-reference parts always run.
+set -u
+
+if [ $# -ne 2 ]; then
+    echo "usage: $0 EXOBD SOURCE_DIR" >&2
+    exit 2
+fi
+# Absolute paths: the checks run in a temporary folder.
+EXOBD=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+SRC=$(cd "$2" && pwd) || exit 1
+DEMO=$SRC/scenarios/free_diffusion.cfg
+[ -x "$EXOBD" ] || { echo "FAIL: $EXOBD is not an executable"; exit 1; }
+[ -r "$DEMO" ] || { echo "FAIL: $DEMO is not readable"; exit 1; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/exobd_cli.XXXXXX") || exit 1
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+OUT=$WORK/stdout.txt
+ERR=$WORK/stderr.txt
+passed=0
+status=0
+what=""
+
+# A small run of the demo: a few thousand vesicles, a few frames.
+SMALL=(--set 'vesicles.[0].count=2000' --set simulation.steps=20
+       --set output.every=10 --set output.sample=2000 --quiet)
+
+check() { what=$1; }
+run() {
+    "$@" >"$OUT" 2>"$ERR"
+    status=$?
+}
+fail() {
+    echo "FAIL: $what: $*"
+    echo "--- stdout:"; cat "$OUT"
+    echo "--- stderr:"; cat "$ERR"
+    echo "$passed passed, 1 failed"
+    exit 1
+}
+ok() {
+    passed=$((passed + 1))
+    echo "ok: $what"
+}
+expect_status() {
+    [ "$status" -eq "$1" ] || fail "exit status: expected $1, got $status"
+}
+expect_stdout() {
+    grep -qF -- "$1" "$OUT" || fail "stdout: expected text containing '$1', got the stdout below"
+}
+expect_stderr() {
+    grep -qF -- "$1" "$ERR" || fail "stderr: expected text containing '$1', got the stderr below"
+}
+expect_file() {
+    [ -s "$1" ] || fail "expected a non-empty file $1, got: $(ls -l "$1" 2>&1)"
+}
+
+# h5py (Debian's python3-h5py) is needed by check_xdmf.py.
+if /usr/bin/python3 -c 'import h5py, numpy' >/dev/null 2>&1; then
+    have_h5py=1
+else
+    have_h5py=0
+fi
+# The XDMF sidecar of a run against its HDF5 file, as ParaView reads it.
+# Returns 1 (after saying so) when it has to be skipped.
+check_xdmf() {
+    if [ "$have_h5py" -eq 0 ]; then
+        echo "skip: $what: /usr/bin/python3 cannot import h5py"
+        return 1
+    fi
+    /usr/bin/python3 "$SRC/tests/tools/check_xdmf.py" "$1" >"$OUT" 2>"$ERR"
+    status=$?
+    [ "$status" -eq 0 ] || fail "check_xdmf.py $1: expected exit 0, got $status"
+    expect_stdout "ok: 3 frames"
+}
+
+# ------------------------------------------------------------ usage
+check "exobd --help: exit 0, names run, check and devices"
+run "$EXOBD" --help
+expect_status 0
+expect_stdout "exobd run SCENARIO.cfg"
+expect_stdout "exobd check SCENARIO.cfg"
+expect_stdout "exobd devices"
+expect_stdout "exit status: 0 success, 1 runtime failure, 2 bad input"
+ok
+
+check "exobd --version: exit 0, prints 'exobd X.Y.Z'"
+run "$EXOBD" --version
+expect_status 0
+grep -qE '^exobd [0-9]+\.[0-9]+\.[0-9]+$' "$OUT" ||
+    fail "stdout: expected a line 'exobd X.Y.Z', got '$(cat "$OUT")'"
+ok
+
+check "exobd with no arguments: exit 2"
+run "$EXOBD"
+expect_status 2
+expect_stderr "missing command"
+expect_stderr "exobd --help"
+ok
+
+check "exobd frobnicate (unknown command): exit 2"
+run "$EXOBD" frobnicate
+expect_status 2
+expect_stderr "unknown command 'frobnicate'"
+ok
+
+check "exobd check --frobnicate (unknown option): exit 2"
+run "$EXOBD" check --frobnicate "$DEMO"
+expect_status 2
+expect_stderr "unknown option '--frobnicate'"
+ok
+
+check "exobd run --frobnicate (unknown option): exit 2"
+run "$EXOBD" run "$DEMO" --frobnicate
+expect_status 2
+expect_stderr "unknown option '--frobnicate'"
+ok
+
+check "exobd check without a scenario: exit 2"
+run "$EXOBD" check
+expect_status 2
+expect_stderr "needs a scenario file"
+ok
+
+check "exobd check with a run-only option (-o): exit 2"
+run "$EXOBD" check "$DEMO" -o x.h5
+expect_status 2
+expect_stderr "applies to 'exobd run' only"
+ok
+
+# ------------------------------------------------------------ check
+check "exobd check the demo: exit 0, D = 3.7862 um^2/s, rms step, memory, output size"
+run "$EXOBD" check "$DEMO"
+expect_status 0
+grep -qE '^ *D +3\.7862 um\^2/s' "$OUT" ||
+    fail "stdout: expected a line 'D  3.7862 um^2/s ...' (PHYSICS.md: 3.786e-12 m^2/s)"
+expect_stdout "rms step"
+expect_stdout "device memory"
+expect_stdout "output size"
+expect_stdout "free_diffusion.cfg: ok"
+ok
+
+check "exobd check --set 'simulation.dt=\"2 us\"' --seed 5: the overrides are used"
+run "$EXOBD" check "$DEMO" --set 'simulation.dt="2 us"' --seed 5
+expect_status 0
+expect_stdout "dt = 2e-06 s"
+grep -qE '^seed +5$' "$OUT" || fail "stdout: expected a line 'seed  5'"
+ok
+
+check "exobd check a scenario that does not exist: exit 2"
+run "$EXOBD" check "$WORK/none.cfg"
+expect_status 2
+expect_stderr "cannot read scenario '$WORK/none.cfg'"
+ok
+
+# A copy of the demo with a typo in a key.
+sed 's/^\( *\)radius = /\1raduis = /' "$DEMO" >typo.cfg
+typo_line=$(grep -n 'raduis' typo.cfg | head -n 1 | cut -d: -f1)
+check "the typo copy has one 'raduis' line"
+[ -n "$typo_line" ] || fail "sed did not change 'radius' in $DEMO"
+ok
+
+check "exobd check typo.cfg: exit 2, names typo.cfg:$typo_line and 'raduis'"
+run "$EXOBD" check typo.cfg
+expect_status 2
+expect_stderr "typo.cfg:$typo_line:"
+expect_stderr "'vesicles.[0].raduis'"
+expect_stderr "unknown setting"
+expect_stderr "did you mean 'radius'"
+ok
+
+check "exobd run typo.cfg: exit 2, names typo.cfg:$typo_line and 'raduis'"
+run "$EXOBD" run typo.cfg --device cpu-reference --quiet
+expect_status 2
+expect_stderr "typo.cfg:$typo_line:"
+expect_stderr "'vesicles.[0].raduis'"
+[ ! -e free_diffusion.h5 ] || fail "a rejected scenario wrote free_diffusion.h5"
+ok
+
+check "exobd check --set with an unknown key: exit 2, names the --set"
+run "$EXOBD" check "$DEMO" --set 'vesicles.[0].raduis=5'
+expect_status 2
+expect_stderr "--set vesicles.[0].raduis=5"
+expect_stderr "unknown setting"
+ok
+
+check "exobd check --set without '=': exit 2"
+run "$EXOBD" check "$DEMO" --set simulation.dt
+expect_status 2
+expect_stderr "--set expects PATH=VALUE"
+ok
+
+check "exobd check --set simulation.dt=-1: exit 2, names the --set"
+run "$EXOBD" check "$DEMO" --set simulation.dt=-1
+expect_status 2
+expect_stderr "--set simulation.dt=-1"
+expect_stderr "must be > 0"
+ok
+
+# ------------------------------------------------------------ devices
+check "exobd devices"
+run "$EXOBD" devices
+if [ "$status" -eq 0 ]; then
+    opencl=1
+    expect_stdout "cpu-reference"
+    ok
+else
+    opencl=0
+    echo "skip: exobd devices exits $status (no OpenCL device): $(head -c 300 "$ERR")"
+    echo "skip: the OpenCL parts below; the cpu-reference parts still run"
+fi
+
+# ------------------------------------------------------------ runs
+mkdir -p out ref default
+
+if [ "$opencl" -eq 1 ]; then
+    check "exobd run (default OpenCL device), small: exit 0, writes run.h5 and run.xdmf"
+    run "$EXOBD" run "$DEMO" "${SMALL[@]}" -o "$WORK/out/run.h5"
+    expect_status 0
+    expect_file out/run.h5
+    expect_file out/run.xdmf
+    ok
+
+    check "check_xdmf.py out/run.xdmf (3 frames: steps 0, 10, 20)"
+    check_xdmf "$WORK/out/run.xdmf" && ok
+
+    check "exobd run --device nosuchdevice: exit 2"
+    run "$EXOBD" run "$DEMO" "${SMALL[@]}" -o "$WORK/out/x.h5" --device nosuchdevice
+    expect_status 2
+    expect_stderr "nosuchdevice"
+    ok
+fi
+
+check "exobd run --device cpu-reference, small: exit 0, writes run.h5 and run.xdmf"
+run "$EXOBD" run "$DEMO" "${SMALL[@]}" -o "$WORK/ref/run.h5" --device cpu-reference
+expect_status 0
+expect_file ref/run.h5
+expect_file ref/run.xdmf
+ok
+
+check "check_xdmf.py ref/run.xdmf (3 frames: steps 0, 10, 20)"
+check_xdmf "$WORK/ref/run.xdmf" && ok
+
+check "exobd run without -o writes output.file (free_diffusion.h5) in the working folder"
+(cd default && "$EXOBD" run "$DEMO" "${SMALL[@]}" --device cpu-reference) >"$OUT" 2>"$ERR"
+status=$?
+expect_status 0
+expect_file default/free_diffusion.h5
+expect_file default/free_diffusion.xdmf
+ok
+
+check "exobd run -o /nonexistent/dir/x.h5: exit 2, names the path"
+run "$EXOBD" run "$DEMO" "${SMALL[@]}" -o /nonexistent/dir/x.h5 --device cpu-reference
+expect_status 2
+expect_stderr "/nonexistent/dir/x.h5"
+ok
+
+echo "$passed passed, 0 failed"
+exit 0

@@ -1,0 +1,910 @@
+/*
+ * test_config: the scenario loader (host/exo_config.c) and the derived
+ * quantities of host/exo_scenario.c, host only (no OpenCL).
+ *
+ * Every class of bad input has a case here that checks the status
+ * (EXO_ERR_CONFIG), the exit status it maps to (2) and the words of the
+ * message: the file and line ("bad.cfg:15"), the full setting path
+ * ('vesicles.[0].radius') and what was expected.  Each bad case is loaded
+ * twice: from text with exo_scenario_load_text() under the name "bad.cfg",
+ * and from a real file (mkstemp) with exo_scenario_load(), whose messages
+ * must name that path.  Positive cases load the demo scenario, convert
+ * units, apply --set overrides and check the derived D and frame logic.
+ *
+ * Cases are built from one small valid scenario (base[] below, one setting
+ * per line) by replacing whole lines, so line numbers stay fixed.
+ */
+#include <stdint.h>
+#include <unistd.h>
+
+#include "exo_test.h"
+#include "exo_scenario.h"
+#include "exobd/exobd.h"
+
+/* The valid base scenario; base[i] is line i + 1. */
+static const char *const base[] = {
+    "name = \"t\";",                                           /*  1 */
+    "seed = 7;",                                               /*  2 */
+    "simulation = {",                                          /*  3 */
+    "  dt = \"1 us\";",                                        /*  4 */
+    "  steps = 1000;",                                         /*  5 */
+    "  integrator = \"overdamped\";",                          /*  6 */
+    "};",                                                      /*  7 */
+    "medium = {",                                              /*  8 */
+    "  temperature = \"310.15 K\";",                           /*  9 */
+    "  viscosity = \"1.2 mPa s\";",                            /* 10 */
+    "};",                                                      /* 11 */
+    "vesicles = (",                                            /* 12 */
+    "  { name = \"exo\";",                                     /* 13 */
+    "    count = 1000;",                                       /* 14 */
+    "    radius = \"50 nm\";",                                 /* 15 */
+    "    start = { kind = \"uniform\"; region = \"box\"; };",  /* 16 */
+    "  }",                                                     /* 17 */
+    ");",                                                      /* 18 */
+    "geometry = {",                                            /* 19 */
+    "  box = { lower = [0.0, 0.0, 0.0];",                      /* 20 */
+    "          upper = [10.0, 10.0, 10.0];",                   /* 21 */
+    "          faces = [\"periodic\", \"periodic\", \"reflect\"]; };", /* 22 */
+    "};",                                                      /* 23 */
+    "output = {",                                              /* 24 */
+    "  file = \"t.h5\";",                                      /* 25 */
+    "  every = 100;",                                          /* 26 */
+    "  fields = [\"position\", \"state\"];",                   /* 27 */
+    "  sample = 100;",                                         /* 28 */
+    "  compression = 1;",                                      /* 29 */
+    "  observables_every = 10;",                               /* 30 */
+    "};",                                                      /* 31 */
+};
+#define N_BASE ((int)(sizeof base / sizeof base[0]))
+
+/* Replace line `line` (1-based) by `text`; "" blanks it. */
+typedef struct edit {
+    int line;
+    const char *text;
+} edit;
+
+#define EDITS(...)                                                            \
+    (const edit[]){__VA_ARGS__},                                              \
+        sizeof((const edit[]){__VA_ARGS__}) / sizeof(edit)
+#define NO_EDITS NULL, 0
+#define SETS(...)                                                             \
+    (const char *const[]){__VA_ARGS__},                                       \
+        sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)
+#define NO_SETS NULL, 0
+#define NEEDLES(...) (const char *const[]){__VA_ARGS__, NULL}
+
+/* Where a bad case must report the problem. */
+#define AT_FILE 0        /* "bad.cfg: " with no line (missing top level) */
+#define AT_SET (-1)      /* "bad.cfg: --set PATH=VALUE"                   */
+#define AT_NONE (-2)     /* not checked (a --set without '=')             */
+
+/* The base scenario with edits applied; lines removed in a range of
+ * edits keep their numbers because each edit replaces exactly one line. */
+static char *build(const edit *ed, size_t ne)
+{
+    size_t cap = 1;
+    for (int i = 0; i < N_BASE; i++)
+        cap += strlen(base[i]) + 1;
+    for (size_t k = 0; k < ne; k++)
+        cap += strlen(ed[k].text) + 1;
+    char *buf = malloc(cap), *p = buf;
+    if (buf == NULL) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    for (int i = 0; i < N_BASE; i++) {
+        const char *line = base[i];
+        for (size_t k = 0; k < ne; k++)
+            if (ed[k].line == i + 1)
+                line = ed[k].text;
+        size_t n = strlen(line);
+        memcpy(p, line, n);
+        p += n;
+        *p++ = '\n';
+    }
+    *p = '\0';
+    return buf;
+}
+
+/* Write text to a new temporary file; returns its path (static buffer
+ * owned by the caller's array) or exits. */
+static void write_temp(const char *text, char path[64])
+{
+    const char *dir = getenv("TMPDIR");
+    snprintf(path, 64, "%s/exo_test_config_XXXXXX", dir && *dir && strlen(dir) < 30
+                                                        ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        perror("mkstemp");
+        exit(1);
+    }
+    size_t n = strlen(text);
+    if (write(fd, text, n) != (ssize_t)n || close(fd) != 0) {
+        perror("writing a temporary scenario");
+        exit(1);
+    }
+}
+
+static exo_scenario *load_ok_(int at, const char *text, const char *const *sets,
+                              size_t ns)
+{
+    exo_error err;
+    memset(&err, 0, sizeof err);
+    exo_scenario *sc = NULL;
+    exo_status st = exo_scenario_load_text(&sc, text, "good.cfg", sets, ns, &err);
+    EXO_TEST_TRUE(st == EXO_OK && sc != NULL,
+                  "test_config.c:%d: a valid scenario was rejected (%s): %s", at,
+                  exo_status_name(st), err.msg);
+    return sc;
+}
+
+/* Load the base scenario with edits and overrides; must succeed. */
+static exo_scenario *load_good(int at, const edit *ed, size_t ne,
+                               const char *const *sets, size_t ns)
+{
+    char *text = build(ed, ne);
+    exo_scenario *sc = load_ok_(at, text, sets, ns);
+    free(text);
+    return sc;
+}
+
+/* Check one failed load: status, exit code, location and needles. */
+static void check_message(int at, exo_status st, const exo_scenario *sc,
+                          const exo_error *err, const char *file, int line,
+                          const char *const *needles)
+{
+    char loc[256];
+    printf("test_config.c:%d: %s\n", at, err->msg);
+    EXO_TEST_TRUE(sc == NULL, "test_config.c:%d: scenario returned on failure", at);
+    EXO_TEST_TRUE(st == EXO_ERR_CONFIG, "test_config.c:%d: expected EXO_ERR_CONFIG, "
+                  "got %s: %s", at, exo_status_name(st), err->msg);
+    EXO_TEST_TRUE(err->status == st, "test_config.c:%d: err.status %s != returned %s",
+                  at, exo_status_name(err->status), exo_status_name(st));
+    EXO_TEST_EQ_INT(exo_status_exit_code(st), 2, "exit status of a config error");
+    if (line > 0)
+        snprintf(loc, sizeof loc, "%s:%d: setting '", file, line);
+    else if (line == AT_FILE)
+        snprintf(loc, sizeof loc, "%s: ", file);
+    else if (line == AT_SET)
+        snprintf(loc, sizeof loc, "%s: --set ", file);
+    if (line > AT_NONE) {
+        /* missing-setting messages have "file:line: required setting" */
+        if (line > 0 && strstr(err->msg, "required setting") != NULL)
+            snprintf(loc, sizeof loc, "%s:%d: required setting '", file, line);
+        if (line > 0 && (strstr(err->msg, "syntax error") != NULL ||
+                         strstr(err->msg, "does not fit 32 bits") != NULL))
+            snprintf(loc, sizeof loc, "%s:%d: ", file, line);
+        EXO_TEST_TRUE(strncmp(err->msg, loc, strlen(loc)) == 0,
+                      "test_config.c:%d: message should start with \"%s\", got \"%s\"",
+                      at, loc, err->msg);
+    }
+    for (const char *const *n = needles; *n; n++)
+        EXO_TEST_CONTAINS(err->msg, *n);
+}
+
+/* A bad scenario (base + edits, with overrides): rejected from text and
+ * from a real file with the same message apart from the file name. */
+static void check_bad(int at, const edit *ed, size_t ne, const char *const *sets,
+                      size_t ns, int line, const char *const *needles)
+{
+    char *text = build(ed, ne);
+    exo_error err;
+    exo_scenario *sc = NULL;
+
+    memset(&err, 0, sizeof err);
+    exo_status st = exo_scenario_load_text(&sc, text, "bad.cfg", sets, ns, &err);
+    check_message(at, st, sc, &err, "bad.cfg", line, needles);
+    exo_scenario_destroy(sc);
+
+    char path[64];
+    write_temp(text, path);
+    sc = NULL;
+    memset(&err, 0, sizeof err);
+    st = exo_scenario_load(&sc, path, sets, ns, &err);
+    check_message(at, st, sc, &err, path, line, needles);
+    exo_scenario_destroy(sc);
+    unlink(path);
+    free(text);
+}
+
+#define BAD(E, S, line, ...)                                                  \
+    check_bad(__LINE__, E, S, (line), NEEDLES(__VA_ARGS__))
+
+/* ------------------------------------------------------------ bad input */
+
+static void test_unknown_keys(void)
+{
+    /* a typo in a population: path, "unknown setting" and a suggestion */
+    BAD(EDITS({15, "    raduis = \"50 nm\";"}), NO_SETS, 15,
+        "unknown setting", "'vesicles.[0].raduis'", "did you mean 'radius'",
+        "known here: name, count, radius, start");
+    BAD(EDITS({2, "sed = 7;"}), NO_SETS, 2,
+        "setting 'sed'", "unknown setting", "did you mean 'seed'");
+    BAD(EDITS({2, "colour = 7;"}), NO_SETS, 2, "setting 'colour'",
+        "unknown setting; known here: name, seed, simulation, medium, vesicles, "
+        "geometry, output");
+    BAD(EDITS({4, "  dtt = \"1 us\"; dt = \"1 us\";"}), NO_SETS, 4,
+        "'simulation.dtt'", "unknown setting", "did you mean 'dt'");
+    BAD(EDITS({9, "  temprature = \"310.15 K\";"}), NO_SETS, 9,
+        "'medium.temprature'", "did you mean 'temperature'");
+    BAD(EDITS({21, "          uper = [10.0, 10.0, 10.0]; upper = [10.0, 10.0, 10.0];"}),
+        NO_SETS, 21, "'geometry.box.uper'", "did you mean 'upper'");
+    BAD(EDITS({16, "    start = { kind = \"uniform\"; regoin = \"box\"; };"}), NO_SETS,
+        16, "'vesicles.[0].start.regoin'", "did you mean 'region'");
+    BAD(EDITS({29, "  compresion = 1;"}), NO_SETS, 29, "'output.compresion'",
+        "did you mean 'compression'");
+    BAD(EDITS({15, "    radius = { distribution = \"lognormal\"; median = \"50 nm\"; "
+                   "sigam = 0.3; };"}), NO_SETS, 15,
+        "'vesicles.[0].radius.sigam'", "did you mean 'sigma'");
+
+    /* keys DESIGN.md names for later versions */
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"wall\"; } );"}), NO_SETS, 2,
+        "setting 'surfaces'", "is not available in exobd " EXOBD_VERSION_STRING " yet");
+    BAD(EDITS({2, "seed = 7; binding = ( );"}), NO_SETS, 2, "'binding'",
+        "not available");
+    BAD(EDITS({2, "seed = 7; sweep = { };"}), NO_SETS, 2, "'sweep'", "not available");
+    BAD(EDITS({22, "          faces = [\"periodic\", \"periodic\", \"reflect\"]; };"
+                   " vessels = ( );"}), NO_SETS, 22,
+        "'geometry.vessels'", "not available");
+    BAD(EDITS({22, "          faces = [\"periodic\", \"periodic\", \"reflect\"]; };"
+                   " tissue = { };"}), NO_SETS, 22,
+        "'geometry.tissue'", "not available");
+    BAD(EDITS({17, "    ligands = { density = \"500 /um^2\"; }; }"}), NO_SETS, 17,
+        "'vesicles.[0].ligands'", "not available");
+    BAD(EDITS({17, "    cargo = { }; }"}), NO_SETS, 17, "'vesicles.[0].cargo'",
+        "not available");
+    BAD(EDITS({30, "  observables_every = 10; events = true;"}), NO_SETS, 30,
+        "'output.events'", "not available");
+}
+
+static void test_wrong_types(void)
+{
+    BAD(EDITS({14, "    count = \"1000\";"}), NO_SETS, 14,
+        "'vesicles.[0].count'", "expected an integer, got a string");
+    BAD(EDITS({5, "  steps = 1000.0;"}), NO_SETS, 5,
+        "'simulation.steps'", "expected an integer, got a number");
+    BAD(EDITS({9, "  temperature = { value = 310.15; };"}), NO_SETS, 9,
+        "'medium.temperature'", "expected a temperature (a number in K or a string "
+        "with units, e.g. 310.15 K), got a group");
+    BAD(EDITS({15, "    radius = true;"}), NO_SETS, 15, "'vesicles.[0].radius'",
+        "expected a length", "got a boolean");
+    BAD(EDITS({15, "    radius = [50.0];"}), NO_SETS, 15, "'vesicles.[0].radius'",
+        "expected a length", "got an array");
+    BAD(EDITS({20, "  box = { lower = [0.0, 0.0];"}), NO_SETS, 20,
+        "'geometry.box.lower'", "expected 3 values [x, y, z] (lengths in um, or "
+        "strings with units in a list, e.g. (\"50 nm\", \"50 nm\", \"50 nm\"))");
+    BAD(EDITS({21, "          upper = [10.0, 10.0, 10.0, 10.0];"}), NO_SETS, 21,
+        "'geometry.box.upper'", "expected 3 values [x, y, z]");
+    BAD(EDITS({21, "          upper = 10.0;"}), NO_SETS, 21,
+        "'geometry.box.upper'", "expected 3 values");
+    BAD(EDITS({22, "          faces = [\"periodic\", \"periodic\"]; };"}), NO_SETS, 22,
+        "'geometry.box.faces'", "expected 3 strings (x, y, z) or 6");
+    BAD(EDITS({22, "          faces = [\"periodic\", \"periodic\", \"sticky\"]; };"}),
+        NO_SETS, 22, "'geometry.box.faces.[2]'",
+        "expected one of \"periodic\", \"reflect\", \"open\", got \"sticky\"");
+    BAD(EDITS({27, "  fields = \"position\";"}), NO_SETS, 27, "'output.fields'",
+        "expected an array of field names");
+    BAD(EDITS({27, "  fields = [\"position\", \"velocity\"];"}), NO_SETS, 27,
+        "'output.fields.[1]'", "expected one of \"position\", \"state\", \"image\"");
+    BAD(EDITS({25, "  file = 5;"}), NO_SETS, 25, "'output.file'",
+        "expected a string, got an integer");
+    BAD(EDITS({3, "simulation = 5;"}, {4, ""}, {5, ""}, {6, ""}, {7, ""}), NO_SETS, 3,
+        "'simulation'",
+        "expected a group { ... }, got an integer");
+    BAD(EDITS({12, "vesicles = { count = 1000; };"}, {13, ""}, {14, ""}, {15, ""},
+              {16, ""}, {17, ""}, {18, ""}), NO_SETS, 12, "'vesicles'",
+        "expected a list of one or more populations", "got a group");
+    BAD(EDITS({12, "vesicles = ( );"}, {13, ""}, {14, ""}, {15, ""}, {16, ""},
+              {17, ""}, {18, ""}), NO_SETS, 12, "'vesicles'", "got an empty list");
+    BAD(EDITS({16, "    start = \"box\";"}), NO_SETS, 16, "'vesicles.[0].start'",
+        "expected a group");
+    BAD(EDITS({1, "name = \"a b\";"}), NO_SETS, 1, "'name'",
+        "expected 1 to 63 letters, digits");
+    BAD(EDITS({6, "  integrator = \"verlet\";"}), NO_SETS, 6, "'simulation.integrator'",
+        "expected one of \"overdamped\", \"underdamped\", got \"verlet\"");
+}
+
+static void test_units_in_strings(void)
+{
+    BAD(EDITS({15, "    radius = \"50 kg\";"}), NO_SETS, 15, "'vesicles.[0].radius'",
+        "'50 kg' is a mass, but a length is expected here");
+    BAD(EDITS({4, "  dt = \"1 um\";"}), NO_SETS, 4, "'simulation.dt'",
+        "'1 um' is a length, but a time is expected here");
+    BAD(EDITS({4, "  dt = \"fast\";"}), NO_SETS, 4, "'simulation.dt'",
+        "'fast' does not start with a number", "a time is expected");
+    BAD(EDITS({15, "    radius = \"50\";"}), NO_SETS, 15, "'vesicles.[0].radius'",
+        "'50' has no unit", "e.g. \"50 nm\"");
+    BAD(EDITS({10, "  viscosity = \"1.2 mPa\";"}), NO_SETS, 10, "'medium.viscosity'",
+        "a viscosity is expected");
+    BAD(EDITS({9, "  temperature = \"310 kelvin\";"}), NO_SETS, 9,
+        "'medium.temperature'", "unknown unit");
+    BAD(EDITS({20, "  box = { lower = (0.0, \"1 s\", 0.0);"}), NO_SETS, 20,
+        "'geometry.box.lower.[1]'", "a length is expected");
+    BAD(EDITS({15, "    radius = { distribution = \"lognormal\"; median = \"50 nm\"; "
+                   "sigma = \"0.3 nm\"; };"}), NO_SETS, 15,
+        "'vesicles.[0].radius.sigma'", "a number is expected");
+    /* not finite */
+    BAD(EDITS({15, "    radius = \"nan nm\";"}), NO_SETS, 15, "'vesicles.[0].radius'",
+        "not finite");
+    BAD(EDITS({4, "  dt = \"inf s\";"}), NO_SETS, 4, "'simulation.dt'", "not finite");
+    BAD(EDITS({9, "  temperature = \"-inf K\";"}), NO_SETS, 9, "'medium.temperature'",
+        "not finite");
+}
+
+static void test_ranges(void)
+{
+    BAD(EDITS({15, "    radius = \"-5 nm\";"}), NO_SETS, 15, "'vesicles.[0].radius'",
+        "must be > 0 (got -0.005 um)");
+    BAD(EDITS({15, "    radius = 0;"}), NO_SETS, 15, "'vesicles.[0].radius'",
+        "must be > 0 (got 0 um)");
+    BAD(EDITS({4, "  dt = -1;"}), NO_SETS, 4, "'simulation.dt'", "must be > 0 (got -1 s)");
+    BAD(EDITS({4, "  dt = 0;"}), NO_SETS, 4, "'simulation.dt'", "must be > 0 (got 0 s)");
+    BAD(EDITS({4, "  dt = \"0 us\";"}), NO_SETS, 4, "'simulation.dt'", "must be > 0");
+    BAD(EDITS({14, "    count = 0;"}), NO_SETS, 14, "'vesicles.[0].count'",
+        "must be in [1, 4294967295] (got 0)");
+    BAD(EDITS({14, "    count = -5;"}), NO_SETS, 14, "'vesicles.[0].count'",
+        "must be in [1, 4294967295] (got -5)");
+    BAD(EDITS({14, "    count = 5000000000L;"}), NO_SETS, 14, "'vesicles.[0].count'",
+        "must be in [1, 4294967295] (got 5000000000)");
+    /* libconfig wraps 32-bit integers silently; exobd refuses them */
+    BAD(EDITS({14, "    count = 5000000000;"}), NO_SETS, 14,
+        "the integer 5000000000 does not fit 32 bits", "5000000000L");
+    BAD(NO_EDITS, SETS("vesicles.[0].count=5000000000"), AT_SET,
+        "--set vesicles.[0].count=5000000000", "does not fit 32 bits");
+    BAD(EDITS({14, "    count = 1.5;"}), NO_SETS, 14, "'vesicles.[0].count'",
+        "expected an integer, got a number");
+    BAD(EDITS({14, "    count = 1e3;"}), NO_SETS, 14, "'vesicles.[0].count'",
+        "expected an integer");
+    BAD(EDITS({9, "  temperature = \"-10 K\";"}), NO_SETS, 9, "'medium.temperature'",
+        "must be > 0 (got -10 K)");
+    BAD(EDITS({9, "  temperature = 0;"}), NO_SETS, 9, "'medium.temperature'",
+        "must be > 0");
+    BAD(EDITS({9, "  temperature = \"-300 degC\";"}), NO_SETS, 9,
+        "'medium.temperature'", "must be > 0");
+    BAD(EDITS({10, "  viscosity = 0.0;"}), NO_SETS, 10, "'medium.viscosity'",
+        "must be > 0 (got 0 Pa s)");
+    BAD(EDITS({10, "  viscosity = \"-1 mPa s\";"}), NO_SETS, 10, "'medium.viscosity'",
+        "must be > 0");
+    BAD(EDITS({29, "  compression = 10;"}), NO_SETS, 29, "'output.compression'",
+        "must be in [0, 9] (got 10)");
+    BAD(EDITS({28, "  sample = 0;"}), NO_SETS, 28, "'output.sample'",
+        "must be in [1,");
+    BAD(EDITS({26, "  every = -1;"}), NO_SETS, 26, "'output.every'", "must be in [0,");
+    BAD(EDITS({2, "seed = -1;"}), NO_SETS, 2, "'seed'", "must be in [0,");
+    BAD(EDITS({5, "  steps = 0;"}), NO_SETS, 5, "'simulation.steps'", "must be in [1,");
+    BAD(EDITS({15, "    radius = { distribution = \"lognormal\"; median = \"50 nm\"; "
+                   "sigma = 0; };"}), NO_SETS, 15,
+        "'vesicles.[0].radius.sigma'", "must be > 0 (got 0)");
+    BAD(EDITS({15, "    radius = { distribution = \"lognormal\"; median = \"50 nm\"; "
+                   "sigma = 0.3; min = \"60 nm\"; };"}), NO_SETS, 15,
+        "setting 'vesicles.[0].radius'", "needs min <= median <= max");
+    BAD(EDITS({15, "    radius = { distribution = \"lognormal\"; median = \"50 nm\"; "
+                   "sigma = 0.3; max = \"40 nm\"; };"}), NO_SETS, 15,
+        "setting 'vesicles.[0].radius'", "needs min <= median <= max");
+    BAD(EDITS({15, "    radius = { distribution = \"lognormal\"; median = \"50 nm\"; "
+                   "sigma = 0.3; min = \"50 nm\"; max = \"50 nm\"; };"}), NO_SETS, 15,
+        "'vesicles.[0].radius'", "min and max are equal");
+    BAD(EDITS({15, "    radius = { distribution = \"normal\"; median = \"50 nm\"; "
+                   "sigma = 0.3; };"}), NO_SETS, 15,
+        "'vesicles.[0].radius.distribution'", "expected one of \"lognormal\"");
+}
+
+static void test_geometry(void)
+{
+    BAD(EDITS({21, "          upper = [10.0, 0.0, 10.0];"}), NO_SETS, 21,
+        "'geometry.box.upper'", "impossible box: upper y = 0 um is not above lower "
+        "y = 0 um");
+    BAD(EDITS({21, "          upper = [-1.0, 10.0, 10.0];"}), NO_SETS, 21,
+        "'geometry.box.upper'", "impossible box: upper x = -1 um");
+    BAD(EDITS({22, "          faces = [\"periodic\", \"reflect\", \"periodic\", "
+                   "\"periodic\", \"reflect\", \"reflect\"]; };"}), NO_SETS, 22,
+        "'geometry.box.faces'", "axis x: periodic must apply to both faces");
+    BAD(EDITS({22, "          faces = [\"reflect\", \"reflect\", \"open\", "
+                   "\"periodic\", \"reflect\", \"reflect\"]; };"}), NO_SETS, 22,
+        "axis y: periodic must apply to both faces");
+    BAD(EDITS({16, "    start = { kind = \"point\"; position = [20.0, 5.0, 5.0]; };"}),
+        NO_SETS, 16, "'vesicles.[0].start.position'",
+        "the start point (20, 5, 5) um is outside the box");
+    BAD(EDITS({16, "    start = { kind = \"point\"; };"}), NO_SETS, 16,
+        "required setting 'vesicles.[0].start.position' not found");
+    BAD(EDITS({16, "    start = { kind = \"point\"; position = [1.0, 1.0, 1.0]; "
+                   "region = \"box\"; };"}), NO_SETS, 16,
+        "'vesicles.[0].start.region'", "does not apply to kind = \"point\"");
+    BAD(EDITS({16, "    start = { kind = \"uniform\"; position = [1.0, 1.0, 1.0]; };"}),
+        NO_SETS, 16, "'vesicles.[0].start.position'", "applies only to kind = \"point\"");
+    BAD(EDITS({16, "    start = { kind = \"uniform\"; lower = [-1.0, 0.0, 0.0]; };"}),
+        NO_SETS, 16, "'vesicles.[0].start.lower'", "the start region must lie inside "
+        "the box");
+    BAD(EDITS({16, "    start = { upper = [5.0, 5.0, 11.0]; };"}), NO_SETS, 16,
+        "'vesicles.[0].start.upper'", "must lie inside the box");
+    BAD(EDITS({16, "    start = { lower = [5.0, 5.0, 5.0]; upper = [1.0, 6.0, 6.0]; };"}),
+        NO_SETS, 16, "setting 'vesicles.[0].start'",
+        "start region: upper x = 1 um is below lower x = 5 um");
+    BAD(EDITS({16, "    start = { kind = \"spiral\"; };"}), NO_SETS, 16,
+        "'vesicles.[0].start.kind'", "expected one of \"uniform\", \"point\"");
+    BAD(EDITS({16, "    start = { region = \"vessel\"; };"}), NO_SETS, 16,
+        "'vesicles.[0].start.region'", "expected one of \"box\"");
+    /* "image" needs a periodic axis */
+    BAD(EDITS({22, "          faces = [\"reflect\", \"reflect\", \"reflect\"]; };"},
+              {27, "  fields = [\"position\", \"image\"];"}), NO_SETS, 27,
+        "'output.fields'", "\"image\" needs a periodic box axis");
+    /* flow */
+    BAD(EDITS({10, "  viscosity = \"1.2 mPa s\"; flow = { kind = \"uniform\"; };"}),
+        NO_SETS, 10, "required setting 'medium.flow.velocity' not found");
+    BAD(EDITS({10, "  viscosity = \"1.2 mPa s\"; flow = { velocity = (1.0, \"1 um\", "
+                   "0.0); };"}), NO_SETS, 10, "'medium.flow.velocity.[1]'",
+        "a velocity is expected");
+}
+
+static void test_time(void)
+{
+    BAD(EDITS({5, "  steps = 1000; duration = \"1 ms\";"}), NO_SETS, 5,
+        "'simulation.duration'", "give either 'steps' or 'duration', not both");
+    BAD(EDITS({5, ""}), NO_SETS, 3, "required setting 'simulation.steps' not found",
+        "'steps' (an integer) or 'duration' (a time)");
+    BAD(EDITS({5, "  duration = \"2.5 us\";"}), NO_SETS, 5, "'simulation.duration'",
+        "must be a whole number (>= 1) of time steps dt = 1e-06 s", "2.5 steps");
+    BAD(EDITS({5, "  duration = \"0.4 us\";"}), NO_SETS, 5, "'simulation.duration'",
+        "must be a whole number (>= 1)");
+    BAD(EDITS({5, "  duration = 0;"}), NO_SETS, 5, "'simulation.duration'",
+        "must be > 0");
+    BAD(EDITS({6, "  integrator = \"underdamped\";"}), NO_SETS, 6,
+        "'simulation.integrator'", "the underdamped integrator is not available in "
+        "exobd " EXOBD_VERSION_STRING " yet", "use \"overdamped\"");
+}
+
+static void test_missing(void)
+{
+    BAD(EDITS({4, ""}), NO_SETS, 3, "required setting 'simulation.dt' not found",
+        "expected a time, e.g. 1 us");
+    BAD(EDITS({3, ""}, {4, ""}, {5, ""}, {6, ""}, {7, ""}), NO_SETS, AT_FILE,
+        "required setting 'simulation' not found (expected a group");
+    BAD(EDITS({12, ""}, {13, ""}, {14, ""}, {15, ""}, {16, ""}, {17, ""}, {18, ""}),
+        NO_SETS, AT_FILE, "required setting 'vesicles' not found",
+        "a list of populations");
+    BAD(EDITS({19, ""}, {20, ""}, {21, ""}, {22, ""}, {23, ""}), NO_SETS, AT_FILE,
+        "required setting 'geometry' not found");
+    BAD(EDITS({20, ""}, {21, ""}, {22, ""}), NO_SETS, 19,
+        "required setting 'geometry.box' not found (expected a group");
+    BAD(EDITS({20, "  box = {"}), NO_SETS, 20,
+        "required setting 'geometry.box.lower' not found", "lower corner");
+    BAD(EDITS({21, ""}), NO_SETS, 20, "required setting 'geometry.box.upper' not found");
+    BAD(EDITS({14, ""}), NO_SETS, 13,
+        "required setting 'vesicles.[0].count' not found", "an integer > 0");
+    BAD(EDITS({15, ""}), NO_SETS, 13,
+        "required setting 'vesicles.[0].radius' not found", "a length");
+    BAD(EDITS({15, "    radius = { median = \"50 nm\"; sigma = 0.3; };"}), NO_SETS, 15,
+        "required setting 'vesicles.[0].radius.distribution' not found");
+    BAD(EDITS({15, "    radius = { distribution = \"lognormal\"; median = \"50 nm\"; };"}),
+        NO_SETS, 15, "required setting 'vesicles.[0].radius.sigma' not found");
+    BAD(EDITS({15, "    radius = { distribution = \"lognormal\"; sigma = 0.3; };"}),
+        NO_SETS, 15, "required setting 'vesicles.[0].radius.median' not found");
+    /* the second population is checked too, and named by its index */
+    BAD(EDITS({17, "  }, { name = \"b\"; count = 10; }"}), NO_SETS, 17,
+        "required setting 'vesicles.[1].radius' not found");
+}
+
+static void test_syntax_and_files(void)
+{
+    BAD(EDITS({10, "  viscosity = = 3;"}), NO_SETS, 10, "syntax error");
+    BAD(EDITS({14, "    count = 1000 1000;"}), NO_SETS, 14, "syntax error");
+    BAD(EDITS({31, "}; }"}), NO_SETS, 31, "syntax error");
+
+    /* a file that does not exist */
+    exo_error err;
+    exo_scenario *sc = NULL;
+    memset(&err, 0, sizeof err);
+    const char *path = "/nonexistent/exobd-test/none.cfg";
+    exo_status st = exo_scenario_load(&sc, path, NULL, 0, &err);
+    check_message(__LINE__, st, sc, &err, path, AT_NONE,
+                  NEEDLES("cannot read scenario '/nonexistent/exobd-test/none.cfg'",
+                          "No such file or directory"));
+}
+
+static void test_set_errors(void)
+{
+    BAD(NO_EDITS, SETS("vesicles.[0].raduis=5"), AT_SET,
+        "--set vesicles.[0].raduis=5: setting 'vesicles.[0].raduis': unknown setting",
+        "did you mean 'radius'");
+    BAD(NO_EDITS, SETS("sed=5"), AT_SET, "--set sed=5: setting 'sed'",
+        "did you mean 'seed'");
+    /* a typo in a group name creates a group that no line names */
+    BAD(NO_EDITS, SETS("simulaton.dt=1"), AT_SET, "--set simulaton.dt=1",
+        "setting 'simulaton': unknown setting", "did you mean 'simulation'");
+    BAD(NO_EDITS, SETS("surfaces.x=1"), AT_SET, "--set surfaces.x=1",
+        "not available");
+    BAD(NO_EDITS, SETS("simulation.dt"), AT_NONE,
+        "--set expects PATH=VALUE (e.g. --set vesicles.[0].count=1000), got "
+        "'simulation.dt'");
+    BAD(NO_EDITS, SETS("=5"), AT_NONE, "--set expects PATH=VALUE");
+    BAD(NO_EDITS, SETS("simulation.dt=-1"), AT_SET,
+        "--set simulation.dt=-1: setting 'simulation.dt'", "must be > 0");
+    BAD(NO_EDITS, SETS("simulation.dt=\"1 kg\""), AT_SET,
+        "--set simulation.dt=\"1 kg\"", "a time is expected");
+    BAD(NO_EDITS, SETS("simulation.dt=2 furlongs"), AT_SET, "'simulation.dt'",
+        "unknown unit 'furlongs'");
+    BAD(NO_EDITS, SETS("vesicles.[0].count=0"), AT_SET,
+        "--set vesicles.[0].count=0", "must be in [1,");
+    BAD(NO_EDITS, SETS("vesicles.[3].count=5"), AT_SET,
+        "--set vesicles.[3].count=5: there is no list element [3] here");
+    BAD(NO_EDITS, SETS("simulation.dt=\"2 us"), AT_SET, "cannot parse the value");
+    BAD(NO_EDITS, SETS("seed.x=1"), AT_SET, "--set seed.x=1: the setting's parent is not a group");
+    BAD(NO_EDITS, SETS("geometry.box.lower.[1]=3"), AT_SET,
+        "can set named settings only");
+    /* the message names the --set that made the value, not an earlier one
+     * for the same setting */
+    BAD(NO_EDITS, SETS("simulation.dt=1", "simulation.dt=-1"), AT_SET,
+        "--set simulation.dt=-1: setting 'simulation.dt': must be > 0");
+    BAD(NO_EDITS, SETS("simulation.dt=-1", "simulation={dt=-2; steps=10;}"), AT_SET,
+        "--set simulation={dt=-2; steps=10;}: setting 'simulation.dt': must be > 0 "
+        "(got -2 s)");
+    BAD(NO_EDITS, SETS("medium.flow.kind=uniform"), AT_SET,
+        "--set medium.flow.kind=uniform: required setting 'medium.flow.velocity'");
+    /* an override that makes the run impossible is reported at the --set */
+    BAD(NO_EDITS, SETS("geometry.box.upper=[10.0, 10.0, -1.0]"), AT_SET,
+        "impossible box: upper z");
+}
+
+/* ------------------------------------------------------------ good input */
+
+static void test_demo(void)
+{
+    exo_error err;
+    exo_scenario *sc = NULL;
+    memset(&err, 0, sizeof err);
+    const char *path = EXO_SOURCE_DIR "/scenarios/free_diffusion.cfg";
+    exo_status st = exo_scenario_load(&sc, path, NULL, 0, &err);
+    EXO_TEST_TRUE(st == EXO_OK && sc != NULL, "the demo %s was rejected: %s", path,
+                  err.msg);
+    if (sc == NULL)
+        return;
+    EXO_TEST_TRUE(strcmp(sc->name, "free_diffusion") == 0, "name '%s'", sc->name);
+    EXO_TEST_EQ_INT(sc->seed, 42, "seed");
+    EXO_TEST_EQ_INT(exo_scenario_vesicle_count(sc), 1000000, "n_vesicles");
+    EXO_TEST_EQ_INT(sc->n_pop, 1, "populations");
+    EXO_TEST_TRUE(strcmp(sc->pop[0].name, "exosomes") == 0, "population '%s'",
+                  sc->pop[0].name);
+    EXO_TEST_EQ_INT(sc->pop[0].count, 1000000, "population count");
+    EXO_TEST_EQ_INT(sc->pop[0].first, 0, "population first id");
+    EXO_TEST_EQ_INT(sc->pop[0].distribution, EXO_RADIUS_FIXED, "radius distribution");
+    EXO_TEST_NEAR(sc->pop[0].radius_median, 0.05, 1e-15, "radius (um)");
+    /* The demo's time step is tuned (1 us, 1000 steps at first; 5 us, 200
+     * steps later); what it promises is 1 ms of simulated time in 11 frames
+     * and a D of 3.786 um^2/s, so those are checked, not dt itself. */
+    double dt = exo_scenario_dt(sc);
+    printf("demo: dt = %g s, %llu steps, every %llu, observables every %llu\n", dt,
+           (unsigned long long)exo_scenario_steps(sc),
+           (unsigned long long)sc->output_every,
+           (unsigned long long)sc->observables_every);
+    EXO_TEST_TRUE(dt >= 1e-7 && dt <= 1e-5, "dt = %g s, expected 0.1 to 10 us", dt);
+    EXO_TEST_NEAR(dt * (double)exo_scenario_steps(sc), 1e-3, 1e-12,
+                  "simulated time dt * steps (s)");
+    EXO_TEST_TRUE(dt != 1e-6 || exo_scenario_steps(sc) == 1000, "dt 1 us: %llu steps",
+                  (unsigned long long)exo_scenario_steps(sc));
+    EXO_TEST_NEAR(sc->temperature, 310.15, 1e-12, "temperature (K)");
+    EXO_TEST_NEAR(sc->viscosity, 1.2e-3, 1e-18, "viscosity (Pa s)");
+    for (int a = 0; a < 3; a++) {
+        EXO_TEST_NEAR(sc->box_lo[a], 0.0, 0.0, "box lower (um)");
+        EXO_TEST_NEAR(sc->box_hi[a], 100.0, 0.0, "box upper (um)");
+        EXO_TEST_NEAR(sc->flow[a], 0.0, 0.0, "flow (um/s)");
+        EXO_TEST_NEAR(sc->pop[0].start_lo[a], 0.0, 0.0, "start region lower");
+        EXO_TEST_NEAR(sc->pop[0].start_hi[a], 100.0, 0.0, "start region upper");
+    }
+    EXO_TEST_EQ_INT(sc->pop[0].start_point, 0, "uniform start");
+    static const int faces[6] = {EXO_FACE_PERIODIC, EXO_FACE_PERIODIC,
+                                 EXO_FACE_PERIODIC, EXO_FACE_PERIODIC,
+                                 EXO_FACE_REFLECT,  EXO_FACE_REFLECT};
+    for (int f = 0; f < 6; f++)
+        EXO_TEST_EQ_INT(sc->face[f], faces[f], "face (x-, x+, y-, y+, z-, z+)");
+    EXO_TEST_TRUE(strcmp(sc->output_file, "free_diffusion.h5") == 0,
+                  "output file '%s'", sc->output_file);
+    EXO_TEST_EQ_INT(sc->output_every, sc->steps / 10, "output.every (10 intervals)");
+    EXO_TEST_EQ_INT(sc->output_fields,
+                    EXO_FIELD_POSITION | EXO_FIELD_STATE | EXO_FIELD_IMAGE,
+                    "output.fields");
+    EXO_TEST_EQ_INT(sc->output_sample, 100000, "output.sample");
+    EXO_TEST_EQ_INT(sc->output_compression, 1, "output.compression");
+    EXO_TEST_TRUE(sc->observables_every >= 1 &&
+                  sc->observables_every <= sc->output_every &&
+                  sc->output_every % sc->observables_every == 0,
+                  "observables_every %llu: a divisor of every",
+                  (unsigned long long)sc->observables_every);
+    EXO_TEST_EQ_INT(exo_scenario_frames(sc), 11, "frames of the demo");
+    EXO_TEST_TRUE(strcmp(sc->source, path) == 0, "source '%s'", sc->source);
+    EXO_TEST_TRUE(sc->resolved_text != NULL &&
+                  strstr(sc->resolved_text, "free_diffusion") != NULL,
+                  "resolved text: %s", sc->resolved_text ? sc->resolved_text : "(null)");
+
+    /* Derived: D of a 50-nm-radius vesicle in plasma at 310.15 K,
+     * PHYSICS.md: 3.786e-12 m^2/s; 3.7862 is quoted to 4 digits. */
+    double D = exo_scenario_D(sc, 0.05);
+    EXO_TEST_NEAR(D, 3.7862, 4e-4 * 3.7862, "D (um^2/s) at a = 50 nm, plasma, 310.15 K");
+    EXO_TEST_NEAR(exo_scenario_kT(sc), 4.2821e-3, 1e-4 * 4.2821e-3, "kT (pN um)");
+    exo_scenario_destroy(sc);
+
+    /* the demo with a smaller population (sample is capped at the count) */
+    sc = NULL;
+    memset(&err, 0, sizeof err);
+    const char *sets[] = {"vesicles.[0].count=1000"};
+    st = exo_scenario_load(&sc, path, sets, 1, &err);
+    EXO_TEST_TRUE(st == EXO_OK && sc != NULL, "demo with --set %s rejected: %s",
+                  sets[0], err.msg);
+    if (sc) {
+        EXO_TEST_EQ_INT(exo_scenario_vesicle_count(sc), 1000, "count after --set");
+        EXO_TEST_EQ_INT(sc->output_sample, 1000, "output.sample capped at the count");
+    }
+    exo_scenario_destroy(sc);
+}
+
+static void test_values(void)
+{
+    exo_scenario *sc;
+
+    /* big numbers in comments and strings are not integer literals; an L
+     * suffix or a decimal point makes a large value fine */
+    sc = load_good(__LINE__, EDITS({2, "seed = 7; # 5000000000 in a comment"},
+                                   {13, "  { name = \"x9999999999\"; /* 9999999999 */"}),
+                   NO_SETS);
+    EXO_TEST_TRUE(sc != NULL, "large numbers in comments or strings rejected");
+    exo_scenario_destroy(sc);
+    sc = load_good(__LINE__, EDITS({2, "seed = 5000000000L;"}), NO_SETS);
+    EXO_TEST_TRUE(sc && sc->seed == 5000000000ull, "seed = 5000000000L");
+    exo_scenario_destroy(sc);
+
+    sc = load_good(__LINE__, NO_EDITS, NO_SETS);
+    if (sc) {
+        EXO_TEST_TRUE(strcmp(sc->name, "t") == 0, "name '%s'", sc->name);
+        EXO_TEST_EQ_INT(sc->seed, 7, "seed");
+        EXO_TEST_NEAR(sc->pop[0].radius_median, 0.05, 1e-15, "radius \"50 nm\" (um)");
+        EXO_TEST_EQ_INT(sc->output_sample, 100, "sample");
+    }
+    exo_scenario_destroy(sc);
+
+    /* strings with units and plain numbers in base units */
+    sc = load_good(__LINE__, EDITS({4, "  dt = \"2 us\";"},
+                                   {9, "  temperature = \"37 degC\";"},
+                                   {10, "  viscosity = \"1.2 cP\";"},
+                                   {15, "    radius = \"0.1 um\";"},
+                                   {21, "          upper = (\"10 um\", \"0.02 mm\", 30);"}),
+                   NO_SETS);
+    if (sc) {
+        EXO_TEST_NEAR(sc->dt, 2e-6, 1e-20, "dt \"2 us\" (s)");
+        EXO_TEST_NEAR(sc->temperature, 310.15, 1e-9, "temperature \"37 degC\" (K)");
+        EXO_TEST_NEAR(sc->viscosity, 1.2e-3, 1e-15, "viscosity \"1.2 cP\" (Pa s)");
+        EXO_TEST_NEAR(sc->pop[0].radius_median, 0.1, 1e-15, "radius \"0.1 um\" (um)");
+        EXO_TEST_NEAR(sc->box_hi[0], 10.0, 1e-12, "upper x \"10 um\"");
+        EXO_TEST_NEAR(sc->box_hi[1], 20.0, 1e-12, "upper y \"0.02 mm\"");
+        EXO_TEST_NEAR(sc->box_hi[2], 30.0, 0.0, "upper z 30 (integer, um)");
+    }
+    exo_scenario_destroy(sc);
+    sc = load_good(__LINE__, EDITS({4, "  dt = 2e-6;"}, {15, "    radius = 0.05;"},
+                                   {9, "  temperature = 300;"}, {10, "  viscosity = 1e-3;"}),
+                   NO_SETS);
+    if (sc) {
+        EXO_TEST_NEAR(sc->dt, 2e-6, 1e-20, "dt = 2e-6 (s)");
+        EXO_TEST_NEAR(sc->pop[0].radius_median, 0.05, 0.0, "radius = 0.05 (um)");
+        EXO_TEST_NEAR(sc->temperature, 300.0, 0.0, "temperature = 300 (K)");
+        EXO_TEST_NEAR(sc->viscosity, 1e-3, 0.0, "viscosity = 1e-3 (Pa s)");
+    }
+    exo_scenario_destroy(sc);
+
+    /* duration instead of steps */
+    sc = load_good(__LINE__, EDITS({5, "  duration = \"1 ms\";"}), NO_SETS);
+    if (sc)
+        EXO_TEST_EQ_INT(sc->steps, 1000, "steps from duration = \"1 ms\", dt = 1 us");
+    exo_scenario_destroy(sc);
+
+    /* defaults: no medium, output, start, faces, integrator or name */
+    sc = load_good(__LINE__, EDITS({1, ""}, {6, ""}, {8, ""}, {9, ""}, {10, ""},
+                                   {11, ""}, {16, ""},
+                                   {21, "          upper = [10.0, 10.0, 10.0]; };"},
+                                   {22, ""}, {24, ""}, {25, ""}, {26, ""}, {27, ""},
+                                   {28, ""}, {29, ""}, {30, ""}, {31, ""}),
+                   NO_SETS);
+    if (sc) {
+        EXO_TEST_TRUE(strcmp(sc->name, "good") == 0, "default name '%s' (from good.cfg)",
+                      sc->name);
+        EXO_TEST_NEAR(sc->temperature, 310.15, 0.0, "default temperature (K)");
+        EXO_TEST_NEAR(sc->viscosity, 1.2e-3, 0.0, "default viscosity (Pa s)");
+        for (int f = 0; f < 6; f++)
+            EXO_TEST_EQ_INT(sc->face[f], EXO_FACE_REFLECT, "default face");
+        for (int a = 0; a < 3; a++) {
+            EXO_TEST_NEAR(sc->pop[0].start_lo[a], 0.0, 0.0, "default start lower");
+            EXO_TEST_NEAR(sc->pop[0].start_hi[a], 10.0, 0.0, "default start upper");
+        }
+        EXO_TEST_TRUE(strcmp(sc->output_file, "good.h5") == 0, "default file '%s'",
+                      sc->output_file);
+        EXO_TEST_EQ_INT(sc->output_every, 0, "default every");
+        EXO_TEST_EQ_INT(sc->output_fields, EXO_FIELD_POSITION | EXO_FIELD_STATE,
+                        "default fields (no periodic axis)");
+        EXO_TEST_EQ_INT(sc->output_sample, 1000, "default sample (all)");
+        EXO_TEST_EQ_INT(sc->output_compression, 0, "default compression");
+        EXO_TEST_EQ_INT(sc->observables_every, 10, "default observables_every");
+        EXO_TEST_EQ_INT(exo_scenario_frames(sc), 2, "frames with every = 0");
+    }
+    exo_scenario_destroy(sc);
+
+    /* point start, six faces, lognormal radius with default truncation,
+     * two populations with consecutive ids, flow */
+    sc = load_good(__LINE__,
+                   EDITS({10, "  viscosity = \"1.2 mPa s\"; flow = { kind = \"uniform\"; "
+                              "velocity = (\"1 mm/s\", 0.0, 0.0); };"},
+                         {15, "    radius = { distribution = \"lognormal\"; median = "
+                              "\"50 nm\"; sigma = 0.3; };"},
+                         {16, "    start = { kind = \"point\"; position = [1.0, 2.0, 3.0]; };"},
+                         {17, "  }, { name = \"b\"; count = 24; radius = 0.03; "
+                              "start = { lower = [1.0, 1.0, 1.0]; upper = [2.0, 2.0, 2.0]; }; }"},
+                         {22, "          faces = [\"open\", \"reflect\", \"periodic\", "
+                              "\"periodic\", \"reflect\", \"open\"]; };"}),
+                   NO_SETS);
+    if (sc) {
+        EXO_TEST_NEAR(sc->flow[0], 1000.0, 1e-9, "flow x \"1 mm/s\" (um/s)");
+        EXO_TEST_EQ_INT(sc->n_pop, 2, "populations");
+        EXO_TEST_EQ_INT(sc->n_vesicles, 1024, "vesicles");
+        EXO_TEST_EQ_INT(sc->pop[1].first, 1000, "first id of the second population");
+        EXO_TEST_EQ_INT(sc->pop[0].distribution, EXO_RADIUS_LOGNORMAL, "lognormal");
+        EXO_TEST_NEAR(sc->pop[0].radius_min, 0.05 * exp(-0.9), 1e-12, "default min");
+        EXO_TEST_NEAR(sc->pop[0].radius_max, 0.05 * exp(0.9), 1e-12, "default max");
+        EXO_TEST_EQ_INT(sc->pop[0].start_point, 1, "point start");
+        EXO_TEST_NEAR(sc->pop[0].start_lo[2], 3.0, 0.0, "point z");
+        EXO_TEST_NEAR(sc->pop[0].start_hi[2], 3.0, 0.0, "point z (hi == lo)");
+        EXO_TEST_NEAR(sc->pop[1].start_hi[0], 2.0, 0.0, "region upper x");
+        static const int faces[6] = {EXO_FACE_OPEN, EXO_FACE_REFLECT,
+                                     EXO_FACE_PERIODIC, EXO_FACE_PERIODIC,
+                                     EXO_FACE_REFLECT, EXO_FACE_OPEN};
+        for (int f = 0; f < 6; f++)
+            EXO_TEST_EQ_INT(sc->face[f], faces[f], "six faces");
+    }
+    exo_scenario_destroy(sc);
+}
+
+static void test_set(void)
+{
+    exo_scenario *sc;
+
+    sc = load_good(__LINE__, NO_EDITS, SETS("vesicles.[0].count=2500"));
+    if (sc)
+        EXO_TEST_EQ_INT(exo_scenario_vesicle_count(sc), 2500, "--set count");
+    exo_scenario_destroy(sc);
+
+    sc = load_good(__LINE__, NO_EDITS, SETS("simulation.dt=\"2 us\""));
+    if (sc)
+        EXO_TEST_NEAR(sc->dt, 2e-6, 1e-20, "--set simulation.dt=\"2 us\"");
+    exo_scenario_destroy(sc);
+
+    sc = load_good(__LINE__, NO_EDITS, SETS("simulation.dt=2us"));
+    if (sc)
+        EXO_TEST_NEAR(sc->dt, 2e-6, 1e-20, "--set simulation.dt=2us (unquoted)");
+    exo_scenario_destroy(sc);
+
+    sc = load_good(__LINE__, NO_EDITS, SETS("simulation.dt=2 us"));
+    if (sc)
+        EXO_TEST_NEAR(sc->dt, 2e-6, 1e-20, "--set simulation.dt=2 us (unquoted)");
+    exo_scenario_destroy(sc);
+
+    sc = load_good(__LINE__, NO_EDITS, SETS("output.file=run.h5"));
+    if (sc) {
+        EXO_TEST_TRUE(strcmp(sc->output_file, "run.h5") == 0, "--set output.file: '%s'",
+                      sc->output_file);
+        EXO_TEST_TRUE(strstr(sc->resolved_text, "run.h5") != NULL,
+                      "resolved text records the override: %s", sc->resolved_text);
+    }
+    exo_scenario_destroy(sc);
+
+    /* a new setting in an existing group, and a new group */
+    sc = load_good(__LINE__, EDITS({9, ""}), SETS("medium.temperature=300"));
+    if (sc)
+        EXO_TEST_NEAR(sc->temperature, 300.0, 0.0, "--set a new medium.temperature");
+    exo_scenario_destroy(sc);
+    sc = load_good(__LINE__, EDITS({8, ""}, {9, ""}, {10, ""}, {11, ""}),
+                   SETS("medium.temperature=\"37 degC\""));
+    if (sc)
+        EXO_TEST_NEAR(sc->temperature, 310.15, 1e-9, "--set a new group medium");
+    exo_scenario_destroy(sc);
+
+    /* the last of two overrides wins; integers, arrays and groups */
+    sc = load_good(__LINE__, NO_EDITS,
+                   SETS("simulation.steps=10", "simulation.steps=20", "seed=5L",
+                        "geometry.box.faces=[\"reflect\", \"open\", \"reflect\"]",
+                        "vesicles.[0].radius={distribution=\"lognormal\"; "
+                        "median=\"40 nm\"; sigma=0.2;}",
+                        "output.every=0", "output.fields=[\"position\"]"));
+    if (sc) {
+        EXO_TEST_EQ_INT(sc->steps, 20, "the last --set wins");
+        EXO_TEST_EQ_INT(sc->seed, 5, "--set seed=5L");
+        EXO_TEST_EQ_INT(sc->face[2], EXO_FACE_OPEN, "--set an array");
+        EXO_TEST_EQ_INT(sc->pop[0].distribution, EXO_RADIUS_LOGNORMAL, "--set a group");
+        EXO_TEST_NEAR(sc->pop[0].radius_median, 0.04, 1e-15, "--set group median");
+        EXO_TEST_EQ_INT(sc->output_fields, EXO_FIELD_POSITION, "--set output.fields");
+    }
+    exo_scenario_destroy(sc);
+
+    /* a --set on a file load */
+    char path[64], *text = build(NO_EDITS);
+    write_temp(text, path);
+    exo_error err;
+    memset(&err, 0, sizeof err);
+    sc = NULL;
+    const char *sets[] = {"vesicles.[0].count=1000", "simulation.dt=2us"};
+    exo_status st = exo_scenario_load(&sc, path, sets, 2, &err);
+    EXO_TEST_TRUE(st == EXO_OK, "file load with --set: %s", err.msg);
+    if (sc) {
+        EXO_TEST_EQ_INT(sc->n_vesicles, 1000, "count from a file load with --set");
+        EXO_TEST_NEAR(sc->dt, 2e-6, 1e-20, "dt from a file load with --set");
+    }
+    exo_scenario_destroy(sc);
+    unlink(path);
+    free(text);
+}
+
+/* Count the frames by is_frame and compare with exo_scenario_frames(). */
+static void check_frames(const char *every, uint64_t expected,
+                         const uint64_t *which, size_t n_which)
+{
+    char set_every[64];
+    snprintf(set_every, sizeof set_every, "output.every=%s", every);
+    exo_scenario *sc = load_good(__LINE__, NO_EDITS, SETS("simulation.steps=1000",
+                                                          set_every));
+    if (sc == NULL)
+        return;
+    uint64_t n = 0;
+    size_t k = 0;
+    for (uint64_t s = 0; s <= sc->steps; s++)
+        if (exo_scenario_is_frame(sc, s)) {
+            n++;
+            if (which) {
+                EXO_TEST_TRUE(k < n_which && which[k] == s,
+                              "every=%s: unexpected frame at step %llu", every,
+                              (unsigned long long)s);
+                k++;
+            }
+        }
+    printf("every=%s steps=1000: %llu frames\n", every, (unsigned long long)n);
+    EXO_TEST_EQ_INT(exo_scenario_frames(sc), expected, "exo_scenario_frames");
+    EXO_TEST_EQ_INT(n, expected, "frames counted with exo_scenario_is_frame");
+    EXO_TEST_TRUE(!exo_scenario_is_frame(sc, 1001) || sc->output_every == 1,
+                  "frame after the last step");
+    exo_scenario_destroy(sc);
+}
+
+static void test_frames(void)
+{
+    check_frames("100", 11, NULL, 0);
+    static const uint64_t f300[] = {0, 300, 600, 900, 1000};
+    check_frames("300", 5, f300, 5);
+    static const uint64_t f0[] = {0, 1000};
+    check_frames("0", 2, f0, 2);
+    static const uint64_t f5000[] = {0, 1000};
+    check_frames("5000", 2, f5000, 2);
+    check_frames("1", 1001, NULL, 0);
+
+    /* no position/state/image fields: no frames */
+    exo_scenario *sc = load_good(__LINE__, EDITS({27, "  fields = [];"}), NO_SETS);
+    if (sc) {
+        EXO_TEST_EQ_INT(exo_scenario_frames(sc), 0, "frames with fields = []");
+        EXO_TEST_EQ_INT(exo_scenario_is_frame(sc, 0), 0, "is_frame with fields = []");
+    }
+    exo_scenario_destroy(sc);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 1) {
+        fprintf(stderr, "usage: %s (no arguments)\n", argv[0]);
+        return 2;
+    }
+    test_unknown_keys();
+    test_wrong_types();
+    test_units_in_strings();
+    test_ranges();
+    test_geometry();
+    test_time();
+    test_missing();
+    test_syntax_and_files();
+    test_set_errors();
+    test_demo();
+    test_values();
+    test_set();
+    test_frames();
+    return exo_test_finish("test_config");
+}
