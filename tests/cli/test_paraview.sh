@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# test_paraview: a run's .xdmf opens in real ParaView (pvpython from Debian's
+# paraview package): all three XDMF readers load every frame with N points,
+# N Polyvertex cells, the point arrays, and positions equal to the HDF5 file.
+# Skips (77) where ParaView is not installed.
+# Usage: test_paraview.sh EXOBD SOURCE_DIR
+set -u
+exobd="$1"; src="$2"
+if ! command -v pvpython >/dev/null 2>&1; then
+  echo "skipping: pvpython not found (apt-get install paraview)"
+  exit 77
+fi
+dir="$(mktemp -d)"
+trap 'rm -rf "$dir"' EXIT
+"$exobd" run "$src/scenarios/free_diffusion.cfg" --quiet -o "$dir/run.h5" \
+  --set vesicles.[0].count=3000 --set simulation.steps=20 --set output.every=10 \
+  --set output.sample=1500 || { echo "FAIL: exobd run failed"; exit 1; }
+timeout 300 pvpython "$src/tests/tools/check_paraview.py" "$dir/run.xdmf" 1500 3

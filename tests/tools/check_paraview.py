@@ -1,0 +1,55 @@
+#!/usr/bin/env pvpython
+"""Open an exobd .xdmf in ParaView's three XDMF readers and check what they load.
+
+Usage: pvpython check_paraview.py OUT.xdmf N FRAMES
+Checks, for Xdmf3ReaderS (ParaView's default for .xdmf), Xdmf3ReaderT and
+XDMFReader: the number of time steps, N points and N cells (Polyvertex
+connectivity) at the last time, the point arrays, and that the last frame's
+first point equals /particles/vesicles/position/value[-1, 0] read with h5py
+(when h5py is importable in pvpython).  Exit 0 on success, 1 on a mismatch.
+"""
+import sys
+
+from paraview import servermanager as sm
+from paraview.simple import XDMFReader, Xdmf3ReaderS, Xdmf3ReaderT
+from paraview.vtk.numpy_interface import dataset_adapter as dsa
+
+path, n, frames = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+expected_first = None
+try:
+    import h5py
+    with h5py.File(path[: -len(".xdmf")] + ".h5", "r") as f:
+        expected_first = f["particles/vesicles/position/value"][-1, 0]
+except Exception as e:  # h5py is optional inside pvpython
+    print("note: no h5py comparison:", e)
+
+problems = []
+for name, make in [("Xdmf3ReaderS", lambda: Xdmf3ReaderS(FileName=path)),
+                   ("Xdmf3ReaderT", lambda: Xdmf3ReaderT(FileName=path)),
+                   ("XDMFReader", lambda: XDMFReader(FileNames=[path]))]:
+    r = make()
+    r.UpdatePipelineInformation()
+    times = list(r.TimestepValues)
+    r.UpdatePipeline(times[-1] if times else 0.0)
+    d = sm.Fetch(r)
+    if d.IsA("vtkMultiBlockDataSet"):
+        d = d.GetBlock(0)
+    arrays = [d.GetPointData().GetArrayName(i) for i in range(d.GetPointData().GetNumberOfArrays())]
+    print(f"{name}: {len(times)} times, {d.GetNumberOfPoints()} points, "
+          f"{d.GetNumberOfCells()} cells, arrays {arrays}")
+    if len(times) != frames:
+        problems.append(f"{name}: {len(times)} time steps, expected {frames}")
+    if d.GetNumberOfPoints() != n or d.GetNumberOfCells() != n:
+        problems.append(f"{name}: {d.GetNumberOfPoints()} points / {d.GetNumberOfCells()} cells, expected {n}")
+    for a in ("state", "radius", "id", "population"):
+        if a not in arrays:
+            problems.append(f"{name}: point array {a} missing")
+    if expected_first is not None and n > 0:
+        got = dsa.WrapDataObject(d).Points[0]
+        if any(abs(float(g) - float(e)) > 1e-3 for g, e in zip(got, expected_first)):
+            problems.append(f"{name}: first point {list(got)}, expected {list(expected_first)}")
+
+for p in problems:
+    print("FAIL:", p)
+print("ok" if not problems else f"{len(problems)} problems")
+sys.exit(1 if problems else 0)
