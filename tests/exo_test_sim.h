@@ -104,4 +104,20 @@ static inline exo_test_state exo_test_run(const exo_scenario *sc, const char *de
     return s;
 }
 
+/** Viscosity (Pa s) that gives D = 1 um^2/s to a vesicle of radius 50 nm
+ *  at 310.15 K: the "nondim" units of PHYSICS.md's validation cases. */
+static inline double exo_test_unit_viscosity(void)
+{
+    return 1.380649e-5 * 310.15 / (6 * M_PI * 0.05 * 1.0);
+}
+
+/** Remove a temporary folder and its contents (best effort). */
+static inline void exo_test_remove_dir(const char *dir)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "note: could not remove %s\n", dir);
+}
+
 #endif /* EXO_TEST_SIM_H */

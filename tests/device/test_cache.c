@@ -87,9 +87,6 @@ int main(void)
     exo_test_state_free(&sa);
     exo_test_state_free(&sb);
     exo_scenario_destroy(sc);
-    char cmd[4200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache);
-    if (system(cmd) != 0)
-        fprintf(stderr, "note: could not remove %s\n", cache);
+    exo_test_remove_dir(cache);
     return exo_test_finish("test_cache");
 }

@@ -152,9 +152,6 @@ int main(void)
     }
     exo_test_state_free(&s);
     exo_scenario_destroy(sc);
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "note: could not remove %s\n", dir);
+    exo_test_remove_dir(dir);
     return exo_test_finish("test_output");
 }

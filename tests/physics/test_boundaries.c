@@ -69,7 +69,7 @@ int main(void)
     exo_scenario_destroy(free_sc);
 
     /* --- open faces: slab survival ------------------------------------- */
-    double eta = EXO_KB * 310.15 / (6 * M_PI * 0.05 * 1.0); /* D = 1 um^2/s */
+    double eta = exo_test_unit_viscosity(); /* D = 1 um^2/s */
     snprintf(text, sizeof text,
              "seed = 99;\n"
              "simulation = { dt = \"1 ms\"; steps = 100; };\n"

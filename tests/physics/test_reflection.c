@@ -19,9 +19,7 @@
 
 int main(void)
 {
-    /* Viscosity that makes D = 1 um^2/s for a = 50 nm at 310.15 K. */
-    double kT = EXO_KB * 310.15, a = 0.05;
-    double eta = kT / (6 * M_PI * a * 1.0);
+    double eta = exo_test_unit_viscosity(); /* D = 1 um^2/s */
     char text[2048];
     snprintf(text, sizeof text,
              "seed = 17;\n"
