@@ -290,6 +290,7 @@ exo_status exo_cl_list_devices(FILE *out, exo_error *err)
 
 typedef struct exo_clrt {
     cl_dev_entry dev;
+    unsigned width;          /* EXO_W the program was built with            */
     cl_context ctx;
     cl_command_queue queue;
     cl_program program;
@@ -393,8 +394,16 @@ static void append_build_log(exo_clrt *rt, exo_error *err)
 
 #define EXO_BUILD_OPTIONS "-cl-std=CL1.2 -DEXO_USE_DOUBLE=0"
 
-static exo_status rt_build(exo_clrt *rt, const char *cache_dir, FILE *log,
-                           exo_error *err)
+/* Vesicles per work-item when the user does not choose: CPU devices only
+ * vectorise explicit vector code (DESIGN.md section 7; bench/RESULTS.md),
+ * GPUs want one vesicle per work-item. */
+static unsigned default_vector_width(const cl_dev_entry *d)
+{
+    return (d->type & CL_DEVICE_TYPE_CPU) ? 16u : 1u;
+}
+
+static exo_status rt_build(exo_clrt *rt, const char *cache_dir, unsigned width,
+                           FILE *log, exo_error *err)
 {
     exo_status rc = EXO_OK;
     char *src = NULL, *bin = NULL, *options = NULL;
@@ -404,9 +413,9 @@ static exo_status rt_build(exo_clrt *rt, const char *cache_dir, FILE *log,
     EXO_TRY(load_source(&src, &src_len, log, err));
 
     const char *kdir = getenv("EXO_KERNEL_DIR");
-    size_t olen = strlen(EXO_BUILD_OPTIONS) + (kdir ? strlen(kdir) : 0) + 16;
+    size_t olen = strlen(EXO_BUILD_OPTIONS) + (kdir ? strlen(kdir) : 0) + 32;
     EXO_ALLOC(options, olen, err, "build options");
-    snprintf(options, olen, "%s%s%s", EXO_BUILD_OPTIONS,
+    snprintf(options, olen, "%s -DEXO_W=%u%s%s", EXO_BUILD_OPTIONS, width,
              kdir && *kdir ? " -I " : "", kdir && *kdir ? kdir : "");
 
     /* The cache key covers everything that changes the binary. */
@@ -503,7 +512,7 @@ cleanup:
 }
 
 static exo_status rt_create(exo_clrt *rt, const char *spec, const char *cache_dir,
-                            FILE *log, exo_error *err)
+                            unsigned width, FILE *log, exo_error *err)
 {
     exo_status rc = EXO_OK;
     cl_dev_list l = {NULL, 0};
@@ -514,13 +523,17 @@ static exo_status rt_create(exo_clrt *rt, const char *spec, const char *cache_di
               "--device '%s' matches no OpenCL device; `exobd devices` lists "
               "them (or use --device cpu-reference)", spec);
     rt->dev = l.dev[i];
+    EXO_CHECK(width == 0 || width == 1 || width == 2 || width == 4 || width == 8 ||
+              width == 16, err, EXO_ERR_INVALID,
+              "vector width %u: expected 1, 2, 4, 8 or 16", width);
+    rt->width = width ? width : default_vector_width(&rt->dev);
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM,
                                      (cl_context_properties)rt->dev.platform, 0};
     EXO_CL_OBJ(rt->ctx, clCreateContext(props, 1, &rt->dev.device, NULL, NULL, &e_),
                err, "creating a context on '%s'", rt->dev.name);
     EXO_CL_OBJ(rt->queue, clCreateCommandQueue(rt->ctx, rt->dev.device, 0, &e_),
                err, "creating a command queue on '%s'", rt->dev.name);
-    EXO_TRY(rt_build(rt, cache_dir, log, err));
+    EXO_TRY(rt_build(rt, cache_dir, rt->width, log, err));
 cleanup:
     free(l.dev);
     if (rc != EXO_OK)
@@ -538,6 +551,8 @@ typedef struct exo_clb {
     cl_mem pos, image, radius, state;      /* [3n] [3n] [n] [n]          */
     cl_mem counts;                         /* [EXO_STATE_COUNT] uint     */
     cl_mem out_pos, out_image, out_state;  /* frame staging, [3m] [3m] [m] */
+    uint32_t stride;                       /* entries per component: n
+                                              rounded up to the vector width */
     uint32_t out_n;                        /* m: capacity of staging     */
 } exo_clb;
 
@@ -571,7 +586,7 @@ static exo_status clb_init_population(exo_backend *bb, const exo_init_params *ip
 {
     exo_clb *b = (exo_clb *)bb;
     exo_status rc = EXO_OK;
-    cl_uint n = bb->n;
+    cl_uint n = b->stride;
     EXO_CL(clSetKernelArg(b->k_init, 0, sizeof(cl_mem), &b->pos), err, "k_init_vesicles arg 0");
     EXO_CL(clSetKernelArg(b->k_init, 1, sizeof(cl_mem), &b->image), err, "k_init_vesicles arg 1");
     EXO_CL(clSetKernelArg(b->k_init, 2, sizeof(cl_mem), &b->radius), err, "k_init_vesicles arg 2");
@@ -589,7 +604,7 @@ static exo_status clb_advance(exo_backend *bb, const exo_step_params *p,
 {
     exo_clb *b = (exo_clb *)bb;
     exo_status rc = EXO_OK;
-    cl_uint n = bb->n, ns = nsteps, id0 = bb->id0;
+    cl_uint stride = b->stride, ns = nsteps, id0 = bb->id0;
     cl_ulong s0 = step0;
     char what[96];
     snprintf(what, sizeof what, "for steps %llu..%llu",
@@ -597,9 +612,9 @@ static exo_status clb_advance(exo_backend *bb, const exo_step_params *p,
     EXO_CL(clSetKernelArg(b->k_advance, 4, sizeof *p, p), err, "k_advance arg 4");
     EXO_CL(clSetKernelArg(b->k_advance, 5, sizeof s0, &s0), err, "k_advance arg 5");
     EXO_CL(clSetKernelArg(b->k_advance, 6, sizeof ns, &ns), err, "k_advance arg 6");
-    EXO_CL(clSetKernelArg(b->k_advance, 7, sizeof n, &n), err, "k_advance arg 7");
+    EXO_CL(clSetKernelArg(b->k_advance, 7, sizeof stride, &stride), err, "k_advance arg 7");
     EXO_CL(clSetKernelArg(b->k_advance, 8, sizeof id0, &id0), err, "k_advance arg 8");
-    EXO_TRY(launch(b, b->k_advance, "k_advance", n, b->wg, what, err));
+    EXO_TRY(launch(b, b->k_advance, "k_advance", stride / b->rt.width, b->wg, what, err));
 cleanup:
     return rc;
 }
@@ -648,6 +663,7 @@ static exo_status clb_gather_frame(exo_backend *bb, uint32_t n_out, float *pos_n
     EXO_CL(clSetKernelArg(b->k_gather, 5, sizeof(cl_mem), &b->out_pos), err, "k_gather_frame arg 5");
     EXO_CL(clSetKernelArg(b->k_gather, 6, sizeof(cl_mem), &b->out_image), err, "k_gather_frame arg 6");
     EXO_CL(clSetKernelArg(b->k_gather, 7, sizeof(cl_mem), &b->out_state), err, "k_gather_frame arg 7");
+    EXO_CL(clSetKernelArg(b->k_gather, 8, sizeof(cl_uint), &b->stride), err, "k_gather_frame arg 8");
     EXO_TRY(launch(b, b->k_gather, "k_gather_frame", m, b->wg, "packing a frame", err));
     EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->out_pos, CL_TRUE, 0, 3 * (size_t)m * sizeof(float),
                                pos_nm, 0, NULL, NULL), err, "reading frame positions");
@@ -666,16 +682,20 @@ static exo_status clb_read(exo_backend *bb, float *pos_um, int32_t *image,
     exo_status rc = EXO_OK;
     size_t n = bb->n;
     exo_real *tmp = NULL;
+    size_t stride = b->stride;
     if (pos_um) {
-        EXO_ALLOC(tmp, 3 * n, err, "a position read-back buffer");
-        EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->pos, CL_TRUE, 0, 3 * n * sizeof(exo_real),
-                                   tmp, 0, NULL, NULL), err, "reading positions");
-        for (size_t k = 0; k < 3 * n; k++)
-            pos_um[k] = (float)tmp[k];
+        EXO_ALLOC(tmp, 3 * stride, err, "a position read-back buffer");
+        EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->pos, CL_TRUE, 0,
+                                   3 * stride * sizeof(exo_real), tmp, 0, NULL, NULL),
+               err, "reading positions");
+        for (int a = 0; a < 3; a++)
+            for (size_t i = 0; i < n; i++)
+                pos_um[a * n + i] = (float)tmp[a * stride + i];
     }
-    if (image)
-        EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->image, CL_TRUE, 0, 3 * n * sizeof(cl_int),
-                                   image, 0, NULL, NULL), err, "reading image counts");
+    for (int a = 0; image && a < 3; a++)
+        EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->image, CL_TRUE,
+                                   a * stride * sizeof(cl_int), n * sizeof(cl_int),
+                                   image + a * n, 0, NULL, NULL), err, "reading image counts");
     if (state)
         EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->state, CL_TRUE, 0, n, state, 0, NULL, NULL),
                err, "reading states");
@@ -729,14 +749,17 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
     b->base.n = n;
     b->base.id0 = id0;
     b->wg = opt->work_group_size;
-    EXO_TRY(rt_create(&b->rt, opt->device, opt->cache_dir, opt->log, err));
+    EXO_TRY(rt_create(&b->rt, opt->device, opt->cache_dir, opt->vector_width, opt->log, err));
     b->base.from_cache = b->rt.from_cache;
-    snprintf(b->base.name, sizeof b->base.name, "%.255s (%.127s; %.100s)", b->rt.dev.name,
-             b->rt.dev.platform_name, b->rt.dev.version);
+    snprintf(b->base.name, sizeof b->base.name,
+             "%.200s (%.127s; %.100s; %u vesicles per work-item)", b->rt.dev.name,
+             b->rt.dev.platform_name, b->rt.dev.version, b->rt.width);
+    /* Arrays are padded to whole work-items; padding stays inactive. */
+    b->stride = (uint32_t)round_up(n ? n : 1, b->rt.width);
 
     /* Fit check before allocating: a clear message beats a failed alloc. */
-    size_t need = exo_cl_bytes_per_vesicle() * (size_t)n;
-    size_t biggest = 3 * (size_t)n * sizeof(exo_real);
+    size_t need = exo_cl_bytes_per_vesicle() * (size_t)b->stride;
+    size_t biggest = 3 * (size_t)b->stride * sizeof(exo_real);
     EXO_CHECK(need <= b->rt.dev.global_mem && biggest <= b->rt.dev.max_alloc,
               err, EXO_ERR_INVALID,
               "%u vesicles need %.3g GiB of device memory (largest buffer %.3g GiB), "
@@ -746,7 +769,7 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
               b->rt.dev.global_mem / 1073741824.0,
               b->rt.dev.max_alloc / 1073741824.0);
 
-    size_t nn = n ? n : 1;
+    size_t nn = b->stride;
     EXO_CL_OBJ(b->pos, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, 3 * nn * sizeof(exo_real), NULL, &e_),
                err, "allocating positions of %u vesicles", n);
     EXO_CL_OBJ(b->image, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, 3 * nn * sizeof(cl_int), NULL, &e_),
@@ -757,10 +780,14 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
                err, "allocating states of %u vesicles", n);
     EXO_CL_OBJ(b->counts, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, EXO_STATE_COUNT * sizeof(cl_uint), NULL, &e_),
                err, "allocating the state counters");
-    /* Inactive until injected. */
+    /* Inactive until injected; padding keeps a harmless radius. */
     cl_char zero = EXO_STATE_INACTIVE;
+    cl_float one = 1.0f;
     EXO_CL(clEnqueueFillBuffer(b->rt.queue, b->state, &zero, 1, 0, nn, 0, NULL, NULL),
            err, "clearing the states of %u vesicles", n);
+    EXO_CL(clEnqueueFillBuffer(b->rt.queue, b->radius, &one, sizeof one, 0,
+                               nn * sizeof one, 0, NULL, NULL),
+           err, "clearing the radii of %u vesicles", n);
 
     EXO_CL_OBJ(b->k_advance, clCreateKernel(b->rt.program, "k_advance", &e_), err, "creating kernel k_advance");
     EXO_CL_OBJ(b->k_init, clCreateKernel(b->rt.program, "k_init_vesicles", &e_), err, "creating kernel k_init_vesicles");
@@ -796,7 +823,7 @@ exo_status exo_cl_probe(const exo_cl_options *opt, const char *kernel,
     cl_mem mem[16] = {NULL};
     int have_rt = 0;
     EXO_CHECK(nargs <= 16, err, EXO_ERR_INVALID, "too many probe arguments");
-    EXO_TRY(rt_create(&rt, opt->device, opt->cache_dir, opt->log, err));
+    EXO_TRY(rt_create(&rt, opt->device, opt->cache_dir, opt->vector_width, opt->log, err));
     have_rt = 1;
     EXO_CL_OBJ(k, clCreateKernel(rt.program, kernel, &e_), err, "creating kernel %s", kernel);
     for (int i = 0; i < nargs; i++) {

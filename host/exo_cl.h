@@ -24,6 +24,8 @@ typedef struct exo_cl_options {
     const char *device;       /* selection spec (see exo_run_options)   */
     const char *cache_dir;    /* program-binary cache; NULL: default    */
     size_t work_group_size;   /* 0: the runtime chooses                 */
+    unsigned vector_width;    /* vesicles per work-item (1, 2, 4, 8, 16);
+                                 0: 16 on CPU devices, 1 on others      */
     FILE *log;                /* informational messages, may be NULL    */
 } exo_cl_options;
 

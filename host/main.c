@@ -21,7 +21,7 @@ static const char usage[] =
     "usage:\n"
     "  exobd run SCENARIO.cfg [-o OUT.h5] [--device SPEC] [--set PATH=VALUE]...\n"
     "                         [--seed N] [--steps-per-launch K] [--work-group N]\n"
-    "                         [--quiet]\n"
+    "                         [--vector-width W] [--quiet]\n"
     "  exobd check SCENARIO.cfg [--set PATH=VALUE]... [--seed N]\n"
     "  exobd devices\n"
     "  exobd --help | --version\n"
@@ -40,6 +40,8 @@ static const char usage[] =
     "  --steps-per-launch K     steps per kernel launch (default 100); results do\n"
     "                           not depend on it\n"
     "  --work-group N           OpenCL work-group size (default: the runtime's)\n"
+    "  --vector-width W         vesicles per OpenCL work-item: 1, 2, 4, 8 or 16\n"
+    "                           (default 16 on CPU devices, 1 on GPUs)\n"
     "  --quiet                  no progress output\n"
     "\n"
     "exit status: 0 success, 1 runtime failure, 2 bad input.\n"
@@ -104,6 +106,7 @@ typedef struct args {
     size_t n_sets;
     unsigned long steps_per_launch;
     unsigned long work_group;
+    unsigned long vector_width;
     int quiet;
 } args;
 
@@ -126,12 +129,13 @@ static int parse_args(int argc, char **argv, int allow_run_options, args *a)
         int takes = strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0 ||
                     strcmp(o, "--device") == 0 || strcmp(o, "--set") == 0 ||
                     strcmp(o, "--seed") == 0 || strcmp(o, "--steps-per-launch") == 0 ||
-                    strcmp(o, "--work-group") == 0;
+                    strcmp(o, "--work-group") == 0 || strcmp(o, "--vector-width") == 0;
         if (takes && v == NULL)
             return bad_usage("option %s needs a value", o);
         int run_only = strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0 ||
                        strcmp(o, "--device") == 0 || strcmp(o, "--steps-per-launch") == 0 ||
-                       strcmp(o, "--work-group") == 0 || strcmp(o, "--quiet") == 0;
+                       strcmp(o, "--work-group") == 0 || strcmp(o, "--quiet") == 0 ||
+                       strcmp(o, "--vector-width") == 0;
         if (run_only && !allow_run_options)
             return bad_usage("option %s applies to 'exobd run' only", o);
         if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0) {
@@ -160,6 +164,12 @@ static int parse_args(int argc, char **argv, int allow_run_options, args *a)
                 a->work_group > 65536)
                 return bad_usage("--work-group expects an integer in [1, 65536], "
                                  "got '%s'", v);
+            i++;
+        } else if (strcmp(o, "--vector-width") == 0) {
+            unsigned long w;
+            if (parse_ulong(v, &w) || (w != 1 && w != 2 && w != 4 && w != 8 && w != 16))
+                return bad_usage("--vector-width expects 1, 2, 4, 8 or 16, got '%s'", v);
+            a->vector_width = w;
             i++;
         } else if (strcmp(o, "--quiet") == 0) {
             a->quiet = 1;
@@ -216,6 +226,7 @@ static int cmd_run(const args *a)
     opt.output_path = a->output;
     opt.steps_per_launch = (uint32_t)a->steps_per_launch;
     opt.work_group_size = a->work_group;
+    opt.vector_width = (uint32_t)a->vector_width;
     opt.log = a->quiet ? NULL : stderr;
     if (!a->quiet) {
         opt.progress = on_progress;

@@ -9,34 +9,51 @@
 #include "shared/exo_types.h"
 #include "shared/exo_physics.h"
 
-/** Advance every vesicle by nsteps steps from global step step0, holding it
- *  in registers for the whole launch (DESIGN.md section 7). */
+/* Loads and stores of EXO_W consecutive vesicles (exo_compat.h lanes). */
+#if EXO_W == 1
+#define EXO_VLOAD(g, ptr) ((ptr)[g])
+#define EXO_VSTORE(val, g, ptr) ((ptr)[g] = (val))
+#define exo_state_load(g, ptr) ((int)(ptr)[g])
+#define exo_state_store(val, g, ptr) ((ptr)[g] = (char)(val))
+#else
+#define EXO_VLOAD(g, ptr) EXO_CAT(vload, EXO_W)((g), (ptr))
+#define EXO_VSTORE(val, g, ptr) EXO_CAT(vstore, EXO_W)((val), (g), (ptr))
+#define exo_state_load(g, ptr) EXO_CAT(convert_int, EXO_W)(EXO_VLOAD(g, ptr))
+#define exo_state_store(val, g, ptr) EXO_VSTORE(EXO_CAT(convert_char, EXO_W)(val), g, ptr)
+#endif
+
+/** Advance every vesicle by nsteps steps from global step step0, holding
+ *  EXO_W vesicles per work-item in registers for the whole launch
+ *  (DESIGN.md section 7).  The arrays hold `stride` entries per component,
+ *  a multiple of EXO_W; padding entries are inactive and never move. */
 __kernel void k_advance(__global exo_real *pos, __global int *image,
                         __global const float *radius, __global char *state,
                         const exo_step_params p, const ulong step0,
-                        const uint nsteps, const uint n, const uint id0)
+                        const uint nsteps, const uint stride, const uint id0)
 {
-    uint i = get_global_id(0);
-    if (i >= n)
+    uint g = get_global_id(0);
+    if (g * EXO_W >= stride)
         return;
     exo_vesicle v;
-    v.state = state[i];
-    if (v.state != EXO_STATE_FREE)
+    v.state = exo_state_load(g, state);
+    if (!EXO_ANY(v.state == EXO_STATE_FREE))
         return;
     for (int a = 0; a < 3; a++) {
-        v.x[a] = pos[a * n + i];
-        v.image[a] = image[a * n + i];
+        v.x[a] = EXO_VLOAD(g, pos + a * stride);
+        v.image[a] = EXO_VLOAD(g, image + a * stride);
     }
-    v.sigma = exo_step_sigma(p.sigma_coef, radius[i]);
-    exo_advance(&v, &p, id0 + i, step0, nsteps);
+    v.sigma = exo_step_sigma(p.sigma_coef, EXO_VLOAD(g, radius));
+    exo_uintv id = (exo_uintv)(id0 + g * EXO_W) + EXO_LANES;
+    exo_advance(&v, &p, id, step0, nsteps);
     for (int a = 0; a < 3; a++) {
-        pos[a * n + i] = v.x[a];
-        image[a * n + i] = v.image[a];
+        EXO_VSTORE(v.x[a], g, pos + a * stride);
+        EXO_VSTORE(v.image[a], g, image + a * stride);
     }
-    state[i] = (char)v.state;
+    exo_state_store(v.state, g, state);
 }
 
-/** Inject one population: radius, start position, state free. */
+/** Inject one population: radius, start position, state free.  n is the
+ *  arrays' stride. */
 __kernel void k_init_vesicles(__global exo_real *pos, __global int *image,
                               __global float *radius, __global char *state,
                               const exo_init_params ip, const uint n)
@@ -78,20 +95,22 @@ __kernel void k_count_states(__global const char *state, const uint n,
 }
 
 /** Pack the sampled vesicles of a frame for output: positions in nm,
- *  interleaved x,y,z; image counts interleaved; states. */
+ *  interleaved x,y,z; image counts interleaved; states.  n vesicles are
+ *  held in arrays of the given stride. */
 __kernel void k_gather_frame(__global const exo_real *pos,
                              __global const int *image,
                              __global const char *state, const uint n,
                              const uint n_out, __global float *out_pos_nm,
-                             __global int *out_image, __global char *out_state)
+                             __global int *out_image, __global char *out_state,
+                             const uint stride)
 {
     uint j = get_global_id(0);
     if (j >= n_out)
         return;
     uint i = exo_sample_index(j, n, n_out);
     for (int a = 0; a < 3; a++) {
-        out_pos_nm[3 * j + a] = (float)(pos[a * n + i] * EXO_R(1000.0));
-        out_image[3 * j + a] = image[a * n + i];
+        out_pos_nm[3 * j + a] = (float)(pos[a * stride + i] * EXO_R(1000.0));
+        out_image[3 * j + a] = image[a * stride + i];
     }
     out_state[j] = state[i];
 }

@@ -43,6 +43,10 @@ static inline exo_scenario *exo_test_scenario(const char *text)
     return sc;
 }
 
+/** Vesicles per work-item for the simulations a test creates (0: the
+ *  device's default). */
+static uint32_t exo_test_vector_width;
+
 /** Create a simulation; skips the test (exit 77) without an OpenCL platform. */
 static inline exo_sim *exo_test_sim(const exo_scenario *sc, const char *device,
                              uint32_t steps_per_launch, size_t work_group)
@@ -55,6 +59,7 @@ static inline exo_sim *exo_test_sim(const exo_scenario *sc, const char *device,
     opt.output_path = "";
     opt.steps_per_launch = steps_per_launch;
     opt.work_group_size = work_group;
+    opt.vector_width = exo_test_vector_width;
     if (exo_sim_create(&sim, sc, &opt, &err) != EXO_OK) {
         if (err.status == EXO_ERR_OPENCL && strstr(err.msg, "no OpenCL platform")) {
             fprintf(stderr, "skipping: %s\n", err.msg);

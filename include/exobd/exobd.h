@@ -110,6 +110,8 @@ typedef struct exo_run_options {
                                     "" : write no output at all             */
     uint32_t steps_per_launch;   /* K; 0: default (chosen per device)      */
     size_t work_group_size;      /* 0: let the OpenCL runtime choose        */
+    uint32_t vector_width;       /* vesicles per OpenCL work-item: 1, 2, 4,
+                                    8 or 16; 0: 16 on CPUs, 1 on GPUs      */
     const char *cache_dir;       /* NULL: $EXOBD_CACHE_DIR, else
                                     $XDG_CACHE_HOME/exobd, else ~/.cache/exobd */
     exo_progress_fn progress;    /* optional */

@@ -77,4 +77,63 @@ typedef float exo_real;
 #endif
 #endif
 
+/* ------------------------------------------------------------------ lanes */
+/*
+ * A kernel work-item may step EXO_W vesicles at once in OpenCL vector types
+ * (EXO_W = 1, 2, 4, 8 or 16).  PoCL's CPU device does not vectorise a
+ * one-vesicle-per-work-item kernel (DESIGN.md section 7: about 6e6
+ * particle-steps/s on 2 cores, slower than plain C); with explicit 16-wide
+ * vectors it reaches the machine's arithmetic ceiling.  GPUs want EXO_W = 1.
+ * The host always has EXO_W = 1, where every lane type is the scalar type.
+ *
+ * Rules for lane code, so that one text means the same in both languages:
+ * masks come from comparisons and are combined with && || ! only (C gives
+ * 1/0, OpenCL vectors -1/0: both are "true" to EXO_SELECT and EXO_ANY);
+ * EXO_SELECT(a, b, m) is "m ? b : a" per lane.
+ */
+#ifndef EXO_W
+#define EXO_W 1
+#endif
+#define EXO_CAT_(a, b) a##b
+#define EXO_CAT(a, b) EXO_CAT_(a, b)
+
+#if EXO_W == 1
+typedef exo_real exo_realv;
+typedef uint32_t exo_uintv;
+typedef int32_t exo_intv;
+#define EXO_ANY(m) (m)
+#define exo_to_realv(x) ((exo_real)(x))
+#define exo_to_intv(x) ((int32_t)(x))
+#define EXO_LANES 0u
+#else
+#if !defined(__OPENCL_VERSION__) || EXO_USE_DOUBLE
+#error "EXO_W > 1 is for OpenCL kernels in single precision"
+#endif
+typedef EXO_CAT(float, EXO_W) exo_realv;
+typedef EXO_CAT(uint, EXO_W) exo_uintv;
+typedef EXO_CAT(int, EXO_W) exo_intv;
+#define EXO_ANY(m) any(m)
+#define exo_to_realv(x) EXO_CAT(convert_float, EXO_W)(x)
+#define exo_to_intv(x) EXO_CAT(convert_int, EXO_W)(x)
+#if EXO_W == 2
+#define EXO_LANES ((uint2)(0, 1))
+#elif EXO_W == 4
+#define EXO_LANES ((uint4)(0, 1, 2, 3))
+#elif EXO_W == 8
+#define EXO_LANES ((uint8)(0, 1, 2, 3, 4, 5, 6, 7))
+#elif EXO_W == 16
+#define EXO_LANES ((uint16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15))
+#else
+#error "EXO_W must be 1, 2, 4, 8 or 16"
+#endif
+#endif
+
+#if defined(__OPENCL_VERSION__)
+#define EXO_SELECT(a, b, m) select((a), (b), (m))
+#define exo_mulhi32v(a, b) mul_hi((exo_uintv)(a), (b))
+#else
+#define EXO_SELECT(a, b, m) ((m) ? (b) : (a))
+#define exo_mulhi32v(a, b) exo_mulhi32((a), (b))
+#endif
+
 #endif /* EXO_COMPAT_H */

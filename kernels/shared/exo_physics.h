@@ -17,12 +17,12 @@
 #include "exo_rng.h"
 #include "exo_types.h"
 
-/** One vesicle in registers. */
+/** EXO_W vesicles in registers (one per lane; exo_compat.h). */
 typedef struct exo_vesicle {
-    exo_real x[3];       /* position, um (wrapped into periodic axes)       */
-    int32_t image[3];    /* periodic image counts                           */
-    exo_real sigma;      /* rms displacement per axis per step, um          */
-    int32_t state;       /* EXO_STATE_*                                     */
+    exo_realv x[3];      /* position, um (wrapped into periodic axes)       */
+    exo_intv image[3];   /* periodic image counts                           */
+    exo_realv sigma;     /* rms displacement per axis per step, um          */
+    exo_intv state;      /* EXO_STATE_*                                     */
 } exo_vesicle;
 
 #if EXO_HAS_DOUBLE
@@ -46,7 +46,7 @@ EXO_FN double exo_sigma_coef(double kT, double eta, double dt)
 
 /** Rms step per axis sqrt(2 D dt) from the run's coefficient
  *  sqrt(2 kT dt / (6 pi eta)) and the vesicle radius a (um). */
-EXO_FN exo_real exo_step_sigma(exo_real sigma_coef, exo_real a)
+EXO_FN exo_realv exo_step_sigma(exo_real sigma_coef, exo_realv a)
 {
     return sigma_coef / exo_sqrt(a);
 }
@@ -58,85 +58,13 @@ EXO_FN exo_real exo_step_sigma(exo_real sigma_coef, exo_real a)
  * (reflection principle; PHYSICS.md section 4.2, V13).  Drift does not
  * change it: a Brownian bridge does not depend on the drift.
  */
-EXO_FN exo_real exo_bridge_crossing_probability(exo_real d0, exo_real d1,
-                                                exo_real sigma)
+EXO_FN exo_realv exo_bridge_crossing_probability(exo_realv d0, exo_realv d1,
+                                                 exo_realv sigma)
 {
     return exo_exp(EXO_R(-2.0) * d0 * d1 / (sigma * sigma));
 }
 
-/** Beyond this exponent the bridge probability (< 1e-13) is not drawn. */
-#define EXO_BRIDGE_CUTOFF EXO_R(30.0)
-
-/** Wrap x into [lo, lo + len) and count the images crossed. */
-EXO_FN void exo_wrap_periodic(exo_real *x, int32_t *image, exo_real lo,
-                              exo_real len)
-{
-    exo_real k = exo_floor((*x - lo) / len);
-    if (k != EXO_R(0.0)) {
-        *x -= k * len;
-        *image += (int32_t)k;
-    }
-    /* Rounding can leave x == lo + len (or a hair below lo); keep the
-     * half-open interval exact. */
-    if (*x >= lo + len) {
-        *x -= len;
-        *image += 1;
-    }
-    if (*x < lo) {
-        *x = lo;
-    }
-}
-
-/**
- * Boundaries of one axis of the box after a step from xold to *x.
- * Periodic axes wrap; reflecting faces mirror the overshoot (specular,
- * exact for a flat wall with constant D); open faces end the vesicle's stay
- * (state exited) when the end point is outside or when the within-step
- * Brownian-bridge crossing fires with uniform u.  Returns 1 if the vesicle
- * exited.
- */
-EXO_FN int exo_box_axis(exo_real *x, int32_t *image, exo_real xold,
-                        exo_real lo, exo_real hi, exo_real len, int32_t flo,
-                        int32_t fhi, exo_real sigma, exo_real u)
-{
-    if (flo == EXO_FACE_PERIODIC) {
-        exo_wrap_periodic(x, image, lo, len);
-        return 0;
-    }
-    /* A step longer than the box can overshoot more than once; a handful of
-     * mirrors covers every sane time step, the clamp the insane ones. */
-    for (int k = 0; k < 8; k++) {
-        if (*x < lo) {
-            if (flo == EXO_FACE_OPEN)
-                return 1;
-            *x = EXO_R(2.0) * lo - *x;
-        } else if (*x > hi) {
-            if (fhi == EXO_FACE_OPEN)
-                return 1;
-            *x = EXO_R(2.0) * hi - *x;
-        } else {
-            break;
-        }
-    }
-    *x = *x < lo ? lo : (*x > hi ? hi : *x);
-
-    /* Bridge test for open faces: the path may have left and come back. */
-    exo_real stay = EXO_R(1.0);
-    exo_real s2 = sigma * sigma;
-    if (flo == EXO_FACE_OPEN) {
-        exo_real e = EXO_R(2.0) * (xold - lo) * (*x - lo);
-        if (e < EXO_BRIDGE_CUTOFF * s2)
-            stay *= EXO_R(1.0) - exo_exp(-e / s2);
-    }
-    if (fhi == EXO_FACE_OPEN) {
-        exo_real e = EXO_R(2.0) * (hi - xold) * (hi - *x);
-        if (e < EXO_BRIDGE_CUTOFF * s2)
-            stay *= EXO_R(1.0) - exo_exp(-e / s2);
-    }
-    return u >= stay;
-}
-
-/** Whether any face of an axis is open, so the step may need a uniform. */
+/** Whether any box face is open, so that steps may need a bridge test. */
 EXO_FN int exo_box_has_open_face(const exo_step_params *p)
 {
     for (int f = 0; f < 6; f++)
@@ -145,49 +73,134 @@ EXO_FN int exo_box_has_open_face(const exo_step_params *p)
     return 0;
 }
 
-/**
- * One overdamped Euler-Maruyama step (PHYSICS.md section 2.1, constant D):
- *   x += u dt + sqrt(2 D dt) xi
- * followed by the box boundaries.  Only free vesicles move.
- */
-EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
-                                uint32_t id, uint64_t step, int has_open)
+/** Combine crossing probabilities of independent faces: 1 - (1-p)(1-q),
+ *  written so that small probabilities keep their precision. */
+EXO_FN exo_realv exo_either(exo_realv p, exo_realv q)
 {
-    if (v->state != EXO_STATE_FREE)
-        return;
-    exo_u32x4 r = exo_rng_draw(id, step, EXO_RNG_DISPLACEMENT, p->seed_lo,
-                               p->seed_hi);
-    exo_real n[4];
-    exo_box_muller(r.v[0], r.v[1], &n[0], &n[1]);
-    exo_box_muller(r.v[2], r.v[3], &n[2], &n[3]);
-
-    exo_real xold[3];
-    for (int a = 0; a < 3; a++) {
-        xold[a] = v->x[a];
-        v->x[a] += p->drift[a] + v->sigma * n[a];
-    }
-
-    exo_u32x4 b;
-    b.v[0] = b.v[1] = b.v[2] = 0u;
-    if (has_open)
-        b = exo_rng_draw(id, step, EXO_RNG_BOUNDARY, p->seed_lo, p->seed_hi);
-    for (int a = 0; a < 3; a++) {
-        if (exo_box_axis(&v->x[a], &v->image[a], xold[a], p->lo[a], p->hi[a],
-                         p->len[a], p->face[2 * a], p->face[2 * a + 1],
-                         v->sigma, exo_u01(b.v[a]))) {
-            v->state = EXO_STATE_EXITED;
-            return;
-        }
-    }
+    return p + q - p * q;
 }
 
-/** Advance a vesicle by nsteps steps starting at global step step0. */
-EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p, uint32_t id,
-                        uint64_t step0, uint32_t nsteps)
+/**
+ * Boundaries of one axis of the box after a step from xold to *x, for all
+ * lanes.  Periodic axes wrap and count images.  Reflecting faces mirror the
+ * overshoot (specular, exact for a flat wall with constant D); two
+ * reflecting faces fold the position into the box, which is the same
+ * mirror for one overshoot and stays right for steps longer than the box.
+ * Open faces: returns the mask of lanes whose end point is outside, and
+ * adds to *p_cross the Brownian-bridge probability that a path ending
+ * inside touched an open face within the step.  Face kinds are the same for
+ * every lane, so the branches here are uniform.
+ */
+EXO_FN exo_intv exo_box_axis(exo_realv *x, exo_intv *image, exo_realv xold,
+                             exo_real lo, exo_real hi, exo_real len,
+                             int32_t flo, int32_t fhi, exo_realv sigma,
+                             exo_realv *p_cross)
+{
+    if (flo == EXO_FACE_PERIODIC) {
+        exo_realv k = exo_floor((*x - lo) / len);
+        *x -= k * len;
+        *image += exo_to_intv(k);
+        /* Rounding can leave x == lo + len or a hair below lo. */
+        exo_intv over = *x >= lo + len;
+        *x = EXO_SELECT(*x, *x - len, over);
+        *image = EXO_SELECT(*image, *image + 1, over);
+        *x = EXO_SELECT(*x, (exo_realv)(lo), *x < lo);
+        return (exo_intv)(0);
+    }
+    if (flo == EXO_FACE_REFLECT && fhi == EXO_FACE_REFLECT) {
+        /* Mirror once (exact: 2 lo - x); fold only the rare steps longer
+         * than the box.  Folding every position would round it to the
+         * precision of x - lo, which for a large box is coarse. */
+        exo_realv once = EXO_SELECT(*x, EXO_R(2.0) * lo - *x, *x < lo);
+        once = EXO_SELECT(once, EXO_R(2.0) * hi - once, once > hi);
+        exo_intv still = once < lo || once > hi;
+        if (EXO_ANY(still)) {
+            exo_realv t = *x - lo, period = EXO_R(2.0) * len;
+            t -= period * exo_floor(t / period);
+            t = EXO_SELECT(t, period - t, t > len);
+            exo_realv folded = EXO_SELECT(lo + t, (exo_realv)(hi), lo + t > hi);
+            once = EXO_SELECT(once, folded, still);
+        }
+        *x = once;
+        return (exo_intv)(0);
+    }
+    /* One open face at least: one mirror at a reflecting face, then leave
+     * through an open one. */
+    exo_intv out = (exo_intv)(0);
+    exo_realv s2 = sigma * sigma;
+    if (flo == EXO_FACE_REFLECT)
+        *x = EXO_SELECT(*x, EXO_R(2.0) * lo - *x, *x < lo);
+    if (fhi == EXO_FACE_REFLECT)
+        *x = EXO_SELECT(*x, EXO_R(2.0) * hi - *x, *x > hi);
+    if (flo == EXO_FACE_OPEN) {
+        out = out || *x < lo;
+        *p_cross = exo_either(*p_cross, exo_exp(EXO_R(-2.0) * (xold - lo) *
+                                                (*x - lo) / s2));
+    }
+    if (fhi == EXO_FACE_OPEN) {
+        out = out || *x > hi;
+        *p_cross = exo_either(*p_cross, exo_exp(EXO_R(-2.0) * (hi - xold) *
+                                                (hi - *x) / s2));
+    }
+    return out;
+}
+
+/** Below this bridge probability no uniform is drawn (exp(-30) ~ 1e-13). */
+#define EXO_BRIDGE_NEGLIGIBLE EXO_R(9.4e-14)
+
+/**
+ * One overdamped Euler-Maruyama step (PHYSICS.md section 2.1, constant D)
+ * for all lanes:  x += u dt + sqrt(2 D dt) xi, then the box boundaries.
+ * Only free vesicles move; the others keep their state exactly (every
+ * update is a select on the `active` mask).  A vesicle leaves (state
+ * exited, end-of-step position kept) when its end point is outside an open
+ * face, or when the within-step bridge crossing fires: one uniform per
+ * vesicle and step, drawn only if some lane has a non-negligible crossing
+ * probability, so its value depends only on (id, step) as always.
+ */
+EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
+                                exo_uintv id, uint64_t step, int has_open)
+{
+    exo_intv active = v->state == EXO_STATE_FREE;
+    exo_uintv r[4];
+    exo_rng_drawv(id, step, EXO_RNG_DISPLACEMENT, p->seed_lo, p->seed_hi, r);
+    exo_realv n[4];
+    exo_box_mullerv(r[0], r[1], &n[0], &n[1]);
+    exo_box_mullerv(r[2], r[3], &n[2], &n[3]);
+
+    exo_realv x[3], p_cross = (exo_realv)(EXO_R(0.0));
+    exo_intv image[3], out = (exo_intv)(0);
+    for (int a = 0; a < 3; a++) {
+        x[a] = v->x[a] + p->drift[a] + v->sigma * n[a];
+        image[a] = v->image[a];
+        /* Not "out = out || exo_box_axis(...)": C would skip the call. */
+        exo_intv left = exo_box_axis(&x[a], &image[a], v->x[a], p->lo[a], p->hi[a],
+                                     p->len[a], p->face[2 * a], p->face[2 * a + 1],
+                                     v->sigma, &p_cross);
+        out = out || left;
+    }
+    if (has_open) {
+        exo_intv near = active && !out && p_cross > EXO_BRIDGE_NEGLIGIBLE;
+        if (EXO_ANY(near)) {
+            exo_uintv b[4];
+            exo_rng_drawv(id, step, EXO_RNG_BOUNDARY, p->seed_lo, p->seed_hi, b);
+            out = out || (near && exo_u01v(b[0]) < p_cross);
+        }
+    }
+    for (int a = 0; a < 3; a++) {
+        v->x[a] = EXO_SELECT(v->x[a], x[a], active);
+        v->image[a] = EXO_SELECT(v->image[a], image[a], active);
+    }
+    v->state = EXO_SELECT(v->state, (exo_intv)(EXO_STATE_EXITED), active && out);
+}
+
+/** Advance EXO_W vesicles (ids id) by nsteps steps from global step step0. */
+EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
+                        exo_uintv id, uint64_t step0, uint32_t nsteps)
 {
     int has_open = exo_box_has_open_face(p);
     for (uint32_t k = 0; k < nsteps; k++) {
-        if (v->state != EXO_STATE_FREE)
+        if (!EXO_ANY(v->state == EXO_STATE_FREE))
             break;
         exo_step_overdamped(v, p, id, step0 + k, has_open);
     }

@@ -98,4 +98,60 @@ EXO_FN void exo_box_muller(uint32_t a, uint32_t b, exo_real *z0, exo_real *z1)
     *z1 = r * exo_sin(t);
 }
 
+/* ------------------------------------------------------------------ lanes */
+
+/**
+ * exo_rng_draw for EXO_W vesicles at once (exo_compat.h): lane l gets the
+ * words of (id[l], step, purpose).  The same Philox4x32-10 as
+ * exo_philox4x32_r, written for vector lanes; test_determinism checks that
+ * every lane width gives the same trajectories.
+ */
+EXO_FN void exo_rng_drawv(exo_uintv id, uint64_t step, uint32_t purpose,
+                          uint32_t seed_lo, uint32_t seed_hi, exo_uintv r[4])
+{
+#if EXO_W == 1
+    exo_u32x4 q = exo_rng_draw(id, step, purpose, seed_lo, seed_hi);
+    for (int k = 0; k < 4; k++)
+        r[k] = q.v[k];
+#else
+    exo_uintv c0 = id;
+    exo_uintv c1 = (exo_uintv)((uint32_t)step);
+    exo_uintv c2 = (exo_uintv)((uint32_t)(step >> 32));
+    exo_uintv c3 = (exo_uintv)(purpose);
+    uint32_t k0 = seed_lo, k1 = seed_hi;
+    for (int round = 0; round < 10; round++) {
+        if (round > 0) {
+            k0 += EXO_PHILOX_W0;
+            k1 += EXO_PHILOX_W1;
+        }
+        exo_uintv hi0 = exo_mulhi32v(EXO_PHILOX_M0, c0), lo0 = EXO_PHILOX_M0 * c0;
+        exo_uintv hi1 = exo_mulhi32v(EXO_PHILOX_M1, c2), lo1 = EXO_PHILOX_M1 * c2;
+        c0 = hi1 ^ c1 ^ k0;
+        c1 = lo1;
+        c2 = hi0 ^ c3 ^ k1;
+        c3 = lo0;
+    }
+    r[0] = c0;
+    r[1] = c1;
+    r[2] = c2;
+    r[3] = c3;
+#endif
+}
+
+/** exo_u01 per lane. */
+EXO_FN exo_realv exo_u01v(exo_uintv x)
+{
+    return (exo_to_realv(x) + EXO_R(0.5)) * EXO_R(2.3283064365386963e-10);
+}
+
+/** exo_box_muller per lane. */
+EXO_FN void exo_box_mullerv(exo_uintv a, exo_uintv b, exo_realv *z0,
+                            exo_realv *z1)
+{
+    exo_realv r = exo_sqrt(EXO_R(-2.0) * exo_log(exo_u01v(a)));
+    exo_realv t = EXO_R(6.283185307179586) * exo_u01v(b);
+    *z0 = r * exo_cos(t);
+    *z1 = r * exo_sin(t);
+}
+
 #endif /* EXO_RNG_H */

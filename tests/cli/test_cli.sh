@@ -124,6 +124,18 @@ expect_status 2
 expect_stderr "unknown option '--frobnicate'"
 ok
 
+check "exobd run --vector-width 3 (not 1, 2, 4, 8 or 16): exit 2"
+run "$EXOBD" run "$DEMO" --vector-width 3
+expect_status 2
+expect_stderr "--vector-width expects 1, 2, 4, 8 or 16, got '3'"
+ok
+
+check "exobd run --steps-per-launch 0: exit 2"
+run "$EXOBD" run "$DEMO" --steps-per-launch 0
+expect_status 2
+expect_stderr "--steps-per-launch expects an integer"
+ok
+
 check "exobd check without a scenario: exit 2"
 run "$EXOBD" check
 expect_status 2
