@@ -13,3 +13,13 @@ function(exo_add_test name)
   set_tests_properties(${name} PROPERTIES SKIP_RETURN_CODE 77
     LABELS "${T_LABELS}" ENVIRONMENT "EXOBD_CACHE_DIR=${CMAKE_BINARY_DIR}/test-cache")
 endfunction()
+
+# exo_add_test_variant(name TARGET existing_test ARGS ... [LABELS ...])
+# Runs an existing test program again with other arguments (for example
+# --native-math), as OpenMM registers one test per precision.
+function(exo_add_test_variant name)
+  cmake_parse_arguments(T "" "TARGET" "ARGS;LABELS" ${ARGN})
+  add_test(NAME ${name} COMMAND ${T_TARGET} ${T_ARGS})
+  set_tests_properties(${name} PROPERTIES SKIP_RETURN_CODE 77
+    LABELS "${T_LABELS}" ENVIRONMENT "EXOBD_CACHE_DIR=${CMAKE_BINARY_DIR}/test-cache")
+endfunction()

@@ -403,7 +403,7 @@ static unsigned default_vector_width(const cl_dev_entry *d)
 }
 
 static exo_status rt_build(exo_clrt *rt, const char *cache_dir, unsigned width,
-                           FILE *log, exo_error *err)
+                           int native_math, FILE *log, exo_error *err)
 {
     exo_status rc = EXO_OK;
     char *src = NULL, *bin = NULL, *options = NULL;
@@ -415,8 +415,9 @@ static exo_status rt_build(exo_clrt *rt, const char *cache_dir, unsigned width,
     const char *kdir = getenv("EXO_KERNEL_DIR");
     size_t olen = strlen(EXO_BUILD_OPTIONS) + (kdir ? strlen(kdir) : 0) + 32;
     EXO_ALLOC(options, olen, err, "build options");
-    snprintf(options, olen, "%s -DEXO_W=%u%s%s", EXO_BUILD_OPTIONS, width,
-             kdir && *kdir ? " -I " : "", kdir && *kdir ? kdir : "");
+    snprintf(options, olen, "%s -DEXO_W=%u -DEXO_NATIVE_MATH=%d%s%s", EXO_BUILD_OPTIONS,
+             width, native_math ? 1 : 0, kdir && *kdir ? " -I " : "",
+             kdir && *kdir ? kdir : "");
 
     /* The cache key covers everything that changes the binary. */
     exo_sha256 h;
@@ -512,7 +513,8 @@ cleanup:
 }
 
 static exo_status rt_create(exo_clrt *rt, const char *spec, const char *cache_dir,
-                            unsigned width, FILE *log, exo_error *err)
+                            unsigned width, int native_math, FILE *log,
+                            exo_error *err)
 {
     exo_status rc = EXO_OK;
     cl_dev_list l = {NULL, 0};
@@ -533,7 +535,7 @@ static exo_status rt_create(exo_clrt *rt, const char *spec, const char *cache_di
                err, "creating a context on '%s'", rt->dev.name);
     EXO_CL_OBJ(rt->queue, clCreateCommandQueue(rt->ctx, rt->dev.device, 0, &e_),
                err, "creating a command queue on '%s'", rt->dev.name);
-    EXO_TRY(rt_build(rt, cache_dir, rt->width, log, err));
+    EXO_TRY(rt_build(rt, cache_dir, rt->width, native_math, log, err));
 cleanup:
     free(l.dev);
     if (rc != EXO_OK)
@@ -749,11 +751,13 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
     b->base.n = n;
     b->base.id0 = id0;
     b->wg = opt->work_group_size;
-    EXO_TRY(rt_create(&b->rt, opt->device, opt->cache_dir, opt->vector_width, opt->log, err));
+    EXO_TRY(rt_create(&b->rt, opt->device, opt->cache_dir, opt->vector_width,
+                      opt->native_math, opt->log, err));
     b->base.from_cache = b->rt.from_cache;
     snprintf(b->base.name, sizeof b->base.name,
-             "%.200s (%.127s; %.100s; %u vesicles per work-item)", b->rt.dev.name,
-             b->rt.dev.platform_name, b->rt.dev.version, b->rt.width);
+             "%.200s (%.127s; %.100s; %u vesicles per work-item%s)", b->rt.dev.name,
+             b->rt.dev.platform_name, b->rt.dev.version, b->rt.width,
+             opt->native_math ? "; native math" : "");
     /* Arrays are padded to whole work-items; padding stays inactive. */
     b->stride = (uint32_t)round_up(n ? n : 1, b->rt.width);
 
@@ -823,7 +827,8 @@ exo_status exo_cl_probe(const exo_cl_options *opt, const char *kernel,
     cl_mem mem[16] = {NULL};
     int have_rt = 0;
     EXO_CHECK(nargs <= 16, err, EXO_ERR_INVALID, "too many probe arguments");
-    EXO_TRY(rt_create(&rt, opt->device, opt->cache_dir, opt->vector_width, opt->log, err));
+    EXO_TRY(rt_create(&rt, opt->device, opt->cache_dir, opt->vector_width,
+                      opt->native_math, opt->log, err));
     have_rt = 1;
     EXO_CL_OBJ(k, clCreateKernel(rt.program, kernel, &e_), err, "creating kernel %s", kernel);
     for (int i = 0; i < nargs; i++) {

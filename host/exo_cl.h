@@ -26,6 +26,7 @@ typedef struct exo_cl_options {
     size_t work_group_size;   /* 0: the runtime chooses                 */
     unsigned vector_width;    /* vesicles per work-item (1, 2, 4, 8, 16);
                                  0: 16 on CPU devices, 1 on others      */
+    int native_math;          /* 1: native_ log/sin/cos/sqrt in the step */
     FILE *log;                /* informational messages, may be NULL    */
 } exo_cl_options;
 

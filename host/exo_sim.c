@@ -156,6 +156,7 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
         co.cache_dir = opt->cache_dir;
         co.work_group_size = opt->work_group_size;
         co.vector_width = opt->vector_width;
+        co.native_math = opt->native_math;
         co.log = opt->log;
         EXO_TRY(exo_cl_create(&s->be, &co, n, 0, err));
     }

@@ -21,7 +21,7 @@ static const char usage[] =
     "usage:\n"
     "  exobd run SCENARIO.cfg [-o OUT.h5] [--device SPEC] [--set PATH=VALUE]...\n"
     "                         [--seed N] [--steps-per-launch K] [--work-group N]\n"
-    "                         [--vector-width W] [--quiet]\n"
+    "                         [--vector-width W] [--native-math] [--quiet]\n"
     "  exobd check SCENARIO.cfg [--set PATH=VALUE]... [--seed N]\n"
     "  exobd devices\n"
     "  exobd --help | --version\n"
@@ -42,6 +42,8 @@ static const char usage[] =
     "  --work-group N           OpenCL work-group size (default: the runtime's)\n"
     "  --vector-width W         vesicles per OpenCL work-item: 1, 2, 4, 8 or 16\n"
     "                           (default 16 on CPU devices, 1 on GPUs)\n"
+    "  --native-math            OpenCL native_ log/sin/cos/sqrt for the noise:\n"
+    "                           faster, accuracy as the device defines it\n"
     "  --quiet                  no progress output\n"
     "\n"
     "exit status: 0 success, 1 runtime failure, 2 bad input.\n"
@@ -107,6 +109,7 @@ typedef struct args {
     unsigned long steps_per_launch;
     unsigned long work_group;
     unsigned long vector_width;
+    int native_math;
     int quiet;
 } args;
 
@@ -135,7 +138,7 @@ static int parse_args(int argc, char **argv, int allow_run_options, args *a)
         int run_only = strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0 ||
                        strcmp(o, "--device") == 0 || strcmp(o, "--steps-per-launch") == 0 ||
                        strcmp(o, "--work-group") == 0 || strcmp(o, "--quiet") == 0 ||
-                       strcmp(o, "--vector-width") == 0;
+                       strcmp(o, "--vector-width") == 0 || strcmp(o, "--native-math") == 0;
         if (run_only && !allow_run_options)
             return bad_usage("option %s applies to 'exobd run' only", o);
         if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0) {
@@ -171,6 +174,8 @@ static int parse_args(int argc, char **argv, int allow_run_options, args *a)
                 return bad_usage("--vector-width expects 1, 2, 4, 8 or 16, got '%s'", v);
             a->vector_width = w;
             i++;
+        } else if (strcmp(o, "--native-math") == 0) {
+            a->native_math = 1;
         } else if (strcmp(o, "--quiet") == 0) {
             a->quiet = 1;
         } else if (o[0] == '-' && o[1] != '\0') {
@@ -227,6 +232,7 @@ static int cmd_run(const args *a)
     opt.steps_per_launch = (uint32_t)a->steps_per_launch;
     opt.work_group_size = a->work_group;
     opt.vector_width = (uint32_t)a->vector_width;
+    opt.native_math = a->native_math;
     opt.log = a->quiet ? NULL : stderr;
     if (!a->quiet) {
         opt.progress = on_progress;

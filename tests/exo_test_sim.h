@@ -47,6 +47,23 @@ static inline exo_scenario *exo_test_scenario(const char *text)
  *  device's default). */
 static uint32_t exo_test_vector_width;
 
+/** Whether the simulations a test creates use --native-math. */
+static int exo_test_native_math;
+
+/** Read the options every simulation test accepts: --native-math. */
+static inline void exo_test_options(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--native-math") == 0) {
+            exo_test_native_math = 1;
+            printf("(native math)\n");
+        } else {
+            fprintf(stderr, "unknown test option '%s'\n", argv[i]);
+            exit(1);
+        }
+    }
+}
+
 /** Create a simulation; skips the test (exit 77) without an OpenCL platform. */
 static inline exo_sim *exo_test_sim(const exo_scenario *sc, const char *device,
                              uint32_t steps_per_launch, size_t work_group)
@@ -60,6 +77,7 @@ static inline exo_sim *exo_test_sim(const exo_scenario *sc, const char *device,
     opt.steps_per_launch = steps_per_launch;
     opt.work_group_size = work_group;
     opt.vector_width = exo_test_vector_width;
+    opt.native_math = exo_test_native_math;
     if (exo_sim_create(&sim, sc, &opt, &err) != EXO_OK) {
         if (err.status == EXO_ERR_OPENCL && strstr(err.msg, "no OpenCL platform")) {
             fprintf(stderr, "skipping: %s\n", err.msg);

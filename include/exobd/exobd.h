@@ -112,6 +112,8 @@ typedef struct exo_run_options {
     size_t work_group_size;      /* 0: let the OpenCL runtime choose        */
     uint32_t vector_width;       /* vesicles per OpenCL work-item: 1, 2, 4,
                                     8 or 16; 0: 16 on CPUs, 1 on GPUs      */
+    int native_math;             /* 1: OpenCL native_ log/sin/cos/sqrt in
+                                    the noise (faster; see bench/RESULTS.md) */
     const char *cache_dir;       /* NULL: $EXOBD_CACHE_DIR, else
                                     $XDG_CACHE_HOME/exobd, else ~/.cache/exobd */
     exo_progress_fn progress;    /* optional */

@@ -128,6 +128,26 @@ typedef EXO_CAT(int, EXO_W) exo_intv;
 #endif
 #endif
 
+/* The transcendental functions of the hot loop (Box-Muller).  With
+ * EXO_NATIVE_MATH = 1 (exobd run --native-math) they are OpenCL's native_
+ * versions: on PoCL 1.7x faster, with accuracy the implementation defines,
+ * and trajectories that differ between vector widths in the last bits
+ * (bench/RESULTS.md has both).  The default keeps the standard functions. */
+#ifndef EXO_NATIVE_MATH
+#define EXO_NATIVE_MATH 0
+#endif
+#if defined(__OPENCL_VERSION__) && EXO_NATIVE_MATH
+#define exo_fast_sqrt native_sqrt
+#define exo_fast_log native_log
+#define exo_fast_cos native_cos
+#define exo_fast_sin native_sin
+#else
+#define exo_fast_sqrt exo_sqrt
+#define exo_fast_log exo_log
+#define exo_fast_cos exo_cos
+#define exo_fast_sin exo_sin
+#endif
+
 #if defined(__OPENCL_VERSION__)
 #define EXO_SELECT(a, b, m) select((a), (b), (m))
 #define exo_mulhi32v(a, b) mul_hi((exo_uintv)(a), (b))

@@ -148,10 +148,10 @@ EXO_FN exo_realv exo_u01v(exo_uintv x)
 EXO_FN void exo_box_mullerv(exo_uintv a, exo_uintv b, exo_realv *z0,
                             exo_realv *z1)
 {
-    exo_realv r = exo_sqrt(EXO_R(-2.0) * exo_log(exo_u01v(a)));
+    exo_realv r = exo_fast_sqrt(EXO_R(-2.0) * exo_fast_log(exo_u01v(a)));
     exo_realv t = EXO_R(6.283185307179586) * exo_u01v(b);
-    *z0 = r * exo_cos(t);
-    *z1 = r * exo_sin(t);
+    *z0 = r * exo_fast_cos(t);
+    *z1 = r * exo_fast_sin(t);
 }
 
 #endif /* EXO_RNG_H */

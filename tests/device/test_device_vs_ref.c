@@ -31,8 +31,9 @@ static const char *scenario =
     "                      \"open\", \"reflect\"]; }; };\n"
     "output = { file = \"\"; };\n";
 
-int main(void)
+int main(int argc, char **argv)
 {
+    exo_test_options(argc, argv);
     exo_scenario *sc = exo_test_scenario(scenario);
     exo_test_state dev = exo_test_run(sc, NULL, 0, 0, 200);
     exo_test_state ref = exo_test_run(sc, "cpu-reference", 0, 0, 200);

@@ -30,8 +30,9 @@ static double slab_survival(double t)
     return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    exo_test_options(argc, argv);
     char text[2048];
     /* --- periodic wrap --------------------------------------------------- */
     const char *pfmt =

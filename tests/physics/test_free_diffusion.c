@@ -76,8 +76,9 @@ static moments displacements(int seed, const char *ux)
     return m;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    exo_test_options(argc, argv);
     /* Stokes-Einstein: 100 nm in plasma at 310.15 K (PHYSICS.md section 1). */
     const double D = exo_stokes_einstein(EXO_KB * 310.15, 1.2e-3, 0.05);
     EXO_TEST_NEAR(D, 3.7862, 0.00005, "D (um^2/s) of a 100-nm vesicle in plasma, 37 C");

@@ -17,8 +17,9 @@
 #include "exo_test_sim.h"
 #include "shared/exo_physics.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
+    exo_test_options(argc, argv);
     double eta = exo_test_unit_viscosity(); /* D = 1 um^2/s */
     char text[2048];
     snprintf(text, sizeof text,
