@@ -45,6 +45,8 @@ static const char usage[] =
     "  --min-steps M       fewest steps per timed run when --steps is 0\n"
     "                      (default 10)\n"
     "  --cache-dir DIR     kernel binary cache (default: exobd's default)\n"
+    "  --ceiling PATH      also run the ceiling program (bench/ceiling.c) at\n"
+    "                      every N and report each rate as a fraction of it\n"
     "  --help\n";
 
 typedef struct row {
@@ -129,9 +131,17 @@ static exo_scenario *load_scenario(uint64_t n)
 static exo_status create_sim(exo_sim **sim, const exo_scenario *sc, const char *spec,
                              const char *cache_dir, exo_error *err)
 {
+    /* "SPEC+native" runs SPEC with --native-math. */
+    char base[64];
+    snprintf(base, sizeof base, "%s", spec);
+    char *plus = strstr(base, "+native");
     exo_run_options opt;
     memset(&opt, 0, sizeof opt);
-    opt.device = strcmp(spec, "default") == 0 ? NULL : spec;
+    if (plus != NULL && plus[7] == '\0') {
+        *plus = '\0';
+        opt.native_math = 1;
+    }
+    opt.device = strcmp(base, "default") == 0 ? NULL : base;
     opt.output_path = "";
     opt.cache_dir = cache_dir;
     return exo_sim_create(sim, sc, &opt, err);
@@ -266,6 +276,13 @@ static void add_opencl_devices(devinfo *devs, int *ndev, const char *cache_dir)
         exo_status rc = probe_device(d, cache_dir, &err);
         if (rc == EXO_OK) {
             (*ndev)++;
+            /* The same device with --native-math. */
+            if (*ndev < MAX_DEV) {
+                devinfo *dn = &devs[*ndev];
+                snprintf(dn->spec, sizeof dn->spec, "%d+native", i);
+                if (probe_device(dn, cache_dir, &err) == EXO_OK)
+                    (*ndev)++;
+            }
             continue;
         }
         if (rc != EXO_ERR_INVALID || i == 0)
@@ -297,6 +314,29 @@ static void fmt_count(char *buf, size_t len, uint64_t n)
                  (unsigned long long)(m % 10), e + 1);
 }
 
+/* Run the ceiling program for n vesicles; its median particle-steps/s, or 0. */
+static double run_ceiling(const char *path, uint64_t n, int repeats)
+{
+    uint64_t steps = n >= 10000000 ? 10 : 100000000 / n;
+    char cmd[1024], line[512];
+    snprintf(cmd, sizeof cmd, "'%s' %llu %llu %d", path, (unsigned long long)n,
+             (unsigned long long)steps, repeats);
+    FILE *p = popen(cmd, "r");
+    double rate = 0;
+    while (p && fgets(line, sizeof line, p)) {
+        const char *m = strstr(line, "median ");
+        if (m)
+            rate = strtod(m + 7, NULL);
+    }
+    if (p == NULL || pclose(p) != 0 || rate <= 0) {
+        fprintf(stderr, "exo_bench: the ceiling run '%s' failed\n", cmd);
+        return 0;
+    }
+    fprintf(stderr, "exo_bench: ceiling N=%llu: %.4g particle-steps/s\n",
+            (unsigned long long)n, rate);
+    return rate;
+}
+
 int main(int argc, char **argv)
 {
     char n_arg[512] = "1e4,1e5,1e6,1e7";
@@ -304,7 +344,7 @@ int main(int argc, char **argv)
     uint64_t ref_max_n = 1000000, fixed_steps = 0, min_steps = 10;
     int repeats = 3;
     double target_s = 2.0;
-    const char *cache_dir = NULL;
+    const char *cache_dir = NULL, *ceiling = NULL;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -316,7 +356,8 @@ int main(int argc, char **argv)
         }
         static const char *const known[] = {"--n", "--devices", "--ref-max-n", "--steps",
                                             "--min-steps", "--repeats",
-                                            "--target-seconds", "--cache-dir", NULL};
+                                            "--target-seconds", "--cache-dir",
+                                            "--ceiling", NULL};
         int is_known = 0;
         for (int k = 0; known[k]; k++)
             is_known |= strcmp(a, known[k]) == 0;
@@ -348,6 +389,8 @@ int main(int argc, char **argv)
             char *end = NULL;
             target_s = strtod(v, &end);
             bad = end == v || *end != '\0' || !(target_s > 0);
+        } else if (strcmp(a, "--ceiling") == 0) {
+            ceiling = v;
         } else {
             cache_dir = v;
         }
@@ -429,6 +472,10 @@ int main(int argc, char **argv)
             }
             measure(r, cache_dir, repeats, fixed_steps, target_s, min_steps);
         }
+    /* The ceiling (bench/ceiling.c) at every N, in the same run. */
+    double ceil_rate[MAX_N] = {0};
+    for (int i = 0; ceiling && i < nn; i++)
+        ceil_rate[i] = run_ceiling(ceiling, ns[i], repeats);
     t_all = now_s() - t_all;
 
     /* Report. */
@@ -445,9 +492,19 @@ int main(int argc, char **argv)
            "100-um box, dt = 1 us, no output, default steps per launch; "
            "%d timed run(s) per row%s.\n\n",
            repeats, fixed_steps ? "" : ", steps chosen for about the target duration");
+    if (ceiling) {
+        printf("Ceiling (`%s N STEPS %d`, bench/ceiling.c: OpenMP C, all cores):", ceiling,
+               repeats);
+        for (int i = 0; i < nn; i++) {
+            char nstr[32];
+            fmt_count(nstr, sizeof nstr, ns[i]);
+            printf(" N = %s: %.3g;", nstr, ceil_rate[i]);
+        }
+        printf(" particle-steps/s.\n\n");
+    }
     printf("| device | N | steps | median particle-steps/s | min | max "
-           "| vs cpu-reference | bytes/vesicle | device memory | start-up s |\n");
-    printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+           "| vs cpu-reference | vs ceiling | bytes/vesicle | device memory | start-up s |\n");
+    printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int k = 0; k < nrows; k++) {
         const row *r = &rows[k];
         int is_ref = strcmp(r->spec, REF_SPEC) == 0;
@@ -461,19 +518,22 @@ int main(int argc, char **argv)
             snprintf(mem, sizeof mem, "%.3g MiB", (double)bpv * (double)r->n / 1048576.0);
         }
         if (!r->ok) {
-            printf("| %s | %s | — | not measured: %s | — | — | — | %s | %s | %.3f |\n",
+            printf("| %s | %s | — | not measured: %s | — | — | — | — | %s | %s | %.3f |\n",
                    r->spec, nstr, r->why, bytes, mem, r->startup_s);
             continue;
         }
         for (int j = 0; j < nrows; j++)
             if (rows[j].ok && rows[j].n == r->n && strcmp(rows[j].spec, REF_SPEC) == 0)
                 snprintf(ratio, sizeof ratio, "%.2fx", r->median / rows[j].median);
-        char med[32], lo[32], hi[32];
+        char med[32], lo[32], hi[32], vs_ceil[32] = "—";
         fmt_rate(med, sizeof med, r->median);
         fmt_rate(lo, sizeof lo, r->min);
         fmt_rate(hi, sizeof hi, r->max);
-        printf("| %s | %s | %llu | %s | %s | %s | %s | %s | %s | %.3f |\n", r->spec,
-               nstr, (unsigned long long)r->steps, med, lo, hi, ratio, bytes,
+        for (int i = 0; i < nn; i++)
+            if (ns[i] == r->n && ceil_rate[i] > 0)
+                snprintf(vs_ceil, sizeof vs_ceil, "%.2fx", r->median / ceil_rate[i]);
+        printf("| %s | %s | %llu | %s | %s | %s | %s | %s | %s | %s | %.3f |\n", r->spec,
+               nstr, (unsigned long long)r->steps, med, lo, hi, ratio, vs_ceil, bytes,
                mem, r->startup_s);
     }
     printf("\nBenchmark wall time %.0f s.\n", t_all);
