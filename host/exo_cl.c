@@ -21,7 +21,7 @@ extern const size_t exo_kernels_src_len;
 
 /* The host and device views of the shared structs must agree (the device
  * view is checked at run time by tests/device/test_layout). */
-_Static_assert(sizeof(exo_step_params) == 14 * sizeof(exo_real) + 8 * 4,
+_Static_assert(sizeof(exo_step_params) == 20 * sizeof(exo_real) + 14 * 4,
                "exo_step_params layout");
 _Static_assert(sizeof(exo_init_params) == 12 * sizeof(exo_real) + 6 * 4,
                "exo_init_params layout");

@@ -64,102 +64,113 @@ EXO_FN exo_realv exo_bridge_crossing_probability(exo_realv d0, exo_realv d1,
     return exo_exp(EXO_R(-2.0) * d0 * d1 / (sigma * sigma));
 }
 
-/** Whether any box face is open, so that steps may need a bridge test. */
-EXO_FN int exo_box_has_open_face(const exo_step_params *p)
+/** Whether any box face has a wall event (open, absorb, adsorb), so that
+ *  steps may need the boundary uniforms. */
+EXO_FN int exo_box_has_events(const exo_step_params *p)
 {
     for (int f = 0; f < 6; f++)
-        if (p->face[f] == EXO_FACE_OPEN)
+        if (p->face[f] != EXO_FACE_PERIODIC && p->face[f] != EXO_FACE_REFLECT)
             return 1;
     return 0;
 }
 
-/** Combine crossing probabilities of independent faces: 1 - (1-p)(1-q),
- *  written so that small probabilities keep their precision. */
-EXO_FN exo_realv exo_either(exo_realv p, exo_realv q)
-{
-    return p + q - p * q;
-}
-
-/**
- * Boundaries of one axis of the box after a step from xold to *x, for all
- * lanes.  Periodic axes wrap and count images.  Reflecting faces mirror the
- * overshoot (specular, exact for a flat wall with constant D); two
- * reflecting faces fold the position into the box, which is the same
- * mirror for one overshoot and stays right for steps longer than the box.
- * Open faces: returns the mask of lanes whose end point is outside, and
- * adds to *p_cross the Brownian-bridge probability that a path ending
- * inside touched an open face within the step.  Face kinds are the same for
- * every lane, so the branches here are uniform.
- */
-EXO_FN exo_intv exo_box_axis(exo_realv *x, exo_intv *image, exo_realv xold,
-                             exo_real lo, exo_real hi, exo_real len,
-                             int32_t flo, int32_t fhi, exo_realv sigma,
-                             exo_realv *p_cross)
-{
-    if (flo == EXO_FACE_PERIODIC) {
-        exo_realv k = exo_floor((*x - lo) / len);
-        *x -= k * len;
-        *image += exo_to_intv(k);
-        /* Rounding can leave x == lo + len or a hair below lo. */
-        exo_intv over = *x >= lo + len;
-        *x = EXO_SELECT(*x, *x - len, over);
-        *image = EXO_SELECT(*image, *image + 1, over);
-        *x = EXO_SELECT(*x, (exo_realv)(lo), *x < lo);
-        return (exo_intv)(0);
-    }
-    if (flo == EXO_FACE_REFLECT && fhi == EXO_FACE_REFLECT) {
-        /* Mirror once (exact: 2 lo - x); fold only the rare steps longer
-         * than the box.  Folding every position would round it to the
-         * precision of x - lo, which for a large box is coarse. */
-        exo_realv once = EXO_SELECT(*x, EXO_R(2.0) * lo - *x, *x < lo);
-        once = EXO_SELECT(once, EXO_R(2.0) * hi - once, once > hi);
-        exo_intv still = once < lo || once > hi;
-        if (EXO_ANY(still)) {
-            exo_realv t = *x - lo, period = EXO_R(2.0) * len;
-            t -= period * exo_floor(t / period);
-            t = EXO_SELECT(t, period - t, t > len);
-            exo_realv folded = EXO_SELECT(lo + t, (exo_realv)(hi), lo + t > hi);
-            once = EXO_SELECT(once, folded, still);
-        }
-        *x = once;
-        return (exo_intv)(0);
-    }
-    /* One open face at least: one mirror at a reflecting face, then leave
-     * through an open one. */
-    exo_intv out = (exo_intv)(0);
-    exo_realv s2 = sigma * sigma;
-    if (flo == EXO_FACE_REFLECT)
-        *x = EXO_SELECT(*x, EXO_R(2.0) * lo - *x, *x < lo);
-    if (fhi == EXO_FACE_REFLECT)
-        *x = EXO_SELECT(*x, EXO_R(2.0) * hi - *x, *x > hi);
-    if (flo == EXO_FACE_OPEN) {
-        out = out || *x < lo;
-        *p_cross = exo_either(*p_cross, exo_exp(EXO_R(-2.0) * (xold - lo) *
-                                                (*x - lo) / s2));
-    }
-    if (fhi == EXO_FACE_OPEN) {
-        out = out || *x > hi;
-        *p_cross = exo_either(*p_cross, exo_exp(EXO_R(-2.0) * (hi - xold) *
-                                                (hi - *x) / s2));
-    }
-    return out;
-}
-
-/** Below this bridge probability no uniform is drawn (exp(-30) ~ 1e-13). */
+/** Below this bridge probability no uniform is drawn (exp(-30) ~ 1e-13,
+ *  below the smallest uniform, 2^-33). */
 #define EXO_BRIDGE_NEGLIGIBLE EXO_R(9.4e-14)
 
 /**
+ * A step at one flat wall, for all lanes.  d0 and d1 are the normal
+ * distances from the wall before and after the step, positive inside (d1 < 0:
+ * the end point crossed).  The path touched the wall if it crossed or, ending
+ * inside, if the Brownian-bridge test fires: u < exp(-2 d0 d1 / sigma^2)
+ * (PHYSICS.md section 4.2).  By kind:
+ *   REFLECT  a crossing is mirrored (*mirror);
+ *   OPEN     a touch ends the stay: state EXITED;
+ *   ABSORB   a touch removes the vesicle: state ABSORBED;
+ *   ADSORB   a touch adsorbs with probability adsorb_coef / sigma (the
+ *            Robin probability of section 4.3, halved because bridge
+ *            touches count as contacts; V12): state `ad_state`, placed on
+ *            the wall (*stick); a crossing that does not adsorb is mirrored.
+ * Returns the new state of each lane (EXO_STATE_FREE where nothing happens).
+ */
+EXO_FN exo_intv exo_wall_event(int32_t kind, exo_realv d0, exo_realv d1,
+                               exo_realv sigma, exo_realv u, exo_realv u_ad,
+                               exo_real ad_coef, int32_t ad_state,
+                               exo_intv *mirror, exo_intv *stick)
+{
+    exo_intv crossed = d1 < EXO_R(0.0);
+    *mirror = (exo_intv)(0);
+    *stick = (exo_intv)(0);
+    if (kind == EXO_FACE_REFLECT) {
+        *mirror = crossed;
+        return (exo_intv)(EXO_STATE_FREE);
+    }
+    exo_intv touch = crossed || u < exo_bridge_crossing_probability(d0, d1, sigma);
+    if (kind == EXO_FACE_OPEN)
+        return EXO_SELECT((exo_intv)(EXO_STATE_FREE), (exo_intv)(EXO_STATE_EXITED), touch);
+    if (kind == EXO_FACE_ABSORB)
+        return EXO_SELECT((exo_intv)(EXO_STATE_FREE), (exo_intv)(EXO_STATE_ABSORBED), touch);
+    exo_intv adsorbed = touch && u_ad < ad_coef / sigma;
+    *stick = adsorbed;
+    *mirror = crossed && !adsorbed;
+    return EXO_SELECT((exo_intv)(EXO_STATE_FREE), (exo_intv)(ad_state), adsorbed);
+}
+
+/** Whether a lane's step at a wall of this kind needs the boundary
+ *  uniforms: an end point across an event wall, or a bridge probability
+ *  that is not negligible. */
+EXO_FN exo_intv exo_wall_needs_uniform(int32_t kind, exo_realv d0, exo_realv d1,
+                                       exo_realv sigma)
+{
+    if (kind == EXO_FACE_REFLECT || kind == EXO_FACE_PERIODIC)
+        return (exo_intv)(0);
+    return d1 < EXO_R(0.0) ||
+           exo_bridge_crossing_probability(d0, d1, sigma) > EXO_BRIDGE_NEGLIGIBLE;
+}
+
+/** Wrap x into [lo, lo + len) and count the images crossed, all lanes. */
+EXO_FN void exo_wrap_periodic(exo_realv *x, exo_intv *image, exo_real lo,
+                              exo_real len)
+{
+    exo_realv k = exo_floor((*x - lo) / len);
+    *x -= k * len;
+    *image += exo_to_intv(k);
+    /* Rounding can leave x == lo + len or a hair below lo. */
+    exo_intv over = *x >= lo + len;
+    *x = EXO_SELECT(*x, *x - len, over);
+    *image = EXO_SELECT(*image, *image + 1, over);
+    *x = EXO_SELECT(*x, (exo_realv)(lo), *x < lo);
+}
+
+/** A uniform from a boundary word; a word that was not drawn (all ones)
+ *  gives exactly 1, so that every "u < p" test is false.  `flip` gives
+ *  1 - u instead (the upper face of an axis uses the complement of the
+ *  lower face's uniform, so the two touches exclude each other). */
+EXO_FN exo_realv exo_boundary_u01(exo_uintv w, int flip)
+{
+    exo_realv u = exo_u01v(w);
+    if (flip)
+        u = EXO_R(1.0) - u;
+    return EXO_SELECT(u, (exo_realv)(EXO_R(1.0)), w == 0xffffffffu);
+}
+
+/**
  * One overdamped Euler-Maruyama step (PHYSICS.md section 2.1, constant D)
- * for all lanes:  x += u dt + sqrt(2 D dt) xi, then the box boundaries.
- * Only free vesicles move; the others keep their state exactly (every
- * update is a select on the `active` mask).  A vesicle leaves (state
- * exited, end-of-step position kept) when its end point is outside an open
- * face, or when the within-step bridge crossing fires: one uniform per
- * vesicle and step, drawn only if some lane has a non-negligible crossing
- * probability, so its value depends only on (id, step) as always.
+ * for all lanes:  x += u dt + sqrt(2 D dt) xi, then the box faces.  Only
+ * free vesicles move; the others keep their state exactly (every update is
+ * a select on the `active` mask).
+ *
+ * Faces: periodic axes wrap; other faces go through exo_wall_event.  A
+ * vesicle that leaves or is absorbed keeps its end-of-step position; an
+ * adsorbed one is put on the face.  The boundary uniforms (words 0-2: the
+ * bridge test on each axis, the upper face using 1 - u; word 3: adsorption)
+ * are drawn only if some lane needs them, so every draw still depends only
+ * on (id, step): results do not depend on which vesicles share a work-item.
+ * A mirrored step that still lands outside (a step longer than the box) is
+ * folded back: exact for two reflecting faces, a clamp otherwise.
  */
 EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
-                                exo_uintv id, uint64_t step, int has_open)
+                                exo_uintv id, uint64_t step, int has_events)
 {
     exo_intv active = v->state == EXO_STATE_FREE;
     exo_uintv r[4];
@@ -168,41 +179,76 @@ EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
     exo_box_mullerv(r[0], r[1], &n[0], &n[1]);
     exo_box_mullerv(r[2], r[3], &n[2], &n[3]);
 
-    exo_realv x[3], p_cross = (exo_realv)(EXO_R(0.0));
-    exo_intv image[3], out = (exo_intv)(0);
+    exo_realv x[3];
+    exo_intv image[3], need = (exo_intv)(0);
     for (int a = 0; a < 3; a++) {
         x[a] = v->x[a] + p->drift[a] + v->sigma * n[a];
         image[a] = v->image[a];
-        /* Not "out = out || exo_box_axis(...)": C would skip the call. */
-        exo_intv left = exo_box_axis(&x[a], &image[a], v->x[a], p->lo[a], p->hi[a],
-                                     p->len[a], p->face[2 * a], p->face[2 * a + 1],
-                                     v->sigma, &p_cross);
-        out = out || left;
+        if (has_events && p->face[2 * a] != EXO_FACE_PERIODIC) {
+            exo_intv lo = exo_wall_needs_uniform(p->face[2 * a], v->x[a] - p->lo[a],
+                                                 x[a] - p->lo[a], v->sigma);
+            exo_intv hi = exo_wall_needs_uniform(p->face[2 * a + 1], p->hi[a] - v->x[a],
+                                                 p->hi[a] - x[a], v->sigma);
+            need = need || lo || hi;
+        }
     }
-    if (has_open) {
-        exo_intv near = active && !out && p_cross > EXO_BRIDGE_NEGLIGIBLE;
-        if (EXO_ANY(near)) {
-            exo_uintv b[4];
-            exo_rng_drawv(id, step, EXO_RNG_BOUNDARY, p->seed_lo, p->seed_hi, b);
-            out = out || (near && exo_u01v(b[0]) < p_cross);
+    exo_uintv b[4];
+    for (int k = 0; k < 4; k++)
+        b[k] = (exo_uintv)(0xffffffffu);
+    if (has_events && EXO_ANY(active && need))
+        exo_rng_drawv(id, step, EXO_RNG_BOUNDARY, p->seed_lo, p->seed_hi, b);
+    exo_realv u_ad = exo_boundary_u01(b[3], 0);
+
+    exo_intv state = (exo_intv)(EXO_STATE_FREE);
+    for (int a = 0; a < 3; a++) {
+        exo_real lo = p->lo[a], hi = p->hi[a];
+        if (p->face[2 * a] == EXO_FACE_PERIODIC) {
+            exo_wrap_periodic(&x[a], &image[a], lo, p->len[a]);
+            continue;
+        }
+        exo_intv m_lo, s_lo, m_hi, s_hi;
+        exo_intv e_lo = exo_wall_event(p->face[2 * a], v->x[a] - lo, x[a] - lo,
+                                       v->sigma, exo_boundary_u01(b[a], 0), u_ad,
+                                       p->adsorb_coef[2 * a],
+                                       p->adsorb_state[2 * a], &m_lo, &s_lo);
+        exo_intv e_hi = exo_wall_event(p->face[2 * a + 1], hi - v->x[a], hi - x[a],
+                                       v->sigma, exo_boundary_u01(b[a], 1), u_ad,
+                                       p->adsorb_coef[2 * a + 1],
+                                       p->adsorb_state[2 * a + 1], &m_hi, &s_hi);
+        /* The first event of the step decides (axes in order, lower face
+         * before upper). */
+        state = EXO_SELECT(state, e_lo, state == EXO_STATE_FREE);
+        state = EXO_SELECT(state, e_hi, state == EXO_STATE_FREE);
+        x[a] = EXO_SELECT(x[a], (exo_realv)(lo), s_lo);
+        x[a] = EXO_SELECT(x[a], (exo_realv)(hi), s_hi && !s_lo);
+        x[a] = EXO_SELECT(x[a], EXO_R(2.0) * lo - x[a], m_lo && !s_hi);
+        x[a] = EXO_SELECT(x[a], EXO_R(2.0) * hi - x[a], m_hi && !s_lo);
+        /* Still outside after one mirror: a step longer than the box. */
+        exo_intv still = state == EXO_STATE_FREE && (x[a] < lo || x[a] > hi);
+        if (EXO_ANY(still)) {
+            exo_realv t = x[a] - lo, period = EXO_R(2.0) * p->len[a];
+            t -= period * exo_floor(t / period);
+            t = EXO_SELECT(t, period - t, t > p->len[a]);
+            exo_realv folded = EXO_SELECT(lo + t, (exo_realv)(hi), lo + t > hi);
+            x[a] = EXO_SELECT(x[a], folded, still);
         }
     }
     for (int a = 0; a < 3; a++) {
         v->x[a] = EXO_SELECT(v->x[a], x[a], active);
         v->image[a] = EXO_SELECT(v->image[a], image[a], active);
     }
-    v->state = EXO_SELECT(v->state, (exo_intv)(EXO_STATE_EXITED), active && out);
+    v->state = EXO_SELECT(v->state, state, active);
 }
 
 /** Advance EXO_W vesicles (ids id) by nsteps steps from global step step0. */
 EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
                         exo_uintv id, uint64_t step0, uint32_t nsteps)
 {
-    int has_open = exo_box_has_open_face(p);
+    int has_events = exo_box_has_events(p);
     for (uint32_t k = 0; k < nsteps; k++) {
         if (!EXO_ANY(v->state == EXO_STATE_FREE))
             break;
-        exo_step_overdamped(v, p, id, step0 + k, has_open);
+        exo_step_overdamped(v, p, id, step0 + k, has_events);
     }
 }
 

@@ -27,7 +27,8 @@
 
 /* Purposes: the fourth counter word.  Each draw of a step has its own. */
 #define EXO_RNG_DISPLACEMENT 0u /* normals of the Brownian displacement      */
-#define EXO_RNG_BOUNDARY 1u     /* uniforms of boundary tests (bridge exits) */
+#define EXO_RNG_BOUNDARY 1u     /* uniforms of wall contacts: words 0-2 the
+                                   bridge test per axis, word 3 adsorption  */
 #define EXO_RNG_INIT_POSITION 2u/* uniforms of the initial position (step 0) */
 #define EXO_RNG_INIT_RADIUS 3u  /* uniforms of the radius draw (step 0)      */
 

@@ -25,10 +25,16 @@
 #define EXO_STATE_CLEARED 6      /* removed by first-order clearance        */
 #define EXO_STATE_COUNT 7
 
-/* Box face behaviour, per face: index 2*axis + (0 lower, 1 upper). */
+/* Box face behaviour, per face: index 2*axis + (0 lower, 1 upper).  The
+ * last three are absorbing boundaries with the Brownian-bridge test
+ * (PHYSICS.md section 4.2); ADSORB is the partially adsorbing (Robin) wall
+ * of section 4.3. */
 #define EXO_FACE_PERIODIC 0      /* wraps to the opposite face (both faces) */
 #define EXO_FACE_REFLECT 1       /* specular reflection                     */
 #define EXO_FACE_OPEN 2          /* vesicle leaves: state exited            */
+#define EXO_FACE_ABSORB 3        /* vesicle is removed: state absorbed      */
+#define EXO_FACE_ADSORB 4        /* each contact adsorbs with probability
+                                    adsorb_coef / sigma, else reflects      */
 
 /** What every step of every vesicle needs; one per run. */
 typedef struct exo_step_params {
@@ -39,10 +45,17 @@ typedef struct exo_step_params {
     exo_real sigma_coef;     /* sqrt(2 kT dt / (6 pi eta)), um^1.5: the rms
                                 displacement per axis per step of a vesicle
                                 of radius a is sigma_coef / sqrt(a)         */
+    exo_real adsorb_coef[6]; /* EXO_FACE_ADSORB faces: kappa dt sqrt(pi/2),
+                                um; a contact adsorbs with probability
+                                adsorb_coef / sigma = kappa sqrt(pi dt/(4D)),
+                                the Erban-Chapman probability halved because
+                                bridge crossings count as contacts         */
     exo_real reserved_;      /* keeps the int block 8-byte aligned          */
     uint32_t seed_lo;        /* RNG key, low word                           */
     uint32_t seed_hi;        /* RNG key, high word                          */
     int32_t face[6];         /* EXO_FACE_* for x-, x+, y-, y+, z-, z+       */
+    int32_t adsorb_state[6]; /* state an adsorbed vesicle takes: BOUND
+                                (stays) or ABSORBED (removed)               */
 } exo_step_params;
 
 /* Radius distributions of a population. */
