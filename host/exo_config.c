@@ -129,9 +129,10 @@ static int edit_distance(const char *a, const char *b)
 
 /* Settings DESIGN.md names for later versions: a clear "not yet" instead
  * of "unknown". */
-static const char *const later_keys[] = {"surfaces", "binding", "sweep",
-                                         "vessels",  "tissue",  "ligands",
-                                         "cargo",    "events",  NULL};
+static const char *const later_keys[] = {"binding", "sweep",   "vessels",
+                                         "tissue",  "ligands", "cargo",
+                                         "events",  "receptors",
+                                         "desorption_rate", NULL};
 
 /* Every member of group g must be one of `known` (NULL-terminated). */
 static exo_status check_keys(cfg *c, const config_setting_t *g,
@@ -327,6 +328,16 @@ static exo_status get_group(cfg *c, const config_setting_t *parent,
     return EXO_OK;
 }
 
+static int valid_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' && *s != '.')
+            return 0;
+    return 1;
+}
+
 /* ------------------------------------------------------------ sections */
 
 static exo_status load_simulation(cfg *c, const config_setting_t *root,
@@ -419,7 +430,7 @@ static exo_status load_geometry(cfg *c, const config_setting_t *root,
 {
     static const char *const keys[] = {"box", NULL};
     static const char *const box_keys[] = {"lower", "upper", "faces", NULL};
-    static const char *const faces[] = {"periodic", "reflect", "open", NULL};
+    static const char *const builtin[] = {"periodic", "reflect", "open", "absorb", NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *g, *b, *s;
     EXO_TRY(get_group(c, root, "geometry", 1, &g));
@@ -437,26 +448,119 @@ static exo_status load_geometry(cfg *c, const config_setting_t *root,
             return bad(c, s, "impossible box: upper %c = %g um is not above lower "
                              "%c = %g um", "xyz"[a], sc->box_hi[a], "xyz"[a],
                        sc->box_lo[a]);
-    for (int f = 0; f < 6; f++)
+    for (int f = 0; f < 6; f++) {
         sc->face[f] = EXO_FACE_REFLECT;
+        sc->face_surface[f] = -1;
+    }
     if ((s = config_setting_get_member(b, "faces")) != NULL) {
         int t = config_setting_type(s), n = config_setting_length(s);
         if ((t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) || (n != 3 && n != 6))
             return bad(c, s, "expected 3 strings (x, y, z) or 6 (x-, x+, y-, y+, "
-                             "z-, z+), each \"periodic\", \"reflect\" or \"open\"");
+                             "z-, z+), each \"periodic\", \"reflect\", \"open\", "
+                             "\"absorb\" or the name of a surface");
         for (int i = 0; i < n; i++) {
-            int which = 0;
-            EXO_TRY(read_choice(c, config_setting_get_elem(s, (unsigned)i), faces, &which));
-            if (n == 3)
-                sc->face[2 * i] = sc->face[2 * i + 1] = which;
-            else
-                sc->face[i] = which;
+            const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+            const char *name = NULL;
+            int kind = -1, surf = -1;
+            EXO_TRY(read_string(c, e, &name));
+            for (int k = 0; builtin[k]; k++)
+                if (strcmp(name, builtin[k]) == 0)
+                    kind = k;
+            for (uint32_t k = 0; kind < 0 && k < sc->n_surfaces; k++)
+                if (strcmp(name, sc->surface[k].name) == 0) {
+                    static const int face_of[] = {EXO_FACE_REFLECT, EXO_FACE_ABSORB,
+                                                  EXO_FACE_ADSORB};
+                    surf = (int)k;
+                    kind = face_of[sc->surface[k].behaviour];
+                }
+            if (kind < 0) {
+                char list[512] = "";
+                for (uint32_t k = 0; k < sc->n_surfaces; k++) {
+                    size_t len = strlen(list);
+                    snprintf(list + len, sizeof list - len, ", \"%s\"", sc->surface[k].name);
+                }
+                return bad(c, e, "expected \"periodic\", \"reflect\", \"open\", "
+                                 "\"absorb\"%s%s, got \"%s\"",
+                           sc->n_surfaces ? " or a surface" : "", list, name);
+            }
+            for (int f = n == 3 ? 2 * i : i; f <= (n == 3 ? 2 * i + 1 : i); f++) {
+                sc->face[f] = kind;
+                sc->face_surface[f] = surf;
+            }
         }
         for (int a = 0; a < 3; a++)
             if ((sc->face[2 * a] == EXO_FACE_PERIODIC) != (sc->face[2 * a + 1] == EXO_FACE_PERIODIC))
                 return bad(c, s, "axis %c: periodic must apply to both faces of an "
                                  "axis", "xyz"[a]);
     }
+cleanup:
+    return rc;
+}
+
+static exo_status load_surfaces(cfg *c, const config_setting_t *root,
+                                exo_scenario *sc)
+{
+    static const char *const keys[] = {"name", "behaviour", "kappa", "adsorbed", NULL};
+    static const char *const behaviours[] = {"reflect", "absorb", "adsorb", "bind", NULL};
+    static const char *const adsorbed[] = {"bound", "removed", NULL};
+    exo_status rc = EXO_OK;
+    const config_setting_t *l = config_setting_get_member(root, "surfaces");
+    if (l == NULL)
+        return EXO_OK;
+    if (config_setting_type(l) != CONFIG_TYPE_LIST)
+        return bad(c, l, "expected a list of surfaces ( { name; behaviour; ... }, ... ), "
+                         "got %s", type_name(config_setting_type(l)));
+    int n = config_setting_length(l);
+    if (n > EXO_MAX_SURFACES)
+        return bad(c, l, "at most %d surfaces", EXO_MAX_SURFACES);
+    for (int k = 0; k < n; k++) {
+        const config_setting_t *g = config_setting_get_elem(l, (unsigned)k), *s;
+        exo_surface *sf = &sc->surface[k];
+        if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+            return bad(c, g, "expected a surface group { name; behaviour; ... }, got %s",
+                       type_name(config_setting_type(g)));
+        EXO_TRY(check_keys(c, g, keys));
+        const char *name = NULL;
+        if ((s = config_setting_get_member(g, "name")) == NULL)
+            return missing(c, g, "name", "the surface's name, used by box faces");
+        EXO_TRY(read_string(c, s, &name));
+        if (!valid_name(name) || strlen(name) >= sizeof sf->name)
+            return bad(c, s, "expected 1 to %zu letters, digits, '_', '-' or '.', got "
+                             "\"%s\"", sizeof sf->name - 1, name);
+        static const char *const reserved[] = {"periodic", "reflect", "open", "absorb", NULL};
+        for (int r = 0; reserved[r]; r++)
+            if (strcmp(name, reserved[r]) == 0)
+                return bad(c, s, "\"%s\" is a built-in face behaviour; choose another "
+                                 "name", name);
+        for (int j = 0; j < k; j++)
+            if (strcmp(name, sc->surface[j].name) == 0)
+                return bad(c, s, "a surface named \"%s\" is already defined", name);
+        snprintf(sf->name, sizeof sf->name, "%s", name);
+        if ((s = config_setting_get_member(g, "behaviour")) == NULL)
+            return missing(c, g, "behaviour", "\"reflect\", \"absorb\" or \"adsorb\"");
+        int which = 0;
+        EXO_TRY(read_choice(c, s, behaviours, &which));
+        if (which == 3)
+            return bad(c, s, "receptor binding (\"bind\") is not available in exobd %s "
+                             "yet", EXOBD_VERSION_STRING);
+        sf->behaviour = which;
+        sf->adsorbed_state = EXO_STATE_BOUND;
+        const config_setting_t *kap = config_setting_get_member(g, "kappa");
+        const config_setting_t *ads = config_setting_get_member(g, "adsorbed");
+        if (which != EXO_SURFACE_ADSORB) {
+            if (kap)
+                return bad(c, kap, "applies only to behaviour = \"adsorb\"");
+            if (ads)
+                return bad(c, ads, "applies only to behaviour = \"adsorb\"");
+            continue;
+        }
+        EXO_TRY(req_quantity(c, g, "kappa", EXO_DIM_VELOCITY, NONNEGATIVE, &sf->kappa));
+        if (ads) {
+            EXO_TRY(read_choice(c, ads, adsorbed, &which));
+            sf->adsorbed_state = which == 0 ? EXO_STATE_BOUND : EXO_STATE_ABSORBED;
+        }
+    }
+    sc->n_surfaces = (uint32_t)n;
 cleanup:
     return rc;
 }
@@ -606,15 +710,6 @@ cleanup:
     return rc;
 }
 
-static int valid_name(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' && *s != '.')
-            return 0;
-    return 1;
-}
 
 static exo_status load_output(cfg *c, const config_setting_t *root, exo_scenario *sc)
 {
@@ -675,7 +770,8 @@ cleanup:
 static exo_status load_all(cfg *c, exo_scenario *sc)
 {
     static const char *const keys[] = {"name", "seed", "simulation", "medium",
-                                       "vesicles", "geometry", "output", NULL};
+                                       "surfaces", "vesicles", "geometry", "output",
+                                       NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *root = config_root_setting(&c->lc), *s;
     EXO_TRY(check_keys(c, root, keys));
@@ -701,6 +797,7 @@ static exo_status load_all(cfg *c, exo_scenario *sc)
 
     EXO_TRY(load_simulation(c, root, sc));
     EXO_TRY(load_medium(c, root, sc));
+    EXO_TRY(load_surfaces(c, root, sc));
     EXO_TRY(load_geometry(c, root, sc));
     EXO_TRY(load_vesicles(c, root, sc));
     EXO_TRY(load_output(c, root, sc));

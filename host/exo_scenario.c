@@ -11,6 +11,10 @@
 #include "exo_error.h"
 #include "shared/exo_physics.h"
 
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
 double exo_scenario_kT(const exo_scenario *sc)
 {
     return EXO_KB * sc->temperature;
@@ -34,8 +38,22 @@ void exo_scenario_step_params(const exo_scenario *sc, exo_step_params *p)
         (exo_real)exo_sigma_coef(exo_scenario_kT(sc), sc->viscosity, sc->dt);
     p->seed_lo = (uint32_t)sc->seed;
     p->seed_hi = (uint32_t)(sc->seed >> 32);
-    for (int f = 0; f < 6; f++)
+    for (int f = 0; f < 6; f++) {
         p->face[f] = sc->face[f];
+        p->adsorb_state[f] = EXO_STATE_ABSORBED;
+        if (sc->face_surface[f] >= 0) {
+            const exo_surface *s = &sc->surface[sc->face_surface[f]];
+            /* kappa dt sqrt(pi/2) / sigma = kappa sqrt(pi dt / (4 D)). */
+            p->adsorb_coef[f] = (exo_real)(s->kappa * sc->dt * sqrt(M_PI / 2));
+            p->adsorb_state[f] = s->adsorbed_state;
+        }
+    }
+}
+
+double exo_scenario_adsorb_probability(const exo_scenario *sc, double kappa,
+                                       double a)
+{
+    return kappa * sqrt(M_PI * sc->dt / (4 * exo_scenario_D(sc, a)));
 }
 
 /* Standard normal CDF. */
@@ -103,10 +121,17 @@ double exo_scenario_output_bytes(const exo_scenario *sc)
            (double)sc->output_sample * 16;
 }
 
-static const char *face_name(int f)
+static const char *face_name(const exo_scenario *sc, int f)
 {
-    return f == EXO_FACE_PERIODIC ? "periodic"
-                                  : (f == EXO_FACE_REFLECT ? "reflect" : "open");
+    if (sc->face_surface[f] >= 0)
+        return sc->surface[sc->face_surface[f]].name;
+    switch (sc->face[f]) {
+    case EXO_FACE_PERIODIC: return "periodic";
+    case EXO_FACE_REFLECT: return "reflect";
+    case EXO_FACE_OPEN: return "open";
+    case EXO_FACE_ABSORB: return "absorb";
+    }
+    return "?";
 }
 
 static void print_bytes(FILE *out, double b)
@@ -140,9 +165,19 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
     fprintf(out, "box           [%g, %g] x [%g, %g] x [%g, %g] um; faces x %s/%s, "
                  "y %s/%s, z %s/%s\n",
             sc->box_lo[0], sc->box_hi[0], sc->box_lo[1], sc->box_hi[1],
-            sc->box_lo[2], sc->box_hi[2], face_name(sc->face[0]),
-            face_name(sc->face[1]), face_name(sc->face[2]), face_name(sc->face[3]),
-            face_name(sc->face[4]), face_name(sc->face[5]));
+            sc->box_lo[2], sc->box_hi[2], face_name(sc, 0), face_name(sc, 1),
+            face_name(sc, 2), face_name(sc, 3), face_name(sc, 4), face_name(sc, 5));
+    for (uint32_t k = 0; k < sc->n_surfaces; k++) {
+        const exo_surface *s = &sc->surface[k];
+        static const char *const what[] = {"reflects", "absorbs", "adsorbs"};
+        fprintf(out, "surface       %s: %s", s->name, what[s->behaviour]);
+        if (s->behaviour == EXO_SURFACE_ADSORB)
+            fprintf(out, ", kappa = %.4g um/s = %.4g m/s; adsorbed vesicles %s",
+                    s->kappa, s->kappa * 1e-6,
+                    s->adsorbed_state == EXO_STATE_BOUND ? "stay (bound)"
+                                                         : "are removed (absorbed)");
+        fprintf(out, "\n");
+    }
     for (uint32_t k = 0; k < sc->n_pop; k++) {
         const exo_population *p = &sc->pop[k];
         double D = exo_scenario_D(sc, p->radius_median);
@@ -178,6 +213,23 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
             fprintf(out, "  warning: the rms step is more than 0.1 of the smallest "
                          "box edge; reduce simulation.dt\n");
             warnings++;
+        }
+        for (uint32_t j = 0; j < sc->n_surfaces; j++) {
+            const exo_surface *s = &sc->surface[j];
+            if (s->behaviour != EXO_SURFACE_ADSORB)
+                continue;
+            /* The smallest vesicle has the largest D and the smallest P;
+             * the largest vesicle the largest P. */
+            double P = exo_scenario_adsorb_probability(sc, s->kappa, p->radius_max);
+            fprintf(out, "  adsorption  at %s: P = kappa sqrt(pi dt/(4 D)) = %.4g per "
+                         "contact%s\n", s->name, P,
+                    p->distribution == EXO_RADIUS_FIXED ? "" : " (largest vesicle)");
+            if (P > 0.2) {
+                fprintf(out, "  warning: P > 0.2 at %s: the step-size formula "
+                             "overestimates adsorption there (PHYSICS.md 4.3); "
+                             "reduce simulation.dt\n", s->name);
+                warnings++;
+            }
         }
         if (p->start_point)
             fprintf(out, "  start       point (%g, %g, %g) um\n", p->start_lo[0],

@@ -23,6 +23,19 @@
 #define EXO_FIELD_STATE 2u
 #define EXO_FIELD_IMAGE 4u
 
+/* Surface behaviours (scenario `surfaces`, DESIGN.md section 4). */
+#define EXO_SURFACE_REFLECT 0
+#define EXO_SURFACE_ABSORB 1
+#define EXO_SURFACE_ADSORB 2
+#define EXO_MAX_SURFACES 32
+
+typedef struct exo_surface {
+    char name[EXO_NAME_MAX];
+    int behaviour;             /* EXO_SURFACE_*                            */
+    double kappa;              /* um/s, Robin rate of an adsorbing surface */
+    int adsorbed_state;        /* EXO_STATE_BOUND (stays) or _ABSORBED     */
+} exo_surface;
+
 typedef struct exo_population {
     char name[EXO_NAME_MAX];
     uint32_t count;
@@ -53,8 +66,13 @@ struct exo_scenario {
     uint32_t n_pop;
     uint64_t n_vesicles;
 
+    exo_surface surface[EXO_MAX_SURFACES];
+    uint32_t n_surfaces;
+
     double box_lo[3], box_hi[3]; /* um                                     */
     int32_t face[6];           /* EXO_FACE_* for x-, x+, y-, y+, z-, z+     */
+    int32_t face_surface[6];   /* index into surface[] for a face that names
+                                  a surface, else -1                       */
 
     char *output_file;         /* "" = no output                           */
     uint64_t output_every;     /* steps between frames; 0: first and last  */
@@ -78,6 +96,13 @@ void exo_scenario_step_params(const exo_scenario *sc, exo_step_params *p);
 /** Fill the injection parameters of population k. */
 void exo_scenario_init_params(const exo_scenario *sc, uint32_t k,
                               exo_init_params *ip);
+
+/** Per-contact adsorption probability kappa sqrt(pi dt / (4 D)) of a
+ *  vesicle of radius a at a surface of Robin rate kappa (um/s): the
+ *  Erban-Chapman probability halved because Brownian-bridge touches count
+ *  as contacts (PHYSICS.md section 4.3). */
+double exo_scenario_adsorb_probability(const exo_scenario *sc, double kappa,
+                                       double a);
 
 /** Number of frames the run writes (0 if no position/state output). */
 uint64_t exo_scenario_frames(const exo_scenario *sc);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "exo_test.h"
+#include "shared/exo_physics.h"
 #include "exo_scenario.h"
 #include "exobd/exobd.h"
 
@@ -221,8 +222,8 @@ static void test_unknown_keys(void)
     BAD(EDITS({2, "sed = 7;"}), NO_SETS, 2,
         "setting 'sed'", "unknown setting", "did you mean 'seed'");
     BAD(EDITS({2, "colour = 7;"}), NO_SETS, 2, "setting 'colour'",
-        "unknown setting; known here: name, seed, simulation, medium, vesicles, "
-        "geometry, output");
+        "unknown setting; known here: name, seed, simulation, medium, surfaces, "
+        "vesicles, geometry, output");
     BAD(EDITS({4, "  dtt = \"1 us\"; dt = \"1 us\";"}), NO_SETS, 4,
         "'simulation.dtt'", "unknown setting", "did you mean 'dt'");
     BAD(EDITS({9, "  temprature = \"310.15 K\";"}), NO_SETS, 9,
@@ -238,8 +239,12 @@ static void test_unknown_keys(void)
         "'vesicles.[0].radius.sigam'", "did you mean 'sigma'");
 
     /* keys DESIGN.md names for later versions */
-    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"wall\"; } );"}), NO_SETS, 2,
-        "setting 'surfaces'", "is not available in exobd " EXOBD_VERSION_STRING " yet");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"bind\"; } );"}),
+        NO_SETS, 2, "setting 'surfaces.[0].behaviour'",
+        "receptor binding (\"bind\") is not available in exobd " EXOBD_VERSION_STRING " yet");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"adsorb\"; "
+                  "kappa = 1.0; desorption_rate = 1.0; } );"}),
+        NO_SETS, 2, "'surfaces.[0].desorption_rate'", "not available");
     BAD(EDITS({2, "seed = 7; binding = ( );"}), NO_SETS, 2, "'binding'",
         "not available");
     BAD(EDITS({2, "seed = 7; sweep = { };"}), NO_SETS, 2, "'sweep'", "not available");
@@ -281,7 +286,31 @@ static void test_wrong_types(void)
         "'geometry.box.faces'", "expected 3 strings (x, y, z) or 6");
     BAD(EDITS({22, "          faces = [\"periodic\", \"periodic\", \"sticky\"]; };"}),
         NO_SETS, 22, "'geometry.box.faces.[2]'",
-        "expected one of \"periodic\", \"reflect\", \"open\", got \"sticky\"");
+        "expected \"periodic\", \"reflect\", \"open\", \"absorb\", got \"sticky\"");
+    /* surfaces: what each one needs, and faces that name them */
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"wall\"; } );"}), NO_SETS, 2,
+        "required setting 'surfaces.[0].behaviour' not found");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"adsorb\"; } );"}),
+        NO_SETS, 2, "required setting 'surfaces.[0].kappa' not found", "velocity");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"adsorb\"; "
+                  "kappa = \"-1 um/s\"; } );"}),
+        NO_SETS, 2, "'surfaces.[0].kappa'", "must be >= 0");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"adsorb\"; "
+                  "kappa = \"1 s\"; } );"}),
+        NO_SETS, 2, "'surfaces.[0].kappa'", "velocity");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"absorb\"; "
+                  "kappa = 1.0; } );"}),
+        NO_SETS, 2, "'surfaces.[0].kappa'", "applies only to behaviour = \"adsorb\"");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"open\"; behaviour = \"absorb\"; } );"}),
+        NO_SETS, 2, "'surfaces.[0].name'", "built-in face behaviour");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"absorb\"; },"
+                  " { name = \"w\"; behaviour = \"reflect\"; } );"}),
+        NO_SETS, 2, "'surfaces.[1].name'", "already defined");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"sticky\"; } );"}),
+        NO_SETS, 2, "'surfaces.[0].behaviour'", "expected one of \"reflect\", \"absorb\"");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"absorb\"; } );"},
+              {22, "          faces = [\"periodic\", \"periodic\", \"x\"]; };"}),
+        NO_SETS, 22, "'geometry.box.faces.[2]'", "or a surface, \"w\", got \"x\"");
     BAD(EDITS({27, "  fields = \"position\";"}), NO_SETS, 27, "'output.fields'",
         "expected an array of field names");
     BAD(EDITS({27, "  fields = [\"position\", \"velocity\"];"}), NO_SETS, 27,
@@ -511,7 +540,7 @@ static void test_set_errors(void)
     /* a typo in a group name creates a group that no line names */
     BAD(NO_EDITS, SETS("simulaton.dt=1"), AT_SET, "--set simulaton.dt=1",
         "setting 'simulaton': unknown setting", "did you mean 'simulation'");
-    BAD(NO_EDITS, SETS("surfaces.x=1"), AT_SET, "--set surfaces.x=1",
+    BAD(NO_EDITS, SETS("sweep.x=1"), AT_SET, "--set sweep.x=1",
         "not available");
     BAD(NO_EDITS, SETS("simulation.dt"), AT_NONE,
         "--set expects PATH=VALUE (e.g. --set vesicles.[0].count=1000), got "
@@ -639,6 +668,35 @@ static void test_demo(void)
 static void test_values(void)
 {
     exo_scenario *sc;
+
+    /* surfaces named by box faces; the per-contact adsorption probability
+     * (PHYSICS.md 4.3 worked example: kappa = 1e-5 m/s, 100 nm in plasma,
+     * dt = 1 us: Erban-Chapman P = 0.0091, halved with bridge contacts) */
+    sc = load_good(__LINE__,
+                   EDITS({2, "seed = 7; surfaces = ( { name = \"sticky\"; behaviour = "
+                             "\"adsorb\"; kappa = \"1e-5 m/s\"; adsorbed = \"removed\"; },"
+                             " { name = \"sink\"; behaviour = \"absorb\"; } );"},
+                         {22, "          faces = [\"sticky\", \"sink\", \"periodic\", "
+                              "\"periodic\", \"reflect\", \"open\"]; };"}),
+                   NO_SETS);
+    EXO_TEST_TRUE(sc != NULL, "scenario with surfaces rejected");
+    if (sc) {
+        EXO_TEST_EQ_INT(sc->n_surfaces, 2, "surfaces");
+        EXO_TEST_EQ_INT(sc->face[0], EXO_FACE_ADSORB, "face x- adsorbs");
+        EXO_TEST_EQ_INT(sc->face[1], EXO_FACE_ABSORB, "face x+ absorbs");
+        EXO_TEST_EQ_INT(sc->face[5], EXO_FACE_OPEN, "face z+ open");
+        EXO_TEST_EQ_INT(sc->face_surface[0], 0, "face x- names surface 0");
+        EXO_TEST_NEAR(sc->surface[0].kappa, 10.0, 1e-12, "kappa (um/s)");
+        EXO_TEST_NEAR(exo_scenario_adsorb_probability(sc, 10.0, 0.05), 0.0091 / 2,
+                      0.00005, "adsorption probability per contact");
+        exo_step_params p;
+        exo_scenario_step_params(sc, &p);
+        EXO_TEST_NEAR(p.adsorb_coef[0] / exo_step_sigma(p.sigma_coef, 0.05f),
+                      exo_scenario_adsorb_probability(sc, 10.0, 0.05), 1e-6,
+                      "device coefficient / sigma = the probability");
+        EXO_TEST_EQ_INT(p.adsorb_state[0], EXO_STATE_ABSORBED, "adsorbed = removed");
+    }
+    exo_scenario_destroy(sc);
 
     /* big numbers in comments and strings are not integer literals; an L
      * suffix or a decimal point makes a large value fine */
