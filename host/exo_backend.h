@@ -21,9 +21,11 @@ typedef struct exo_backend_ops {
     /** Inject one population (k_init_vesicles). */
     exo_status (*init_population)(exo_backend *b, const exo_init_params *ip,
                                   exo_error *err);
-    /** Advance all vesicles by nsteps from global step step0 (k_advance). */
+    /** Advance the `count` vesicles at indices first.. (one population) by
+     *  nsteps from global step step0 (k_advance). */
     exo_status (*advance)(exo_backend *b, const exo_step_params *p,
-                          uint64_t step0, uint32_t nsteps, exo_error *err);
+                          uint64_t step0, uint32_t nsteps, uint32_t first,
+                          uint32_t count, exo_error *err);
     /** counts[EXO_STATE_COUNT] over all vesicles (k_count_states). */
     exo_status (*count_states)(exo_backend *b, uint64_t *counts,
                                exo_error *err);

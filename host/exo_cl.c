@@ -21,9 +21,9 @@ extern const size_t exo_kernels_src_len;
 
 /* The host and device views of the shared structs must agree (the device
  * view is checked at run time by tests/device/test_layout). */
-_Static_assert(sizeof(exo_step_params) == 20 * sizeof(exo_real) + 14 * 4,
+_Static_assert(sizeof(exo_step_params) == 25 * sizeof(exo_real) + 20 * 4,
                "exo_step_params layout");
-_Static_assert(sizeof(exo_init_params) == 12 * sizeof(exo_real) + 6 * 4,
+_Static_assert(sizeof(exo_init_params) == 18 * sizeof(exo_real) + 8 * 4,
                "exo_init_params layout");
 
 /* ------------------------------------------------------------------ errors */
@@ -602,7 +602,8 @@ cleanup:
 }
 
 static exo_status clb_advance(exo_backend *bb, const exo_step_params *p,
-                              uint64_t step0, uint32_t nsteps, exo_error *err)
+                              uint64_t step0, uint32_t nsteps, uint32_t first,
+                              uint32_t count, exo_error *err)
 {
     exo_clb *b = (exo_clb *)bb;
     exo_status rc = EXO_OK;
@@ -616,7 +617,11 @@ static exo_status clb_advance(exo_backend *bb, const exo_step_params *p,
     EXO_CL(clSetKernelArg(b->k_advance, 6, sizeof ns, &ns), err, "k_advance arg 6");
     EXO_CL(clSetKernelArg(b->k_advance, 7, sizeof stride, &stride), err, "k_advance arg 7");
     EXO_CL(clSetKernelArg(b->k_advance, 8, sizeof id0, &id0), err, "k_advance arg 8");
-    EXO_TRY(launch(b, b->k_advance, "k_advance", stride / b->rt.width, b->wg, what, err));
+    cl_uint f = first, c = count;
+    EXO_CL(clSetKernelArg(b->k_advance, 9, sizeof f, &f), err, "k_advance arg 9");
+    EXO_CL(clSetKernelArg(b->k_advance, 10, sizeof c, &c), err, "k_advance arg 10");
+    EXO_TRY(launch(b, b->k_advance, "k_advance", (count + b->rt.width - 1) / b->rt.width,
+                   b->wg, what, err));
 cleanup:
     return rc;
 }
@@ -758,8 +763,9 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
              "%.200s (%.127s; %.100s; %u vesicles per work-item%s)", b->rt.dev.name,
              b->rt.dev.platform_name, b->rt.dev.version, b->rt.width,
              opt->native_math ? "; native math" : "");
-    /* Arrays are padded to whole work-items; padding stays inactive. */
-    b->stride = (uint32_t)round_up(n ? n : 1, b->rt.width);
+    /* A population's last work-item may reach EXO_W - 1 entries past it
+     * (masked): the arrays get that much padding, inactive. */
+    b->stride = n + b->rt.width;
 
     /* Fit check before allocating: a clear message beats a failed alloc. */
     size_t need = exo_cl_bytes_per_vesicle() * (size_t)b->stride;

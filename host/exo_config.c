@@ -129,10 +129,10 @@ static int edit_distance(const char *a, const char *b)
 
 /* Settings DESIGN.md names for later versions: a clear "not yet" instead
  * of "unknown". */
-static const char *const later_keys[] = {"binding", "sweep",   "vessels",
-                                         "tissue",  "ligands", "cargo",
-                                         "events",  "receptors",
-                                         "desorption_rate", NULL};
+static const char *const later_keys[] = {"binding", "sweep",   "tissue",
+                                         "ligands", "cargo",   "events",
+                                         "receptors", "desorption_rate",
+                                         "regions", "infusion", NULL};
 
 /* Every member of group g must be one of `known` (NULL-terminated). */
 static exo_status check_keys(cfg *c, const config_setting_t *g,
@@ -425,17 +425,192 @@ static int inside_box(const exo_scenario *sc, const double x[3])
     return 1;
 }
 
+/*
+ * A boundary named by a string: one of the built-in names `builtin`
+ * (NULL-terminated; their index is the EXO_FACE_* code) or a surface from
+ * `surfaces`.  *kind gets the EXO_FACE_* code, *surf the surface index or -1.
+ */
+static exo_status read_boundary(cfg *c, const config_setting_t *e,
+                                const exo_scenario *sc, const char *const *builtin,
+                                int *kind, int *surf)
+{
+    static const char *const codes[] = {"periodic", "reflect", "open", "absorb", NULL};
+    const char *name = NULL;
+    exo_status rc = read_string(c, e, &name);
+    if (rc != EXO_OK)
+        return rc;
+    *kind = -1;
+    *surf = -1;
+    for (int k = 0; builtin[k]; k++)
+        if (strcmp(name, builtin[k]) == 0)
+            for (int j = 0; codes[j]; j++)
+                if (strcmp(name, codes[j]) == 0)
+                    *kind = j;
+    for (uint32_t k = 0; *kind < 0 && k < sc->n_surfaces; k++)
+        if (strcmp(name, sc->surface[k].name) == 0) {
+            static const int face_of[] = {EXO_FACE_REFLECT, EXO_FACE_ABSORB,
+                                          EXO_FACE_ADSORB};
+            *surf = (int)k;
+            *kind = face_of[sc->surface[k].behaviour];
+        }
+    if (*kind >= 0)
+        return EXO_OK;
+    char list[768] = "";
+    for (int k = 0; builtin[k]; k++) {
+        size_t len = strlen(list);
+        snprintf(list + len, sizeof list - len, "%s\"%s\"", k ? ", " : "", builtin[k]);
+    }
+    if (sc->n_surfaces) {
+        size_t len = strlen(list);
+        snprintf(list + len, sizeof list - len, " or a surface");
+    }
+    for (uint32_t k = 0; k < sc->n_surfaces; k++) {
+        size_t len = strlen(list);
+        snprintf(list + len, sizeof list - len, ", \"%s\"", sc->surface[k].name);
+    }
+    return bad(c, e, "expected %s, got \"%s\"", list, name);
+}
+
+static exo_status load_vessels(cfg *c, const config_setting_t *geo, exo_scenario *sc)
+{
+    static const char *const keys[] = {"name", "radius", "length", "origin", "axis",
+                                       "ends", "wall", "flow", NULL};
+    static const char *const flow_keys[] = {"mean_velocity", "flow_rate",
+                                            "pressure_drop", NULL};
+    static const char *const axes[] = {"x", "y", "z", NULL};
+    static const char *const end_kinds[] = {"periodic", "reflect", "open", "absorb", NULL};
+    static const char *const wall_kinds[] = {"reflect", "absorb", NULL};
+    exo_status rc = EXO_OK;
+    const config_setting_t *l = config_setting_get_member(geo, "vessels");
+    if (l == NULL)
+        return EXO_OK;
+    if (config_setting_type(l) != CONFIG_TYPE_LIST || config_setting_length(l) < 1)
+        return bad(c, l, "expected a list of one or more vessels ( { name; radius; "
+                         "length; origin; axis; ... }, ... )");
+    int n = config_setting_length(l);
+    if (n > EXO_MAX_VESSELS)
+        return bad(c, l, "at most %d vessels", EXO_MAX_VESSELS);
+    for (int k = 0; k < n; k++) {
+        const config_setting_t *g = config_setting_get_elem(l, (unsigned)k), *s;
+        exo_vessel *v = &sc->vessel[k];
+        if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+            return bad(c, g, "expected a vessel group { name; radius; length; ... }, got %s",
+                       type_name(config_setting_type(g)));
+        EXO_TRY(check_keys(c, g, keys));
+        const char *name = NULL;
+        if ((s = config_setting_get_member(g, "name")) == NULL)
+            return missing(c, g, "name", "the vessel's name, used by vesicles.start.region");
+        EXO_TRY(read_string(c, s, &name));
+        if (!valid_name(name) || strlen(name) >= sizeof v->name || strcmp(name, "box") == 0)
+            return bad(c, s, "expected 1 to %zu letters, digits, '_', '-' or '.', not "
+                             "\"box\", got \"%s\"", sizeof v->name - 1, name);
+        for (int j = 0; j < k; j++)
+            if (strcmp(name, sc->vessel[j].name) == 0)
+                return bad(c, s, "a vessel named \"%s\" is already defined", name);
+        snprintf(v->name, sizeof v->name, "%s", name);
+        EXO_TRY(req_quantity(c, g, "radius", EXO_DIM_LENGTH, POSITIVE, &v->radius));
+        EXO_TRY(req_quantity(c, g, "length", EXO_DIM_LENGTH, POSITIVE, &v->length));
+        if ((s = config_setting_get_member(g, "origin")) == NULL)
+            return missing(c, g, "origin", "the centre of the inlet face [x, y, z] (um)");
+        EXO_TRY(read_vec3(c, s, EXO_DIM_LENGTH, v->origin));
+        v->axis = 2;
+        if ((s = config_setting_get_member(g, "axis")) != NULL)
+            EXO_TRY(read_choice(c, s, axes, &v->axis));
+        /* Ends: one string for both, or [inlet, outlet]. */
+        v->end[0] = v->end[1] = EXO_FACE_OPEN;
+        v->end_surface[0] = v->end_surface[1] = -1;
+        if ((s = config_setting_get_member(g, "ends")) != NULL) {
+            int t = config_setting_type(s);
+            if (t == CONFIG_TYPE_STRING) {
+                EXO_TRY(read_boundary(c, s, sc, end_kinds, &v->end[0], &v->end_surface[0]));
+                v->end[1] = v->end[0];
+                v->end_surface[1] = v->end_surface[0];
+            } else if ((t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST) &&
+                       config_setting_length(s) == 2) {
+                for (int e = 0; e < 2; e++)
+                    EXO_TRY(read_boundary(c, config_setting_get_elem(s, (unsigned)e), sc,
+                                          end_kinds, &v->end[e], &v->end_surface[e]));
+            } else {
+                return bad(c, s, "expected a string for both ends or [inlet, outlet], each "
+                                 "\"open\", \"periodic\", \"reflect\", \"absorb\" or "
+                                 "a surface");
+            }
+            if ((v->end[0] == EXO_FACE_PERIODIC) != (v->end[1] == EXO_FACE_PERIODIC))
+                return bad(c, s, "periodic must apply to both ends");
+        }
+        v->wall = EXO_FACE_REFLECT;
+        v->wall_surface = -1;
+        if ((s = config_setting_get_member(g, "wall")) != NULL)
+            EXO_TRY(read_boundary(c, s, sc, wall_kinds, &v->wall, &v->wall_surface));
+        const config_setting_t *f;
+        EXO_TRY(get_group(c, g, "flow", 0, &f));
+        v->mean_velocity = 0;
+        if (f) {
+            EXO_TRY(check_keys(c, f, flow_keys));
+            const config_setting_t *given = NULL;
+            int count = 0;
+            for (int j = 0; flow_keys[j]; j++)
+                if (config_setting_get_member(f, flow_keys[j]) != NULL) {
+                    given = config_setting_get_member(f, flow_keys[j]);
+                    count++;
+                }
+            if (count != 1)
+                return bad(c, count ? given : f, "give exactly one of mean_velocity, "
+                                                 "flow_rate or pressure_drop");
+            double q = 0, area = M_PI * v->radius * v->radius;
+            if (config_setting_get_member(f, "mean_velocity")) {
+                EXO_TRY(req_quantity(c, f, "mean_velocity", EXO_DIM_VELOCITY, ANY,
+                                     &v->mean_velocity));
+            } else if (config_setting_get_member(f, "flow_rate")) {
+                EXO_TRY(req_quantity(c, f, "flow_rate", EXO_DIM_VOLUME_RATE, ANY, &q));
+                v->mean_velocity = q / area;
+            } else {
+                /* Hagen-Poiseuille: dp/dz = -8 eta U / R^2 over the length. */
+                EXO_TRY(req_quantity(c, f, "pressure_drop", EXO_DIM_PRESSURE, ANY, &q));
+                v->mean_velocity = q * v->radius * v->radius / (8 * sc->viscosity * v->length);
+            }
+        }
+    }
+    sc->n_vessels = (uint32_t)n;
+cleanup:
+    return rc;
+}
+
 static exo_status load_geometry(cfg *c, const config_setting_t *root,
                                 exo_scenario *sc)
 {
-    static const char *const keys[] = {"box", NULL};
+    static const char *const keys[] = {"box", "vessels", NULL};
     static const char *const box_keys[] = {"lower", "upper", "faces", NULL};
     static const char *const builtin[] = {"periodic", "reflect", "open", "absorb", NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *g, *b, *s;
     EXO_TRY(get_group(c, root, "geometry", 1, &g));
     EXO_TRY(check_keys(c, g, keys));
-    EXO_TRY(get_group(c, g, "box", 1, &b));
+    EXO_TRY(load_vessels(c, g, sc));
+    for (int f = 0; f < 6; f++) {
+        sc->face[f] = EXO_FACE_REFLECT;
+        sc->face_surface[f] = -1;
+    }
+    /* The box is required without vessels; with vessels and no box, the
+     * vessels' bounding box stands in for it in the output. */
+    EXO_TRY(get_group(c, g, "box", sc->n_vessels == 0, &b));
+    if (b == NULL) {
+        for (int a = 0; a < 3; a++) {
+            sc->box_lo[a] = INFINITY;
+            sc->box_hi[a] = -INFINITY;
+        }
+        for (uint32_t k = 0; k < sc->n_vessels; k++) {
+            const exo_vessel *v = &sc->vessel[k];
+            for (int a = 0; a < 3; a++) {
+                double lo = v->origin[a] - (a == v->axis ? 0 : v->radius);
+                double hi = v->origin[a] + (a == v->axis ? v->length : v->radius);
+                sc->box_lo[a] = fmin(sc->box_lo[a], lo);
+                sc->box_hi[a] = fmax(sc->box_hi[a], hi);
+            }
+        }
+        return EXO_OK;
+    }
+    sc->has_box = 1;
     EXO_TRY(check_keys(c, b, box_keys));
     if ((s = config_setting_get_member(b, "lower")) == NULL)
         return missing(c, b, "lower", "the lower corner [x, y, z] (um)");
@@ -448,10 +623,6 @@ static exo_status load_geometry(cfg *c, const config_setting_t *root,
             return bad(c, s, "impossible box: upper %c = %g um is not above lower "
                              "%c = %g um", "xyz"[a], sc->box_hi[a], "xyz"[a],
                        sc->box_lo[a]);
-    for (int f = 0; f < 6; f++) {
-        sc->face[f] = EXO_FACE_REFLECT;
-        sc->face_surface[f] = -1;
-    }
     if ((s = config_setting_get_member(b, "faces")) != NULL) {
         int t = config_setting_type(s), n = config_setting_length(s);
         if ((t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) || (n != 3 && n != 6))
@@ -460,29 +631,8 @@ static exo_status load_geometry(cfg *c, const config_setting_t *root,
                              "\"absorb\" or the name of a surface");
         for (int i = 0; i < n; i++) {
             const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-            const char *name = NULL;
             int kind = -1, surf = -1;
-            EXO_TRY(read_string(c, e, &name));
-            for (int k = 0; builtin[k]; k++)
-                if (strcmp(name, builtin[k]) == 0)
-                    kind = k;
-            for (uint32_t k = 0; kind < 0 && k < sc->n_surfaces; k++)
-                if (strcmp(name, sc->surface[k].name) == 0) {
-                    static const int face_of[] = {EXO_FACE_REFLECT, EXO_FACE_ABSORB,
-                                                  EXO_FACE_ADSORB};
-                    surf = (int)k;
-                    kind = face_of[sc->surface[k].behaviour];
-                }
-            if (kind < 0) {
-                char list[512] = "";
-                for (uint32_t k = 0; k < sc->n_surfaces; k++) {
-                    size_t len = strlen(list);
-                    snprintf(list + len, sizeof list - len, ", \"%s\"", sc->surface[k].name);
-                }
-                return bad(c, e, "expected \"periodic\", \"reflect\", \"open\", "
-                                 "\"absorb\"%s%s, got \"%s\"",
-                           sc->n_surfaces ? " or a surface" : "", list, name);
-            }
+            EXO_TRY(read_boundary(c, e, sc, builtin, &kind, &surf));
             for (int f = n == 3 ? 2 * i : i; f <= (n == 3 ? 2 * i + 1 : i); f++) {
                 sc->face[f] = kind;
                 sc->face_surface[f] = surf;
@@ -600,51 +750,115 @@ cleanup:
     return rc;
 }
 
+/* Where a population starts: `region` is "box" or a vessel's name; `kind`
+ * is "uniform" (the box or sub-box lower..upper; the whole lumen), "slab"
+ * (a vessel's lumen from the inlet to `thickness`) or "point". */
 static exo_status load_start(cfg *c, const config_setting_t *pop, exo_scenario *sc,
                              exo_population *p)
 {
-    static const char *const keys[] = {"kind", "region", "lower", "upper", "position", NULL};
-    static const char *const kinds[] = {"uniform", "point", NULL};
-    static const char *const regions[] = {"box", NULL};
+    static const char *const keys[] = {"kind", "region", "lower", "upper", "position",
+                                       "thickness", NULL};
+    static const char *const kinds[] = {"uniform", "point", "slab", NULL};
     exo_status rc = EXO_OK;
-    const config_setting_t *g, *s;
-    for (int a = 0; a < 3; a++) {
-        p->start_lo[a] = sc->box_lo[a];
-        p->start_hi[a] = sc->box_hi[a];
-    }
+    const config_setting_t *g, *s, *reg = NULL;
     EXO_TRY(get_group(c, pop, "start", 0, &g));
-    if (g == NULL)
-        return EXO_OK;
-    EXO_TRY(check_keys(c, g, keys));
-    int kind = 0, region = 0;
-    if ((s = config_setting_get_member(g, "kind")) != NULL)
+    if (g)
+        EXO_TRY(check_keys(c, g, keys));
+
+    /* The region: the box, or a vessel's lumen. */
+    p->vessel = -1;
+    if (g && (reg = config_setting_get_member(g, "region")) != NULL) {
+        const char *name = NULL;
+        EXO_TRY(read_string(c, reg, &name));
+        int found = strcmp(name, "box") == 0 && sc->has_box;
+        for (uint32_t k = 0; !found && k < sc->n_vessels; k++)
+            if (strcmp(name, sc->vessel[k].name) == 0) {
+                p->vessel = (int)k;
+                found = 1;
+            }
+        if (!found) {
+            char list[768] = "";
+            if (sc->has_box)
+                snprintf(list, sizeof list, "\"box\"");
+            for (uint32_t k = 0; k < sc->n_vessels; k++) {
+                size_t len = strlen(list);
+                snprintf(list + len, sizeof list - len, "%s\"%s\"", len ? ", " : "",
+                         sc->vessel[k].name);
+            }
+            return bad(c, reg, "expected a region of the geometry (%s), got \"%s\"", list,
+                       name);
+        }
+    } else if (!sc->has_box) {
+        if (sc->n_vessels != 1)
+            return missing(c, g ? g : pop, g ? "region" : "start",
+                           "the vessel the population starts in (there is no box)");
+        p->vessel = 0;
+    }
+    const exo_vessel *v = p->vessel >= 0 ? &sc->vessel[p->vessel] : NULL;
+    if (v && !(p->radius_max < v->radius))
+        return bad(c, reg ? reg : pop, "vessel \"%s\" (radius %g um) is not wider than "
+                                      "the vesicles (radius up to %g um)",
+                   v->name, v->radius, p->radius_max);
+
+    int kind = 0;
+    if (g && (s = config_setting_get_member(g, "kind")) != NULL)
         EXO_TRY(read_choice(c, s, kinds, &kind));
+    const char *const apply[] = {"lower", "upper", "position", "thickness"};
+    const int allowed[3][4] = {{1, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}};
+    for (int i = 0; g && i < 4; i++)
+        if ((s = config_setting_get_member(g, apply[i])) != NULL &&
+            (!allowed[kind][i] || (v && i < 2)))
+            return bad(c, s, "does not apply to kind = \"%s\" in %s", kinds[kind],
+                       v ? "a vessel" : "the box");
+    if (kind == 2 && !v)
+        return bad(c, config_setting_get_member(g, "kind"),
+                   "kind = \"slab\" applies to a vessel's lumen");
+
     if (kind == 1) {
         p->start_point = 1;
         if ((s = config_setting_get_member(g, "position")) == NULL)
             return missing(c, g, "position", "the start point [x, y, z] (um)");
         EXO_TRY(read_vec3(c, s, EXO_DIM_LENGTH, p->start_lo));
-        if (!inside_box(sc, p->start_lo))
-            return bad(c, s, "the start point (%g, %g, %g) um is outside the box",
-                       p->start_lo[0], p->start_lo[1], p->start_lo[2]);
         for (int a = 0; a < 3; a++)
             p->start_hi[a] = p->start_lo[a];
-        const char *const not_here[] = {"region", "lower", "upper"};
-        for (int i = 0; i < 3; i++)
-            if ((s = config_setting_get_member(g, not_here[i])) != NULL)
-                return bad(c, s, "does not apply to kind = \"point\"");
+        if (!v && !inside_box(sc, p->start_lo))
+            return bad(c, s, "the start point (%g, %g, %g) um is outside the box",
+                       p->start_lo[0], p->start_lo[1], p->start_lo[2]);
+        if (v) {
+            int ax = v->axis, p1 = (ax + 1) % 3, p2 = (ax + 2) % 3;
+            double sax = p->start_lo[ax] - v->origin[ax];
+            double y = p->start_lo[p1] - v->origin[p1], z = p->start_lo[p2] - v->origin[p2];
+            if (sax < 0 || sax > v->length || sqrt(y * y + z * z) > v->radius - p->radius_max)
+                return bad(c, s, "the start point (%g, %g, %g) um is outside the lumen of "
+                                 "\"%s\" (a vesicle's centre stays within R - a = %g um "
+                                 "of the axis, 0 <= s <= %g um)",
+                           p->start_lo[0], p->start_lo[1], p->start_lo[2], v->name,
+                           v->radius - p->radius_max, v->length);
+        }
         return EXO_OK;
     }
-    if ((s = config_setting_get_member(g, "position")) != NULL)
-        return bad(c, s, "applies only to kind = \"point\"");
-    if ((s = config_setting_get_member(g, "region")) != NULL)
-        EXO_TRY(read_choice(c, s, regions, &region));
-    if ((s = config_setting_get_member(g, "lower")) != NULL) {
+    if (v) {
+        p->s_lo = 0;
+        p->s_hi = v->length;
+        if (kind == 2) {
+            EXO_TRY(req_quantity(c, g, "thickness", EXO_DIM_LENGTH, POSITIVE, &p->s_hi));
+            if (p->s_hi > v->length)
+                return bad(c, config_setting_get_member(g, "thickness"),
+                           "the slab (%g um) is longer than the vessel (%g um)", p->s_hi,
+                           v->length);
+        }
+        return EXO_OK;
+    }
+    for (int a = 0; a < 3; a++) {
+        p->start_lo[a] = sc->box_lo[a];
+        p->start_hi[a] = sc->box_hi[a];
+    }
+    if (g && (s = config_setting_get_member(g, "lower")) != NULL) {
         EXO_TRY(read_vec3(c, s, EXO_DIM_LENGTH, p->start_lo));
         if (!inside_box(sc, p->start_lo))
             return bad(c, s, "the start region must lie inside the box");
     }
-    if ((s = config_setting_get_member(g, "upper")) != NULL) {
+    if (g && (s = config_setting_get_member(g, "upper")) != NULL) {
         EXO_TRY(read_vec3(c, s, EXO_DIM_LENGTH, p->start_hi));
         if (!inside_box(sc, p->start_hi))
             return bad(c, s, "the start region must lie inside the box");

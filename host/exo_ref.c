@@ -30,23 +30,25 @@ static exo_status ref_init_population(exo_backend *b, const exo_init_params *ip,
     for (uint32_t j = 0; j < ip->count; j++) {
         uint32_t i = ip->first + j;
         exo_real x[3];
-        exo_init_position(ip, ip->id0 + i, x);
+        exo_real a_i = exo_init_radius(ip, ip->id0 + i);
+        exo_init_position(ip, ip->id0 + i, a_i, x);
         for (int a = 0; a < 3; a++) {
             r->pos[a * n + i] = x[a];
             r->image[a * n + i] = 0;
         }
-        r->radius[i] = (float)exo_init_radius(ip, ip->id0 + i);
+        r->radius[i] = (float)a_i;
         r->state[i] = EXO_STATE_FREE;
     }
     return EXO_OK;
 }
 
 static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
-                              uint64_t step0, uint32_t nsteps, exo_error *err)
+                              uint64_t step0, uint32_t nsteps, uint32_t first,
+                              uint32_t count, exo_error *err)
 {
     exo_ref *r = (exo_ref *)b;
     uint32_t n = b->n;
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = first; i < first + count; i++) {
         exo_vesicle v;
         v.state = r->state[i];
         if (v.state != EXO_STATE_FREE)
@@ -55,7 +57,8 @@ static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
             v.x[a] = r->pos[a * n + i];
             v.image[a] = r->image[a * n + i];
         }
-        v.sigma = exo_step_sigma(p->sigma_coef, r->radius[i]);
+        v.radius = r->radius[i];
+        v.sigma = exo_step_sigma(p->sigma_coef, v.radius);
         exo_advance(&v, p, b->id0 + i, step0, nsteps);
         for (int a = 0; a < 3; a++) {
             r->pos[a * n + i] = v.x[a];

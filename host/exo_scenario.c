@@ -11,10 +11,6 @@
 #include "exo_error.h"
 #include "shared/exo_physics.h"
 
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
-#endif
-
 double exo_scenario_kT(const exo_scenario *sc)
 {
     return EXO_KB * sc->temperature;
@@ -25,7 +21,21 @@ double exo_scenario_D(const exo_scenario *sc, double a)
     return exo_stokes_einstein(exo_scenario_kT(sc), sc->viscosity, a);
 }
 
-void exo_scenario_step_params(const exo_scenario *sc, exo_step_params *p)
+/* kappa dt sqrt(pi/2): divided by a vesicle's sigma, the per-contact
+ * adsorption probability kappa sqrt(pi dt / (4 D)). */
+static exo_real adsorb_coef(const exo_scenario *sc, int surface)
+{
+    return surface < 0 ? 0
+                       : (exo_real)(sc->surface[surface].kappa * sc->dt * sqrt(M_PI / 2));
+}
+
+static int32_t adsorbed_state(const exo_scenario *sc, int surface)
+{
+    return surface < 0 ? EXO_STATE_ABSORBED : sc->surface[surface].adsorbed_state;
+}
+
+void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
+                              exo_step_params *p)
 {
     memset(p, 0, sizeof *p);
     for (int a = 0; a < 3; a++) {
@@ -40,14 +50,28 @@ void exo_scenario_step_params(const exo_scenario *sc, exo_step_params *p)
     p->seed_hi = (uint32_t)(sc->seed >> 32);
     for (int f = 0; f < 6; f++) {
         p->face[f] = sc->face[f];
-        p->adsorb_state[f] = EXO_STATE_ABSORBED;
-        if (sc->face_surface[f] >= 0) {
-            const exo_surface *s = &sc->surface[sc->face_surface[f]];
-            /* kappa dt sqrt(pi/2) / sigma = kappa sqrt(pi dt / (4 D)). */
-            p->adsorb_coef[f] = (exo_real)(s->kappa * sc->dt * sqrt(M_PI / 2));
-            p->adsorb_state[f] = s->adsorbed_state;
-        }
+        p->adsorb_coef[f] = adsorb_coef(sc, sc->face_surface[f]);
+        p->adsorb_state[f] = adsorbed_state(sc, sc->face_surface[f]);
     }
+    int vi = sc->pop[k].vessel;
+    p->domain = vi < 0 ? EXO_DOMAIN_BOX : EXO_DOMAIN_VESSEL;
+    if (vi < 0)
+        return;
+    const exo_vessel *v = &sc->vessel[vi];
+    for (int a = 0; a < 3; a++)
+        p->v_origin[a] = (exo_real)v->origin[a];
+    p->v_axis = v->axis;
+    p->v_radius = (exo_real)v->radius;
+    p->v_length = (exo_real)v->length;
+    p->v_umax_dt = (exo_real)(2 * v->mean_velocity * sc->dt);
+    p->v_wall = v->wall;
+    for (int e = 0; e < 2; e++) {
+        p->v_end[e] = v->end[e];
+        p->adsorb_coef[e] = adsorb_coef(sc, v->end_surface[e]);
+        p->adsorb_state[e] = adsorbed_state(sc, v->end_surface[e]);
+    }
+    p->adsorb_coef[EXO_VESSEL_WALL] = adsorb_coef(sc, v->wall_surface);
+    p->adsorb_state[EXO_VESSEL_WALL] = adsorbed_state(sc, v->wall_surface);
 }
 
 double exo_scenario_adsorb_probability(const exo_scenario *sc, double kappa,
@@ -77,6 +101,16 @@ void exo_scenario_init_params(const exo_scenario *sc, uint32_t k,
         double m = log(pp->radius_median), s = pp->radius_sigma;
         ip->cdf_lo = (exo_real)phi((log(pp->radius_min) - m) / s);
         ip->cdf_hi = (exo_real)phi((log(pp->radius_max) - m) / s);
+    }
+    if (pp->vessel >= 0 && !pp->start_point) {
+        const exo_vessel *v = &sc->vessel[pp->vessel];
+        ip->lumen = 1;
+        ip->v_axis = v->axis;
+        ip->v_radius = (exo_real)v->radius;
+        for (int a = 0; a < 3; a++)
+            ip->v_origin[a] = (exo_real)v->origin[a];
+        ip->s_lo = (exo_real)pp->s_lo;
+        ip->s_hi = (exo_real)pp->s_hi;
     }
     ip->first = pp->first;
     ip->count = pp->count;
@@ -167,6 +201,28 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
             sc->box_lo[0], sc->box_hi[0], sc->box_lo[1], sc->box_hi[1],
             sc->box_lo[2], sc->box_hi[2], face_name(sc, 0), face_name(sc, 1),
             face_name(sc, 2), face_name(sc, 3), face_name(sc, 4), face_name(sc, 5));
+    if (!sc->has_box)
+        fprintf(out, "              (no box: the vessels' bounding box, for output)\n");
+    for (uint32_t k = 0; k < sc->n_vessels; k++) {
+        const exo_vessel *v = &sc->vessel[k];
+        static const char *const end_name[] = {"periodic", "reflect", "open", "absorb",
+                                               "adsorb"};
+        double U = v->mean_velocity;
+        /* Reynolds number with plasma's density, 1025 kg/m^3 (PHYSICS.md 1):
+         * rho U (2R) / eta, converted from um and um/s to SI. */
+        double re = 1025.0 * U * 1e-6 * 2 * v->radius * 1e-6 / sc->viscosity;
+        fprintf(out, "vessel        %s: radius %g um, length %g um, along %c from (%g, %g, "
+                     "%g) um\n", v->name, v->radius, v->length, "xyz"[v->axis],
+                v->origin[0], v->origin[1], v->origin[2]);
+        fprintf(out, "  flow        Poiseuille, mean U = %.4g um/s (%.4g mm/s), centreline "
+                     "%.4g um/s; flow rate %.4g um^3/s; wall shear rate 4U/R = %.4g /s; "
+                     "Reynolds %.3g\n", U, U * 1e-3, 2 * U, U * M_PI * v->radius * v->radius,
+                4 * U / v->radius, re);
+        fprintf(out, "  ends        inlet %s, outlet %s; wall %s\n",
+                v->end_surface[0] >= 0 ? sc->surface[v->end_surface[0]].name : end_name[v->end[0]],
+                v->end_surface[1] >= 0 ? sc->surface[v->end_surface[1]].name : end_name[v->end[1]],
+                v->wall_surface >= 0 ? sc->surface[v->wall_surface].name : end_name[v->wall]);
+    }
     for (uint32_t k = 0; k < sc->n_surfaces; k++) {
         const exo_surface *s = &sc->surface[k];
         static const char *const what[] = {"reflects", "absorbs", "adsorbs"};
@@ -231,9 +287,18 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                 warnings++;
             }
         }
+        if (p->vessel >= 0) {
+            const exo_vessel *v = &sc->vessel[p->vessel];
+            fprintf(out, "  Peclet      U R / D = %.4g; radial mixing time R^2/D = %.4g s\n",
+                    v->mean_velocity * v->radius / D, v->radius * v->radius / D);
+        }
         if (p->start_point)
-            fprintf(out, "  start       point (%g, %g, %g) um\n", p->start_lo[0],
-                    p->start_lo[1], p->start_lo[2]);
+            fprintf(out, "  start       point (%g, %g, %g) um%s%s\n", p->start_lo[0],
+                    p->start_lo[1], p->start_lo[2], p->vessel >= 0 ? " in " : "",
+                    p->vessel >= 0 ? sc->vessel[p->vessel].name : "");
+        else if (p->vessel >= 0)
+            fprintf(out, "  start       uniform in the lumen of %s, %g <= s <= %g um\n",
+                    sc->vessel[p->vessel].name, p->s_lo, p->s_hi);
         else
             fprintf(out, "  start       uniform in [%g, %g] x [%g, %g] x [%g, %g] um\n",
                     p->start_lo[0], p->start_hi[0], p->start_lo[1],

@@ -18,6 +18,10 @@
 
 #define EXO_NAME_MAX 64
 
+#ifndef M_PI /* strict C11 does not define it */
+#define M_PI 3.14159265358979323846
+#endif
+
 /* Output fields (bit mask). */
 #define EXO_FIELD_POSITION 1u
 #define EXO_FIELD_STATE 2u
@@ -36,6 +40,21 @@ typedef struct exo_surface {
     int adsorbed_state;        /* EXO_STATE_BOUND (stays) or _ABSORBED     */
 } exo_surface;
 
+#define EXO_MAX_VESSELS 16
+
+/** A straight cylindrical vessel along a coordinate axis. */
+typedef struct exo_vessel {
+    char name[EXO_NAME_MAX];
+    double origin[3];          /* um, centre of the inlet face             */
+    int axis;                  /* 0 x, 1 y, 2 z (flow direction)           */
+    double radius, length;     /* um                                       */
+    double mean_velocity;      /* U, um/s; Poiseuille u(r) = 2U(1 - r^2/R^2) */
+    int32_t end[2];            /* EXO_FACE_* of inlet and outlet           */
+    int32_t end_surface[2];    /* surface index or -1                      */
+    int32_t wall;              /* EXO_FACE_REFLECT, _ABSORB or _ADSORB      */
+    int32_t wall_surface;      /* surface index or -1                      */
+} exo_vessel;
+
 typedef struct exo_population {
     char name[EXO_NAME_MAX];
     uint32_t count;
@@ -48,6 +67,8 @@ typedef struct exo_population {
     double start_lo[3];        /* um; a point start has lo == hi           */
     double start_hi[3];        /* um                                       */
     int start_point;           /* 1: kind = "point"                        */
+    int vessel;                /* index of its vessel, or -1: the box      */
+    double s_lo, s_hi;         /* lumen start: axial range from the inlet  */
 } exo_population;
 
 struct exo_scenario {
@@ -68,6 +89,11 @@ struct exo_scenario {
 
     exo_surface surface[EXO_MAX_SURFACES];
     uint32_t n_surfaces;
+
+    exo_vessel vessel[EXO_MAX_VESSELS];
+    uint32_t n_vessels;
+    int has_box;               /* geometry.box given (else: the vessels'
+                                  bounding box, for output only)           */
 
     double box_lo[3], box_hi[3]; /* um                                     */
     int32_t face[6];           /* EXO_FACE_* for x-, x+, y-, y+, z-, z+     */
@@ -90,8 +116,9 @@ double exo_scenario_kT(const exo_scenario *sc);
 /** Diffusivity (um^2/s) of a vesicle of radius a (um). */
 double exo_scenario_D(const exo_scenario *sc, double a);
 
-/** Fill the step parameters every kernel launch uses. */
-void exo_scenario_step_params(const exo_scenario *sc, exo_step_params *p);
+/** Fill the step parameters of population k's launches. */
+void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
+                              exo_step_params *p);
 
 /** Fill the injection parameters of population k. */
 void exo_scenario_init_params(const exo_scenario *sc, uint32_t k,

@@ -25,7 +25,7 @@ const char *const exo_state_names[EXO_STATE_COUNT] = {
 struct exo_sim {
     const exo_scenario *sc;    /* borrowed; must outlive the sim            */
     exo_backend *be;
-    exo_step_params p;
+    exo_step_params *p;        /* [n_pop] step parameters per population    */
     uint64_t step;             /* steps taken                               */
     uint32_t k;                /* steps per launch                          */
     exo_h5 *h5;                /* NULL: no output                           */
@@ -167,7 +167,9 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
         exo_scenario_init_params(sc, k, &ip);
         EXO_TRY(s->be->ops->init_population(s->be, &ip, err));
     }
-    exo_scenario_step_params(sc, &s->p);
+    EXO_ALLOC(s->p, sc->n_pop, err, "step parameters");
+    for (uint32_t k = 0; k < sc->n_pop; k++)
+        exo_scenario_step_params(sc, k, &s->p[k]);
 
     const char *path = opt->output_path ? opt->output_path : sc->output_file;
     if (path[0] != '\0')
@@ -228,8 +230,10 @@ static exo_status advance_to(exo_sim *s, uint64_t last, exo_error *err)
     exo_status rc = EXO_OK;
     while (s->step < last) {
         uint64_t stop = next_stop(s, s->step, last);
-        EXO_TRY(s->be->ops->advance(s->be, &s->p, s->step,
-                                    (uint32_t)(stop - s->step), err));
+        for (uint32_t k = 0; k < s->sc->n_pop; k++)
+            EXO_TRY(s->be->ops->advance(s->be, &s->p[k], s->step,
+                                        (uint32_t)(stop - s->step),
+                                        s->sc->pop[k].first, s->sc->pop[k].count, err));
         s->step = stop;
         if (s->h5 && exo_scenario_is_frame(s->sc, s->step))
             EXO_TRY(write_frame(s, err));
@@ -301,6 +305,7 @@ exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
         return EXO_OK;
     exo_status rc = exo_h5_close(s->h5, 0, err);
     exo_status r2 = exo_backend_destroy(s->be, err);
+    free(s->p);
     free(s->frame_pos);
     free(s->frame_image);
     free(s->frame_state);

@@ -22,34 +22,41 @@
 #define exo_state_store(val, g, ptr) EXO_VSTORE(EXO_CAT(convert_char, EXO_W)(val), g, ptr)
 #endif
 
-/** Advance every vesicle by nsteps steps from global step step0, holding
- *  EXO_W vesicles per work-item in registers for the whole launch
- *  (DESIGN.md section 7).  The arrays hold `stride` entries per component,
- *  a multiple of EXO_W; padding entries are inactive and never move. */
+/** Advance the `count` vesicles at array indices first.. (one population)
+ *  by nsteps steps from global step step0, holding EXO_W vesicles per
+ *  work-item in registers for the whole launch (DESIGN.md section 7).
+ *  Arrays hold `stride` entries per component, at least first + count +
+ *  EXO_W, so the last work-item's lanes beyond `count` read and write back
+ *  entries they leave unchanged (masked inactive). */
 __kernel void k_advance(__global exo_real *pos, __global int *image,
                         __global const float *radius, __global char *state,
                         const exo_step_params p, const ulong step0,
-                        const uint nsteps, const uint stride, const uint id0)
+                        const uint nsteps, const uint stride, const uint id0,
+                        const uint first, const uint count)
 {
     uint g = get_global_id(0);
-    if (g * EXO_W >= stride)
+    if (g * EXO_W >= count)
         return;
+    uint at = first + g * EXO_W;
     exo_vesicle v;
-    v.state = exo_state_load(g, state);
+    exo_intv stored = exo_state_load(0, state + at);
+    exo_intv inside = (exo_uintv)(g * EXO_W) + EXO_LANES < (exo_uintv)(count);
+    v.state = EXO_SELECT((exo_intv)(-1), stored, inside);
     if (!EXO_ANY(v.state == EXO_STATE_FREE))
         return;
     for (int a = 0; a < 3; a++) {
-        v.x[a] = EXO_VLOAD(g, pos + a * stride);
-        v.image[a] = EXO_VLOAD(g, image + a * stride);
+        v.x[a] = EXO_VLOAD(0, pos + a * stride + at);
+        v.image[a] = EXO_VLOAD(0, image + a * stride + at);
     }
-    v.sigma = exo_step_sigma(p.sigma_coef, EXO_VLOAD(g, radius));
-    exo_uintv id = (exo_uintv)(id0 + g * EXO_W) + EXO_LANES;
+    v.radius = EXO_VLOAD(0, radius + at);
+    v.sigma = exo_step_sigma(p.sigma_coef, v.radius);
+    exo_uintv id = (exo_uintv)(id0 + at) + EXO_LANES;
     exo_advance(&v, &p, id, step0, nsteps);
     for (int a = 0; a < 3; a++) {
-        EXO_VSTORE(v.x[a], g, pos + a * stride);
-        EXO_VSTORE(v.image[a], g, image + a * stride);
+        EXO_VSTORE(v.x[a], 0, pos + a * stride + at);
+        EXO_VSTORE(v.image[a], 0, image + a * stride + at);
     }
-    exo_state_store(v.state, g, state);
+    exo_state_store(EXO_SELECT(stored, v.state, inside), 0, state + at);
 }
 
 /** Inject one population: radius, start position, state free.  n is the
@@ -63,12 +70,13 @@ __kernel void k_init_vesicles(__global exo_real *pos, __global int *image,
         return;
     uint i = ip.first + j;
     exo_real x[3];
-    exo_init_position(&ip, ip.id0 + i, x);
+    exo_real a_i = exo_init_radius(&ip, ip.id0 + i);
+    exo_init_position(&ip, ip.id0 + i, a_i, x);
     for (int a = 0; a < 3; a++) {
         pos[a * n + i] = x[a];
         image[a * n + i] = 0;
     }
-    radius[i] = (float)exo_init_radius(&ip, ip.id0 + i);
+    radius[i] = (float)a_i;
     state[i] = (char)EXO_STATE_FREE;
 }
 

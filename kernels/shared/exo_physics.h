@@ -22,6 +22,7 @@ typedef struct exo_vesicle {
     exo_realv x[3];      /* position, um (wrapped into periodic axes)       */
     exo_intv image[3];   /* periodic image counts                           */
     exo_realv sigma;     /* rms displacement per axis per step, um          */
+    exo_realv radius;    /* vesicle radius a, um                            */
     exo_intv state;      /* EXO_STATE_*                                     */
 } exo_vesicle;
 
@@ -240,6 +241,102 @@ EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
     v->state = EXO_SELECT(v->state, state, active);
 }
 
+/**
+ * One overdamped step in the lumen of a vessel, for all lanes (PHYSICS.md
+ * sections 2.1, 3, 4).  The vessel is a straight cylinder of radius R and
+ * length L along coordinate axis v_axis from v_origin; the centre of a
+ * vesicle of radius a stays within r <= R - a.  Poiseuille flow
+ * u(r) = 2U (1 - r^2/R^2) along the axis, evaluated at the start of the
+ * step (Ito).  The wall and the two ends go through exo_wall_event with the
+ * normal distances R - a - r and s, L - s; a mirrored wall crossing is
+ * reflected radially about the wall (the tangent-plane mirror to O(step^2/R),
+ * which is 1e-6 of a step for 100-nm vesicles in a capillary).  A periodic
+ * end wraps s and counts the pass in the image count of the axis.
+ * Boundary words: 0 wall bridge, 1 inlet, 2 outlet, 3 adsorption.
+ */
+EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
+                            exo_uintv id, uint64_t step)
+{
+    exo_intv active = v->state == EXO_STATE_FREE;
+    exo_uintv r[4];
+    exo_rng_drawv(id, step, EXO_RNG_DISPLACEMENT, p->seed_lo, p->seed_hi, r);
+    exo_realv n[4];
+    exo_box_mullerv(r[0], r[1], &n[0], &n[1]);
+    exo_box_mullerv(r[2], r[3], &n[2], &n[3]);
+
+    const int ax = p->v_axis, p1 = (ax + 1) % 3, p2 = (ax + 2) % 3;
+    const exo_real R = p->v_radius, L = p->v_length;
+    exo_realv rc = R - v->radius;
+    exo_realv s0 = v->x[ax] - p->v_origin[ax];
+    exo_realv y0 = v->x[p1] - p->v_origin[p1], z0 = v->x[p2] - p->v_origin[p2];
+    exo_realv r0 = exo_sqrt(y0 * y0 + z0 * z0);
+    exo_realv flow = p->v_umax_dt * (EXO_R(1.0) - (y0 * y0 + z0 * z0) / (R * R));
+    exo_realv s1 = s0 + flow + v->sigma * n[ax];
+    exo_realv y1 = y0 + v->sigma * n[p1], z1 = z0 + v->sigma * n[p2];
+    exo_realv r1 = exo_sqrt(y1 * y1 + z1 * z1);
+
+    exo_intv need = exo_wall_needs_uniform(p->v_wall, rc - r0, rc - r1, v->sigma);
+    if (p->v_end[0] != EXO_FACE_PERIODIC) {
+        exo_intv a = exo_wall_needs_uniform(p->v_end[0], s0, s1, v->sigma);
+        exo_intv b = exo_wall_needs_uniform(p->v_end[1], L - s0, L - s1, v->sigma);
+        need = need || a || b;
+    }
+    exo_uintv w[4];
+    for (int k = 0; k < 4; k++)
+        w[k] = (exo_uintv)(0xffffffffu);
+    if (EXO_ANY(active && need))
+        exo_rng_drawv(id, step, EXO_RNG_BOUNDARY, p->seed_lo, p->seed_hi, w);
+    exo_realv u_ad = exo_boundary_u01(w[3], 0);
+
+    /* The wall. */
+    exo_intv mirror, stick;
+    exo_intv state = exo_wall_event(p->v_wall, rc - r0, rc - r1, v->sigma,
+                                    exo_boundary_u01(w[0], 0), u_ad,
+                                    p->adsorb_coef[EXO_VESSEL_WALL],
+                                    p->adsorb_state[EXO_VESSEL_WALL], &mirror, &stick);
+    /* Radial mirror (2 rc - r1) or placement on the wall (rc); a step that
+     * would still be outside after the mirror is clamped to the wall. */
+    exo_realv target = EXO_SELECT(r1, EXO_R(2.0) * rc - r1, mirror);
+    target = EXO_SELECT(target, rc, stick);
+    target = EXO_SELECT(target, (exo_realv)(EXO_R(0.0)), target < EXO_R(0.0));
+    target = EXO_SELECT(target, rc, (mirror || stick) && target > rc);
+    exo_realv scale = EXO_SELECT((exo_realv)(EXO_R(1.0)), target / r1,
+                                 (mirror || stick) && r1 > EXO_R(0.0));
+    y1 *= scale;
+    z1 *= scale;
+
+    /* The ends. */
+    exo_intv image = v->image[ax];
+    if (p->v_end[0] == EXO_FACE_PERIODIC) {
+        exo_wrap_periodic(&s1, &image, EXO_R(0.0), L);
+    } else {
+        exo_intv m_in, k_in, m_out, k_out;
+        exo_intv e_in = exo_wall_event(p->v_end[0], s0, s1, v->sigma,
+                                       exo_boundary_u01(w[1], 0), u_ad,
+                                       p->adsorb_coef[EXO_VESSEL_INLET],
+                                       p->adsorb_state[EXO_VESSEL_INLET], &m_in, &k_in);
+        exo_intv e_out = exo_wall_event(p->v_end[1], L - s0, L - s1, v->sigma,
+                                        exo_boundary_u01(w[2], 0), u_ad,
+                                        p->adsorb_coef[EXO_VESSEL_OUTLET],
+                                        p->adsorb_state[EXO_VESSEL_OUTLET], &m_out, &k_out);
+        state = EXO_SELECT(state, e_in, state == EXO_STATE_FREE);
+        state = EXO_SELECT(state, e_out, state == EXO_STATE_FREE);
+        s1 = EXO_SELECT(s1, (exo_realv)(EXO_R(0.0)), k_in);
+        s1 = EXO_SELECT(s1, (exo_realv)(L), k_out && !k_in);
+        s1 = EXO_SELECT(s1, -s1, m_in && !k_out);
+        s1 = EXO_SELECT(s1, EXO_R(2.0) * L - s1, m_out && !k_in);
+        exo_intv still = state == EXO_STATE_FREE && (s1 < EXO_R(0.0) || s1 > L);
+        s1 = EXO_SELECT(s1, (exo_realv)(EXO_R(0.0)), still && s1 < EXO_R(0.0));
+        s1 = EXO_SELECT(s1, (exo_realv)(L), still && s1 > L);
+    }
+
+    v->x[ax] = EXO_SELECT(v->x[ax], p->v_origin[ax] + s1, active);
+    v->x[p1] = EXO_SELECT(v->x[p1], p->v_origin[p1] + y1, active);
+    v->x[p2] = EXO_SELECT(v->x[p2], p->v_origin[p2] + z1, active);
+    v->image[ax] = EXO_SELECT(v->image[ax], image, active);
+    v->state = EXO_SELECT(v->state, state, active);
+}
+
 /** Advance EXO_W vesicles (ids id) by nsteps steps from global step step0. */
 EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
                         exo_uintv id, uint64_t step0, uint32_t nsteps)
@@ -248,7 +345,10 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
     for (uint32_t k = 0; k < nsteps; k++) {
         if (!EXO_ANY(v->state == EXO_STATE_FREE))
             break;
-        exo_step_overdamped(v, p, id, step0 + k, has_events);
+        if (p->domain == EXO_DOMAIN_VESSEL)
+            exo_step_vessel(v, p, id, step0 + k);
+        else
+            exo_step_overdamped(v, p, id, step0 + k, has_events);
     }
 }
 
@@ -304,15 +404,26 @@ EXO_FN exo_real exo_init_radius(const exo_init_params *ip, uint32_t id)
                               : (a > ip->radius_max ? ip->radius_max : a);
 }
 
-/** Initial position: uniform in the start region (a point if lo == hi). */
+/** Initial position: uniform in the start region (a point if lo == hi),
+ *  or, for a lumen start, uniform in the disk r <= R - a (a: the vesicle's
+ *  radius) times the axial range [s_lo, s_hi]. */
 EXO_FN void exo_init_position(const exo_init_params *ip, uint32_t id,
-                              exo_real *x)
+                              exo_real a, exo_real *x)
 {
     exo_u32x4 r = exo_rng_draw(id, 0, EXO_RNG_INIT_POSITION, ip->seed_lo,
                                ip->seed_hi);
-    for (int a = 0; a < 3; a++)
-        x[a] = ip->start_lo[a] +
-               (ip->start_hi[a] - ip->start_lo[a]) * exo_u01(r.v[a]);
+    if (!ip->lumen) {
+        for (int k = 0; k < 3; k++)
+            x[k] = ip->start_lo[k] +
+                   (ip->start_hi[k] - ip->start_lo[k]) * exo_u01(r.v[k]);
+        return;
+    }
+    int ax = ip->v_axis, p1 = (ax + 1) % 3, p2 = (ax + 2) % 3;
+    exo_real rho = (ip->v_radius - a) * exo_sqrt(exo_u01(r.v[0]));
+    exo_real phi = EXO_R(6.283185307179586) * exo_u01(r.v[1]);
+    x[ax] = ip->v_origin[ax] + ip->s_lo + (ip->s_hi - ip->s_lo) * exo_u01(r.v[2]);
+    x[p1] = ip->v_origin[p1] + rho * exo_cos(phi);
+    x[p2] = ip->v_origin[p2] + rho * exo_sin(phi);
 }
 
 /* ------------------------------------------------------------------ output */

@@ -36,7 +36,18 @@
 #define EXO_FACE_ADSORB 4        /* each contact adsorbs with probability
                                     adsorb_coef / sigma, else reflects      */
 
-/** What every step of every vesicle needs; one per run. */
+/* Where a population lives: the box, or the lumen of one vessel (a straight
+ * cylinder along a coordinate axis).  Vesicles never change domain. */
+#define EXO_DOMAIN_BOX 0
+#define EXO_DOMAIN_VESSEL 1
+
+/* In a vessel domain, adsorb_coef/adsorb_state index 0 and 1 belong to the
+ * inlet and outlet ends, 2 to the wall. */
+#define EXO_VESSEL_INLET 0
+#define EXO_VESSEL_OUTLET 1
+#define EXO_VESSEL_WALL 2
+
+/** What every step of a population's vesicles needs (one per population). */
 typedef struct exo_step_params {
     exo_real lo[3];          /* box lower corner, um                        */
     exo_real hi[3];          /* box upper corner, um                        */
@@ -50,12 +61,22 @@ typedef struct exo_step_params {
                                 adsorb_coef / sigma = kappa sqrt(pi dt/(4D)),
                                 the Erban-Chapman probability halved because
                                 bridge crossings count as contacts         */
-    exo_real reserved_;      /* keeps the int block 8-byte aligned          */
+    exo_real v_origin[3];    /* vessel: centre of the inlet face, um        */
+    exo_real v_radius;       /* vessel radius R, um (the centre of a vesicle
+                                of radius a stays within R - a)             */
+    exo_real v_length;       /* vessel length L, um                         */
+    exo_real v_umax_dt;      /* centreline velocity 2U times dt, um/step    */
     uint32_t seed_lo;        /* RNG key, low word                           */
     uint32_t seed_hi;        /* RNG key, high word                          */
     int32_t face[6];         /* EXO_FACE_* for x-, x+, y-, y+, z-, z+       */
     int32_t adsorb_state[6]; /* state an adsorbed vesicle takes: BOUND
                                 (stays) or ABSORBED (removed)               */
+    int32_t domain;          /* EXO_DOMAIN_*                                */
+    int32_t v_axis;          /* vessel axis: 0 x, 1 y, 2 z                  */
+    int32_t v_end[2];        /* EXO_FACE_* of the inlet (s = 0) and outlet
+                                (s = L) ends                                */
+    int32_t v_wall;          /* EXO_FACE_* of the wall (not PERIODIC/OPEN)   */
+    int32_t reserved_;       /* keeps the size a multiple of 8              */
 } exo_step_params;
 
 /* Radius distributions of a population. */
@@ -73,6 +94,9 @@ typedef struct exo_init_params {
     exo_real radius_max;     /* um                                          */
     exo_real cdf_lo;         /* Phi((ln min - ln median)/sigma)             */
     exo_real cdf_hi;         /* Phi((ln max - ln median)/sigma)             */
+    exo_real v_origin[3];    /* lumen start: the vessel's inlet centre, um  */
+    exo_real v_radius;       /* vessel radius, um                           */
+    exo_real s_lo, s_hi;     /* lumen start: axial range, um from the inlet */
     uint32_t first;          /* index of the population's first vesicle in
                                 the device arrays                           */
     uint32_t count;          /* vesicles in the population                  */
@@ -80,6 +104,10 @@ typedef struct exo_init_params {
     uint32_t distribution;   /* EXO_RADIUS_*                                */
     uint32_t seed_lo;
     uint32_t seed_hi;
+    int32_t lumen;           /* 1: uniform in the lumen (r <= R - a, s in
+                                [s_lo, s_hi]); 0: uniform in [start_lo,
+                                start_hi] (a point if they are equal)       */
+    int32_t v_axis;          /* vessel axis: 0 x, 1 y, 2 z                  */
 } exo_init_params;
 
 #endif /* EXO_TYPES_H */

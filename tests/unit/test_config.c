@@ -250,7 +250,7 @@ static void test_unknown_keys(void)
     BAD(EDITS({2, "seed = 7; sweep = { };"}), NO_SETS, 2, "'sweep'", "not available");
     BAD(EDITS({22, "          faces = [\"periodic\", \"periodic\", \"reflect\"]; };"
                    " vessels = ( );"}), NO_SETS, 22,
-        "'geometry.vessels'", "not available");
+        "'geometry.vessels'", "expected a list of one or more vessels");
     BAD(EDITS({22, "          faces = [\"periodic\", \"periodic\", \"reflect\"]; };"
                    " tissue = { };"}), NO_SETS, 22,
         "'geometry.tissue'", "not available");
@@ -437,10 +437,10 @@ static void test_geometry(void)
     BAD(EDITS({16, "    start = { kind = \"point\"; };"}), NO_SETS, 16,
         "required setting 'vesicles.[0].start.position' not found");
     BAD(EDITS({16, "    start = { kind = \"point\"; position = [1.0, 1.0, 1.0]; "
-                   "region = \"box\"; };"}), NO_SETS, 16,
-        "'vesicles.[0].start.region'", "does not apply to kind = \"point\"");
+                   "lower = [0.0, 0.0, 0.0]; };"}), NO_SETS, 16,
+        "'vesicles.[0].start.lower'", "does not apply to kind = \"point\" in the box");
     BAD(EDITS({16, "    start = { kind = \"uniform\"; position = [1.0, 1.0, 1.0]; };"}),
-        NO_SETS, 16, "'vesicles.[0].start.position'", "applies only to kind = \"point\"");
+        NO_SETS, 16, "'vesicles.[0].start.position'", "does not apply to kind = \"uniform\" in the box");
     BAD(EDITS({16, "    start = { kind = \"uniform\"; lower = [-1.0, 0.0, 0.0]; };"}),
         NO_SETS, 16, "'vesicles.[0].start.lower'", "the start region must lie inside "
         "the box");
@@ -452,7 +452,7 @@ static void test_geometry(void)
     BAD(EDITS({16, "    start = { kind = \"spiral\"; };"}), NO_SETS, 16,
         "'vesicles.[0].start.kind'", "expected one of \"uniform\", \"point\"");
     BAD(EDITS({16, "    start = { region = \"vessel\"; };"}), NO_SETS, 16,
-        "'vesicles.[0].start.region'", "expected one of \"box\"");
+        "'vesicles.[0].start.region'", "expected a region of the geometry (\"box\"), got \"vessel\"");
     /* "image" needs a periodic axis */
     BAD(EDITS({22, "          faces = [\"reflect\", \"reflect\", \"reflect\"]; };"},
               {27, "  fields = [\"position\", \"image\"];"}), NO_SETS, 27,
@@ -690,7 +690,7 @@ static void test_values(void)
         EXO_TEST_NEAR(exo_scenario_adsorb_probability(sc, 10.0, 0.05), 0.0091 / 2,
                       0.00005, "adsorption probability per contact");
         exo_step_params p;
-        exo_scenario_step_params(sc, &p);
+        exo_scenario_step_params(sc, 0, &p);
         EXO_TEST_NEAR(p.adsorb_coef[0] / exo_step_sigma(p.sigma_coef, 0.05f),
                       exo_scenario_adsorb_probability(sc, 10.0, 0.05), 1e-6,
                       "device coefficient / sigma = the probability");

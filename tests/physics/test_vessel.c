@@ -1,0 +1,168 @@
+/*
+ * test_vessel: a vesicle in a straight vessel (PHYSICS.md V3 and V5).
+ *
+ * V3, Poiseuille drift with the exclusion radius: R = 4 um, U = 1 mm/s,
+ * 100-nm vesicles in plasma (D = 3.7862 um^2/s), reflecting wall, periodic
+ * ends, uniform start in the cross-section.  The centre stays within
+ * R - a, so the mean axial velocity is 2U (1 - (R - a)^2 / (2 R^2)) =
+ * 1.02484 U at every time.  Tolerance 4 SE, SE = the sample standard
+ * deviation of the per-vesicle velocity over sqrt(N).  With D = 0 every
+ * vesicle moves at exactly 2U (1 - r^2/R^2).
+ *
+ * V5, survival in a cylinder with an absorbing wall (2D cross-section;
+ * D = 1, effective R = 1: vessel radius 1.05 for a = 0.05): at D t / R^2 =
+ * 0.1, S = 0.394176 (uniform start) and 0.848355 (start on the axis), at
+ * dt = 1e-2, 1e-3 and 1e-4.  With the Brownian bridge every dt passes;
+ * without it S(0.1) would be 0.4934 at dt = 1e-2.  Tolerance
+ * 4 sqrt(S (1 - S) / N).
+ *
+ * And the device against the C reference on a capillary with flow, an
+ * adsorbing wall and open ends.
+ */
+#include <float.h>
+#include <math.h>
+
+#include "exo_scenario.h"
+#include "exo_test_sim.h"
+#include "shared/exo_physics.h"
+
+static void v3(const char *viscosity, int deterministic)
+{
+    enum { N = 100000, STEPS = 1000 };
+    const double R = 4.0, U = 1000.0, L = 10.0, t = STEPS * 1e-6, a = 0.05;
+    char text[2048];
+    snprintf(text, sizeof text,
+             "seed = 3;\n"
+             "simulation = { dt = \"1 us\"; steps = %d; };\n"
+             "medium = { viscosity = %s; };\n"
+             "vesicles = ( { count = %d; radius = \"50 nm\"; start = { region = \"cap\"; }; } );\n"
+             "geometry = { vessels = ( { name = \"cap\"; radius = \"4 um\"; length = \"10 um\";\n"
+             "             origin = [0.0, 0.0, 0.0]; axis = \"z\"; ends = \"periodic\";\n"
+             "             flow = { mean_velocity = \"1 mm/s\"; }; } ); };\n"
+             "output = { file = \"\"; };\n", STEPS, viscosity, N);
+    exo_scenario *sc = exo_test_scenario(text);
+    exo_sim *sim = exo_test_sim(sc, NULL, 0, 0);
+    exo_test_state s0 = exo_test_read(sim);
+    exo_test_advance(sim, STEPS);
+    exo_test_state s1 = exo_test_read(sim);
+    double sum = 0, sum2 = 0, worst = 0, rmax = 0;
+    for (size_t i = 0; i < s1.n; i++) {
+        size_t z = 2 * s1.n + i;
+        double dz = (s1.pos[z] + L * s1.image[z]) - (s0.pos[z] + L * s0.image[z]);
+        double vel = dz / t / U;
+        sum += vel;
+        sum2 += vel * vel;
+        double r2 = (double)s0.pos[i] * s0.pos[i] + (double)s0.pos[s1.n + i] * s0.pos[s1.n + i];
+        rmax = fmax(rmax, sqrt(r2));
+        worst = fmax(worst, fabs(dz - 2 * U * (1 - r2 / (R * R)) * t));
+    }
+    double mean = sum / N, sd = sqrt(sum2 / N - mean * mean);
+    EXO_TEST_TRUE(rmax <= R - a + 1e-5, "a start position outside R - a: r = %g", rmax);
+    if (deterministic) {
+        /* Float positions: each of the STEPS increments of the axial
+         * coordinate (0 <= s < 10 um, where one ulp is 2^-20 um) rounds by
+         * at most half an ulp, and with D = 0 these errors do not average
+         * out (wraps at s = L are exact, Sterbenz); the float flow term
+         * 2U dt (1 - r^2/R^2) adds a few float epsilons of it per step. */
+        EXO_TEST_NEAR(worst, 0, STEPS * (ldexp(1.0, -21) + 2 * U * 1e-6 * 4 * FLT_EPSILON),
+                      "V3 D = 0: |dz - 2U(1 - r^2/R^2) t| (um), worst");
+    } else {
+        EXO_TEST_NEAR(mean, 1.02484, 4 * sd / sqrt((double)N),
+                      "V3 mean axial velocity / U with the exclusion radius");
+        /* Point particles would give 1.00000: 13 standard errors away. */
+        EXO_TEST_TRUE(fabs(mean - 1.0) > 4 * sd / sqrt((double)N),
+                      "V3 does not tell the exclusion radius apart: %g", mean);
+    }
+    exo_test_state_free(&s0);
+    exo_test_state_free(&s1);
+    exo_sim_destroy(sim, NULL);
+    exo_scenario_destroy(sc);
+}
+
+static void v5(const char *start, const char *dt, uint32_t steps, double expected)
+{
+    enum { N = 100000 };
+    char text[2048];
+    snprintf(text, sizeof text,
+             "seed = 5;\n"
+             "simulation = { dt = \"%s\"; steps = %u; };\n"
+             "medium = { temperature = 310.15; viscosity = %.12g; };\n"
+             "vesicles = ( { count = %d; radius = 0.05; start = { region = \"c\"; %s }; } );\n"
+             "geometry = { vessels = ( { name = \"c\"; radius = 1.05; length = 10.0;\n"
+             "             origin = [0.0, 0.0, 0.0]; axis = \"x\"; ends = \"periodic\";\n"
+             "             wall = \"absorb\"; } ); };\n"
+             "output = { file = \"\"; };\n",
+             dt, steps, exo_test_unit_viscosity(), N, start);
+    exo_scenario *sc = exo_test_scenario(text);
+    exo_sim *sim = exo_test_sim(sc, NULL, 0, 0);
+    exo_test_advance(sim, steps);
+    uint64_t counts[EXO_STATE_COUNT];
+    exo_error err = {0};
+    if (exo_sim_count_states(sim, counts, &err) != EXO_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        exit(1);
+    }
+    double S = (double)counts[EXO_STATE_FREE] / N;
+    char what[160];
+    snprintf(what, sizeof what, "V5 survival S(0.1), %s start, dt = %s",
+             strstr(start, "point") ? "axis" : "uniform", dt);
+    EXO_TEST_NEAR(S, expected, 4 * sqrt(expected * (1 - expected) / N), what);
+    EXO_TEST_EQ_INT(counts[EXO_STATE_FREE] + counts[EXO_STATE_ABSORBED], N,
+                    "free + absorbed");
+    exo_sim_destroy(sim, NULL);
+    exo_scenario_destroy(sc);
+}
+
+static void device_vs_reference(void)
+{
+    exo_scenario *sc = exo_test_scenario(
+        "seed = 11;\n"
+        "simulation = { dt = \"20 us\"; steps = 300; };\n"
+        "surfaces = ( { name = \"sticky\"; behaviour = \"adsorb\"; kappa = \"2e-5 m/s\"; } );\n"
+        "vesicles = ( { count = 5000; radius = { distribution = \"lognormal\";\n"
+        "               median = \"50 nm\"; sigma = 0.3; };\n"
+        "               start = { region = \"cap\"; kind = \"slab\"; thickness = \"5 um\"; }; } );\n"
+        "geometry = { vessels = ( { name = \"cap\"; radius = \"1 um\"; length = \"10 um\";\n"
+        "             origin = [1.0, 2.0, 3.0]; axis = \"y\"; ends = [\"reflect\", \"open\"];\n"
+        "             wall = \"sticky\"; flow = { mean_velocity = \"2 mm/s\"; }; } ); };\n"
+        "output = { file = \"\"; };\n");
+    exo_test_state d = exo_test_run(sc, NULL, 0, 0, 300);
+    exo_test_state r = exo_test_run(sc, "cpu-reference", 0, 0, 300);
+    size_t n = d.n, differ = 0, bound = 0, exited = 0;
+    double worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        bound += r.state[i] == EXO_STATE_BOUND;
+        exited += r.state[i] == EXO_STATE_EXITED;
+        if (d.state[i] != r.state[i]) {
+            differ++;
+            continue;
+        }
+        for (int a = 0; a < 3; a++)
+            worst = fmax(worst, fabs(d.pos[a * n + i] - r.pos[a * n + i]));
+    }
+    printf("capillary: %zu bound, %zu exited on the reference\n", bound, exited);
+    EXO_TEST_TRUE(bound > 0 && exited > 0, "the wall and the outlet were exercised");
+    /* Per step the device's sqrt/log/sin/cos differ from the host's by a
+     * few ulp (one ulp is 9.5e-7 um at 8-16 um); over 300 steps that is a
+     * random walk of about sqrt(300) x 3 ulp = 5e-5 um.  Allowed: 1e-4 um. */
+    EXO_TEST_NEAR(worst, 0, 1e-4, "capillary: device vs reference position (um)");
+    EXO_TEST_NEAR((double)differ, 0, n / 1000.0, "capillary: vesicles whose state differs");
+    exo_test_state_free(&d);
+    exo_test_state_free(&r);
+    exo_scenario_destroy(sc);
+}
+
+int main(int argc, char **argv)
+{
+    exo_test_options(argc, argv);
+    v3("\"1.2 mPa s\"", 0);
+    v3("\"1e12 Pa s\"", 1);
+    const char *dts[3] = {"10 ms", "1 ms", "0.1 ms"};
+    const uint32_t steps[3] = {10, 100, 1000};
+    for (int k = 0; k < 3; k++) {
+        v5("kind = \"uniform\";", dts[k], steps[k], 0.394176);
+        v5("kind = \"point\"; position = [5.0, 0.0, 0.0];", dts[k], steps[k], 0.848355);
+    }
+    device_vs_reference();
+    return exo_test_finish("test_vessel");
+}
