@@ -665,6 +665,80 @@ static void test_demo(void)
     exo_scenario_destroy(sc);
 }
 
+/* A vessel instead of the box (lines 19-23 of the base scenario), the
+ * population starting in it (line 16; a later edit of line 16 wins). */
+#define VESSEL(extra)                                                         \
+    {19, "geometry = { vessels = ( { name = \"cap\"; radius = \"4 um\"; "     \
+         "length = \"100 um\"; origin = [0.0, 0.0, 0.0]; " extra " } ); };"},  \
+    {20, ""}, {21, ""}, {22, ""}, {23, ""},                                 \
+    {16, "    start = { region = \"cap\"; };"}
+
+static void test_vessels(void)
+{
+    exo_scenario *sc;
+    /* bad input: each names the setting and what was expected */
+    BAD(EDITS(VESSEL(""), {15, "    radius = \"5 um\";"}), NO_SETS, 16,
+        "vessel \"cap\" (radius 4 um) is not wider than the vesicles (radius up to 5 um)");
+    BAD(EDITS(VESSEL(""), {16, "    start = { region = \"cap\"; kind = \"point\"; "
+                               "position = [3.99, 0.0, 1.0]; };"}),
+        NO_SETS, 16, "'vesicles.[0].start.position'", "outside the lumen of \"cap\"");
+    BAD(EDITS(VESSEL(""), {16, "    start = { region = \"vein\"; };"}), NO_SETS, 16,
+        "'vesicles.[0].start.region'", "expected a region of the geometry (\"cap\"), "
+        "got \"vein\"");
+    BAD(EDITS(VESSEL(""), {16, "    start = { region = \"box\"; };"}), NO_SETS, 16,
+        "'vesicles.[0].start.region'", "got \"box\"");
+    BAD(EDITS(VESSEL("ends = [\"periodic\", \"open\"];")), NO_SETS, 19,
+        "'geometry.vessels.[0].ends'", "periodic must apply to both ends");
+    BAD(EDITS(VESSEL("wall = \"open\";")), NO_SETS, 19,
+        "'geometry.vessels.[0].wall'", "expected \"reflect\", \"absorb\", got \"open\"");
+    BAD(EDITS(VESSEL("flow = { mean_velocity = \"1 mm/s\"; flow_rate = 1.0; };")), NO_SETS,
+        19, "exactly one of mean_velocity, flow_rate or pressure_drop");
+    BAD(EDITS(VESSEL("flow = { mean_velocity = \"1 mm\"; };")), NO_SETS, 19,
+        "'geometry.vessels.[0].flow.mean_velocity'", "velocity");
+    BAD(EDITS(VESSEL("axis = \"w\";")), NO_SETS, 19, "'geometry.vessels.[0].axis'",
+        "expected one of \"x\", \"y\", \"z\"");
+    BAD(EDITS(VESSEL(""), {16, "    start = { region = \"cap\"; kind = \"slab\"; "
+                               "thickness = \"200 um\"; };"}),
+        NO_SETS, 16, "'vesicles.[0].start.thickness'", "longer than the vessel");
+    BAD(EDITS(VESSEL(""), {16, "    start = { region = \"cap\"; lower = [0.0, 0.0, 0.0]; };"}),
+        NO_SETS, 16, "'vesicles.[0].start.lower'", "in a vessel");
+    BAD(EDITS({19, "geometry = { vessels = ( { name = \"cap\"; length = 1.0; "
+                   "origin = [0.0, 0.0, 0.0]; } ); };"}, {20, ""}, {21, ""}, {22, ""},
+              {23, ""}),
+        NO_SETS, 19, "required setting 'geometry.vessels.[0].radius' not found");
+
+    /* flow as mean velocity, flow rate (U = Q / (pi R^2)) or pressure drop
+     * (U = dp R^2 / (8 eta L)) */
+    const char *flows[3] = {"flow = { mean_velocity = \"1 mm/s\"; };",
+                            "flow = { flow_rate = \"50.26548 pL/s\"; };",
+                            "flow = { pressure_drop = \"600 Pa\"; };"};
+    for (int k = 0; k < 3; k++) {
+        char line[512];
+        snprintf(line, sizeof line,
+                 "geometry = { vessels = ( { name = \"cap\"; radius = \"4 um\"; "
+                 "length = \"100 um\"; origin = [0.0, 0.0, 0.0]; axis = \"z\"; %s } ); };",
+                 flows[k]);
+        /* no region: the only vessel */
+        sc = load_good(__LINE__, EDITS({19, line}, {20, ""}, {21, ""}, {22, ""}, {23, ""},
+                                       {16, "    start = { kind = \"uniform\"; };"}),
+                       NO_SETS);
+        EXO_TEST_TRUE(sc != NULL, "vessel scenario %d rejected", k);
+        if (sc) {
+            /* 600 Pa over 100 um in plasma: 600 * 16 / (8 * 1.2e-3 * 100) um/s. */
+            double U = k < 2 ? 1000.0 : 600.0 * 16.0 / (8 * 1.2e-3 * 100.0);
+            EXO_TEST_NEAR(sc->vessel[0].mean_velocity, U, 1e-4 * U, "vessel mean velocity");
+            EXO_TEST_EQ_INT(sc->pop[0].vessel, 0, "population in the vessel (no box)");
+            EXO_TEST_EQ_INT(sc->has_box, 0, "no box");
+            EXO_TEST_NEAR(sc->box_hi[2], 100.0, 1e-12, "bounding box z");
+            exo_step_params p;
+            exo_scenario_step_params(sc, 0, &p);
+            EXO_TEST_EQ_INT(p.domain, EXO_DOMAIN_VESSEL, "vessel domain");
+            EXO_TEST_NEAR(p.v_umax_dt, 2 * U * 1e-6, 1e-6 * U * 1e-6, "2 U dt");
+        }
+        exo_scenario_destroy(sc);
+    }
+}
+
 static void test_values(void)
 {
     exo_scenario *sc;
@@ -962,6 +1036,7 @@ int main(int argc, char **argv)
     test_set_errors();
     test_demo();
     test_values();
+    test_vessels();
     test_set();
     test_frames();
     return exo_test_finish("test_config");
