@@ -26,8 +26,10 @@ typedef struct exo_backend_ops {
     exo_status (*advance)(exo_backend *b, const exo_step_params *p,
                           uint64_t step0, uint32_t nsteps, uint32_t first,
                           uint32_t count, exo_error *err);
-    /** counts[EXO_STATE_COUNT] over all vesicles (k_count_states). */
-    exo_status (*count_states)(exo_backend *b, uint64_t *counts,
+    /** counts[EXO_PLACES * EXO_STATE_COUNT] of one population's vesicles
+     *  by (place, state) (k_count_places, exo_place). */
+    exo_status (*count_places)(exo_backend *b, const exo_step_params *p,
+                               uint32_t first, uint32_t count, uint64_t *counts,
                                exo_error *err);
     /** Pack n_out sampled vesicles for a frame (k_gather_frame): positions
      *  in nm interleaved, images interleaved, states. */

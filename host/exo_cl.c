@@ -21,7 +21,7 @@ extern const size_t exo_kernels_src_len;
 
 /* The host and device views of the shared structs must agree (the device
  * view is checked at run time by tests/device/test_layout). */
-_Static_assert(sizeof(exo_step_params) == 25 * sizeof(exo_real) + 20 * 4,
+_Static_assert(sizeof(exo_step_params) == 37 * sizeof(exo_real) + 28 * 4,
                "exo_step_params layout");
 _Static_assert(sizeof(exo_init_params) == 18 * sizeof(exo_real) + 8 * 4,
                "exo_init_params layout");
@@ -626,21 +626,25 @@ cleanup:
     return rc;
 }
 
-static exo_status clb_count_states(exo_backend *bb, uint64_t *counts, exo_error *err)
+static exo_status clb_count_places(exo_backend *bb, const exo_step_params *p,
+                                   uint32_t first, uint32_t count, uint64_t *counts,
+                                   exo_error *err)
 {
     exo_clb *b = (exo_clb *)bb;
     exo_status rc = EXO_OK;
-    cl_uint zero[EXO_STATE_COUNT] = {0}, got[EXO_STATE_COUNT];
-    cl_uint n = bb->n;
+    cl_uint zero[EXO_PLACES * EXO_STATE_COUNT] = {0}, got[EXO_PLACES * EXO_STATE_COUNT];
+    cl_uint f = first, c = count;
     EXO_CL(clEnqueueWriteBuffer(b->rt.queue, b->counts, CL_TRUE, 0, sizeof zero,
-                                zero, 0, NULL, NULL), err, "clearing the state counts");
-    EXO_CL(clSetKernelArg(b->k_count, 1, sizeof n, &n), err, "k_count_states arg 1");
-    EXO_TRY(launch(b, b->k_count, "k_count_states", n, b->wg ? b->wg : 64,
-                   "counting states", err));
+                                zero, 0, NULL, NULL), err, "clearing the counts");
+    EXO_CL(clSetKernelArg(b->k_count, 3, sizeof f, &f), err, "k_count_places arg 3");
+    EXO_CL(clSetKernelArg(b->k_count, 4, sizeof c, &c), err, "k_count_places arg 4");
+    EXO_CL(clSetKernelArg(b->k_count, 5, sizeof *p, p), err, "k_count_places arg 5");
+    EXO_TRY(launch(b, b->k_count, "k_count_places", count, b->wg ? b->wg : 64,
+                   "counting vesicles", err));
     EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->counts, CL_TRUE, 0, sizeof got,
-                               got, 0, NULL, NULL), err, "reading the state counts");
-    for (int s = 0; s < EXO_STATE_COUNT; s++)
-        counts[s] = got[s];
+                               got, 0, NULL, NULL), err, "reading the counts");
+    for (int k = 0; k < EXO_PLACES * EXO_STATE_COUNT; k++)
+        counts[k] = got[k];
 cleanup:
     return rc;
 }
@@ -743,7 +747,7 @@ static exo_status clb_destroy(exo_backend *bb, exo_error *err)
 }
 
 static const exo_backend_ops clb_ops = {clb_init_population, clb_advance,
-                                        clb_count_states,    clb_gather_frame,
+                                        clb_count_places,    clb_gather_frame,
                                         clb_read,            clb_destroy};
 
 exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
@@ -788,7 +792,7 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
                err, "allocating radii of %u vesicles", n);
     EXO_CL_OBJ(b->state, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, nn, NULL, &e_),
                err, "allocating states of %u vesicles", n);
-    EXO_CL_OBJ(b->counts, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, EXO_STATE_COUNT * sizeof(cl_uint), NULL, &e_),
+    EXO_CL_OBJ(b->counts, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, EXO_PLACES * EXO_STATE_COUNT * sizeof(cl_uint), NULL, &e_),
                err, "allocating the state counters");
     /* Inactive until injected; padding keeps a harmless radius. */
     cl_char zero = EXO_STATE_INACTIVE;
@@ -801,14 +805,16 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
 
     EXO_CL_OBJ(b->k_advance, clCreateKernel(b->rt.program, "k_advance", &e_), err, "creating kernel k_advance");
     EXO_CL_OBJ(b->k_init, clCreateKernel(b->rt.program, "k_init_vesicles", &e_), err, "creating kernel k_init_vesicles");
-    EXO_CL_OBJ(b->k_count, clCreateKernel(b->rt.program, "k_count_states", &e_), err, "creating kernel k_count_states");
+    EXO_CL_OBJ(b->k_count, clCreateKernel(b->rt.program, "k_count_places", &e_), err, "creating kernel k_count_places");
     EXO_CL_OBJ(b->k_gather, clCreateKernel(b->rt.program, "k_gather_frame", &e_), err, "creating kernel k_gather_frame");
     EXO_CL(clSetKernelArg(b->k_advance, 0, sizeof(cl_mem), &b->pos), err, "k_advance arg 0");
     EXO_CL(clSetKernelArg(b->k_advance, 1, sizeof(cl_mem), &b->image), err, "k_advance arg 1");
     EXO_CL(clSetKernelArg(b->k_advance, 2, sizeof(cl_mem), &b->radius), err, "k_advance arg 2");
     EXO_CL(clSetKernelArg(b->k_advance, 3, sizeof(cl_mem), &b->state), err, "k_advance arg 3");
-    EXO_CL(clSetKernelArg(b->k_count, 0, sizeof(cl_mem), &b->state), err, "k_count_states arg 0");
-    EXO_CL(clSetKernelArg(b->k_count, 2, sizeof(cl_mem), &b->counts), err, "k_count_states arg 2");
+    EXO_CL(clSetKernelArg(b->k_count, 0, sizeof(cl_mem), &b->pos), err, "k_count_places arg 0");
+    EXO_CL(clSetKernelArg(b->k_count, 1, sizeof(cl_mem), &b->state), err, "k_count_places arg 1");
+    EXO_CL(clSetKernelArg(b->k_count, 2, sizeof(cl_uint), &b->stride), err, "k_count_places arg 2");
+    EXO_CL(clSetKernelArg(b->k_count, 6, sizeof(cl_mem), &b->counts), err, "k_count_places arg 6");
     EXO_CL(clSetKernelArg(b->k_gather, 0, sizeof(cl_mem), &b->pos), err, "k_gather_frame arg 0");
     EXO_CL(clSetKernelArg(b->k_gather, 1, sizeof(cl_mem), &b->image), err, "k_gather_frame arg 1");
     EXO_CL(clSetKernelArg(b->k_gather, 2, sizeof(cl_mem), &b->state), err, "k_gather_frame arg 2");

@@ -132,7 +132,7 @@ static int edit_distance(const char *a, const char *b)
 static const char *const later_keys[] = {"binding", "sweep",   "tissue",
                                          "ligands", "cargo",   "events",
                                          "receptors", "desorption_rate",
-                                         "regions", "infusion", NULL};
+                                         "infusion", NULL};
 
 /* Every member of group g must be one of `known` (NULL-terminated). */
 static exo_status check_keys(cfg *c, const config_setting_t *g,
@@ -474,7 +474,8 @@ static exo_status read_boundary(cfg *c, const config_setting_t *e,
 static exo_status load_vessels(cfg *c, const config_setting_t *geo, exo_scenario *sc)
 {
     static const char *const keys[] = {"name", "radius", "length", "origin", "axis",
-                                       "ends", "wall", "flow", NULL};
+                                       "ends", "wall", "flow", "regions", NULL};
+    static const char *const region_keys[] = {"name", "from", "to", "wall", NULL};
     static const char *const flow_keys[] = {"mean_velocity", "flow_rate",
                                             "pressure_drop", NULL};
     static const char *const axes[] = {"x", "y", "z", NULL};
@@ -542,6 +543,51 @@ static exo_status load_vessels(cfg *c, const config_setting_t *geo, exo_scenario
         v->wall_surface = -1;
         if ((s = config_setting_get_member(g, "wall")) != NULL)
             EXO_TRY(read_boundary(c, s, sc, wall_kinds, &v->wall, &v->wall_surface));
+        const config_setting_t *rl = config_setting_get_member(g, "regions");
+        if (rl != NULL) {
+            int nr = config_setting_length(rl);
+            if (config_setting_type(rl) != CONFIG_TYPE_LIST)
+                return bad(c, rl, "expected a list of regions ( { name; from; to; wall; }, "
+                                  "... )");
+            if (nr > EXO_MAX_REGIONS)
+                return bad(c, rl, "at most %d regions per vessel", EXO_MAX_REGIONS);
+            for (int r = 0; r < nr; r++) {
+                const config_setting_t *rg = config_setting_get_elem(rl, (unsigned)r), *rs;
+                exo_region *reg = &v->region[r];
+                if (config_setting_type(rg) != CONFIG_TYPE_GROUP)
+                    return bad(c, rg, "expected a region group { name; from; to; wall; }");
+                EXO_TRY(check_keys(c, rg, region_keys));
+                const char *rname = NULL;
+                if ((rs = config_setting_get_member(rg, "name")) == NULL)
+                    return missing(c, rg, "name", "the region's name (names its observables)");
+                EXO_TRY(read_string(c, rs, &rname));
+                if (!valid_name(rname) || strlen(rname) >= sizeof reg->name - 16)
+                    return bad(c, rs, "expected 1 to %zu letters, digits, '_', '-' or '.'",
+                               sizeof reg->name - 17);
+                for (int j = 0; j <= k; j++)
+                    for (uint32_t q = 0; q < (j < k ? sc->vessel[j].n_regions : (uint32_t)r); q++)
+                        if (strcmp(rname, sc->vessel[j].region[q].name) == 0)
+                            return bad(c, rs, "a region named \"%s\" is already defined",
+                                       rname);
+                snprintf(reg->name, sizeof reg->name, "%s", rname);
+                EXO_TRY(req_quantity(c, rg, "from", EXO_DIM_LENGTH, NONNEGATIVE, &reg->from));
+                EXO_TRY(req_quantity(c, rg, "to", EXO_DIM_LENGTH, POSITIVE, &reg->to));
+                if (!(reg->from < reg->to) || reg->to > v->length)
+                    return bad(c, rg, "region \"%s\" [%g, %g) um must lie within the vessel "
+                                      "[0, %g] um, from < to", rname, reg->from, reg->to,
+                               v->length);
+                for (int q = 0; q < r; q++)
+                    if (reg->from < v->region[q].to && v->region[q].from < reg->to)
+                        return bad(c, rg, "region \"%s\" overlaps region \"%s\"", rname,
+                                   v->region[q].name);
+                reg->wall = v->wall;
+                reg->wall_surface = v->wall_surface;
+                if ((rs = config_setting_get_member(rg, "wall")) != NULL)
+                    EXO_TRY(read_boundary(c, rs, sc, wall_kinds, &reg->wall,
+                                          &reg->wall_surface));
+            }
+            v->n_regions = (uint32_t)nr;
+        }
         const config_setting_t *f;
         EXO_TRY(get_group(c, g, "flow", 0, &f));
         v->mean_velocity = 0;

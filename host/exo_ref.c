@@ -69,14 +69,19 @@ static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
     return EXO_OK;
 }
 
-static exo_status ref_count_states(exo_backend *b, uint64_t *counts,
+static exo_status ref_count_places(exo_backend *b, const exo_step_params *p,
+                                   uint32_t first, uint32_t count, uint64_t *counts,
                                    exo_error *err)
 {
     exo_ref *r = (exo_ref *)b;
-    memset(counts, 0, EXO_STATE_COUNT * sizeof *counts);
-    for (uint32_t i = 0; i < b->n; i++)
-        if (r->state[i] >= 0 && r->state[i] < EXO_STATE_COUNT)
-            counts[r->state[i]]++;
+    uint32_t n = b->n;
+    memset(counts, 0, EXO_PLACES * EXO_STATE_COUNT * sizeof *counts);
+    for (uint32_t i = first; i < first + count; i++) {
+        int st = r->state[i];
+        if (st >= 0 && st < EXO_STATE_COUNT)
+            counts[exo_place(p, r->pos[i], r->pos[n + i], r->pos[2 * n + i], st) *
+                       EXO_STATE_COUNT + st]++;
+    }
     return EXO_OK;
 }
 
@@ -126,7 +131,7 @@ static exo_status ref_destroy(exo_backend *b, exo_error *err)
 }
 
 static const exo_backend_ops ref_ops = {ref_init_population, ref_advance,
-                                        ref_count_states,    ref_gather_frame,
+                                        ref_count_places,    ref_gather_frame,
                                         ref_read,            ref_destroy};
 
 exo_status exo_ref_create(exo_backend **out, uint32_t n, uint32_t id0,

@@ -72,6 +72,15 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
     }
     p->adsorb_coef[EXO_VESSEL_WALL] = adsorb_coef(sc, v->wall_surface);
     p->adsorb_state[EXO_VESSEL_WALL] = adsorbed_state(sc, v->wall_surface);
+    p->n_regions = (int32_t)v->n_regions;
+    for (uint32_t r = 0; r < v->n_regions; r++) {
+        const exo_region *g = &v->region[r];
+        p->r_from[r] = (exo_real)g->from;
+        p->r_to[r] = (exo_real)g->to;
+        p->r_wall[r] = g->wall;
+        p->r_adsorb_coef[r] = adsorb_coef(sc, g->wall_surface);
+        p->r_adsorb_state[r] = adsorbed_state(sc, g->wall_surface);
+    }
 }
 
 double exo_scenario_adsorb_probability(const exo_scenario *sc, double kappa,
@@ -222,6 +231,12 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                 v->end_surface[0] >= 0 ? sc->surface[v->end_surface[0]].name : end_name[v->end[0]],
                 v->end_surface[1] >= 0 ? sc->surface[v->end_surface[1]].name : end_name[v->end[1]],
                 v->wall_surface >= 0 ? sc->surface[v->wall_surface].name : end_name[v->wall]);
+        for (uint32_t r = 0; r < v->n_regions; r++) {
+            const exo_region *g = &v->region[r];
+            fprintf(out, "  region      %s: %g <= s < %g um, wall %s\n", g->name, g->from,
+                    g->to, g->wall_surface >= 0 ? sc->surface[g->wall_surface].name
+                                                : end_name[g->wall]);
+        }
     }
     for (uint32_t k = 0; k < sc->n_surfaces; k++) {
         const exo_surface *s = &sc->surface[k];

@@ -42,6 +42,14 @@ typedef struct exo_surface {
 
 #define EXO_MAX_VESSELS 16
 
+/** A named axial stretch of a vessel, with its own wall if given. */
+typedef struct exo_region {
+    char name[EXO_NAME_MAX];
+    double from, to;           /* um from the inlet, from <= s < to        */
+    int32_t wall;              /* EXO_FACE_* of its wall                   */
+    int32_t wall_surface;      /* surface index or -1                      */
+} exo_region;
+
 /** A straight cylindrical vessel along a coordinate axis. */
 typedef struct exo_vessel {
     char name[EXO_NAME_MAX];
@@ -53,6 +61,8 @@ typedef struct exo_vessel {
     int32_t end_surface[2];    /* surface index or -1                      */
     int32_t wall;              /* EXO_FACE_REFLECT, _ABSORB or _ADSORB      */
     int32_t wall_surface;      /* surface index or -1                      */
+    exo_region region[EXO_MAX_REGIONS];
+    uint32_t n_regions;
 } exo_vessel;
 
 typedef struct exo_population {

@@ -37,7 +37,75 @@ struct exo_sim {
     void *progress_user;
     FILE *log;
     double wall0;
+    /* Observables: vesicles per state; per vessel region, free, bound and
+     * absorbed; per vessel, those that left through the inlet and outlet. */
+    char (*obs_name)[2 * EXO_NAME_MAX];
+    const char **obs_ptr;
+    uint32_t n_obs;
 };
+
+/* States counted per region. */
+static const int region_states[3] = {EXO_STATE_FREE, EXO_STATE_BOUND, EXO_STATE_ABSORBED};
+
+/* Name the observables (see struct exo_sim) once. */
+static exo_status name_observables(exo_sim *s, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    const exo_scenario *sc = s->sc;
+    uint32_t n = EXO_STATE_COUNT;
+    for (uint32_t v = 0; v < sc->n_vessels; v++)
+        n += 3 * sc->vessel[v].n_regions + 2;
+    EXO_ALLOC(s->obs_name, n, err, "observable names");
+    EXO_ALLOC(s->obs_ptr, n, err, "observable names");
+    uint32_t k = 0;
+    for (int st = 0; st < EXO_STATE_COUNT; st++)
+        snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s", exo_state_names[st]);
+    for (uint32_t v = 0; v < sc->n_vessels; v++) {
+        const exo_vessel *ves = &sc->vessel[v];
+        for (uint32_t r = 0; r < ves->n_regions; r++)
+            for (int q = 0; q < 3; q++)
+                snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_%s",
+                         ves->region[r].name, exo_state_names[region_states[q]]);
+        snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_exited_inlet", ves->name);
+        snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_exited_outlet", ves->name);
+    }
+    for (uint32_t j = 0; j < n; j++)
+        s->obs_ptr[j] = s->obs_name[j];
+    s->n_obs = n;
+cleanup:
+    return rc;
+}
+
+/* Count every population by (place, state) on the device and fold the
+ * histograms into the observables (per population, never per vesicle). */
+static exo_status count_observables(exo_sim *s, int64_t *values, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    const exo_scenario *sc = s->sc;
+    uint64_t counts[EXO_PLACES * EXO_STATE_COUNT];
+    memset(values, 0, s->n_obs * sizeof *values);
+    for (uint32_t k = 0; k < sc->n_pop; k++) {
+        const exo_population *pop = &sc->pop[k];
+        EXO_TRY(s->be->ops->count_places(s->be, &s->p[k], pop->first, pop->count, counts,
+                                         err));
+        for (int pl = 0; pl < EXO_PLACES; pl++)
+            for (int st = 0; st < EXO_STATE_COUNT; st++)
+                values[st] += (int64_t)counts[pl * EXO_STATE_COUNT + st];
+        if (pop->vessel < 0)
+            continue;
+        uint32_t at = EXO_STATE_COUNT;
+        for (int v = 0; v < pop->vessel; v++)
+            at += 3 * sc->vessel[v].n_regions + 2;
+        uint32_t nr = sc->vessel[pop->vessel].n_regions;
+        for (uint32_t r = 0; r < nr; r++)
+            for (int q = 0; q < 3; q++)
+                values[at + 3 * r + q] += (int64_t)counts[r * EXO_STATE_COUNT + region_states[q]];
+        values[at + 3 * nr] += (int64_t)counts[(nr + 1) * EXO_STATE_COUNT + EXO_STATE_EXITED];
+        values[at + 3 * nr + 1] += (int64_t)counts[(nr + 2) * EXO_STATE_COUNT + EXO_STATE_EXITED];
+    }
+cleanup:
+    return rc;
+}
 
 static double now_s(void)
 {
@@ -106,8 +174,8 @@ static exo_status open_output(exo_sim *s, const char *path, exo_error *err)
     L.write_state = (sc->output_fields & EXO_FIELD_STATE) != 0;
     L.write_image = (sc->output_fields & EXO_FIELD_IMAGE) != 0;
     L.compression = sc->output_compression;
-    L.observable_names = exo_state_names;
-    L.n_observables = EXO_STATE_COUNT;
+    L.observable_names = s->obs_ptr;
+    L.n_observables = s->n_obs;
     L.scenario_text = sc->resolved_text;
     L.derived_text = derived;
     L.scenario_name = sc->name;
@@ -167,6 +235,7 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
         exo_scenario_init_params(sc, k, &ip);
         EXO_TRY(s->be->ops->init_population(s->be, &ip, err));
     }
+    EXO_TRY(name_observables(s, err));
     EXO_ALLOC(s->p, sc->n_pop, err, "step parameters");
     for (uint32_t k = 0; k < sc->n_pop; k++)
         exo_scenario_step_params(sc, k, &s->p[k]);
@@ -196,14 +265,13 @@ cleanup:
 static exo_status write_observables(exo_sim *s, exo_error *err)
 {
     exo_status rc = EXO_OK;
-    uint64_t counts[EXO_STATE_COUNT];
-    int64_t values[EXO_STATE_COUNT];
-    EXO_TRY(s->be->ops->count_states(s->be, counts, err));
-    for (int k = 0; k < EXO_STATE_COUNT; k++)
-        values[k] = (int64_t)counts[k];
+    int64_t *values = NULL;
+    EXO_ALLOC(values, s->n_obs, err, "observables");
+    EXO_TRY(count_observables(s, values, err));
     EXO_TRY(exo_h5_write_observables(s->h5, (int64_t)s->step,
                                      (double)s->step * s->sc->dt, values, err));
 cleanup:
+    free(values);
     return rc;
 }
 
@@ -296,7 +364,27 @@ exo_status exo_sim_read(exo_sim *s, float *pos_um, int32_t *image,
 
 exo_status exo_sim_count_states(exo_sim *s, uint64_t *counts, exo_error *err)
 {
-    return s->be->ops->count_states(s->be, counts, err);
+    exo_status rc = EXO_OK;
+    int64_t *values = NULL;
+    EXO_ALLOC(values, s->n_obs, err, "observables");
+    EXO_TRY(count_observables(s, values, err));
+    for (int st = 0; st < EXO_STATE_COUNT; st++)
+        counts[st] = (uint64_t)values[st];
+cleanup:
+    free(values);
+    return rc;
+}
+
+uint32_t exo_sim_observables(const exo_sim *s, const char *const **names)
+{
+    if (names)
+        *names = s->obs_ptr;
+    return s->n_obs;
+}
+
+exo_status exo_sim_read_observables(exo_sim *s, int64_t *values, exo_error *err)
+{
+    return count_observables(s, values, err);
 }
 
 exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
@@ -306,6 +394,8 @@ exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
     exo_status rc = exo_h5_close(s->h5, 0, err);
     exo_status r2 = exo_backend_destroy(s->be, err);
     free(s->p);
+    free(s->obs_name);
+    free(s->obs_ptr);
     free(s->frame_pos);
     free(s->frame_image);
     free(s->frame_state);

@@ -80,24 +80,29 @@ __kernel void k_init_vesicles(__global exo_real *pos, __global int *image,
     state[i] = (char)EXO_STATE_FREE;
 }
 
-/** Count vesicles per state: a local histogram per work-group, then
- *  integer atomics into counts[EXO_STATE_COUNT] (deterministic). */
-__kernel void k_count_states(__global const char *state, const uint n,
-                             __global uint *counts)
+/** Count one population's vesicles per (place, state) (exo_place): a local
+ *  histogram per work-group, then integer atomics into
+ *  counts[EXO_PLACES * EXO_STATE_COUNT] (deterministic). */
+__kernel void k_count_places(__global const exo_real *pos, __global const char *state,
+                             const uint stride, const uint first, const uint count,
+                             const exo_step_params p, __global uint *counts)
 {
-    __local uint hist[EXO_STATE_COUNT];
+    __local uint hist[EXO_PLACES * EXO_STATE_COUNT];
     uint l = get_local_id(0);
-    for (uint s = l; s < EXO_STATE_COUNT; s += get_local_size(0))
+    for (uint s = l; s < EXO_PLACES * EXO_STATE_COUNT; s += get_local_size(0))
         hist[s] = 0;
     barrier(CLK_LOCAL_MEM_FENCE);
-    uint i = get_global_id(0);
-    if (i < n) {
-        int s = state[i];
-        if (s >= 0 && s < EXO_STATE_COUNT)
-            atomic_inc(&hist[s]);
+    uint j = get_global_id(0);
+    if (j < count) {
+        uint i = first + j;
+        int st = state[i];
+        if (st >= 0 && st < EXO_STATE_COUNT) {
+            int place = exo_place(&p, pos[i], pos[stride + i], pos[2 * stride + i], st);
+            atomic_inc(&hist[place * EXO_STATE_COUNT + st]);
+        }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (uint s = l; s < EXO_STATE_COUNT; s += get_local_size(0))
+    for (uint s = l; s < EXO_PLACES * EXO_STATE_COUNT; s += get_local_size(0))
         if (hist[s] != 0)
             atomic_add(&counts[s], hist[s]);
 }

@@ -155,6 +155,15 @@ exo_status exo_sim_read(exo_sim *sim, float *pos_um, int32_t *image,
 exo_status exo_sim_count_states(exo_sim *sim, uint64_t *counts,
                                 exo_error *err);
 
+/** The observables a run writes (/observables/<name>): vesicles per state,
+ *  then per vessel region "<region>_free|bound|absorbed", then per vessel
+ *  "<vessel>_exited_inlet|outlet".  Returns their number; *names (may be
+ *  NULL) is borrowed from the simulation. */
+uint32_t exo_sim_observables(const exo_sim *sim, const char *const **names);
+
+/** Their current values (counted on the device), in that order. */
+exo_status exo_sim_read_observables(exo_sim *sim, int64_t *values, exo_error *err);
+
 /** Whether the kernels came from the program-binary cache (1) or were
  *  compiled (0); -1 for the C reference. */
 int exo_sim_program_from_cache(const exo_sim *sim);

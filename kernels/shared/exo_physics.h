@@ -117,6 +117,36 @@ EXO_FN exo_intv exo_wall_event(int32_t kind, exo_realv d0, exo_realv d1,
     return EXO_SELECT((exo_intv)(EXO_STATE_FREE), (exo_intv)(ad_state), adsorbed);
 }
 
+/**
+ * exo_wall_event with a kind, adsorption coefficient and adsorbed state per
+ * lane (a vessel wall whose regions differ).  Same rules, written with
+ * selects; skips the bridge exponential when every lane's wall reflects.
+ */
+EXO_FN exo_intv exo_wall_event_lanes(exo_intv kind, exo_realv d0, exo_realv d1,
+                                     exo_realv sigma, exo_realv u, exo_realv u_ad,
+                                     exo_realv ad_coef, exo_intv ad_state,
+                                     exo_intv *mirror, exo_intv *stick)
+{
+    exo_intv crossed = d1 < EXO_R(0.0);
+    exo_intv reflects = kind == EXO_FACE_REFLECT;
+    *stick = (exo_intv)(0);
+    *mirror = crossed && reflects;
+    if (!EXO_ANY(!reflects))
+        return (exo_intv)(EXO_STATE_FREE);
+    exo_intv touch = !reflects &&
+                     (crossed || u < exo_bridge_crossing_probability(d0, d1, sigma));
+    exo_intv adsorbs = kind == EXO_FACE_ADSORB;
+    exo_intv adsorbed = touch && adsorbs && u_ad < ad_coef / sigma;
+    exo_intv removed = touch && !adsorbs;
+    *stick = adsorbed;
+    *mirror = *mirror || (crossed && adsorbs && !adsorbed);
+    exo_intv state = (exo_intv)(EXO_STATE_FREE);
+    state = EXO_SELECT(state, (exo_intv)(EXO_STATE_EXITED), removed && kind == EXO_FACE_OPEN);
+    state = EXO_SELECT(state, (exo_intv)(EXO_STATE_ABSORBED),
+                       removed && kind == EXO_FACE_ABSORB);
+    return EXO_SELECT(state, ad_state, adsorbed);
+}
+
 /** Whether a lane's step at a wall of this kind needs the boundary
  *  uniforms: an end point across an event wall, or a bridge probability
  *  that is not negligible. */
@@ -275,7 +305,20 @@ EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
     exo_realv y1 = y0 + v->sigma * n[p1], z1 = z0 + v->sigma * n[p2];
     exo_realv r1 = exo_sqrt(y1 * y1 + z1 * z1);
 
-    exo_intv need = exo_wall_needs_uniform(p->v_wall, rc - r0, rc - r1, v->sigma);
+    /* The wall where the step ends: the vessel's, or its region's (so an
+     * adsorbed vesicle sits in the region whose wall took it). */
+    exo_intv wall = (exo_intv)(p->v_wall);
+    exo_realv coef = (exo_realv)(p->adsorb_coef[EXO_VESSEL_WALL]);
+    exo_intv ad_state = (exo_intv)(p->adsorb_state[EXO_VESSEL_WALL]);
+    for (int k = 0; k < p->n_regions; k++) {
+        exo_intv in = s1 >= p->r_from[k] && s1 < p->r_to[k];
+        wall = EXO_SELECT(wall, (exo_intv)(p->r_wall[k]), in);
+        coef = EXO_SELECT(coef, (exo_realv)(p->r_adsorb_coef[k]), in);
+        ad_state = EXO_SELECT(ad_state, (exo_intv)(p->r_adsorb_state[k]), in);
+    }
+    exo_intv need = wall != EXO_FACE_REFLECT &&
+                    (r1 > rc || exo_bridge_crossing_probability(rc - r0, rc - r1, v->sigma) >
+                                    EXO_BRIDGE_NEGLIGIBLE);
     if (p->v_end[0] != EXO_FACE_PERIODIC) {
         exo_intv a = exo_wall_needs_uniform(p->v_end[0], s0, s1, v->sigma);
         exo_intv b = exo_wall_needs_uniform(p->v_end[1], L - s0, L - s1, v->sigma);
@@ -290,10 +333,9 @@ EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
 
     /* The wall. */
     exo_intv mirror, stick;
-    exo_intv state = exo_wall_event(p->v_wall, rc - r0, rc - r1, v->sigma,
-                                    exo_boundary_u01(w[0], 0), u_ad,
-                                    p->adsorb_coef[EXO_VESSEL_WALL],
-                                    p->adsorb_state[EXO_VESSEL_WALL], &mirror, &stick);
+    exo_intv state = exo_wall_event_lanes(wall, rc - r0, rc - r1, v->sigma,
+                                          exo_boundary_u01(w[0], 0), u_ad, coef,
+                                          ad_state, &mirror, &stick);
     /* Radial mirror (2 rc - r1) or placement on the wall (rc); a step that
      * would still be outside after the mirror is clamped to the wall. */
     exo_realv target = EXO_SELECT(r1, EXO_R(2.0) * rc - r1, mirror);
@@ -427,6 +469,25 @@ EXO_FN void exo_init_position(const exo_init_params *ip, uint32_t id,
 }
 
 /* ------------------------------------------------------------------ output */
+
+/** The place of a vesicle at (x, y, z) in state `state` (scalar). */
+EXO_FN int exo_place(const exo_step_params *p, exo_real x0, exo_real x1, exo_real x2,
+                     int state)
+{
+    if (p->domain != EXO_DOMAIN_VESSEL)
+        return 0;
+    exo_real x[3];
+    x[0] = x0;
+    x[1] = x1;
+    x[2] = x2;
+    exo_real s = x[p->v_axis] - p->v_origin[p->v_axis];
+    if (state == EXO_STATE_EXITED)
+        return p->n_regions + (s < EXO_R(0.5) * p->v_length ? 1 : 2);
+    for (int k = 0; k < p->n_regions; k++)
+        if (s >= p->r_from[k] && s < p->r_to[k])
+            return k;
+    return p->n_regions;
+}
 
 /** Which vesicle (array index) is the j-th of n_out written of n: evenly
  *  spaced by index, the first one always included. */

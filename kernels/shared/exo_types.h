@@ -47,6 +47,15 @@
 #define EXO_VESSEL_OUTLET 1
 #define EXO_VESSEL_WALL 2
 
+/* Named axial regions of a vessel, each with its own wall (at most). */
+#define EXO_MAX_REGIONS 4
+
+/* Places a vesicle is counted in, for observables (exo_place): in a
+ * vessel, region k (0 <= k < n_regions), the rest of the vessel
+ * (n_regions), or, once exited, the inlet (n_regions + 1) or the outlet
+ * (n_regions + 2); in the box, place 0. */
+#define EXO_PLACES (EXO_MAX_REGIONS + 3)
+
 /** What every step of a population's vesicles needs (one per population). */
 typedef struct exo_step_params {
     exo_real lo[3];          /* box lower corner, um                        */
@@ -66,6 +75,9 @@ typedef struct exo_step_params {
                                 of radius a stays within R - a)             */
     exo_real v_length;       /* vessel length L, um                         */
     exo_real v_umax_dt;      /* centreline velocity 2U times dt, um/step    */
+    exo_real r_from[EXO_MAX_REGIONS]; /* region k: from <= s < to, um      */
+    exo_real r_to[EXO_MAX_REGIONS];
+    exo_real r_adsorb_coef[EXO_MAX_REGIONS]; /* as adsorb_coef, for its wall */
     uint32_t seed_lo;        /* RNG key, low word                           */
     uint32_t seed_hi;        /* RNG key, high word                          */
     int32_t face[6];         /* EXO_FACE_* for x-, x+, y-, y+, z-, z+       */
@@ -76,7 +88,9 @@ typedef struct exo_step_params {
     int32_t v_end[2];        /* EXO_FACE_* of the inlet (s = 0) and outlet
                                 (s = L) ends                                */
     int32_t v_wall;          /* EXO_FACE_* of the wall (not PERIODIC/OPEN)   */
-    int32_t reserved_;       /* keeps the size a multiple of 8              */
+    int32_t n_regions;       /* regions of the vessel                       */
+    int32_t r_wall[EXO_MAX_REGIONS];         /* EXO_FACE_* of region k's wall */
+    int32_t r_adsorb_state[EXO_MAX_REGIONS]; /* as adsorb_state             */
 } exo_step_params;
 
 /* Radius distributions of a population. */

@@ -17,7 +17,9 @@
  * 4 sqrt(S (1 - S) / N).
  *
  * And the device against the C reference on a capillary with flow, an
- * adsorbing wall and open ends.
+ * adsorbing wall and open ends; and a capillary whose middle region adsorbs:
+ * vesicles are conserved at every observation (free + bound + exited = N),
+ * bind only on that region's wall, and leave through the ends as counted.
  */
 #include <float.h>
 #include <math.h>
@@ -152,6 +154,60 @@ static void device_vs_reference(void)
     exo_scenario_destroy(sc);
 }
 
+static void regions(void)
+{
+    enum { N = 20000 };
+    const double R = 2.0, a = 0.05;
+    exo_scenario *sc = exo_test_scenario(
+        "seed = 21;\n"
+        "simulation = { dt = \"20 us\"; steps = 1000; };\n"
+        "surfaces = ( { name = \"sticky\"; behaviour = \"adsorb\"; kappa = \"5e-5 m/s\"; } );\n"
+        "vesicles = ( { count = 20000; radius = \"50 nm\"; start = { region = \"cap\"; }; } );\n"
+        "geometry = { vessels = ( { name = \"cap\"; radius = \"2 um\"; length = \"30 um\";\n"
+        "             origin = [0.0, 0.0, 0.0]; axis = \"x\"; ends = \"open\";\n"
+        "             regions = ( { name = \"target\"; from = \"10 um\"; to = \"20 um\";\n"
+        "                           wall = \"sticky\"; } );\n"
+        "             flow = { mean_velocity = \"0.5 mm/s\"; }; } ); };\n"
+        "output = { file = \"\"; };\n");
+    exo_sim *sim = exo_test_sim(sc, NULL, 0, 0);
+    const char *const *names = NULL;
+    uint32_t nobs = exo_sim_observables(sim, &names);
+    EXO_TEST_EQ_INT(nobs, EXO_STATE_COUNT + 3 + 2, "observables");
+    EXO_TEST_CONTAINS(names[EXO_STATE_COUNT], "target_free");
+    EXO_TEST_CONTAINS(names[EXO_STATE_COUNT + 4], "cap_exited_outlet");
+    int64_t v[EXO_STATE_COUNT + 5];
+    exo_error err = {0};
+    for (int k = 0; k < 5; k++) {
+        exo_test_advance(sim, 200);
+        if (exo_sim_read_observables(sim, v, &err) != EXO_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            exit(1);
+        }
+        EXO_TEST_EQ_INT(v[EXO_STATE_FREE] + v[EXO_STATE_BOUND] + v[EXO_STATE_EXITED], N,
+                        "free + bound + exited");
+        EXO_TEST_EQ_INT(v[EXO_STATE_COUNT + 1], v[EXO_STATE_BOUND],
+                        "every bound vesicle is in the target region");
+        EXO_TEST_EQ_INT(v[EXO_STATE_COUNT + 3] + v[EXO_STATE_COUNT + 4], v[EXO_STATE_EXITED],
+                        "exits through inlet + outlet");
+    }
+    EXO_TEST_TRUE(v[EXO_STATE_BOUND] > 0 && v[EXO_STATE_COUNT + 4] > 0,
+                  "no binding (%lld) or no outflow (%lld)", (long long)v[EXO_STATE_BOUND],
+                  (long long)v[EXO_STATE_COUNT + 4]);
+    exo_test_state s = exo_test_read(sim);
+    size_t misplaced = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        if (s.state[i] != EXO_STATE_BOUND)
+            continue;
+        double x = s.pos[i], y = s.pos[s.n + i], z = s.pos[2 * s.n + i];
+        double r = sqrt(y * y + z * z);
+        misplaced += x < 10.0 || x >= 20.0 + 1e-5 || fabs(r - (R - a)) > 1e-5;
+    }
+    EXO_TEST_EQ_INT(misplaced, 0, "bound vesicles off the target region's wall (r = R - a)");
+    exo_test_state_free(&s);
+    exo_sim_destroy(sim, NULL);
+    exo_scenario_destroy(sc);
+}
+
 int main(int argc, char **argv)
 {
     exo_test_options(argc, argv);
@@ -164,5 +220,6 @@ int main(int argc, char **argv)
         v5("kind = \"point\"; position = [5.0, 0.0, 0.0];", dts[k], steps[k], 0.848355);
     }
     device_vs_reference();
+    regions();
     return exo_test_finish("test_vessel");
 }
