@@ -1248,6 +1248,22 @@ static exo_status apply_override(cfg *c, const char *text)
     EXO_CHECK(config_setting_type(parent) == CONFIG_TYPE_GROUP, c->err,
               EXO_ERR_CONFIG, "%s: --set %s: the setting's parent is not a group",
               c->file, text);
+    /* simulation.steps and simulation.duration say the same thing: setting
+     * one replaces the other, so --set simulation.steps=50 works on a
+     * scenario written with a duration. */
+    if (config_setting_parent(parent) == config_root_setting(&c->lc) &&
+        strcmp(config_setting_name(parent), "simulation") == 0) {
+        const char *other = strcmp(name, "steps") == 0      ? "duration"
+                            : strcmp(name, "duration") == 0 ? "steps"
+                                                            : NULL;
+        if (other && config_setting_get_member(parent, other)) {
+            const config_setting_t *gone = config_setting_get_member(parent, other);
+            for (int i = 0; i < c->n_over; i++)
+                if (c->over[i] == gone)
+                    c->over[i] = NULL;
+            config_setting_remove(parent, other);
+        }
+    }
     const config_setting_t *old = config_setting_get_member(parent, name);
     if (old) {
         /* Forget earlier overrides at or inside the setting replaced here. */

@@ -201,8 +201,9 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
     fprintf(out, "seed          %llu\n", (unsigned long long)sc->seed);
     fprintf(out, "medium        T = %.2f K, kT = %.5g pN um, viscosity = %.4g mPa s\n",
             sc->temperature, kT, sc->viscosity * 1e3);
-    fprintf(out, "flow          uniform (%.4g, %.4g, %.4g) um/s\n", sc->flow[0],
-            sc->flow[1], sc->flow[2]);
+    if (sc->has_box)
+        fprintf(out, "flow          in the box: uniform (%.4g, %.4g, %.4g) um/s\n",
+                sc->flow[0], sc->flow[1], sc->flow[2]);
     fprintf(out, "time          dt = %.4g s, %llu steps, duration %.6g s\n",
             sc->dt, (unsigned long long)sc->steps, sc->dt * (double)sc->steps);
     fprintf(out, "box           [%g, %g] x [%g, %g] x [%g, %g] um; faces x %s/%s, "
@@ -277,9 +278,13 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                 step * 1e3,
                 p->distribution == EXO_RADIUS_FIXED ? "" : " (smallest vesicle)",
                 step / min_edge);
-        fprintf(out, "  drift step  |u| dt = %.4g nm\n",
-                sqrt(sc->flow[0] * sc->flow[0] + sc->flow[1] * sc->flow[1] +
-                     sc->flow[2] * sc->flow[2]) * sc->dt * 1e3);
+        if (p->vessel >= 0)
+            fprintf(out, "  flow step   2U dt = %.4g nm on the centreline\n",
+                    2 * sc->vessel[p->vessel].mean_velocity * sc->dt * 1e3);
+        else
+            fprintf(out, "  drift step  |u| dt = %.4g nm\n",
+                    sqrt(sc->flow[0] * sc->flow[0] + sc->flow[1] * sc->flow[1] +
+                         sc->flow[2] * sc->flow[2]) * sc->dt * 1e3);
         if (step > 0.1 * min_edge) {
             fprintf(out, "  warning: the rms step is more than 0.1 of the smallest "
                          "box edge; reduce simulation.dt\n");

@@ -13,6 +13,7 @@
 #include "exo_h5.h"
 #include "exo_ref.h"
 #include "exo_scenario.h"
+#include "exo_vtk.h"
 #include "shared/exo_physics.h"
 
 const char *const exo_state_names[EXO_STATE_COUNT] = {
@@ -186,6 +187,12 @@ static exo_status open_output(exo_sim *s, const char *path, exo_error *err)
     /* An output that cannot be created at start is bad input (exit 2); a full disk mid-run is not. */
     if (rc == EXO_ERR_IO && err != NULL && err->status == EXO_ERR_IO)
         err->status = rc = EXO_ERR_INVALID;
+    if (rc == EXO_OK && sc->n_vessels > 0) {
+        char vtk[4096];
+        EXO_CHECK(exo_vtk_path(path, vtk, sizeof vtk) == 0, err, EXO_ERR_INVALID,
+                  "output path too long: %s", path);
+        EXO_TRY(exo_vtk_write_vessels(sc, vtk, err));
+    }
 cleanup:
     if (mem)
         fclose(mem);

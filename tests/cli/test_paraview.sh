@@ -15,4 +15,11 @@ trap 'rm -rf "$dir"' EXIT
 "$exobd" run "$src/scenarios/free_diffusion.cfg" --quiet -o "$dir/run.h5" \
   --set vesicles.[0].count=3000 --set simulation.steps=20 --set output.every=10 \
   --set output.sample=1500 || { echo "FAIL: exobd run failed"; exit 1; }
-timeout 300 pvpython "$src/tests/tools/check_paraview.py" "$dir/run.xdmf" 1500 3
+timeout 300 pvpython "$src/tests/tools/check_paraview.py" "$dir/run.xdmf" 1500 3 || exit 1
+# A capillary: its walls (.vessels.vtk) load beside the trajectory; one
+# region splits the wall into 3 bands of 48 quadrilaterals.
+"$exobd" run "$src/scenarios/capillary_flow.cfg" --quiet -o "$dir/cap.h5" \
+  --set vesicles.[0].count=3000 --set simulation.steps=20 --set output.every=10 \
+  --set output.sample=1000 || { echo "FAIL: exobd run capillary_flow failed"; exit 1; }
+timeout 300 pvpython "$src/tests/tools/check_paraview.py" "$dir/cap.xdmf" 1000 3 \
+  "$dir/cap.vessels.vtk" 144

@@ -1,17 +1,19 @@
 #!/usr/bin/env pvpython
 """Open an exobd .xdmf in ParaView's three XDMF readers and check what they load.
 
-Usage: pvpython check_paraview.py OUT.xdmf N FRAMES
+Usage: pvpython check_paraview.py OUT.xdmf N FRAMES [WALLS.vtk CELLS]
 Checks, for Xdmf3ReaderS (ParaView's default for .xdmf), Xdmf3ReaderT and
 XDMFReader: the number of time steps, N points and N cells (Polyvertex
 connectivity) at the last time, the point arrays, and that the last frame's
 first point equals /particles/vesicles/position/value[-1, 0] read with h5py
-(when h5py is importable in pvpython).  Exit 0 on success, 1 on a mismatch.
+(when h5py is importable in pvpython).  With WALLS.vtk: the vessel walls
+load with the legacy VTK reader, CELLS polygons and the cell arrays vessel
+and region.  Exit 0 on success, 1 on a mismatch.
 """
 import sys
 
 from paraview import servermanager as sm
-from paraview.simple import XDMFReader, Xdmf3ReaderS, Xdmf3ReaderT
+from paraview.simple import LegacyVTKReader, XDMFReader, Xdmf3ReaderS, Xdmf3ReaderT
 from paraview.vtk.numpy_interface import dataset_adapter as dsa
 
 path, n, frames = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -48,6 +50,17 @@ for name, make in [("Xdmf3ReaderS", lambda: Xdmf3ReaderS(FileName=path)),
         got = dsa.WrapDataObject(d).Points[0]
         if any(abs(float(g) - float(e)) > 1e-3 for g, e in zip(got, expected_first)):
             problems.append(f"{name}: first point {list(got)}, expected {list(expected_first)}")
+
+if len(sys.argv) > 5:
+    walls, cells = sys.argv[4], int(sys.argv[5])
+    w = sm.Fetch(LegacyVTKReader(FileNames=[walls]))
+    arrays = [w.GetCellData().GetArrayName(i) for i in range(w.GetCellData().GetNumberOfArrays())]
+    print(f"LegacyVTKReader: {w.GetNumberOfCells()} cells, arrays {arrays}")
+    if w.GetNumberOfCells() != cells:
+        problems.append(f"walls: {w.GetNumberOfCells()} cells, expected {cells}")
+    for a in ("vessel", "region"):
+        if a not in arrays:
+            problems.append(f"walls: cell array {a} missing")
 
 for p in problems:
     print("FAIL:", p)

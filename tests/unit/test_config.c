@@ -673,6 +673,18 @@ static void test_demo(void)
     {20, ""}, {21, ""}, {22, ""}, {23, ""},                                 \
     {16, "    start = { region = \"cap\"; };"}
 
+/* --set simulation.steps replaces a duration, and the reverse. */
+static void test_set_steps_duration(void)
+{
+    exo_scenario *sc = load_good(__LINE__, EDITS({5, "  duration = \"1 ms\";"}),
+                                 SETS("simulation.steps=50"));
+    EXO_TEST_TRUE(sc && sc->steps == 50, "--set steps over a duration");
+    exo_scenario_destroy(sc);
+    sc = load_good(__LINE__, NO_EDITS, SETS("simulation.duration=\"2 ms\""));
+    EXO_TEST_TRUE(sc && sc->steps == 2000, "--set duration over steps");
+    exo_scenario_destroy(sc);
+}
+
 static void test_vessels(void)
 {
     exo_scenario *sc;
@@ -702,6 +714,17 @@ static void test_vessels(void)
         NO_SETS, 16, "'vesicles.[0].start.thickness'", "longer than the vessel");
     BAD(EDITS(VESSEL(""), {16, "    start = { region = \"cap\"; lower = [0.0, 0.0, 0.0]; };"}),
         NO_SETS, 16, "'vesicles.[0].start.lower'", "in a vessel");
+    BAD(EDITS(VESSEL("regions = ( { name = \"t\"; from = \"90 um\"; to = \"120 um\"; } );")),
+        NO_SETS, 19, "'geometry.vessels.[0].regions.[0]'",
+        "region \"t\" [90, 120) um must lie within the vessel [0, 100] um");
+    BAD(EDITS(VESSEL("regions = ( { name = \"t\"; from = 10.0; to = 30.0; }, "
+                     "{ name = \"u\"; from = 20.0; to = 40.0; } );")),
+        NO_SETS, 19, "'geometry.vessels.[0].regions.[1]'", "overlaps region \"t\"");
+    BAD(EDITS(VESSEL("regions = ( { name = \"t\"; from = 10.0; to = 30.0; wall = \"x\"; } );")),
+        NO_SETS, 19, "'geometry.vessels.[0].regions.[0].wall'", "got \"x\"");
+    BAD(EDITS(VESSEL("regions = ( { name = \"t\"; from = 10.0; to = 30.0; }, "
+                     "{ name = \"t\"; from = 40.0; to = 50.0; } );")),
+        NO_SETS, 19, "'geometry.vessels.[0].regions.[1].name'", "already defined");
     BAD(EDITS({19, "geometry = { vessels = ( { name = \"cap\"; length = 1.0; "
                    "origin = [0.0, 0.0, 0.0]; } ); };"}, {20, ""}, {21, ""}, {22, ""},
               {23, ""}),
@@ -1037,6 +1060,7 @@ int main(int argc, char **argv)
     test_demo();
     test_values();
     test_vessels();
+    test_set_steps_duration();
     test_set();
     test_frames();
     return exo_test_finish("test_config");
