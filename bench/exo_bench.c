@@ -45,11 +45,14 @@ static const char usage[] =
     "  --min-steps M       fewest steps per timed run when --steps is 0\n"
     "                      (default 10)\n"
     "  --cache-dir DIR     kernel binary cache (default: exobd's default)\n"
+    "  --workload W        free, capillary or all (default all): free diffusion\n"
+    "                      in a periodic box, or capillary_flow.cfg's vessel\n"
     "  --ceiling PATH      also run the ceiling program (bench/ceiling.c) at\n"
     "                      every N and report each rate as a fraction of it\n"
     "  --help\n";
 
 typedef struct row {
+    const char *workload;
     const char *spec;
     uint64_t n;
     int ok;             /* measured */
@@ -92,8 +95,26 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The workload measured: "free" (free diffusion in a periodic box) or
+ * "capillary" (capillary_flow.cfg's vessel: Poiseuille flow, a reflecting
+ * wall with an adsorbing region, periodic ends so the count stays). */
+static const char *g_workload = "free";
+
 static char *scenario_text(uint64_t n)
 {
+    static const char capillary[] =
+        "name = \"bench_capillary\";\n"
+        "seed = 20240601;\n"
+        "simulation = { dt = \"10 us\"; steps = 1; };\n"
+        "medium = { temperature = \"310.15 K\"; viscosity = \"1.2 mPa s\"; };\n"
+        "surfaces = ( { name = \"target\"; behaviour = \"adsorb\"; kappa = \"1e-5 m/s\"; } );\n"
+        "vesicles = ( { name = \"exosomes\"; count = %llu; radius = \"50 nm\";\n"
+        "               start = { region = \"capillary\"; }; } );\n"
+        "geometry = { vessels = ( { name = \"capillary\"; radius = \"4 um\";\n"
+        "   length = \"200 um\"; origin = [0.0, 0.0, 0.0]; axis = \"z\"; ends = \"periodic\";\n"
+        "   regions = ( { name = \"tumour\"; from = \"80 um\"; to = \"120 um\";\n"
+        "                 wall = \"target\"; } );\n"
+        "   flow = { mean_velocity = \"1 mm/s\"; }; } ); };\n";
     static const char fmt[] =
         "name = \"bench_free\";\n"
         "seed = 20240601;\n"
@@ -104,10 +125,11 @@ static char *scenario_text(uint64_t n)
         "geometry = { box = { lower = [0.0, 0.0, 0.0];\n"
         "                     upper = [100.0, 100.0, 100.0];\n"
         "                     faces = [\"periodic\", \"periodic\", \"periodic\"]; }; };\n";
-    size_t len = sizeof fmt + 32;
+    int cap = strcmp(g_workload, "capillary") == 0;
+    size_t len = (cap ? sizeof capillary : sizeof fmt) + 32;
     char *t = malloc(len);
     if (t)
-        snprintf(t, len, fmt, (unsigned long long)n);
+        snprintf(t, len, cap ? capillary : fmt, (unsigned long long)n);
     return t;
 }
 
@@ -344,7 +366,7 @@ int main(int argc, char **argv)
     uint64_t ref_max_n = 1000000, fixed_steps = 0, min_steps = 10;
     int repeats = 3;
     double target_s = 2.0;
-    const char *cache_dir = NULL, *ceiling = NULL;
+    const char *cache_dir = NULL, *ceiling = NULL, *workload_arg = "all";
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -357,7 +379,7 @@ int main(int argc, char **argv)
         static const char *const known[] = {"--n", "--devices", "--ref-max-n", "--steps",
                                             "--min-steps", "--repeats",
                                             "--target-seconds", "--cache-dir",
-                                            "--ceiling", NULL};
+                                            "--ceiling", "--workload", NULL};
         int is_known = 0;
         for (int k = 0; known[k]; k++)
             is_known |= strcmp(a, known[k]) == 0;
@@ -391,6 +413,9 @@ int main(int argc, char **argv)
             bad = end == v || *end != '\0' || !(target_s > 0);
         } else if (strcmp(a, "--ceiling") == 0) {
             ceiling = v;
+        } else if (strcmp(a, "--workload") == 0) {
+            bad = strcmp(v, "all") != 0 && strcmp(v, "free") != 0 && strcmp(v, "capillary") != 0;
+            workload_arg = v;
         } else {
             cache_dir = v;
         }
@@ -457,13 +482,19 @@ int main(int argc, char **argv)
     }
 
     /* Measure. */
-    static row rows[MAX_DEV * MAX_N];
+    static const char *const workloads[2] = {"free", "capillary"};
+    static row rows[2 * MAX_DEV * MAX_N];
     int nrows = 0;
     double t_all = now_s();
+    for (int w = 0; w < 2; w++)
     for (int d = 0; d < ndev; d++)
         for (int i = 0; i < nn; i++) {
+            if (strcmp(workload_arg, "all") != 0 && strcmp(workload_arg, workloads[w]) != 0)
+                continue;
+            g_workload = workloads[w];
             row *r = &rows[nrows++];
             memset(r, 0, sizeof *r);
+            r->workload = workloads[w];
             r->spec = devs[d].spec;
             r->n = ns[i];
             if (strcmp(r->spec, REF_SPEC) == 0 && r->n > ref_max_n) {
@@ -488,9 +519,12 @@ int main(int argc, char **argv)
                devs[d].from_cache == 1   ? " (kernels from cache)"
                : devs[d].from_cache == 0 ? " (kernels compiled)"
                                          : "");
-    printf("\nFree overdamped Brownian dynamics, 100-nm vesicles in plasma, periodic "
-           "100-um box, dt = 1 us, no output, default steps per launch; "
-           "%d timed run(s) per row%s.\n\n",
+    printf("\nWorkloads: `free` = overdamped Brownian dynamics of 100-nm vesicles in "
+           "plasma in a periodic 100-um box, dt = 1 us; `capillary` = the same vesicles in "
+           "scenarios/capillary_flow.cfg's capillary (R = 4 um, Poiseuille U = 1 mm/s, "
+           "reflecting wall with an adsorbing 40-um region, periodic ends), dt = 10 us. "
+           "No output, default steps per launch; %d timed run(s) per row%s. The ceiling "
+           "is the free workload's arithmetic.\n\n",
            repeats, fixed_steps ? "" : ", steps chosen for about the target duration");
     if (ceiling) {
         printf("Ceiling (`%s N STEPS %d`, bench/ceiling.c: OpenMP C, all cores):", ceiling,
@@ -502,9 +536,9 @@ int main(int argc, char **argv)
         }
         printf(" particle-steps/s.\n\n");
     }
-    printf("| device | N | steps | median particle-steps/s | min | max "
+    printf("| workload | device | N | steps | median particle-steps/s | min | max "
            "| vs cpu-reference | vs ceiling | bytes/vesicle | device memory | start-up s |\n");
-    printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    printf("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int k = 0; k < nrows; k++) {
         const row *r = &rows[k];
         int is_ref = strcmp(r->spec, REF_SPEC) == 0;
@@ -518,12 +552,13 @@ int main(int argc, char **argv)
             snprintf(mem, sizeof mem, "%.3g MiB", (double)bpv * (double)r->n / 1048576.0);
         }
         if (!r->ok) {
-            printf("| %s | %s | — | not measured: %s | — | — | — | — | %s | %s | %.3f |\n",
-                   r->spec, nstr, r->why, bytes, mem, r->startup_s);
+            printf("| %s | %s | %s | — | not measured: %s | — | — | — | — | %s | %s | %.3f |\n",
+                   r->workload, r->spec, nstr, r->why, bytes, mem, r->startup_s);
             continue;
         }
         for (int j = 0; j < nrows; j++)
-            if (rows[j].ok && rows[j].n == r->n && strcmp(rows[j].spec, REF_SPEC) == 0)
+            if (rows[j].ok && rows[j].n == r->n && strcmp(rows[j].spec, REF_SPEC) == 0 &&
+                rows[j].workload == r->workload)
                 snprintf(ratio, sizeof ratio, "%.2fx", r->median / rows[j].median);
         char med[32], lo[32], hi[32], vs_ceil[32] = "—";
         fmt_rate(med, sizeof med, r->median);
@@ -532,7 +567,8 @@ int main(int argc, char **argv)
         for (int i = 0; i < nn; i++)
             if (ns[i] == r->n && ceil_rate[i] > 0)
                 snprintf(vs_ceil, sizeof vs_ceil, "%.2fx", r->median / ceil_rate[i]);
-        printf("| %s | %s | %llu | %s | %s | %s | %s | %s | %s | %s | %.3f |\n", r->spec,
+        printf("| %s | %s | %s | %llu | %s | %s | %s | %s | %s | %s | %s | %.3f |\n",
+               r->workload, r->spec,
                nstr, (unsigned long long)r->steps, med, lo, hi, ratio, vs_ceil, bytes,
                mem, r->startup_s);
     }
