@@ -185,6 +185,27 @@ EXO_FN exo_realv exo_boundary_u01(exo_uintv w, int flip)
     return EXO_SELECT(u, (exo_realv)(EXO_R(1.0)), w == 0xffffffffu);
 }
 
+/** The four standard normals of a step's displacement (three are used). */
+EXO_FN void exo_displacement_normals(const exo_step_params *p, exo_uintv id,
+                                     uint64_t step, exo_realv n[4])
+{
+    exo_uintv r[4];
+    exo_rng_drawv(id, step, EXO_RNG_DISPLACEMENT, p->seed_lo, p->seed_hi, r);
+    exo_box_mullerv(r[0], r[1], &n[0], &n[1]);
+    exo_box_mullerv(r[2], r[3], &n[2], &n[3]);
+}
+
+/** The boundary words of a step if `draw` (some lane needs them), else all
+ *  ones, which exo_boundary_u01 turns into "no event". */
+EXO_FN void exo_boundary_words(const exo_step_params *p, exo_uintv id,
+                               uint64_t step, int draw, exo_uintv w[4])
+{
+    for (int k = 0; k < 4; k++)
+        w[k] = (exo_uintv)(0xffffffffu);
+    if (draw)
+        exo_rng_drawv(id, step, EXO_RNG_BOUNDARY, p->seed_lo, p->seed_hi, w);
+}
+
 /**
  * One overdamped Euler-Maruyama step (PHYSICS.md section 2.1, constant D)
  * for all lanes:  x += u dt + sqrt(2 D dt) xi, then the box faces.  Only
@@ -204,11 +225,8 @@ EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
                                 exo_uintv id, uint64_t step, int has_events)
 {
     exo_intv active = v->state == EXO_STATE_FREE;
-    exo_uintv r[4];
-    exo_rng_drawv(id, step, EXO_RNG_DISPLACEMENT, p->seed_lo, p->seed_hi, r);
     exo_realv n[4];
-    exo_box_mullerv(r[0], r[1], &n[0], &n[1]);
-    exo_box_mullerv(r[2], r[3], &n[2], &n[3]);
+    exo_displacement_normals(p, id, step, n);
 
     exo_realv x[3];
     exo_intv image[3], need = (exo_intv)(0);
@@ -224,10 +242,7 @@ EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
         }
     }
     exo_uintv b[4];
-    for (int k = 0; k < 4; k++)
-        b[k] = (exo_uintv)(0xffffffffu);
-    if (has_events && EXO_ANY(active && need))
-        exo_rng_drawv(id, step, EXO_RNG_BOUNDARY, p->seed_lo, p->seed_hi, b);
+    exo_boundary_words(p, id, step, has_events && EXO_ANY(active && need), b);
     exo_realv u_ad = exo_boundary_u01(b[3], 0);
 
     exo_intv state = (exo_intv)(EXO_STATE_FREE);
@@ -288,11 +303,8 @@ EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
                             exo_uintv id, uint64_t step)
 {
     exo_intv active = v->state == EXO_STATE_FREE;
-    exo_uintv r[4];
-    exo_rng_drawv(id, step, EXO_RNG_DISPLACEMENT, p->seed_lo, p->seed_hi, r);
     exo_realv n[4];
-    exo_box_mullerv(r[0], r[1], &n[0], &n[1]);
-    exo_box_mullerv(r[2], r[3], &n[2], &n[3]);
+    exo_displacement_normals(p, id, step, n);
 
     const int ax = p->v_axis, p1 = (ax + 1) % 3, p2 = (ax + 2) % 3;
     const exo_real R = p->v_radius, L = p->v_length;
@@ -325,10 +337,7 @@ EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
         need = need || a || b;
     }
     exo_uintv w[4];
-    for (int k = 0; k < 4; k++)
-        w[k] = (exo_uintv)(0xffffffffu);
-    if (EXO_ANY(active && need))
-        exo_rng_drawv(id, step, EXO_RNG_BOUNDARY, p->seed_lo, p->seed_hi, w);
+    exo_boundary_words(p, id, step, EXO_ANY(active && need), w);
     exo_realv u_ad = exo_boundary_u01(w[3], 0);
 
     /* The wall. */
