@@ -21,7 +21,7 @@ extern const size_t exo_kernels_src_len;
 
 /* The host and device views of the shared structs must agree (the device
  * view is checked at run time by tests/device/test_layout). */
-_Static_assert(sizeof(exo_step_params) == 37 * sizeof(exo_real) + 28 * 4,
+_Static_assert(sizeof(exo_step_params) == 37 * sizeof(exo_real) + 30 * 4,
                "exo_step_params layout");
 _Static_assert(sizeof(exo_init_params) == 18 * sizeof(exo_real) + 8 * 4,
                "exo_init_params layout");
@@ -413,7 +413,7 @@ static exo_status rt_build(exo_clrt *rt, const char *cache_dir, unsigned width,
     EXO_TRY(load_source(&src, &src_len, log, err));
 
     const char *kdir = getenv("EXO_KERNEL_DIR");
-    size_t olen = strlen(EXO_BUILD_OPTIONS) + (kdir ? strlen(kdir) : 0) + 32;
+    size_t olen = strlen(EXO_BUILD_OPTIONS) + (kdir ? strlen(kdir) : 0) + 96;
     EXO_ALLOC(options, olen, err, "build options");
     snprintf(options, olen, "%s -DEXO_W=%u -DEXO_NATIVE_MATH=%d%s%s", EXO_BUILD_OPTIONS,
              width, native_math ? 1 : 0, kdir && *kdir ? " -I " : "",

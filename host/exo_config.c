@@ -474,7 +474,8 @@ static exo_status read_boundary(cfg *c, const config_setting_t *e,
 static exo_status load_vessels(cfg *c, const config_setting_t *geo, exo_scenario *sc)
 {
     static const char *const keys[] = {"name", "radius", "length", "origin", "axis",
-                                       "ends", "wall", "flow", "regions", NULL};
+                                       "ends", "wall", "flow", "regions", "hindered",
+                                       NULL};
     static const char *const region_keys[] = {"name", "from", "to", "wall", NULL};
     static const char *const flow_keys[] = {"mean_velocity", "flow_rate",
                                             "pressure_drop", NULL};
@@ -543,6 +544,13 @@ static exo_status load_vessels(cfg *c, const config_setting_t *geo, exo_scenario
         v->wall_surface = -1;
         if ((s = config_setting_get_member(g, "wall")) != NULL)
             EXO_TRY(read_boundary(c, s, sc, wall_kinds, &v->wall, &v->wall_surface));
+        v->hindered = 0;
+        if ((s = config_setting_get_member(g, "hindered")) != NULL) {
+            if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+                return bad(c, s, "expected true or false, got %s",
+                           type_name(config_setting_type(s)));
+            v->hindered = config_setting_get_bool(s);
+        }
         const config_setting_t *rl = config_setting_get_member(g, "regions");
         if (rl != NULL) {
             int nr = config_setting_length(rl);

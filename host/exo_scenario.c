@@ -73,6 +73,7 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
     p->adsorb_coef[EXO_VESSEL_WALL] = adsorb_coef(sc, v->wall_surface);
     p->adsorb_state[EXO_VESSEL_WALL] = adsorbed_state(sc, v->wall_surface);
     p->n_regions = (int32_t)v->n_regions;
+    p->v_hindered = v->hindered;
     for (uint32_t r = 0; r < v->n_regions; r++) {
         const exo_region *g = &v->region[r];
         p->r_from[r] = (exo_real)g->from;
@@ -232,6 +233,9 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                 v->end_surface[0] >= 0 ? sc->surface[v->end_surface[0]].name : end_name[v->end[0]],
                 v->end_surface[1] >= 0 ? sc->surface[v->end_surface[1]].name : end_name[v->end[1]],
                 v->wall_surface >= 0 ? sc->surface[v->wall_surface].name : end_name[v->wall]);
+        if (v->hindered)
+            fprintf(out, "  hindrance   near-wall hindered diffusion (Bevan-Prieve across, "
+                         "Faxen along the wall) with its Ito drift\n");
         for (uint32_t r = 0; r < v->n_regions; r++) {
             const exo_region *g = &v->region[r];
             fprintf(out, "  region      %s: %g <= s < %g um, wall %s\n", g->name, g->from,

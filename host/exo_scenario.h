@@ -63,6 +63,7 @@ typedef struct exo_vessel {
     int32_t wall_surface;      /* surface index or -1                      */
     exo_region region[EXO_MAX_REGIONS];
     uint32_t n_regions;
+    int hindered;              /* 1: near-wall hindered diffusion          */
 } exo_vessel;
 
 typedef struct exo_population {

@@ -65,6 +65,37 @@ EXO_FN exo_realv exo_bridge_crossing_probability(exo_realv d0, exo_realv d1,
     return exo_exp(EXO_R(-2.0) * d0 * d1 / (sigma * sigma));
 }
 
+/* ------------------------------------------------- near-wall hindrance */
+
+/** Perpendicular mobility factor of a sphere of radius a at gap h from a
+ *  plane, Bevan & Prieve (2000): (6h^2 + 2ah) / (6h^2 + 9ah + 2a^2), within
+ *  1% of Brenner's exact series (PHYSICS.md section 2.1, V15). */
+EXO_FN exo_realv exo_hindrance_perp(exo_realv h, exo_realv a)
+{
+    return (EXO_R(6.0) * h * h + EXO_R(2.0) * a * h) /
+           (EXO_R(6.0) * h * h + EXO_R(9.0) * a * h + EXO_R(2.0) * a * a);
+}
+
+/** d f_perp / dh (PHYSICS.md section 2.1). */
+EXO_FN exo_realv exo_hindrance_perp_slope(exo_realv h, exo_realv a)
+{
+    exo_realv num = EXO_R(6.0) * h * h + EXO_R(2.0) * a * h;
+    exo_realv den = EXO_R(6.0) * h * h + EXO_R(9.0) * a * h + EXO_R(2.0) * a * a;
+    return ((EXO_R(12.0) * h + EXO_R(2.0) * a) * den - num * (EXO_R(12.0) * h + EXO_R(9.0) * a)) /
+           (den * den);
+}
+
+/** Parallel mobility factor, Faxen's series in a/z (z = h + a, the centre's
+ *  distance from the plane), with the gap clamped to h >= 0.1 a where the
+ *  series stops being valid (PHYSICS.md section 2.1). */
+EXO_FN exo_realv exo_hindrance_par(exo_realv h, exo_realv a)
+{
+    exo_realv hc = EXO_SELECT(h, EXO_R(0.1) * a, h < EXO_R(0.1) * a);
+    exo_realv q = a / (hc + a), q2 = q * q;
+    return EXO_R(1.0) - EXO_R(0.5625) * q + EXO_R(0.125) * q2 * q -
+           EXO_R(0.17578125) * q2 * q2 - EXO_R(0.0625) * q2 * q2 * q;
+}
+
 /** Whether any box face has a wall event (open, absorb, adsorb), so that
  *  steps may need the boundary uniforms. */
 EXO_FN int exo_box_has_events(const exo_step_params *p)
@@ -313,8 +344,40 @@ EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
     exo_realv y0 = v->x[p1] - p->v_origin[p1], z0 = v->x[p2] - p->v_origin[p2];
     exo_realv r0 = exo_sqrt(y0 * y0 + z0 * z0);
     exo_realv flow = p->v_umax_dt * (EXO_R(1.0) - (y0 * y0 + z0 * z0) / (R * R));
-    exo_realv s1 = s0 + flow + v->sigma * n[ax];
-    exo_realv y1 = y0 + v->sigma * n[p1], z1 = z0 + v->sigma * n[p2];
+    exo_realv s1, y1, z1;
+    /* The rms step normal to the wall: it sets the bridge test and the
+     * adsorption probability (PHYSICS.md 4.2: use D_perp near a wall). */
+    exo_realv sigma_n = v->sigma;
+    if (!p->v_hindered) {
+        s1 = s0 + flow + v->sigma * n[ax];
+        y1 = y0 + v->sigma * n[p1];
+        z1 = z0 + v->sigma * n[p2];
+    } else {
+        /* Hindered diffusion near the wall (PHYSICS.md 2.1): D = D0 f_par
+         * along the wall, D0 f_perp(h) across it, h = R - a - r the gap.
+         * Ito drift div D, radially: d(D_perp)/dr + (D_perp - D_par)/r with
+         * dh/dr = -1; D0 dt = sigma^2 / 2.  The noise is split into the
+         * radial and azimuthal directions (any orthonormal frame of
+         * isotropic normals is as good as the axes). */
+        exo_realv h = EXO_SELECT(rc - r0, (exo_realv)(EXO_R(0.0)), rc - r0 < EXO_R(0.0));
+        exo_realv fperp = exo_hindrance_perp(h, v->radius);
+        exo_realv fpar = exo_hindrance_par(h, v->radius);
+        exo_realv safe_r = EXO_SELECT(r0, (exo_realv)(EXO_R(1.0)), r0 <= EXO_R(0.0));
+        exo_realv ey = EXO_SELECT(y0 / safe_r, (exo_realv)(EXO_R(1.0)), r0 <= EXO_R(0.0));
+        exo_realv ez = EXO_SELECT(z0 / safe_r, (exo_realv)(EXO_R(0.0)), r0 <= EXO_R(0.0));
+        exo_realv half_s2 = EXO_R(0.5) * v->sigma * v->sigma;
+        exo_realv drift = half_s2 * (-exo_hindrance_perp_slope(h, v->radius) +
+                                     EXO_SELECT((fperp - fpar) / safe_r,
+                                                (exo_realv)(EXO_R(0.0)), r0 <= EXO_R(0.0)));
+        /* f_perp -> 0 at contact; keep the bridge test defined there. */
+        sigma_n = v->sigma * exo_sqrt(EXO_SELECT(fperp, (exo_realv)(EXO_R(1e-12)),
+                                                 fperp < EXO_R(1e-12)));
+        exo_realv dr = drift + sigma_n * n[p1];
+        exo_realv dt_ = v->sigma * exo_sqrt(fpar) * n[p2];
+        y1 = y0 + ey * dr - ez * dt_;
+        z1 = z0 + ez * dr + ey * dt_;
+        s1 = s0 + flow + v->sigma * exo_sqrt(fpar) * n[ax];
+    }
     exo_realv r1 = exo_sqrt(y1 * y1 + z1 * z1);
 
     /* The wall where the step ends: the vessel's, or its region's (so an
@@ -329,7 +392,7 @@ EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
         ad_state = EXO_SELECT(ad_state, (exo_intv)(p->r_adsorb_state[k]), in);
     }
     exo_intv need = wall != EXO_FACE_REFLECT &&
-                    (r1 > rc || exo_bridge_crossing_probability(rc - r0, rc - r1, v->sigma) >
+                    (r1 > rc || exo_bridge_crossing_probability(rc - r0, rc - r1, sigma_n) >
                                     EXO_BRIDGE_NEGLIGIBLE);
     if (p->v_end[0] != EXO_FACE_PERIODIC) {
         exo_intv a = exo_wall_needs_uniform(p->v_end[0], s0, s1, v->sigma);
@@ -342,7 +405,7 @@ EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
 
     /* The wall. */
     exo_intv mirror, stick;
-    exo_intv state = exo_wall_event_lanes(wall, rc - r0, rc - r1, v->sigma,
+    exo_intv state = exo_wall_event_lanes(wall, rc - r0, rc - r1, sigma_n,
                                           exo_boundary_u01(w[0], 0), u_ad, coef,
                                           ad_state, &mirror, &stick);
     /* Radial mirror (2 rc - r1) or placement on the wall (rc); a step that

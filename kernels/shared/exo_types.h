@@ -89,6 +89,8 @@ typedef struct exo_step_params {
                                 (s = L) ends                                */
     int32_t v_wall;          /* EXO_FACE_* of the wall (not PERIODIC/OPEN)   */
     int32_t n_regions;       /* regions of the vessel                       */
+    int32_t v_hindered;      /* 1: near-wall hindered diffusion in the vessel */
+    int32_t reserved_;       /* keeps the size a multiple of 8              */
     int32_t r_wall[EXO_MAX_REGIONS];         /* EXO_FACE_* of region k's wall */
     int32_t r_adsorb_state[EXO_MAX_REGIONS]; /* as adsorb_state             */
 } exo_step_params;

@@ -707,6 +707,8 @@ static void test_vessels(void)
         19, "exactly one of mean_velocity, flow_rate or pressure_drop");
     BAD(EDITS(VESSEL("flow = { mean_velocity = \"1 mm\"; };")), NO_SETS, 19,
         "'geometry.vessels.[0].flow.mean_velocity'", "velocity");
+    BAD(EDITS(VESSEL("hindered = \"yes\";")), NO_SETS, 19,
+        "'geometry.vessels.[0].hindered'", "expected true or false, got a string");
     BAD(EDITS(VESSEL("axis = \"w\";")), NO_SETS, 19, "'geometry.vessels.[0].axis'",
         "expected one of \"x\", \"y\", \"z\"");
     BAD(EDITS(VESSEL(""), {16, "    start = { region = \"cap\"; kind = \"slab\"; "
