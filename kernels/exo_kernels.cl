@@ -1,8 +1,9 @@
 /*
- * exobd kernels: entry points only.  Each loads a vesicle, calls the shared
+ * exobd kernels: entry points only.  Each loads vesicles, calls the shared
  * physics (kernels/shared/exo_physics.h, the same code the C reference in
- * host/exo_ref.c runs) and stores it.  Arrays are structure-of-arrays with
- * stride n: pos[i], pos[n + i], pos[2n + i] are x, y, z of vesicle i.
+ * host/exo_ref.c runs) and stores them.  Arrays are structure-of-arrays
+ * with a stride: pos[i], pos[stride + i], pos[2 stride + i] are x, y, z of
+ * vesicle i.
  */
 #include "shared/exo_compat.h"
 #include "shared/exo_rng.h"

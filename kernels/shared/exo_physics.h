@@ -2,13 +2,14 @@
  * exo_physics: everything one vesicle does in one step, written once for
  * the OpenCL kernels and for the C reference stepper (host/exo_ref.c).
  *
- * Pure functions on scalars and plain structs: no globals, no I/O, no
- * vector types.  A vesicle is held in registers as an exo_vesicle for the K
- * steps of a launch; the kernels only load it, call exo_advance() and store
- * it.  Models and equations: PHYSICS.md section 2.1 (overdamped
- * Euler-Maruyama), section 4.1 (specular reflection), section 4.2
- * (absorbing boundary with the Brownian-bridge crossing test, used for open
- * faces).  Internal units: um, s, pN, K.
+ * Pure functions on plain structs and on the lane types of exo_compat.h
+ * (EXO_W vesicles at once in a kernel, one in C): no globals, no I/O.
+ * Vesicles are held in registers as an exo_vesicle for the K steps of a
+ * launch; the kernels only load, call exo_advance() and store.  Models and
+ * equations (PHYSICS.md): 2.1 overdamped Euler-Maruyama and near-wall
+ * hindered diffusion with its Ito drift; 3 Poiseuille flow; 4.1 specular
+ * reflection; 4.2 absorbing walls with the Brownian-bridge crossing test;
+ * 4.3 partially adsorbing (Robin) walls.  Internal units: um, s, pN, K.
  */
 #ifndef EXO_PHYSICS_H
 #define EXO_PHYSICS_H
