@@ -22,10 +22,12 @@ typedef struct exo_backend_ops {
     exo_status (*init_population)(exo_backend *b, const exo_init_params *ip,
                                   exo_error *err);
     /** Advance the `count` vesicles at indices first.. (one population) by
-     *  nsteps from global step step0 (k_advance). */
+     *  nsteps from global step step0 (k_advance).  For an infused
+     *  population, arrivals[0..nsteps] are the cumulative numbers of its
+     *  vesicles that have entered before each step (else NULL). */
     exo_status (*advance)(exo_backend *b, const exo_step_params *p,
                           uint64_t step0, uint32_t nsteps, uint32_t first,
-                          uint32_t count, exo_error *err);
+                          uint32_t count, const uint32_t *arrivals, exo_error *err);
     /** counts[EXO_PLACES * EXO_STATE_COUNT] of one population's vesicles
      *  by (place, state) (k_count_places, exo_place). */
     exo_status (*count_places)(exo_backend *b, const exo_step_params *p,

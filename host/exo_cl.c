@@ -23,7 +23,7 @@ extern const size_t exo_kernels_src_len;
  * view is checked at run time by tests/device/test_layout). */
 _Static_assert(sizeof(exo_step_params) == 37 * sizeof(exo_real) + 30 * 4,
                "exo_step_params layout");
-_Static_assert(sizeof(exo_init_params) == 18 * sizeof(exo_real) + 8 * 4,
+_Static_assert(sizeof(exo_init_params) == 18 * sizeof(exo_real) + 10 * 4,
                "exo_init_params layout");
 
 /* ------------------------------------------------------------------ errors */
@@ -553,6 +553,8 @@ typedef struct exo_clb {
     cl_mem pos, image, radius, state;      /* [3n] [3n] [n] [n]          */
     cl_mem counts;                         /* [EXO_STATE_COUNT] uint     */
     cl_mem out_pos, out_image, out_state;  /* frame staging, [3m] [3m] [m] */
+    cl_mem arrivals;                       /* infusion schedule of a launch */
+    size_t arrivals_bytes;
     uint32_t stride;                       /* entries per component: n
                                               rounded up to the vector width */
     uint32_t out_n;                        /* m: capacity of staging     */
@@ -603,7 +605,7 @@ cleanup:
 
 static exo_status clb_advance(exo_backend *bb, const exo_step_params *p,
                               uint64_t step0, uint32_t nsteps, uint32_t first,
-                              uint32_t count, exo_error *err)
+                              uint32_t count, const uint32_t *arrivals, exo_error *err)
 {
     exo_clb *b = (exo_clb *)bb;
     exo_status rc = EXO_OK;
@@ -620,6 +622,22 @@ static exo_status clb_advance(exo_backend *bb, const exo_step_params *p,
     cl_uint f = first, c = count;
     EXO_CL(clSetKernelArg(b->k_advance, 9, sizeof f, &f), err, "k_advance arg 9");
     EXO_CL(clSetKernelArg(b->k_advance, 10, sizeof c, &c), err, "k_advance arg 10");
+    if (arrivals) {
+        size_t need = ((size_t)nsteps + 1) * sizeof(cl_uint);
+        if (need > b->arrivals_bytes) {
+            if (b->arrivals)
+                clReleaseMemObject(b->arrivals);
+            b->arrivals = NULL;
+            b->arrivals_bytes = 0;
+            EXO_CL_OBJ(b->arrivals, clCreateBuffer(b->rt.ctx, CL_MEM_READ_ONLY, need, NULL, &e_),
+                       err, "allocating the arrival schedule (%u steps)", nsteps);
+            b->arrivals_bytes = need;
+        }
+        EXO_CL(clEnqueueWriteBuffer(b->rt.queue, b->arrivals, CL_TRUE, 0, need, arrivals,
+                                    0, NULL, NULL), err, "writing the arrival schedule");
+    }
+    EXO_CL(clSetKernelArg(b->k_advance, 11, sizeof(cl_mem), &b->arrivals), err,
+           "k_advance arg 11");
     EXO_TRY(launch(b, b->k_advance, "k_advance", (count + b->rt.width - 1) / b->rt.width,
                    b->wg, what, err));
 cleanup:
@@ -723,7 +741,7 @@ static exo_status clb_destroy(exo_backend *bb, exo_error *err)
     exo_clb *b = (exo_clb *)bb;
     exo_status rc = EXO_OK;
     cl_mem *mems[] = {&b->pos, &b->image, &b->radius, &b->state, &b->counts,
-                      &b->out_pos, &b->out_image, &b->out_state};
+                      &b->out_pos, &b->out_image, &b->out_state, &b->arrivals};
     cl_kernel *ks[] = {&b->k_advance, &b->k_init, &b->k_count, &b->k_gather};
     for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++)
         if (*mems[i]) {
@@ -794,6 +812,10 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
                err, "allocating states of %u vesicles", n);
     EXO_CL_OBJ(b->counts, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, EXO_PLACES * EXO_STATE_COUNT * sizeof(cl_uint), NULL, &e_),
                err, "allocating the state counters");
+    /* A valid (unused) schedule buffer for launches without infusion. */
+    EXO_CL_OBJ(b->arrivals, clCreateBuffer(b->rt.ctx, CL_MEM_READ_ONLY, sizeof(cl_uint), NULL, &e_),
+               err, "allocating the arrival schedule");
+    b->arrivals_bytes = sizeof(cl_uint);
     /* Inactive until injected; padding keeps a harmless radius. */
     cl_char zero = EXO_STATE_INACTIVE;
     cl_float one = 1.0f;

@@ -131,8 +131,7 @@ static int edit_distance(const char *a, const char *b)
  * of "unknown". */
 static const char *const later_keys[] = {"binding", "sweep",   "tissue",
                                          "ligands", "cargo",   "events",
-                                         "receptors", "desorption_rate",
-                                         "infusion", NULL};
+                                         "receptors", "desorption_rate", NULL};
 
 /* Every member of group g must be one of `known` (NULL-terminated). */
 static exo_status check_keys(cfg *c, const config_setting_t *g,
@@ -928,7 +927,8 @@ cleanup:
 static exo_status load_vesicles(cfg *c, const config_setting_t *root,
                                 exo_scenario *sc)
 {
-    static const char *const keys[] = {"name", "count", "radius", "start", NULL};
+    static const char *const keys[] = {"name", "count", "radius", "start", "infusion",
+                                       NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *l = config_setting_get_member(root, "vesicles");
     if (l == NULL)
@@ -972,6 +972,33 @@ static exo_status load_vesicles(cfg *c, const config_setting_t *root,
                                            "distribution { distribution = \"lognormal\"; ... }");
         EXO_TRY(load_radius(c, s, p));
         EXO_TRY(load_start(c, g, sc, p));
+        const config_setting_t *inf;
+        EXO_TRY(get_group(c, g, "infusion", 0, &inf));
+        if (inf) {
+            static const char *const inf_keys[] = {"rate", NULL};
+            EXO_TRY(check_keys(c, inf, inf_keys));
+            EXO_TRY(req_quantity(c, inf, "rate", EXO_DIM_RATE, POSITIVE, &p->infusion_rate));
+            const config_setting_t *st = config_setting_get_member(g, "start");
+            if (p->vessel < 0)
+                return bad(c, inf, "an infusion enters through a vessel's inlet: give "
+                                   "start.region = the vessel");
+            if (p->start_point || (st && config_setting_get_member(st, "kind") &&
+                                   strcmp(config_setting_get_string(
+                                              config_setting_get_member(st, "kind")),
+                                          "uniform") != 0))
+                return bad(c, inf, "an infused population enters at the inlet; its start "
+                                   "takes only region");
+            /* The slots must hold the arrivals: refuse when the count is
+             * below the expected number plus 4 Poisson standard deviations. */
+            double mean = p->infusion_rate * sc->dt * (double)sc->steps;
+            double need = ceil(mean + 4 * sqrt(mean) + 1);
+            if ((double)p->count < need)
+                return bad(c, inf, "the infusion brings %.6g vesicles on average in the "
+                                   "run (%.6g /s for %.6g s), but the population has %u "
+                                   "slots: set count >= %.0f (the mean plus 4 Poisson "
+                                   "standard deviations)", mean, p->infusion_rate,
+                           sc->dt * (double)sc->steps, p->count, need);
+        }
     }
     sc->n_vesicles = total;
 cleanup:

@@ -37,21 +37,24 @@ static exo_status ref_init_population(exo_backend *b, const exo_init_params *ip,
             r->image[a * n + i] = 0;
         }
         r->radius[i] = (float)a_i;
-        r->state[i] = EXO_STATE_FREE;
+        r->state[i] = ip->inactive ? EXO_STATE_INACTIVE : EXO_STATE_FREE;
     }
     return EXO_OK;
 }
 
 static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
                               uint64_t step0, uint32_t nsteps, uint32_t first,
-                              uint32_t count, exo_error *err)
+                              uint32_t count, const uint32_t *arrivals, exo_error *err)
 {
     exo_ref *r = (exo_ref *)b;
     uint32_t n = b->n;
     for (uint32_t i = first; i < first + count; i++) {
         exo_vesicle v;
         v.state = r->state[i];
-        if (v.state != EXO_STATE_FREE)
+        int32_t arrive = -1;
+        if (p->infused && v.state == EXO_STATE_INACTIVE)
+            arrive = exo_arrival_step(arrivals, nsteps, i - first);
+        if (v.state != EXO_STATE_FREE && arrive < 0)
             continue;
         for (int a = 0; a < 3; a++) {
             v.x[a] = r->pos[a * n + i];
@@ -59,7 +62,7 @@ static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
         }
         v.radius = r->radius[i];
         v.sigma = exo_step_sigma(p->sigma_coef, v.radius);
-        exo_advance(&v, p, b->id0 + i, step0, nsteps);
+        exo_advance(&v, p, b->id0 + i, step0, nsteps, arrive);
         for (int a = 0; a < 3; a++) {
             r->pos[a * n + i] = v.x[a];
             r->image[a * n + i] = v.image[a];

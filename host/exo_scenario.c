@@ -72,6 +72,7 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
     }
     p->adsorb_coef[EXO_VESSEL_WALL] = adsorb_coef(sc, v->wall_surface);
     p->adsorb_state[EXO_VESSEL_WALL] = adsorbed_state(sc, v->wall_surface);
+    p->infused = sc->pop[k].infusion_rate > 0;
     p->n_regions = (int32_t)v->n_regions;
     p->v_hindered = v->hindered;
     for (uint32_t r = 0; r < v->n_regions; r++) {
@@ -122,6 +123,7 @@ void exo_scenario_init_params(const exo_scenario *sc, uint32_t k,
         ip->s_lo = (exo_real)pp->s_lo;
         ip->s_hi = (exo_real)pp->s_hi;
     }
+    ip->inactive = pp->infusion_rate > 0;
     ip->first = pp->first;
     ip->count = pp->count;
     ip->id0 = 0;
@@ -316,7 +318,13 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
             fprintf(out, "  Peclet      U R / D = %.4g; radial mixing time R^2/D = %.4g s\n",
                     v->mean_velocity * v->radius / D, v->radius * v->radius / D);
         }
-        if (p->start_point)
+        if (p->infusion_rate > 0)
+            fprintf(out, "  infusion    %.4g vesicles/s through the inlet of %s (Poisson "
+                         "arrivals, flux-weighted over the cross-section); %.4g expected "
+                         "in the run, %u slots\n", p->infusion_rate,
+                    sc->vessel[p->vessel].name,
+                    p->infusion_rate * sc->dt * (double)sc->steps, p->count);
+        else if (p->start_point)
             fprintf(out, "  start       point (%g, %g, %g) um%s%s\n", p->start_lo[0],
                     p->start_lo[1], p->start_lo[2], p->vessel >= 0 ? " in " : "",
                     p->vessel >= 0 ? sc->vessel[p->vessel].name : "");

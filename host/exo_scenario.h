@@ -79,6 +79,8 @@ typedef struct exo_population {
     double start_hi[3];        /* um                                       */
     int start_point;           /* 1: kind = "point"                        */
     int vessel;                /* index of its vessel, or -1: the box      */
+    double infusion_rate;      /* 1/s: enters through the inlet as a Poisson
+                                  process; 0: all present at t = 0         */
     double s_lo, s_hi;         /* lumen start: axial range from the inlet  */
 } exo_population;
 

@@ -40,6 +40,9 @@ struct exo_sim {
     double wall0;
     /* Observables: vesicles per state; per vessel region, free, bound and
      * absorbed; per vessel, those that left through the inlet and outlet. */
+    uint64_t *arrived;         /* [n_pop] infused vesicles entered so far    */
+    uint32_t *sched;           /* arrival schedule of one launch             */
+    uint32_t sched_cap;
     char (*obs_name)[2 * EXO_NAME_MAX];
     const char **obs_ptr;
     uint32_t n_obs;
@@ -243,6 +246,7 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
         EXO_TRY(s->be->ops->init_population(s->be, &ip, err));
     }
     EXO_TRY(name_observables(s, err));
+    EXO_ALLOC(s->arrived, sc->n_pop, err, "infusion counters");
     EXO_ALLOC(s->p, sc->n_pop, err, "step parameters");
     for (uint32_t k = 0; k < sc->n_pop; k++)
         exo_scenario_step_params(sc, k, &s->p[k]);
@@ -282,6 +286,59 @@ cleanup:
     return rc;
 }
 
+/* Arrivals of population k's infusion during global step `step`: Poisson
+ * with mean rate dt, drawn from the Philox counter (k, step,
+ * EXO_RNG_INFUSION) under the run's seed, so the schedule depends only on
+ * (seed, population, step) and never on how steps are batched.  Inversion
+ * for means up to 30; above, the normal approximation, rounded. */
+static uint32_t infusion_arrivals(const exo_scenario *sc, uint32_t k, uint64_t step)
+{
+    exo_u32x4 w = exo_rng_draw(k, step, EXO_RNG_INFUSION, (uint32_t)sc->seed,
+                               (uint32_t)(sc->seed >> 32));
+    double m = sc->pop[k].infusion_rate * sc->dt;
+    /* 53-bit uniform in (0, 1). */
+    double u = ((double)(w.v[0] >> 5) * 67108864.0 + (double)(w.v[1] >> 6) + 0.5) /
+               9007199254740992.0;
+    if (m <= 30) {
+        double p = exp(-m), cdf = p;
+        uint32_t n = 0;
+        while (u > cdf && n < 1000) {
+            n++;
+            p *= m / n;
+            cdf += p;
+        }
+        return n;
+    }
+    double u2 = ((double)w.v[2] + 0.5) / 4294967296.0, u3 = ((double)w.v[3] + 0.5) / 4294967296.0;
+    double x = floor(m + sqrt(m) * sqrt(-2 * log(u2)) * cos(2 * M_PI * u3) + 0.5);
+    return x < 0 ? 0 : (uint32_t)x;
+}
+
+/* The cumulative arrivals of population k before each step of the next
+ * launch (sched[0..nsteps]), capped at its slots. */
+static exo_status schedule_arrivals(exo_sim *s, uint32_t k, uint32_t nsteps,
+                                    exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    if (nsteps + 1 > s->sched_cap) {
+        free(s->sched);
+        s->sched = NULL;
+        s->sched_cap = 0;
+        EXO_ALLOC(s->sched, (size_t)nsteps + 1, err, "the arrival schedule");
+        s->sched_cap = nsteps + 1;
+    }
+    uint64_t total = s->arrived[k], slots = s->sc->pop[k].count;
+    s->sched[0] = (uint32_t)total;
+    for (uint32_t j = 0; j < nsteps; j++) {
+        total += infusion_arrivals(s->sc, k, s->step + j);
+        if (total > slots)
+            total = slots;
+        s->sched[j + 1] = (uint32_t)total;
+    }
+cleanup:
+    return rc;
+}
+
 /* The first step after s that must end a launch. */
 static uint64_t next_stop(const exo_sim *s, uint64_t step, uint64_t last)
 {
@@ -305,10 +362,19 @@ static exo_status advance_to(exo_sim *s, uint64_t last, exo_error *err)
     exo_status rc = EXO_OK;
     while (s->step < last) {
         uint64_t stop = next_stop(s, s->step, last);
-        for (uint32_t k = 0; k < s->sc->n_pop; k++)
-            EXO_TRY(s->be->ops->advance(s->be, &s->p[k], s->step,
-                                        (uint32_t)(stop - s->step),
-                                        s->sc->pop[k].first, s->sc->pop[k].count, err));
+        uint32_t nsteps = (uint32_t)(stop - s->step);
+        for (uint32_t k = 0; k < s->sc->n_pop; k++) {
+            const exo_population *pop = &s->sc->pop[k];
+            const uint32_t *sched = NULL;
+            if (pop->infusion_rate > 0) {
+                EXO_TRY(schedule_arrivals(s, k, nsteps, err));
+                sched = s->sched;
+            }
+            EXO_TRY(s->be->ops->advance(s->be, &s->p[k], s->step, nsteps, pop->first,
+                                        pop->count, sched, err));
+            if (sched)
+                s->arrived[k] = s->sched[nsteps];
+        }
         s->step = stop;
         if (s->h5 && exo_scenario_is_frame(s->sc, s->step))
             EXO_TRY(write_frame(s, err));
@@ -401,6 +467,8 @@ exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
     exo_status rc = exo_h5_close(s->h5, 0, err);
     exo_status r2 = exo_backend_destroy(s->be, err);
     free(s->p);
+    free(s->arrived);
+    free(s->sched);
     free(s->obs_name);
     free(s->obs_ptr);
     free(s->frame_pos);

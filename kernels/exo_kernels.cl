@@ -33,7 +33,8 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
                         __global const float *radius, __global char *state,
                         const exo_step_params p, const ulong step0,
                         const uint nsteps, const uint stride, const uint id0,
-                        const uint first, const uint count)
+                        const uint first, const uint count,
+                        __global const uint *arrivals)
 {
     uint g = get_global_id(0);
     if (g * EXO_W >= count)
@@ -43,7 +44,13 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
     exo_intv stored = exo_state_load(0, state + at);
     exo_intv inside = (exo_uintv)(g * EXO_W) + EXO_LANES < (exo_uintv)(count);
     v.state = EXO_SELECT((exo_intv)(-1), stored, inside);
-    if (!EXO_ANY(v.state == EXO_STATE_FREE))
+    exo_intv arrive = (exo_intv)(-1);
+    if (p.infused)
+        arrive = EXO_SELECT((exo_intv)(-1),
+                            exo_arrival_step(arrivals, nsteps,
+                                             (exo_uintv)(at - first) + EXO_LANES),
+                            v.state == EXO_STATE_INACTIVE);
+    if (!EXO_ANY(v.state == EXO_STATE_FREE || arrive >= 0))
         return;
     for (int a = 0; a < 3; a++) {
         v.x[a] = EXO_VLOAD(0, pos + a * stride + at);
@@ -52,7 +59,7 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
     v.radius = EXO_VLOAD(0, radius + at);
     v.sigma = exo_step_sigma(p.sigma_coef, v.radius);
     exo_uintv id = (exo_uintv)(id0 + at) + EXO_LANES;
-    exo_advance(&v, &p, id, step0, nsteps);
+    exo_advance(&v, &p, id, step0, nsteps, arrive);
     for (int a = 0; a < 3; a++) {
         EXO_VSTORE(v.x[a], 0, pos + a * stride + at);
         EXO_VSTORE(v.image[a], 0, image + a * stride + at);
@@ -78,7 +85,7 @@ __kernel void k_init_vesicles(__global exo_real *pos, __global int *image,
         image[a * n + i] = 0;
     }
     radius[i] = (float)a_i;
-    state[i] = (char)EXO_STATE_FREE;
+    state[i] = (char)(ip.inactive ? EXO_STATE_INACTIVE : EXO_STATE_FREE);
 }
 
 /** Count one population's vesicles per (place, state) (exo_place): a local

@@ -452,13 +452,74 @@ EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
     v->state = EXO_SELECT(v->state, state, active);
 }
 
-/** Advance EXO_W vesicles (ids id) by nsteps steps from global step step0. */
+/**
+ * Where an infused vesicle enters at global step `step`: on the inlet
+ * cross-section with the radial density of the flux, u(r) r on r <= R - a
+ * (uniform over the disk without flow), and, as its arrival time is uniform
+ * within the step, uniformly in the stretch [0, u(r) dt] the flow carries in
+ * one step (at least one rms step, so it does not start on the inlet).
+ * Inverse CDF with x = r^2: F(x) = (x/2 - x^2/(4R^2)) / C, C = F's value at
+ * rc^2, so x = R^2 (1 - sqrt(1 - 4 F C / R^2)).
+ */
+EXO_FN void exo_inlet_position(const exo_step_params *p, exo_uintv id, uint64_t step,
+                               exo_realv a, exo_realv sigma, exo_realv x[3])
+{
+    exo_uintv w[4];
+    exo_rng_drawv(id, step, EXO_RNG_INIT_POSITION, p->seed_lo, p->seed_hi, w);
+    const int ax = p->v_axis, p1 = (ax + 1) % 3, p2 = (ax + 2) % 3;
+    const exo_real R = p->v_radius;
+    exo_realv rc = R - a, u = exo_u01v(w[0]), rho;
+    if (p->v_umax_dt > EXO_R(0.0)) {
+        exo_realv c = EXO_R(0.5) * rc * rc - rc * rc * rc * rc / (EXO_R(4.0) * R * R);
+        exo_realv q = EXO_R(1.0) - EXO_R(4.0) * u * c / (R * R);
+        q = EXO_SELECT(q, (exo_realv)(EXO_R(0.0)), q < EXO_R(0.0));
+        exo_realv r2 = R * R * (EXO_R(1.0) - exo_sqrt(q));
+        rho = exo_sqrt(EXO_SELECT(r2, rc * rc, r2 > rc * rc));
+    } else {
+        rho = rc * exo_sqrt(u);
+    }
+    exo_realv phi = EXO_R(6.283185307179586) * exo_u01v(w[1]);
+    exo_realv carry = p->v_umax_dt * (EXO_R(1.0) - rho * rho / (R * R));
+    carry = EXO_SELECT(carry, sigma, carry < sigma);
+    x[ax] = p->v_origin[ax] + carry * exo_u01v(w[2]);
+    x[p1] = p->v_origin[p1] + rho * exo_cos(phi);
+    x[p2] = p->v_origin[p2] + rho * exo_sin(phi);
+}
+
+/** The step of a launch at which an infused vesicle with index j in its
+ *  population enters: arrivals[k] vesicles of the population have entered
+ *  before step k of the launch (k = 0..nsteps, cumulative), so j enters at
+ *  the k with arrivals[k] <= j < arrivals[k + 1]; -1 outside this launch. */
+EXO_FN exo_intv exo_arrival_step(EXO_GLOBAL const uint32_t *arrivals, uint32_t nsteps,
+                                 exo_uintv j)
+{
+    exo_intv k = (exo_intv)(0);
+    for (uint32_t s = 1; s <= nsteps; s++)
+        k += EXO_SELECT((exo_intv)(0), (exo_intv)(1), arrivals[s] <= j);
+    exo_intv here = j >= arrivals[0] && j < arrivals[nsteps];
+    return EXO_SELECT((exo_intv)(-1), k, here);
+}
+
+/** Advance EXO_W vesicles (ids id) by nsteps steps from global step step0.
+ *  `arrive` is, per lane, the step of the launch (0..nsteps-1) at whose
+ *  start an inactive infused vesicle enters, or -1. */
 EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
-                        exo_uintv id, uint64_t step0, uint32_t nsteps)
+                        exo_uintv id, uint64_t step0, uint32_t nsteps,
+                        exo_intv arrive)
 {
     int has_events = exo_box_has_events(p);
     for (uint32_t k = 0; k < nsteps; k++) {
-        if (!EXO_ANY(v->state == EXO_STATE_FREE))
+        exo_intv enter = arrive == (int32_t)k;
+        if (EXO_ANY(enter)) {
+            exo_realv x[3];
+            exo_inlet_position(p, id, step0 + k, v->radius, v->sigma, x);
+            for (int a = 0; a < 3; a++) {
+                v->x[a] = EXO_SELECT(v->x[a], x[a], enter);
+                v->image[a] = EXO_SELECT(v->image[a], (exo_intv)(0), enter);
+            }
+            v->state = EXO_SELECT(v->state, (exo_intv)(EXO_STATE_FREE), enter);
+        }
+        if (!EXO_ANY(v->state == EXO_STATE_FREE || arrive > (int32_t)k))
             break;
         if (p->domain == EXO_DOMAIN_VESSEL)
             exo_step_vessel(v, p, id, step0 + k);

@@ -90,7 +90,8 @@ typedef struct exo_step_params {
     int32_t v_wall;          /* EXO_FACE_* of the wall (not PERIODIC/OPEN)   */
     int32_t n_regions;       /* regions of the vessel                       */
     int32_t v_hindered;      /* 1: near-wall hindered diffusion in the vessel */
-    int32_t reserved_;       /* keeps the size a multiple of 8              */
+    int32_t infused;         /* 1: the population enters through the inlet
+                                at the steps k_advance's `arrivals` give     */
     int32_t r_wall[EXO_MAX_REGIONS];         /* EXO_FACE_* of region k's wall */
     int32_t r_adsorb_state[EXO_MAX_REGIONS]; /* as adsorb_state             */
 } exo_step_params;
@@ -120,6 +121,8 @@ typedef struct exo_init_params {
     uint32_t distribution;   /* EXO_RADIUS_*                                */
     uint32_t seed_lo;
     uint32_t seed_hi;
+    int32_t inactive;        /* 1: injected later (infusion): radius only   */
+    int32_t reserved_;       /* keeps the size a multiple of 8              */
     int32_t lumen;           /* 1: uniform in the lumen (r <= R - a, s in
                                 [s_lo, s_hi]); 0: uniform in [start_lo,
                                 start_hi] (a point if they are equal)       */

@@ -202,6 +202,77 @@ static void v14(void)
     exo_scenario_destroy(sc);
 }
 
+/*
+ * Continuous infusion: 1e5 vesicles/s through the inlet of a capillary for
+ * 20 ms, 2500 slots.  Vesicles are conserved at every observation
+ * (inactive + free + exited = N); the number that entered is Poisson with
+ * mean rate t = 2000 (tolerance 4 sqrt(2000)); the result is the same on
+ * the C reference and for one step per launch and one vesicle per work-item
+ * (the arrival schedule depends only on seed, population and step).
+ */
+static void infusion(void)
+{
+    enum { N = 2500, STEPS = 2000 };
+    const char *text =
+        "seed = 31;\n"
+        "simulation = { dt = \"10 us\"; steps = 2000; };\n"
+        "vesicles = ( { count = 2500; radius = \"50 nm\"; start = { region = \"cap\"; };\n"
+        "               infusion = { rate = \"1e5 /s\"; }; } );\n"
+        "geometry = { vessels = ( { name = \"cap\"; radius = \"4 um\"; length = \"10 um\";\n"
+        "             origin = [0.0, 0.0, 0.0]; axis = \"z\"; ends = \"open\";\n"
+        "             flow = { mean_velocity = \"1 mm/s\"; }; } ); };\n"
+        "output = { file = \"\"; };\n";
+    exo_scenario *sc = exo_test_scenario(text);
+    exo_sim *sim = exo_test_sim(sc, NULL, 0, 0);
+    uint64_t counts[EXO_STATE_COUNT];
+    exo_error err = {0};
+    for (int k = 0; k < 10; k++) {
+        exo_test_advance(sim, STEPS / 10);
+        if (exo_sim_count_states(sim, counts, &err) != EXO_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            exit(1);
+        }
+        EXO_TEST_EQ_INT(counts[EXO_STATE_INACTIVE] + counts[EXO_STATE_FREE] +
+                            counts[EXO_STATE_EXITED],
+                        N, "infusion: inactive + free + exited");
+    }
+    double entered = (double)(N - counts[EXO_STATE_INACTIVE]);
+    EXO_TEST_NEAR(entered, 2000, 4 * sqrt(2000.0), "infusion: vesicles entered in 20 ms");
+    EXO_TEST_TRUE(counts[EXO_STATE_EXITED] > 0, "no infused vesicle reached the outlet");
+    exo_test_state dev = exo_test_read(sim);
+    exo_sim_destroy(sim, NULL);
+    size_t outside = 0;
+    for (size_t i = 0; i < dev.n; i++)
+        if (dev.state[i] == EXO_STATE_FREE) {
+            double r = sqrt((double)dev.pos[i] * dev.pos[i] +
+                            (double)dev.pos[dev.n + i] * dev.pos[dev.n + i]);
+            outside += r > 4.0 - 0.05 + 1e-5 || dev.pos[2 * dev.n + i] < 0 ||
+                       dev.pos[2 * dev.n + i] > 10.0;
+        }
+    EXO_TEST_EQ_INT(outside, 0, "infused vesicles outside the lumen");
+    exo_test_state ref = exo_test_run(sc, "cpu-reference", 0, 0, STEPS);
+    exo_test_vector_width = 1;
+    exo_test_state k1 = exo_test_run(sc, NULL, 1, 0, STEPS);
+    exo_test_vector_width = 0;
+    double worst = 0;
+    size_t differ = 0, k1_differ = 0;
+    for (size_t i = 0; i < dev.n; i++) {
+        differ += dev.state[i] != ref.state[i];
+        k1_differ += dev.state[i] != k1.state[i];
+        for (int a = 0; a < 3 && dev.state[i] == ref.state[i]; a++)
+            worst = fmax(worst, fabs(dev.pos[a * dev.n + i] - ref.pos[a * dev.n + i]));
+        for (int a = 0; a < 3; a++)
+            k1_differ += dev.pos[a * dev.n + i] != k1.pos[a * dev.n + i];
+    }
+    EXO_TEST_NEAR((double)differ, 0, dev.n / 1000.0, "infusion: states differing from the reference");
+    EXO_TEST_NEAR(worst, 0, 1e-4, "infusion: device vs reference position (um)");
+    EXO_TEST_EQ_INT(k1_differ, 0, "infusion: K = 1, one vesicle per work-item differs");
+    exo_test_state_free(&dev);
+    exo_test_state_free(&ref);
+    exo_test_state_free(&k1);
+    exo_scenario_destroy(sc);
+}
+
 static void regions(void)
 {
     enum { N = 20000 };
@@ -269,6 +340,7 @@ int main(int argc, char **argv)
     }
     device_vs_reference();
     regions();
+    infusion();
     v14();
     return exo_test_finish("test_vessel");
 }

@@ -707,6 +707,18 @@ static void test_vessels(void)
         19, "exactly one of mean_velocity, flow_rate or pressure_drop");
     BAD(EDITS(VESSEL("flow = { mean_velocity = \"1 mm\"; };")), NO_SETS, 19,
         "'geometry.vessels.[0].flow.mean_velocity'", "velocity");
+    /* infusion: 1e6 /s for 1 ms (steps 1000 x 1 us) brings 1000 on average;
+     * 1000 slots are fewer than 1000 + 4 sqrt(1000) + 1 */
+    BAD(EDITS(VESSEL(""), {16, "    start = { region = \"cap\"; }; infusion = { rate = \"1e6 /s\"; };"}),
+        NO_SETS, 16, "'vesicles.[0].infusion'", "brings 1000 vesicles on average",
+        "set count >= 1128");
+    BAD(EDITS({16, "    infusion = { rate = \"1 /s\"; };"}), NO_SETS, 16,
+        "'vesicles.[0].infusion'", "enters through a vessel's inlet");
+    BAD(EDITS(VESSEL(""), {16, "    start = { region = \"cap\"; kind = \"slab\"; thickness = 1.0; };"
+                               " infusion = { rate = \"1 /s\"; };"}),
+        NO_SETS, 16, "'vesicles.[0].infusion'", "its start takes only region");
+    BAD(EDITS(VESSEL(""), {16, "    start = { region = \"cap\"; }; infusion = { rate = \"-1 /s\"; };"}),
+        NO_SETS, 16, "'vesicles.[0].infusion.rate'", "must be > 0");
     BAD(EDITS(VESSEL("hindered = \"yes\";")), NO_SETS, 19,
         "'geometry.vessels.[0].hindered'", "expected true or false, got a string");
     BAD(EDITS(VESSEL("axis = \"w\";")), NO_SETS, 19, "'geometry.vessels.[0].axis'",
