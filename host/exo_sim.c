@@ -395,7 +395,6 @@ exo_status exo_sim_run(exo_sim *s, exo_error *err)
 {
     exo_status rc = EXO_OK;
     s->wall0 = now_s();
-    uint64_t start = s->step;
     if (s->h5 && s->step == 0) {
         if (exo_scenario_is_frame(s->sc, 0))
             EXO_TRY(write_frame(s, err));
@@ -407,7 +406,6 @@ exo_status exo_sim_run(exo_sim *s, exo_error *err)
         s->h5 = NULL;
         EXO_TRY(exo_h5_close(h, 1, err));
     }
-    (void)start;
 cleanup:
     return rc;
 }
