@@ -131,7 +131,7 @@ static int edit_distance(const char *a, const char *b)
  * of "unknown". */
 static const char *const later_keys[] = {"binding", "sweep",   "tissue",
                                          "ligands", "cargo",   "events",
-                                         "receptors", "desorption_rate", NULL};
+                                         "receptors", NULL};
 
 /* Every member of group g must be one of `known` (NULL-terminated). */
 static exo_status check_keys(cfg *c, const config_setting_t *g,
@@ -595,6 +595,22 @@ static exo_status load_vessels(cfg *c, const config_setting_t *geo, exo_scenario
             }
             v->n_regions = (uint32_t)nr;
         }
+        if (v->hindered) {
+            /* Released at contact, where D_perp vanishes, a vesicle would
+             * touch the wall again at once and readsorb with certainty. */
+            int32_t used[2 + 1 + EXO_MAX_REGIONS] = {v->end_surface[0], v->end_surface[1],
+                                                     v->wall_surface};
+            for (uint32_t r = 0; r < v->n_regions; r++)
+                used[3 + r] = v->region[r].wall_surface;
+            for (uint32_t j = 0; j < 3 + v->n_regions; j++)
+                if (used[j] >= 0 && sc->surface[used[j]].desorption_rate > 0)
+                    return bad(c, config_setting_get_member(g, "hindered"),
+                               "near-wall hindered diffusion cannot be combined with "
+                               "desorption (surface \"%s\"): a vesicle released at "
+                               "contact, where the perpendicular diffusivity vanishes, "
+                               "would readsorb at once; set hindered = false or "
+                               "desorption_rate = 0", sc->surface[used[j]].name);
+        }
         const config_setting_t *f;
         EXO_TRY(get_group(c, g, "flow", 0, &f));
         v->mean_velocity = 0;
@@ -703,7 +719,8 @@ cleanup:
 static exo_status load_surfaces(cfg *c, const config_setting_t *root,
                                 exo_scenario *sc)
 {
-    static const char *const keys[] = {"name", "behaviour", "kappa", "adsorbed", NULL};
+    static const char *const keys[] = {"name", "behaviour", "kappa", "adsorbed",
+                                       "desorption_rate", NULL};
     static const char *const behaviours[] = {"reflect", "absorb", "adsorb", "bind", NULL};
     static const char *const adsorbed[] = {"bound", "removed", NULL};
     exo_status rc = EXO_OK;
@@ -750,17 +767,25 @@ static exo_status load_surfaces(cfg *c, const config_setting_t *root,
         sf->adsorbed_state = EXO_STATE_BOUND;
         const config_setting_t *kap = config_setting_get_member(g, "kappa");
         const config_setting_t *ads = config_setting_get_member(g, "adsorbed");
+        const config_setting_t *des = config_setting_get_member(g, "desorption_rate");
         if (which != EXO_SURFACE_ADSORB) {
-            if (kap)
-                return bad(c, kap, "applies only to behaviour = \"adsorb\"");
-            if (ads)
-                return bad(c, ads, "applies only to behaviour = \"adsorb\"");
+            const config_setting_t *only[] = {kap, ads, des};
+            for (int j = 0; j < 3; j++)
+                if (only[j])
+                    return bad(c, only[j], "applies only to behaviour = \"adsorb\"");
             continue;
         }
         EXO_TRY(req_quantity(c, g, "kappa", EXO_DIM_VELOCITY, NONNEGATIVE, &sf->kappa));
         if (ads) {
             EXO_TRY(read_choice(c, ads, adsorbed, &which));
             sf->adsorbed_state = which == 0 ? EXO_STATE_BOUND : EXO_STATE_ABSORBED;
+        }
+        if (des) {
+            if (sf->adsorbed_state != EXO_STATE_BOUND)
+                return bad(c, des, "applies only to adsorbed = \"bound\" (removed "
+                                   "vesicles do not come back)");
+            EXO_TRY(req_quantity(c, g, "desorption_rate", EXO_DIM_RATE, NONNEGATIVE,
+                                 &sf->desorption_rate));
         }
     }
     sc->n_surfaces = (uint32_t)n;

@@ -54,7 +54,7 @@ static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
         int32_t arrive = -1;
         if (p->infused && v.state == EXO_STATE_INACTIVE)
             arrive = exo_arrival_step(arrivals, nsteps, i - first);
-        if (v.state != EXO_STATE_FREE && arrive < 0)
+        if (!exo_needs_steps(p, v.state, arrive))
             continue;
         for (int a = 0; a < 3; a++) {
             v.x[a] = r->pos[a * n + i];

@@ -34,6 +34,12 @@ static int32_t adsorbed_state(const exo_scenario *sc, int surface)
     return surface < 0 ? EXO_STATE_ABSORBED : sc->surface[surface].adsorbed_state;
 }
 
+/* 1 - exp(-k_des dt) (DESIGN.md section 10: never k dt). */
+static exo_real desorb_p(const exo_scenario *sc, int surface)
+{
+    return surface < 0 ? 0 : (exo_real)-expm1(-sc->surface[surface].desorption_rate * sc->dt);
+}
+
 void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
                               exo_step_params *p)
 {
@@ -52,11 +58,17 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
         p->face[f] = sc->face[f];
         p->adsorb_coef[f] = adsorb_coef(sc, sc->face_surface[f]);
         p->adsorb_state[f] = adsorbed_state(sc, sc->face_surface[f]);
+        p->desorb_p[f] = desorb_p(sc, sc->face_surface[f]);
     }
     int vi = sc->pop[k].vessel;
     p->domain = vi < 0 ? EXO_DOMAIN_BOX : EXO_DOMAIN_VESSEL;
-    if (vi < 0)
+    if (vi < 0) {
+        for (int f = 0; f < 6; f++)
+            p->desorbs |= p->desorb_p[f] > 0;
         return;
+    }
+    for (int f = 0; f < 6; f++)
+        p->desorb_p[f] = 0;
     const exo_vessel *v = &sc->vessel[vi];
     for (int a = 0; a < 3; a++)
         p->v_origin[a] = (exo_real)v->origin[a];
@@ -69,9 +81,11 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
         p->v_end[e] = v->end[e];
         p->adsorb_coef[e] = adsorb_coef(sc, v->end_surface[e]);
         p->adsorb_state[e] = adsorbed_state(sc, v->end_surface[e]);
+        p->desorb_p[e] = desorb_p(sc, v->end_surface[e]);
     }
     p->adsorb_coef[EXO_VESSEL_WALL] = adsorb_coef(sc, v->wall_surface);
     p->adsorb_state[EXO_VESSEL_WALL] = adsorbed_state(sc, v->wall_surface);
+    p->desorb_p[EXO_VESSEL_WALL] = desorb_p(sc, v->wall_surface);
     p->infused = sc->pop[k].infusion_rate > 0;
     p->n_regions = (int32_t)v->n_regions;
     p->v_hindered = v->hindered;
@@ -82,7 +96,11 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
         p->r_wall[r] = g->wall;
         p->r_adsorb_coef[r] = adsorb_coef(sc, g->wall_surface);
         p->r_adsorb_state[r] = adsorbed_state(sc, g->wall_surface);
+        p->r_desorb_p[r] = desorb_p(sc, g->wall_surface);
+        p->desorbs |= p->r_desorb_p[r] > 0;
     }
+    for (int e = 0; e <= EXO_VESSEL_WALL; e++)
+        p->desorbs |= p->desorb_p[e] > 0;
 }
 
 double exo_scenario_adsorb_probability(const exo_scenario *sc, double kappa,
@@ -255,6 +273,19 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                     s->adsorbed_state == EXO_STATE_BOUND ? "stay (bound)"
                                                          : "are removed (absorbed)");
         fprintf(out, "\n");
+        if (s->desorption_rate > 0) {
+            double P = -expm1(-s->desorption_rate * sc->dt);
+            fprintf(out, "  desorption  k = %.4g /s (mean bound time %.4g s): P = 1 - "
+                         "exp(-k dt) = %.4g per step; at equilibrium bound per area / "
+                         "free per volume = kappa / k = %.4g um\n", s->desorption_rate,
+                    1 / s->desorption_rate, P, s->kappa / s->desorption_rate);
+            if (P > 0.2) {
+                fprintf(out, "  warning: desorption P > 0.2 per step at %s: a bound "
+                             "vesicle's lifetime is resolved in few steps; reduce "
+                             "simulation.dt\n", s->name);
+                warnings++;
+            }
+        }
     }
     for (uint32_t k = 0; k < sc->n_pop; k++) {
         const exo_population *p = &sc->pop[k];

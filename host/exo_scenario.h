@@ -38,6 +38,8 @@ typedef struct exo_surface {
     int behaviour;             /* EXO_SURFACE_*                            */
     double kappa;              /* um/s, Robin rate of an adsorbing surface */
     int adsorbed_state;        /* EXO_STATE_BOUND (stays) or _ABSORBED     */
+    double desorption_rate;    /* 1/s, first-order release of a bound
+                                  vesicle; 0: it stays for good            */
 } exo_surface;
 
 #define EXO_MAX_VESSELS 16

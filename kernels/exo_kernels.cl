@@ -50,7 +50,7 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
                             exo_arrival_step(arrivals, nsteps,
                                              (exo_uintv)(at - first) + EXO_LANES),
                             v.state == EXO_STATE_INACTIVE);
-    if (!EXO_ANY(v.state == EXO_STATE_FREE || arrive >= 0))
+    if (!EXO_ANY(exo_needs_steps(&p, v.state, arrive)))
         return;
     for (int a = 0; a < 3; a++) {
         v.x[a] = EXO_VLOAD(0, pos + a * stride + at);

@@ -504,6 +504,78 @@ EXO_FN exo_intv exo_arrival_step(EXO_GLOBAL const uint32_t *arrivals, uint32_t n
     return EXO_SELECT((exo_intv)(-1), k, here);
 }
 
+/**
+ * Per-step desorption probability of each lane's vesicle, read as if it is
+ * bound: the surface it is bound on is the one it is nearest to (an
+ * adsorbed vesicle is placed on the surface that took it, and bound
+ * vesicles do not move, so that distance is zero up to rounding; no
+ * per-vesicle record is needed).  Box: the nearest non-periodic face.
+ * Vessel: the nearest of the wall (the region's wall where the vesicle
+ * sits in a region), the inlet and the outlet.
+ */
+EXO_FN exo_realv exo_desorb_probability(const exo_step_params *p, const exo_vesicle *v)
+{
+    exo_realv best = (exo_realv)(EXO_R(3.0e38)), prob = (exo_realv)(EXO_R(0.0));
+    if (p->domain != EXO_DOMAIN_VESSEL) {
+        for (int a = 0; a < 3; a++) {
+            if (p->face[2 * a] == EXO_FACE_PERIODIC)
+                continue;
+            exo_realv d = v->x[a] - p->lo[a];
+            exo_intv nearer = d < best;
+            best = EXO_SELECT(best, d, nearer);
+            prob = EXO_SELECT(prob, (exo_realv)(p->desorb_p[2 * a]), nearer);
+            d = p->hi[a] - v->x[a];
+            nearer = d < best;
+            best = EXO_SELECT(best, d, nearer);
+            prob = EXO_SELECT(prob, (exo_realv)(p->desorb_p[2 * a + 1]), nearer);
+        }
+        return prob;
+    }
+    const int ax = p->v_axis, p1 = (ax + 1) % 3, p2 = (ax + 2) % 3;
+    exo_realv s = v->x[ax] - p->v_origin[ax];
+    exo_realv y = v->x[p1] - p->v_origin[p1], z = v->x[p2] - p->v_origin[p2];
+    exo_realv wall = p->v_radius - v->radius - exo_sqrt(y * y + z * z);
+    prob = (exo_realv)(p->desorb_p[EXO_VESSEL_WALL]);
+    for (int k = 0; k < p->n_regions; k++)
+        prob = EXO_SELECT(prob, (exo_realv)(p->r_desorb_p[k]),
+                          s >= p->r_from[k] && s < p->r_to[k]);
+    best = exo_fabs(wall);
+    exo_intv nearer = exo_fabs(s) < best;
+    best = EXO_SELECT(best, exo_fabs(s), nearer);
+    prob = EXO_SELECT(prob, (exo_realv)(p->desorb_p[EXO_VESSEL_INLET]), nearer);
+    nearer = exo_fabs(p->v_length - s) < best;
+    return EXO_SELECT(prob, (exo_realv)(p->desorb_p[EXO_VESSEL_OUTLET]), nearer);
+}
+
+/**
+ * Desorption at the start of a step: a bound lane whose surface releases
+ * (exo_desorb_probability) becomes free with probability 1 - exp(-k dt),
+ * drawn from its own counter (purpose EXO_RNG_DESORPTION).  It is released
+ * where it sits, on the wall, and takes the step that follows from there,
+ * so a released vesicle may touch and adsorb again at once, as a continuum
+ * particle released at a Robin wall does (PHYSICS.md 4.3; docs/physics.md
+ * gives the measured equilibrium).
+ */
+EXO_FN void exo_desorb(exo_vesicle *v, const exo_step_params *p, exo_uintv id,
+                       uint64_t step)
+{
+    exo_intv bound = v->state == EXO_STATE_BOUND;
+    if (!EXO_ANY(bound))
+        return;
+    exo_uintv w[4];
+    exo_rng_drawv(id, step, EXO_RNG_DESORPTION, p->seed_lo, p->seed_hi, w);
+    exo_intv released = bound && exo_u01v(w[0]) < exo_desorb_probability(p, v);
+    v->state = EXO_SELECT(v->state, (exo_intv)(EXO_STATE_FREE), released);
+}
+
+/** Whether a lane's vesicle needs stepping in a launch: free, arriving
+ *  (infusion), or bound where vesicles desorb. */
+EXO_FN exo_intv exo_needs_steps(const exo_step_params *p, exo_intv state, exo_intv arrive)
+{
+    return state == EXO_STATE_FREE || arrive >= 0 ||
+           (p->desorbs && state == EXO_STATE_BOUND);
+}
+
 /** Advance EXO_W vesicles (ids id) by nsteps steps from global step step0.
  *  `arrive` is, per lane, the step of the launch (0..nsteps-1) at whose
  *  start an inactive infused vesicle enters, or -1. */
@@ -523,7 +595,10 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
             }
             v->state = EXO_SELECT(v->state, (exo_intv)(EXO_STATE_FREE), enter);
         }
-        if (!EXO_ANY(v->state == EXO_STATE_FREE || arrive > (int32_t)k))
+        if (p->desorbs)
+            exo_desorb(v, p, id, step0 + k);
+        if (!EXO_ANY(v->state == EXO_STATE_FREE || arrive > (int32_t)k ||
+                     (p->desorbs && v->state == EXO_STATE_BOUND)))
             break;
         if (p->domain == EXO_DOMAIN_VESSEL)
             exo_step_vessel(v, p, id, step0 + k);

@@ -78,6 +78,10 @@ typedef struct exo_step_params {
     exo_real r_from[EXO_MAX_REGIONS]; /* region k: from <= s < to, um      */
     exo_real r_to[EXO_MAX_REGIONS];
     exo_real r_adsorb_coef[EXO_MAX_REGIONS]; /* as adsorb_coef, for its wall */
+    exo_real desorb_p[6];    /* per step, 1 - exp(-k_des dt): a vesicle bound
+                                on face f (box) or on the inlet, outlet or
+                                wall slot (vessel) is released              */
+    exo_real r_desorb_p[EXO_MAX_REGIONS]; /* as desorb_p, for its wall     */
     uint32_t seed_lo;        /* RNG key, low word                           */
     uint32_t seed_hi;        /* RNG key, high word                          */
     int32_t face[6];         /* EXO_FACE_* for x-, x+, y-, y+, z-, z+       */
@@ -94,6 +98,9 @@ typedef struct exo_step_params {
                                 at the steps k_advance's `arrivals` give     */
     int32_t r_wall[EXO_MAX_REGIONS];         /* EXO_FACE_* of region k's wall */
     int32_t r_adsorb_state[EXO_MAX_REGIONS]; /* as adsorb_state             */
+    int32_t desorbs;         /* 1: some desorb_p or r_desorb_p is > 0, so
+                                bound vesicles are looked at every step     */
+    int32_t reserved_;       /* keeps the size a multiple of 8              */
 } exo_step_params;
 
 /* Radius distributions of a population. */

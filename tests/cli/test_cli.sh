@@ -167,6 +167,19 @@ expect_stdout "dt = 2e-06 s"
 grep -qE '^seed +5$' "$OUT" || fail "stdout: expected a line 'seed  5'"
 ok
 
+check "exobd check the capillary with a desorption rate: the probability, bound time, kappa/k"
+run "$EXOBD" check "$SRC/scenarios/capillary_flow.cfg" --set 'surfaces.[0].desorption_rate="0.5 /s"'
+expect_status 0
+expect_stdout "desorption  k = 0.5 /s (mean bound time 2 s): P = 1 - exp(-k dt) = 5e-06 per step"
+expect_stdout "kappa / k = 20 um"
+ok
+
+check "exobd check a desorption rate too high for dt: a warning"
+run "$EXOBD" check "$SRC/scenarios/capillary_flow.cfg" --set 'surfaces.[0].desorption_rate="1e5 /s"'
+expect_status 0
+expect_stdout "warning: desorption P > 0.2 per step at tumour_endothelium"
+ok
+
 check "exobd check a scenario that does not exist: exit 2"
 run "$EXOBD" check "$WORK/none.cfg"
 expect_status 2

@@ -242,9 +242,6 @@ static void test_unknown_keys(void)
     BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"bind\"; } );"}),
         NO_SETS, 2, "setting 'surfaces.[0].behaviour'",
         "receptor binding (\"bind\") is not available in exobd " EXOBD_VERSION_STRING " yet");
-    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"adsorb\"; "
-                  "kappa = 1.0; desorption_rate = 1.0; } );"}),
-        NO_SETS, 2, "'surfaces.[0].desorption_rate'", "not available");
     BAD(EDITS({2, "seed = 7; binding = ( );"}), NO_SETS, 2, "'binding'",
         "not available");
     BAD(EDITS({2, "seed = 7; sweep = { };"}), NO_SETS, 2, "'sweep'", "not available");
@@ -301,6 +298,20 @@ static void test_wrong_types(void)
     BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"absorb\"; "
                   "kappa = 1.0; } );"}),
         NO_SETS, 2, "'surfaces.[0].kappa'", "applies only to behaviour = \"adsorb\"");
+    /* desorption: a rate, only where adsorbed vesicles stay */
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"adsorb\"; "
+                  "kappa = 1.0; desorption_rate = \"-2 /s\"; } );"}),
+        NO_SETS, 2, "'surfaces.[0].desorption_rate'", "must be >= 0");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"adsorb\"; "
+                  "kappa = 1.0; desorption_rate = \"2 um\"; } );"}),
+        NO_SETS, 2, "'surfaces.[0].desorption_rate'", "a rate is expected");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"absorb\"; "
+                  "desorption_rate = 1.0; } );"}),
+        NO_SETS, 2, "'surfaces.[0].desorption_rate'",
+        "applies only to behaviour = \"adsorb\"");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"adsorb\"; "
+                  "kappa = 1.0; adsorbed = \"removed\"; desorption_rate = 1.0; } );"}),
+        NO_SETS, 2, "'surfaces.[0].desorption_rate'", "applies only to adsorbed = \"bound\"");
     BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"open\"; behaviour = \"absorb\"; } );"}),
         NO_SETS, 2, "'surfaces.[0].name'", "built-in face behaviour");
     BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"absorb\"; },"
@@ -721,6 +732,12 @@ static void test_vessels(void)
         NO_SETS, 16, "'vesicles.[0].infusion.rate'", "must be > 0");
     BAD(EDITS(VESSEL("hindered = \"yes\";")), NO_SETS, 19,
         "'geometry.vessels.[0].hindered'", "expected true or false, got a string");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"adsorb\"; "
+                  "kappa = 1.0; desorption_rate = 1.0; } );"},
+              VESSEL("hindered = true; regions = ( { name = \"t\"; from = 1.0; to = 2.0; "
+                     "wall = \"w\"; } );")),
+        NO_SETS, 19, "'geometry.vessels.[0].hindered'",
+        "cannot be combined with desorption (surface \"w\")");
     BAD(EDITS(VESSEL("axis = \"w\";")), NO_SETS, 19, "'geometry.vessels.[0].axis'",
         "expected one of \"x\", \"y\", \"z\"");
     BAD(EDITS(VESSEL(""), {16, "    start = { region = \"cap\"; kind = \"slab\"; "
