@@ -21,9 +21,9 @@ extern const size_t exo_kernels_src_len;
 
 /* The host and device views of the shared structs must agree (the device
  * view is checked at run time by tests/device/test_layout). */
-_Static_assert(sizeof(exo_step_params) == 47 * sizeof(exo_real) + 32 * 4,
+_Static_assert(sizeof(exo_step_params) == 56 * sizeof(exo_real) + 32 * 4,
                "exo_step_params layout");
-_Static_assert(sizeof(exo_init_params) == 18 * sizeof(exo_real) + 10 * 4,
+_Static_assert(sizeof(exo_init_params) == 27 * sizeof(exo_real) + 10 * 4,
                "exo_init_params layout");
 
 /* ------------------------------------------------------------------ errors */

@@ -514,9 +514,23 @@ static exo_status load_vessels(cfg *c, const config_setting_t *geo, exo_scenario
         if ((s = config_setting_get_member(g, "origin")) == NULL)
             return missing(c, g, "origin", "the centre of the inlet face [x, y, z] (um)");
         EXO_TRY(read_vec3(c, s, EXO_DIM_LENGTH, v->origin));
-        v->axis = 2;
-        if ((s = config_setting_get_member(g, "axis")) != NULL)
-            EXO_TRY(read_choice(c, s, axes, &v->axis));
+        /* axis: "x", "y", "z" or a direction [dx, dy, dz] */
+        double dir[3] = {0, 0, 1};
+        if ((s = config_setting_get_member(g, "axis")) != NULL) {
+            if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+                int a = 0;
+                EXO_TRY(read_choice(c, s, axes, &a));
+                dir[2] = 0;
+                dir[a] = 1;
+            } else {
+                EXO_TRY(read_vec3(c, s, EXO_DIM_NUMBER, dir));
+                double n2 = dir[0] * dir[0] + dir[1] * dir[1] + dir[2] * dir[2];
+                if (!(n2 > 0) || !isfinite(n2))
+                    return bad(c, s, "expected \"x\", \"y\", \"z\" or a direction "
+                                     "[dx, dy, dz] that is not zero");
+            }
+        }
+        exo_vessel_set_axis(v, dir);
         /* Ends: one string for both, or [inlet, outlet]. */
         v->end[0] = v->end[1] = EXO_FACE_OPEN;
         v->end_surface[0] = v->end_surface[1] = -1;
@@ -538,6 +552,11 @@ static exo_status load_vessels(cfg *c, const config_setting_t *geo, exo_scenario
             }
             if ((v->end[0] == EXO_FACE_PERIODIC) != (v->end[1] == EXO_FACE_PERIODIC))
                 return bad(c, s, "periodic must apply to both ends");
+            if (v->end[0] == EXO_FACE_PERIODIC && v->axis < 0)
+                return bad(c, s, "periodic ends need an axis along +x, +y or +z (the "
+                                 "passes are counted in that axis's image count); this "
+                                 "vessel's axis is (%g, %g, %g)", v->frame[0], v->frame[1],
+                           v->frame[2]);
         }
         v->wall = EXO_FACE_REFLECT;
         v->wall_surface = -1;
@@ -670,11 +689,13 @@ static exo_status load_geometry(cfg *c, const config_setting_t *root,
         }
         for (uint32_t k = 0; k < sc->n_vessels; k++) {
             const exo_vessel *v = &sc->vessel[k];
+            /* A cylinder reaches R sqrt(1 - e_a^2) across axis a beyond
+             * its two end centres. */
             for (int a = 0; a < 3; a++) {
-                double lo = v->origin[a] - (a == v->axis ? 0 : v->radius);
-                double hi = v->origin[a] + (a == v->axis ? v->length : v->radius);
-                sc->box_lo[a] = fmin(sc->box_lo[a], lo);
-                sc->box_hi[a] = fmax(sc->box_hi[a], hi);
+                double e = v->frame[a], end = v->origin[a] + v->length * e;
+                double across = v->radius * sqrt(fmax(0.0, 1 - e * e));
+                sc->box_lo[a] = fmin(sc->box_lo[a], fmin(v->origin[a], end) - across);
+                sc->box_hi[a] = fmax(sc->box_hi[a], fmax(v->origin[a], end) + across);
             }
         }
         return EXO_OK;
@@ -903,9 +924,13 @@ static exo_status load_start(cfg *c, const config_setting_t *pop, exo_scenario *
             return bad(c, s, "the start point (%g, %g, %g) um is outside the box",
                        p->start_lo[0], p->start_lo[1], p->start_lo[2]);
         if (v) {
-            int ax = v->axis, p1 = (ax + 1) % 3, p2 = (ax + 2) % 3;
-            double sax = p->start_lo[ax] - v->origin[ax];
-            double y = p->start_lo[p1] - v->origin[p1], z = p->start_lo[p2] - v->origin[p2];
+            double sax = 0, y = 0, z = 0;
+            for (int a = 0; a < 3; a++) {
+                double d = p->start_lo[a] - v->origin[a];
+                sax += d * v->frame[a];
+                y += d * v->frame[3 + a];
+                z += d * v->frame[6 + a];
+            }
             if (sax < 0 || sax > v->length || sqrt(y * y + z * z) > v->radius - p->radius_max)
                 return bad(c, s, "the start point (%g, %g, %g) um is outside the lumen of "
                                  "\"%s\" (a vesicle's centre stays within R - a = %g um "

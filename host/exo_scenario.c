@@ -40,6 +40,47 @@ static exo_real desorb_p(const exo_scenario *sc, int surface)
     return surface < 0 ? 0 : (exo_real)-expm1(-sc->surface[surface].desorption_rate * sc->dt);
 }
 
+void exo_vessel_set_axis(exo_vessel *v, const double dir[3])
+{
+    double n = sqrt(dir[0] * dir[0] + dir[1] * dir[1] + dir[2] * dir[2]);
+    double *e = v->frame, *e1 = v->frame + 3, *e2 = v->frame + 6;
+    for (int a = 0; a < 3; a++)
+        e[a] = dir[a] / n;
+    v->axis = -1;
+    for (int a = 0; a < 3; a++)
+        if (e[a] == 1.0 && e[(a + 1) % 3] == 0.0 && e[(a + 2) % 3] == 0.0)
+            v->axis = a;
+    if (v->axis >= 0) {
+        memset(v->frame + 3, 0, 6 * sizeof *v->frame);
+        e1[(v->axis + 1) % 3] = 1;
+        e2[(v->axis + 2) % 3] = 1;
+        return;
+    }
+    /* e1: the axis crossed with the coordinate axis least parallel to it;
+     * e2 = e x e1 completes a right-handed frame. */
+    int m = 0;
+    for (int a = 1; a < 3; a++)
+        if (fabs(e[a]) < fabs(e[m]))
+            m = a;
+    double ref[3] = {0, 0, 0};
+    ref[m] = 1;
+    e1[0] = e[1] * ref[2] - e[2] * ref[1];
+    e1[1] = e[2] * ref[0] - e[0] * ref[2];
+    e1[2] = e[0] * ref[1] - e[1] * ref[0];
+    double n1 = sqrt(e1[0] * e1[0] + e1[1] * e1[1] + e1[2] * e1[2]);
+    for (int a = 0; a < 3; a++)
+        e1[a] /= n1;
+    e2[0] = e[1] * e1[2] - e[2] * e1[1];
+    e2[1] = e[2] * e1[0] - e[0] * e1[2];
+    e2[2] = e[0] * e1[1] - e[1] * e1[0];
+}
+
+void exo_vessel_point(const exo_vessel *v, double s, double y, double z, double x[3])
+{
+    for (int a = 0; a < 3; a++)
+        x[a] = v->origin[a] + s * v->frame[a] + y * v->frame[3 + a] + z * v->frame[6 + a];
+}
+
 void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
                               exo_step_params *p)
 {
@@ -73,6 +114,8 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
     for (int a = 0; a < 3; a++)
         p->v_origin[a] = (exo_real)v->origin[a];
     p->v_axis = v->axis;
+    for (int j = 0; j < 9; j++)
+        p->v_frame[j] = (exo_real)v->frame[j];
     p->v_radius = (exo_real)v->radius;
     p->v_length = (exo_real)v->length;
     p->v_umax_dt = (exo_real)(2 * v->mean_velocity * sc->dt);
@@ -134,7 +177,8 @@ void exo_scenario_init_params(const exo_scenario *sc, uint32_t k,
     if (pp->vessel >= 0 && !pp->start_point) {
         const exo_vessel *v = &sc->vessel[pp->vessel];
         ip->lumen = 1;
-        ip->v_axis = v->axis;
+        for (int j = 0; j < 9; j++)
+            ip->v_frame[j] = (exo_real)v->frame[j];
         ip->v_radius = (exo_real)v->radius;
         for (int a = 0; a < 3; a++)
             ip->v_origin[a] = (exo_real)v->origin[a];
@@ -242,8 +286,14 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
         /* Reynolds number with plasma's density, 1025 kg/m^3 (PHYSICS.md 1):
          * rho U (2R) / eta, converted from um and um/s to SI. */
         double re = 1025.0 * U * 1e-6 * 2 * v->radius * 1e-6 / sc->viscosity;
-        fprintf(out, "vessel        %s: radius %g um, length %g um, along %c from (%g, %g, "
-                     "%g) um\n", v->name, v->radius, v->length, "xyz"[v->axis],
+        char along[96];
+        if (v->axis >= 0)
+            snprintf(along, sizeof along, "%c", "xyz"[v->axis]);
+        else
+            snprintf(along, sizeof along, "(%.6g, %.6g, %.6g)", v->frame[0], v->frame[1],
+                     v->frame[2]);
+        fprintf(out, "vessel        %s: radius %g um, length %g um, along %s from (%g, %g, "
+                     "%g) um\n", v->name, v->radius, v->length, along,
                 v->origin[0], v->origin[1], v->origin[2]);
         fprintf(out, "  flow        Poiseuille, mean U = %.4g um/s (%.4g mm/s), centreline "
                      "%.4g um/s; flow rate %.4g um^3/s; wall shear rate 4U/R = %.4g /s; "

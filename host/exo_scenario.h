@@ -52,11 +52,13 @@ typedef struct exo_region {
     int32_t wall_surface;      /* surface index or -1                      */
 } exo_region;
 
-/** A straight cylindrical vessel along a coordinate axis. */
+/** A straight cylindrical vessel along any direction. */
 typedef struct exo_vessel {
     char name[EXO_NAME_MAX];
     double origin[3];          /* um, centre of the inlet face             */
-    int axis;                  /* 0 x, 1 y, 2 z (flow direction)           */
+    int axis;                  /* 0 x, 1 y, 2 z, or -1: another direction  */
+    double frame[9];           /* unit axis (flow direction), then two unit
+                                  vectors across it (exo_vessel_set_axis)  */
     double radius, length;     /* um                                       */
     double mean_velocity;      /* U, um/s; Poiseuille u(r) = 2U(1 - r^2/R^2) */
     int32_t end[2];            /* EXO_FACE_* of inlet and outlet           */
@@ -138,6 +140,16 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
 /** Fill the injection parameters of population k. */
 void exo_scenario_init_params(const exo_scenario *sc, uint32_t k,
                               exo_init_params *ip);
+
+/** Set a vessel's axis to the direction dir (need not be unit length,
+ *  must not be zero) and its frame; axis becomes 0, 1 or 2 for +x, +y, +z
+ *  and -1 otherwise.  The two vectors across +x, +y, +z are the next two
+ *  coordinate axes in cyclic order (y, z for x; z, x for y; x, y for z). */
+void exo_vessel_set_axis(exo_vessel *v, const double dir[3]);
+
+/** The point at vessel coordinates (s along the axis from the inlet, y and
+ *  z across it) of vessel v, in um. */
+void exo_vessel_point(const exo_vessel *v, double s, double y, double z, double x[3]);
 
 /** Per-contact adsorption probability kappa sqrt(pi dt / (4 D)) of a
  *  vesicle of radius a at a surface of Robin rate kappa (um/s): the

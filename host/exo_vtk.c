@@ -76,13 +76,10 @@ exo_status exo_vtk_write_vessels(const exo_scenario *sc, const char *path,
                "ASCII\nDATASET POLYDATA\nPOINTS %d double\n", sc->name, points);
     for (uint32_t k = 0; k < sc->n_vessels; k++) {
         const exo_vessel *v = &sc->vessel[k];
-        int ax = v->axis, p1 = (ax + 1) % 3, p2 = (ax + 2) % 3;
         for (int i = 0; i < ns[k]; i++)
             for (int j = 0; j < EXO_VTK_SEGMENTS; j++) {
                 double phi = 2 * M_PI * j / EXO_VTK_SEGMENTS, x[3];
-                x[ax] = v->origin[ax] + st[k][i];
-                x[p1] = v->origin[p1] + v->radius * cos(phi);
-                x[p2] = v->origin[p2] + v->radius * sin(phi);
+                exo_vessel_point(v, st[k][i], v->radius * cos(phi), v->radius * sin(phi), x);
                 fprintf(f, "%.9g %.9g %.9g\n", x[0] * 1e3, x[1] * 1e3, x[2] * 1e3);
             }
     }

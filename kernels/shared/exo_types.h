@@ -37,7 +37,7 @@
                                     adsorb_coef / sigma, else reflects      */
 
 /* Where a population lives: the box, or the lumen of one vessel (a straight
- * cylinder along a coordinate axis).  Vesicles never change domain. */
+ * cylinder along any direction).  Vesicles never change domain. */
 #define EXO_DOMAIN_BOX 0
 #define EXO_DOMAIN_VESSEL 1
 
@@ -71,6 +71,11 @@ typedef struct exo_step_params {
                                 the Erban-Chapman probability halved because
                                 bridge crossings count as contacts         */
     exo_real v_origin[3];    /* vessel: centre of the inlet face, um        */
+    exo_real v_frame[9];     /* vessel frame, unit vectors: [0..2] the axis
+                                (flow direction, s), [3..5] and [6..8] the
+                                two across it; for an axis along x, y or z
+                                they are coordinate axes, so the frame
+                                changes no bit of the arithmetic           */
     exo_real v_radius;       /* vessel radius R, um (the centre of a vesicle
                                 of radius a stays within R - a)             */
     exo_real v_length;       /* vessel length L, um                         */
@@ -88,7 +93,8 @@ typedef struct exo_step_params {
     int32_t adsorb_state[6]; /* state an adsorbed vesicle takes: BOUND
                                 (stays) or ABSORBED (removed)               */
     int32_t domain;          /* EXO_DOMAIN_*                                */
-    int32_t v_axis;          /* vessel axis: 0 x, 1 y, 2 z                  */
+    int32_t v_axis;          /* vessel axis 0 x, 1 y, 2 z, or -1 (oblique):
+                                the box axis periodic ends count images on */
     int32_t v_end[2];        /* EXO_FACE_* of the inlet (s = 0) and outlet
                                 (s = L) ends                                */
     int32_t v_wall;          /* EXO_FACE_* of the wall (not PERIODIC/OPEN)   */
@@ -119,6 +125,7 @@ typedef struct exo_init_params {
     exo_real cdf_lo;         /* Phi((ln min - ln median)/sigma)             */
     exo_real cdf_hi;         /* Phi((ln max - ln median)/sigma)             */
     exo_real v_origin[3];    /* lumen start: the vessel's inlet centre, um  */
+    exo_real v_frame[9];     /* the vessel's frame (exo_step_params)        */
     exo_real v_radius;       /* vessel radius, um                           */
     exo_real s_lo, s_hi;     /* lumen start: axial range, um from the inlet */
     uint32_t first;          /* index of the population's first vesicle in
@@ -133,7 +140,7 @@ typedef struct exo_init_params {
     int32_t lumen;           /* 1: uniform in the lumen (r <= R - a, s in
                                 [s_lo, s_hi]); 0: uniform in [start_lo,
                                 start_hi] (a point if they are equal)       */
-    int32_t v_axis;          /* vessel axis: 0 x, 1 y, 2 z                  */
+    int32_t reserved2_;      /* keeps the size a multiple of 8              */
 } exo_init_params;
 
 #endif /* EXO_TYPES_H */

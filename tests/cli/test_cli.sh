@@ -174,6 +174,17 @@ expect_stdout "desorption  k = 0.5 /s (mean bound time 2 s): P = 1 - exp(-k dt) 
 expect_stdout "kappa / k = 20 um"
 ok
 
+check "exobd run a capillary along an oblique axis: trajectory and vessel walls written"
+run "$EXOBD" run "$SRC/scenarios/capillary_flow.cfg" -o "$WORK/oblique.h5" --device cpu-reference \
+    --set 'geometry.vessels.[0].axis=[1.0, 1.0, 0.0]' --set 'vesicles.[0].count=500' \
+    --set simulation.steps=20 --set output.every=10 --set output.sample=500 --quiet
+expect_status 0
+[ -s "$WORK/oblique.h5" ] && [ -s "$WORK/oblique.xdmf" ] || fail "no oblique.h5 / oblique.xdmf"
+# The first wall point: R e1 with e1 = (1, -1, 0)/sqrt(2), R = 4 um, in nm.
+grep -qx '2828.42712 -2828.42712 0' "$WORK/oblique.vessels.vtk" ||
+    fail "oblique.vessels.vtk: expected the point 2828.42712 -2828.42712 0"
+ok
+
 check "exobd check a desorption rate too high for dt: a warning"
 run "$EXOBD" check "$SRC/scenarios/capillary_flow.cfg" --set 'surfaces.[0].desorption_rate="1e5 /s"'
 expect_status 0

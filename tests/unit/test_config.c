@@ -738,6 +738,14 @@ static void test_vessels(void)
                      "wall = \"w\"; } );")),
         NO_SETS, 19, "'geometry.vessels.[0].hindered'",
         "cannot be combined with desorption (surface \"w\")");
+    BAD(EDITS(VESSEL("axis = [0.0, 0.0, 0.0];")), NO_SETS, 19, "'geometry.vessels.[0].axis'",
+        "a direction [dx, dy, dz] that is not zero");
+    BAD(EDITS(VESSEL("axis = [1.0, 1.0];")), NO_SETS, 19, "'geometry.vessels.[0].axis'",
+        "expected 3 values [x, y, z]");
+    BAD(EDITS(VESSEL("axis = [1.0, 1.0, 0.0]; ends = \"periodic\";")), NO_SETS, 19,
+        "'geometry.vessels.[0].ends'", "periodic ends need an axis along +x, +y or +z");
+    BAD(EDITS(VESSEL("axis = [0.0, 0.0, -1.0]; ends = \"periodic\";")), NO_SETS, 19,
+        "'geometry.vessels.[0].ends'", "this vessel's axis is (0, 0, -1)");
     BAD(EDITS(VESSEL("axis = \"w\";")), NO_SETS, 19, "'geometry.vessels.[0].axis'",
         "expected one of \"x\", \"y\", \"z\"");
     BAD(EDITS(VESSEL(""), {16, "    start = { region = \"cap\"; kind = \"slab\"; "
