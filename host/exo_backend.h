@@ -41,6 +41,9 @@ typedef struct exo_backend_ops {
      *  Layout as exo_sim_read(). */
     exo_status (*read)(exo_backend *b, float *pos_um, int32_t *image,
                        int8_t *state, float *radius_um, exo_error *err);
+    /** Ligand and bond counts of every vesicle; either may be NULL. */
+    exo_status (*read_binding)(exo_backend *b, uint16_t *ligands, uint8_t *bonds,
+                               exo_error *err);
     /** Release everything; NULL-safe through exo_backend_destroy(). */
     exo_status (*destroy)(exo_backend *b, exo_error *err);
 } exo_backend_ops;

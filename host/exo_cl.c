@@ -21,10 +21,13 @@ extern const size_t exo_kernels_src_len;
 
 /* The host and device views of the shared structs must agree (the device
  * view is checked at run time by tests/device/test_layout). */
-_Static_assert(sizeof(exo_step_params) == 56 * sizeof(exo_real) + 32 * 4,
+_Static_assert(sizeof(exo_step_params) == 102 * sizeof(exo_real) + 42 * 4,
                "exo_step_params layout");
-_Static_assert(sizeof(exo_init_params) == 27 * sizeof(exo_real) + 10 * 4,
+_Static_assert(sizeof(exo_init_params) == 29 * sizeof(exo_real) + 10 * 4,
                "exo_init_params layout");
+/* Passed by value: within the smallest CL_DEVICE_MAX_PARAMETER_SIZE an
+ * OpenCL 1.2 full-profile device may have. */
+_Static_assert(sizeof(exo_step_params) <= 1024, "exo_step_params too large for a kernel argument");
 
 /* ------------------------------------------------------------------ errors */
 
@@ -551,6 +554,7 @@ typedef struct exo_clb {
     size_t wg;             /* work-group size, 0: runtime's choice       */
     cl_kernel k_advance, k_init, k_count, k_gather;
     cl_mem pos, image, radius, state;      /* [3n] [3n] [n] [n]          */
+    cl_mem ligands, bonds;                 /* [n] uint16, [n] uint8      */
     cl_mem counts;                         /* [EXO_STATE_COUNT] uint     */
     cl_mem out_pos, out_image, out_state;  /* frame staging, [3m] [3m] [m] */
     cl_mem arrivals;                       /* infusion schedule of a launch */
@@ -562,7 +566,9 @@ typedef struct exo_clb {
 
 size_t exo_cl_bytes_per_vesicle(void)
 {
-    return 3 * sizeof(exo_real) + 3 * sizeof(int32_t) + sizeof(float) + 1;
+    /* position, image counts, radius, state, ligands, bonds */
+    return 3 * sizeof(exo_real) + 3 * sizeof(int32_t) + sizeof(float) + 1 +
+           sizeof(cl_ushort) + sizeof(cl_uchar);
 }
 
 static size_t round_up(size_t x, size_t m) { return m ? (x + m - 1) / m * m : x; }
@@ -597,6 +603,8 @@ static exo_status clb_init_population(exo_backend *bb, const exo_init_params *ip
     EXO_CL(clSetKernelArg(b->k_init, 3, sizeof(cl_mem), &b->state), err, "k_init_vesicles arg 3");
     EXO_CL(clSetKernelArg(b->k_init, 4, sizeof *ip, ip), err, "k_init_vesicles arg 4");
     EXO_CL(clSetKernelArg(b->k_init, 5, sizeof n, &n), err, "k_init_vesicles arg 5");
+    EXO_CL(clSetKernelArg(b->k_init, 6, sizeof(cl_mem), &b->ligands), err, "k_init_vesicles arg 6");
+    EXO_CL(clSetKernelArg(b->k_init, 7, sizeof(cl_mem), &b->bonds), err, "k_init_vesicles arg 7");
     EXO_TRY(launch(b, b->k_init, "k_init_vesicles", ip->count, b->wg,
                    "injecting a population", err));
 cleanup:
@@ -736,11 +744,28 @@ cleanup:
     return rc;
 }
 
+static exo_status clb_read_binding(exo_backend *bb, uint16_t *ligands, uint8_t *bonds,
+                                   exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    size_t n = bb->n;
+    if (ligands)
+        EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->ligands, CL_TRUE, 0, n * sizeof *ligands,
+                                   ligands, 0, NULL, NULL), err, "reading ligand counts");
+    if (bonds)
+        EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->bonds, CL_TRUE, 0, n, bonds, 0, NULL, NULL),
+               err, "reading bond counts");
+cleanup:
+    return rc;
+}
+
 static exo_status clb_destroy(exo_backend *bb, exo_error *err)
 {
     exo_clb *b = (exo_clb *)bb;
     exo_status rc = EXO_OK;
-    cl_mem *mems[] = {&b->pos, &b->image, &b->radius, &b->state, &b->counts,
+    cl_mem *mems[] = {&b->pos, &b->image, &b->radius, &b->state, &b->ligands, &b->bonds,
+                      &b->counts,
                       &b->out_pos, &b->out_image, &b->out_state, &b->arrivals};
     cl_kernel *ks[] = {&b->k_advance, &b->k_init, &b->k_count, &b->k_gather};
     for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++)
@@ -766,7 +791,8 @@ static exo_status clb_destroy(exo_backend *bb, exo_error *err)
 
 static const exo_backend_ops clb_ops = {clb_init_population, clb_advance,
                                         clb_count_places,    clb_gather_frame,
-                                        clb_read,            clb_destroy};
+                                        clb_read,            clb_read_binding,
+                                        clb_destroy};
 
 exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
                          uint32_t n, uint32_t id0, exo_error *err)
@@ -810,6 +836,10 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
                err, "allocating radii of %u vesicles", n);
     EXO_CL_OBJ(b->state, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, nn, NULL, &e_),
                err, "allocating states of %u vesicles", n);
+    EXO_CL_OBJ(b->ligands, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, nn * sizeof(cl_ushort), NULL, &e_),
+               err, "allocating ligand counts of %u vesicles", n);
+    EXO_CL_OBJ(b->bonds, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, nn, NULL, &e_),
+               err, "allocating bond counts of %u vesicles", n);
     EXO_CL_OBJ(b->counts, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, EXO_PLACES * EXO_STATE_COUNT * sizeof(cl_uint), NULL, &e_),
                err, "allocating the state counters");
     /* A valid (unused) schedule buffer for launches without infusion. */
@@ -824,6 +854,13 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
     EXO_CL(clEnqueueFillBuffer(b->rt.queue, b->radius, &one, sizeof one, 0,
                                nn * sizeof one, 0, NULL, NULL),
            err, "clearing the radii of %u vesicles", n);
+    cl_ushort no_ligands = 0;
+    cl_uchar no_bonds = 0;
+    EXO_CL(clEnqueueFillBuffer(b->rt.queue, b->ligands, &no_ligands, sizeof no_ligands, 0,
+                               nn * sizeof no_ligands, 0, NULL, NULL),
+           err, "clearing the ligand counts of %u vesicles", n);
+    EXO_CL(clEnqueueFillBuffer(b->rt.queue, b->bonds, &no_bonds, 1, 0, nn, 0, NULL, NULL),
+           err, "clearing the bond counts of %u vesicles", n);
 
     EXO_CL_OBJ(b->k_advance, clCreateKernel(b->rt.program, "k_advance", &e_), err, "creating kernel k_advance");
     EXO_CL_OBJ(b->k_init, clCreateKernel(b->rt.program, "k_init_vesicles", &e_), err, "creating kernel k_init_vesicles");
@@ -833,6 +870,8 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
     EXO_CL(clSetKernelArg(b->k_advance, 1, sizeof(cl_mem), &b->image), err, "k_advance arg 1");
     EXO_CL(clSetKernelArg(b->k_advance, 2, sizeof(cl_mem), &b->radius), err, "k_advance arg 2");
     EXO_CL(clSetKernelArg(b->k_advance, 3, sizeof(cl_mem), &b->state), err, "k_advance arg 3");
+    EXO_CL(clSetKernelArg(b->k_advance, 12, sizeof(cl_mem), &b->ligands), err, "k_advance arg 12");
+    EXO_CL(clSetKernelArg(b->k_advance, 13, sizeof(cl_mem), &b->bonds), err, "k_advance arg 13");
     EXO_CL(clSetKernelArg(b->k_count, 0, sizeof(cl_mem), &b->pos), err, "k_count_places arg 0");
     EXO_CL(clSetKernelArg(b->k_count, 1, sizeof(cl_mem), &b->state), err, "k_count_places arg 1");
     EXO_CL(clSetKernelArg(b->k_count, 2, sizeof(cl_uint), &b->stride), err, "k_count_places arg 2");

@@ -129,9 +129,7 @@ static int edit_distance(const char *a, const char *b)
 
 /* Settings DESIGN.md names for later versions: a clear "not yet" instead
  * of "unknown". */
-static const char *const later_keys[] = {"binding", "sweep",   "tissue",
-                                         "ligands", "cargo",   "events",
-                                         "receptors", NULL};
+static const char *const later_keys[] = {"sweep", "tissue", "cargo", "events", NULL};
 
 /* Every member of group g must be one of `known` (NULL-terminated). */
 static exo_status check_keys(cfg *c, const config_setting_t *g,
@@ -447,8 +445,10 @@ static exo_status read_boundary(cfg *c, const config_setting_t *e,
                     *kind = j;
     for (uint32_t k = 0; *kind < 0 && k < sc->n_surfaces; k++)
         if (strcmp(name, sc->surface[k].name) == 0) {
+            /* a receptor surface captures like an adsorbing one, with
+             * the probability of its reactive layer (exo_scenario.c) */
             static const int face_of[] = {EXO_FACE_REFLECT, EXO_FACE_ABSORB,
-                                          EXO_FACE_ADSORB};
+                                          EXO_FACE_ADSORB, EXO_FACE_ADSORB};
             *surf = (int)k;
             *kind = face_of[sc->surface[k].behaviour];
         }
@@ -737,11 +737,137 @@ cleanup:
     return rc;
 }
 
+/* receptors = ( { type; density; }, ... ) of a "bind" surface g. */
+static exo_status load_receptors(cfg *c, const config_setting_t *g,
+                                 const config_setting_t *l, exo_surface *sf)
+{
+    static const char *const keys[] = {"type", "density", NULL};
+    exo_status rc = EXO_OK;
+    if (l == NULL)
+        return missing(c, g, "receptors", "a list of receptor types ( { type = \"...\"; "
+                                          "density = \"100 /um^2\"; }, ... )");
+    if (config_setting_type(l) != CONFIG_TYPE_LIST || config_setting_length(l) < 1)
+        return bad(c, l, "expected a list of one or more receptor types ( { type; "
+                         "density; }, ... )");
+    int n = config_setting_length(l);
+    if (n > EXO_MAX_RECEPTORS)
+        return bad(c, l, "at most %d receptor types per surface", EXO_MAX_RECEPTORS);
+    for (int k = 0; k < n; k++) {
+        const config_setting_t *r = config_setting_get_elem(l, (unsigned)k), *s;
+        exo_receptor *rc_ = &sf->receptor[k];
+        if (config_setting_type(r) != CONFIG_TYPE_GROUP)
+            return bad(c, r, "expected a receptor group { type; density; }");
+        EXO_TRY(check_keys(c, r, keys));
+        const char *type = NULL;
+        if ((s = config_setting_get_member(r, "type")) == NULL)
+            return missing(c, r, "type", "the receptor's type, named by binding.[i].receptor");
+        EXO_TRY(read_string(c, s, &type));
+        if (!valid_name(type) || strlen(type) >= sizeof rc_->type)
+            return bad(c, s, "expected 1 to %zu letters, digits, '_', '-' or '.', got \"%s\"",
+                       sizeof rc_->type - 1, type);
+        for (int j = 0; j < k; j++)
+            if (strcmp(sf->receptor[j].type, type) == 0)
+                return bad(c, s, "receptor type \"%s\" is already listed on this surface",
+                           type);
+        snprintf(rc_->type, sizeof rc_->type, "%s", type);
+        EXO_TRY(req_quantity(c, r, "density", EXO_DIM_AREAL_DENSITY, NONNEGATIVE,
+                             &rc_->density));
+    }
+    sf->n_receptors = (uint32_t)n;
+cleanup:
+    return rc;
+}
+
+/* internalization = { rate; min_bonds; } of a "bind" surface (optional). */
+static exo_status load_internalization(cfg *c, const config_setting_t *g, exo_surface *sf)
+{
+    static const char *const keys[] = {"rate", "min_bonds", NULL};
+    exo_status rc = EXO_OK;
+    sf->uptake_rate = 0;
+    sf->uptake_min_bonds = 1;
+    if (g == NULL)
+        return EXO_OK;
+    if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+        return bad(c, g, "expected a group { rate; min_bonds; }");
+    EXO_TRY(check_keys(c, g, keys));
+    EXO_TRY(req_quantity(c, g, "rate", EXO_DIM_RATE, NONNEGATIVE, &sf->uptake_rate));
+    long long m = 1;
+    EXO_TRY(opt_int(c, g, "min_bonds", 1, EXO_MAX_BONDS, &m, NULL));
+    sf->uptake_min_bonds = (int)m;
+cleanup:
+    return rc;
+}
+
+/* binding = ( { ligand; receptor; k_on; k_off; bond_length; x_beta;
+ *               catch_rate; catch_length; }, ... ) */
+static exo_status load_binding(cfg *c, const config_setting_t *root, exo_scenario *sc)
+{
+    static const char *const keys[] = {"ligand", "receptor", "k_on", "k_off",
+                                       "bond_length", "x_beta", "catch_rate",
+                                       "catch_length", NULL};
+    exo_status rc = EXO_OK;
+    const config_setting_t *l = config_setting_get_member(root, "binding");
+    if (l == NULL)
+        return EXO_OK;
+    if (config_setting_type(l) != CONFIG_TYPE_LIST)
+        return bad(c, l, "expected a list of ligand-receptor pairs ( { ligand; receptor; "
+                         "k_on; k_off; bond_length; }, ... )");
+    int n = config_setting_length(l);
+    if (n > EXO_MAX_BINDINGS)
+        return bad(c, l, "at most %d binding pairs", EXO_MAX_BINDINGS);
+    for (int k = 0; k < n; k++) {
+        const config_setting_t *g = config_setting_get_elem(l, (unsigned)k), *s;
+        exo_binding *b = &sc->binding[k];
+        if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+            return bad(c, g, "expected a pair group { ligand; receptor; k_on; ... }");
+        EXO_TRY(check_keys(c, g, keys));
+        const char *const names[2] = {"ligand", "receptor"};
+        char *dst[2] = {b->ligand, b->receptor};
+        for (int j = 0; j < 2; j++) {
+            const char *v = NULL;
+            if ((s = config_setting_get_member(g, names[j])) == NULL)
+                return missing(c, g, names[j], j ? "the receptor type" : "the ligand type");
+            EXO_TRY(read_string(c, s, &v));
+            if (!valid_name(v) || strlen(v) >= EXO_NAME_MAX)
+                return bad(c, s, "expected 1 to %d letters, digits, '_', '-' or '.'",
+                           EXO_NAME_MAX - 1);
+            snprintf(dst[j], EXO_NAME_MAX, "%s", v);
+        }
+        for (int j = 0; j < k; j++)
+            if (strcmp(sc->binding[j].ligand, b->ligand) == 0 &&
+                strcmp(sc->binding[j].receptor, b->receptor) == 0)
+                return bad(c, g, "the pair %s-%s is already given", b->ligand, b->receptor);
+        EXO_TRY(req_quantity(c, g, "k_on", EXO_DIM_AREA_RATE, NONNEGATIVE, &b->k_on));
+        EXO_TRY(req_quantity(c, g, "bond_length", EXO_DIM_LENGTH, POSITIVE, &b->bond_length));
+        int has_koff = 0, has_xb = 0, has_kc = 0, has_xc = 0;
+        EXO_TRY(opt_quantity(c, g, "k_off", EXO_DIM_RATE, NONNEGATIVE, &b->k_off, &has_koff));
+        EXO_TRY(opt_quantity(c, g, "x_beta", EXO_DIM_LENGTH, NONNEGATIVE, &b->x_beta, &has_xb));
+        EXO_TRY(opt_quantity(c, g, "catch_rate", EXO_DIM_RATE, NONNEGATIVE, &b->catch_rate,
+                             &has_kc));
+        EXO_TRY(opt_quantity(c, g, "catch_length", EXO_DIM_LENGTH, NONNEGATIVE,
+                             &b->catch_length, &has_xc));
+        if (has_xb && !has_koff)
+            return bad(c, config_setting_get_member(g, "x_beta"),
+                       "x_beta shapes the force dependence of k_off: give k_off too");
+        if (has_kc != has_xc)
+            return bad(c, config_setting_get_member(g, has_kc ? "catch_rate" : "catch_length"),
+                       "the catch pathway k_c exp(-F x_c / kT) needs both catch_rate and "
+                       "catch_length");
+        if (has_kc && !has_koff)
+            return bad(c, config_setting_get_member(g, "catch_rate"),
+                       "a catch pathway needs the slip pathway too: give k_off (and x_beta)");
+    }
+    sc->n_bindings = (uint32_t)n;
+cleanup:
+    return rc;
+}
+
 static exo_status load_surfaces(cfg *c, const config_setting_t *root,
                                 exo_scenario *sc)
 {
     static const char *const keys[] = {"name", "behaviour", "kappa", "adsorbed",
-                                       "desorption_rate", NULL};
+                                       "desorption_rate", "receptors", "internalization",
+                                       NULL};
     static const char *const behaviours[] = {"reflect", "absorb", "adsorb", "bind", NULL};
     static const char *const adsorbed[] = {"bound", "removed", NULL};
     exo_status rc = EXO_OK;
@@ -778,17 +904,25 @@ static exo_status load_surfaces(cfg *c, const config_setting_t *root,
                 return bad(c, s, "a surface named \"%s\" is already defined", name);
         snprintf(sf->name, sizeof sf->name, "%s", name);
         if ((s = config_setting_get_member(g, "behaviour")) == NULL)
-            return missing(c, g, "behaviour", "\"reflect\", \"absorb\" or \"adsorb\"");
+            return missing(c, g, "behaviour", "\"reflect\", \"absorb\", \"adsorb\" or \"bind\"");
         int which = 0;
         EXO_TRY(read_choice(c, s, behaviours, &which));
-        if (which == 3)
-            return bad(c, s, "receptor binding (\"bind\") is not available in exobd %s "
-                             "yet", EXOBD_VERSION_STRING);
         sf->behaviour = which;
         sf->adsorbed_state = EXO_STATE_BOUND;
         const config_setting_t *kap = config_setting_get_member(g, "kappa");
         const config_setting_t *ads = config_setting_get_member(g, "adsorbed");
         const config_setting_t *des = config_setting_get_member(g, "desorption_rate");
+        const config_setting_t *rec = config_setting_get_member(g, "receptors");
+        const config_setting_t *upt = config_setting_get_member(g, "internalization");
+        if (which != EXO_SURFACE_BIND) {
+            if (rec)
+                return bad(c, rec, "applies only to behaviour = \"bind\"");
+            if (upt)
+                return bad(c, upt, "applies only to behaviour = \"bind\"");
+        } else {
+            EXO_TRY(load_receptors(c, g, rec, sf));
+            EXO_TRY(load_internalization(c, upt, sf));
+        }
         if (which != EXO_SURFACE_ADSORB) {
             const config_setting_t *only[] = {kap, ads, des};
             for (int j = 0; j < 3; j++)
@@ -974,11 +1108,164 @@ cleanup:
     return rc;
 }
 
+/* ligands = { type; count = N | { distribution = "poisson"; mean; } |
+ *            { distribution = "normal"; mean; sd; }; } of population g. */
+static exo_status load_ligands(cfg *c, const config_setting_t *pop, exo_population *p)
+{
+    static const char *const keys[] = {"type", "count", NULL};
+    static const char *const dist_keys[] = {"distribution", "mean", "sd", NULL};
+    static const char *const dists[] = {"fixed", "poisson", "normal", NULL};
+    exo_status rc = EXO_OK;
+    const config_setting_t *g, *s;
+    p->ligand[0] = '\0';
+    p->binding = -1;
+    EXO_TRY(get_group(c, pop, "ligands", 0, &g));
+    if (g == NULL)
+        return EXO_OK;
+    EXO_TRY(check_keys(c, g, keys));
+    const char *type = NULL;
+    if ((s = config_setting_get_member(g, "type")) == NULL)
+        return missing(c, g, "type", "the ligand type, named by binding.[i].ligand");
+    EXO_TRY(read_string(c, s, &type));
+    if (!valid_name(type) || strlen(type) >= sizeof p->ligand)
+        return bad(c, s, "expected 1 to %zu letters, digits, '_', '-' or '.'",
+                   sizeof p->ligand - 1);
+    snprintf(p->ligand, sizeof p->ligand, "%s", type);
+    if ((s = config_setting_get_member(g, "count")) == NULL)
+        return missing(c, g, "count", "ligand copies per vesicle: an integer, or "
+                                      "{ distribution = \"poisson\"; mean = 100.0; }");
+    if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
+        long long n = 0;
+        EXO_TRY(read_int(c, s, 0, 65535, &n));
+        p->ligand_distribution = EXO_LIGANDS_FIXED;
+        p->ligand_mean = p->ligand_max = (double)n;
+        return EXO_OK;
+    }
+    EXO_TRY(check_keys(c, s, dist_keys));
+    const config_setting_t *d = config_setting_get_member(s, "distribution");
+    if (d == NULL)
+        return missing(c, s, "distribution", "\"poisson\" or \"normal\"");
+    int which = 0;
+    EXO_TRY(read_choice(c, d, dists, &which));
+    if (which == 0)
+        return bad(c, d, "a fixed count is given as count = N");
+    p->ligand_distribution = which == 1 ? EXO_LIGANDS_POISSON : EXO_LIGANDS_NORMAL;
+    EXO_TRY(req_quantity(c, s, "mean", EXO_DIM_NUMBER, NONNEGATIVE, &p->ligand_mean));
+    const config_setting_t *sd = config_setting_get_member(s, "sd");
+    if (which == 1 && sd)
+        return bad(c, sd, "a Poisson count's spread is fixed by its mean (sd = sqrt(mean))");
+    if (which == 2)
+        EXO_TRY(req_quantity(c, s, "sd", EXO_DIM_NUMBER, NONNEGATIVE, &p->ligand_sd));
+    double spread = which == 1 ? sqrt(p->ligand_mean) : p->ligand_sd;
+    p->ligand_max = fmin(65535.0, ceil(p->ligand_mean + 6 * spread));
+    if (p->ligand_mean > 65535)
+        return bad(c, s, "at most 65535 ligand copies per vesicle");
+cleanup:
+    return rc;
+}
+
+/* The surfaces population p can touch: its box faces, or its vessel's ends,
+ * wall and region walls.  Returns their number (indices into surface[]). */
+static int reachable_surfaces(const exo_scenario *sc, const exo_population *p,
+                              int32_t out[6 + EXO_MAX_REGIONS])
+{
+    int n = 0;
+    if (p->vessel < 0) {
+        for (int f = 0; f < 6; f++)
+            out[n++] = sc->face_surface[f];
+    } else {
+        const exo_vessel *v = &sc->vessel[p->vessel];
+        out[n++] = v->end_surface[0];
+        out[n++] = v->end_surface[1];
+        out[n++] = v->wall_surface;
+        for (uint32_t r = 0; r < v->n_regions; r++)
+            out[n++] = v->region[r].wall_surface;
+    }
+    return n;
+}
+
+/* Every population's ligand has a pair in `binding`, one pair across the
+ * receptor surfaces it can reach; every pair names a ligand some
+ * population carries and a receptor some surface carries; ligands in the
+ * contact area fit the bond counter; no binding with hindered diffusion. */
+static exo_status check_binding(cfg *c, const config_setting_t *root, exo_scenario *sc)
+{
+    const config_setting_t *vl = config_setting_get_member(root, "vesicles");
+    const config_setting_t *bl = config_setting_get_member(root, "binding");
+    for (uint32_t k = 0; k < sc->n_pop; k++) {
+        exo_population *p = &sc->pop[k];
+        if (p->ligand[0] == '\0')
+            continue;
+        const config_setting_t *lg = config_setting_get_member(
+            config_setting_get_elem(vl, k), "ligands");
+        int any = 0;
+        for (uint32_t j = 0; j < sc->n_bindings; j++)
+            any |= strcmp(sc->binding[j].ligand, p->ligand) == 0;
+        if (!any)
+            return bad(c, lg, "ligand \"%s\" has no pair in binding ( { ligand = \"%s\"; "
+                              "receptor; k_on; ... } )", p->ligand, p->ligand);
+        int32_t reach[6 + EXO_MAX_REGIONS];
+        int nr = reachable_surfaces(sc, p, reach);
+        for (int i = 0; i < nr; i++) {
+            if (reach[i] < 0 || sc->surface[reach[i]].behaviour != EXO_SURFACE_BIND)
+                continue;
+            const exo_surface *sf = &sc->surface[reach[i]];
+            for (uint32_t r = 0; r < sf->n_receptors; r++)
+                for (uint32_t j = 0; j < sc->n_bindings; j++) {
+                    const exo_binding *b = &sc->binding[j];
+                    if (strcmp(b->ligand, p->ligand) != 0 ||
+                        strcmp(b->receptor, sf->receptor[r].type) != 0)
+                        continue;
+                    if (p->binding >= 0 && p->binding != (int)j)
+                        return bad(c, lg, "ligand \"%s\" of population \"%s\" would bind "
+                                          "through two pairs (%s-%s and %s-%s); one pair "
+                                          "per population is available in exobd %s",
+                                   p->ligand, p->name, p->ligand,
+                                   sc->binding[p->binding].receptor, p->ligand,
+                                   b->receptor, EXOBD_VERSION_STRING);
+                    p->binding = (int)j;
+                }
+        }
+        if (p->binding < 0)
+            continue;
+        /* Ligands in the contact area, n_L delta / (2a), at the most
+         * ligands and the smallest vesicle. */
+        double nc = p->ligand_max * sc->binding[p->binding].bond_length / (2 * p->radius_min);
+        if (nc > EXO_MAX_BONDS)
+            return bad(c, lg, "up to %.0f ligands in the contact area (n_L delta / (2a) with "
+                              "n_L up to %.0f, delta = %g um, a = %g um): at most %d bonds "
+                              "per vesicle are counted", nc, p->ligand_max,
+                       sc->binding[p->binding].bond_length, p->radius_min, EXO_MAX_BONDS);
+        if (p->vessel >= 0 && sc->vessel[p->vessel].hindered)
+            return bad(c, lg, "receptor binding in vessel \"%s\" cannot be combined with "
+                              "hindered = true: at contact the perpendicular diffusivity "
+                              "vanishes, so a vesicle released there would be captured "
+                              "again at once", sc->vessel[p->vessel].name);
+    }
+    for (uint32_t j = 0; j < sc->n_bindings; j++) {
+        const exo_binding *b = &sc->binding[j];
+        int carried = 0, offered = 0;
+        for (uint32_t k = 0; k < sc->n_pop; k++)
+            carried |= strcmp(sc->pop[k].ligand, b->ligand) == 0;
+        for (uint32_t q = 0; q < sc->n_surfaces; q++)
+            for (uint32_t r = 0; r < sc->surface[q].n_receptors; r++)
+                offered |= strcmp(sc->surface[q].receptor[r].type, b->receptor) == 0;
+        const config_setting_t *g = config_setting_get_elem(bl, j);
+        if (!carried)
+            return bad(c, g, "no population carries ligand \"%s\" (vesicles.[i].ligands."
+                             "type)", b->ligand);
+        if (!offered)
+            return bad(c, g, "no surface carries receptor \"%s\" (surfaces.[i].receptors)",
+                       b->receptor);
+    }
+    return EXO_OK;
+}
+
 static exo_status load_vesicles(cfg *c, const config_setting_t *root,
                                 exo_scenario *sc)
 {
     static const char *const keys[] = {"name", "count", "radius", "start", "infusion",
-                                       NULL};
+                                       "ligands", NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *l = config_setting_get_member(root, "vesicles");
     if (l == NULL)
@@ -1022,6 +1309,7 @@ static exo_status load_vesicles(cfg *c, const config_setting_t *root,
                                            "distribution { distribution = \"lognormal\"; ... }");
         EXO_TRY(load_radius(c, s, p));
         EXO_TRY(load_start(c, g, sc, p));
+        EXO_TRY(load_ligands(c, g, p));
         const config_setting_t *inf;
         EXO_TRY(get_group(c, g, "infusion", 0, &inf));
         if (inf) {
@@ -1115,8 +1403,8 @@ cleanup:
 static exo_status load_all(cfg *c, exo_scenario *sc)
 {
     static const char *const keys[] = {"name", "seed", "simulation", "medium",
-                                       "surfaces", "vesicles", "geometry", "output",
-                                       NULL};
+                                       "surfaces", "binding", "vesicles", "geometry",
+                                       "output", NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *root = config_root_setting(&c->lc), *s;
     EXO_TRY(check_keys(c, root, keys));
@@ -1143,8 +1431,10 @@ static exo_status load_all(cfg *c, exo_scenario *sc)
     EXO_TRY(load_simulation(c, root, sc));
     EXO_TRY(load_medium(c, root, sc));
     EXO_TRY(load_surfaces(c, root, sc));
+    EXO_TRY(load_binding(c, root, sc));
     EXO_TRY(load_geometry(c, root, sc));
     EXO_TRY(load_vesicles(c, root, sc));
+    EXO_TRY(check_binding(c, root, sc));
     EXO_TRY(load_output(c, root, sc));
 cleanup:
     return rc;

@@ -16,6 +16,8 @@ typedef struct exo_ref {
     int32_t *image;      /* [3n]                                       */
     float *radius;       /* [n] um                                     */
     int8_t *state;       /* [n]                                        */
+    uint16_t *ligands;   /* [n]                                        */
+    uint8_t *bonds;      /* [n]                                        */
 } exo_ref;
 
 static exo_status ref_init_population(exo_backend *b, const exo_init_params *ip,
@@ -37,6 +39,8 @@ static exo_status ref_init_population(exo_backend *b, const exo_init_params *ip,
             r->image[a * n + i] = 0;
         }
         r->radius[i] = (float)a_i;
+        r->ligands[i] = (uint16_t)exo_init_ligands(ip, ip->id0 + i);
+        r->bonds[i] = 0;
         r->state[i] = ip->inactive ? EXO_STATE_INACTIVE : EXO_STATE_FREE;
     }
     return EXO_OK;
@@ -61,12 +65,15 @@ static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
             v.image[a] = r->image[a * n + i];
         }
         v.radius = r->radius[i];
+        v.ligands = r->ligands[i];
+        v.bonds = r->bonds[i];
         v.sigma = exo_step_sigma(p->sigma_coef, v.radius);
         exo_advance(&v, p, b->id0 + i, step0, nsteps, arrive);
         for (int a = 0; a < 3; a++) {
             r->pos[a * n + i] = v.x[a];
             r->image[a * n + i] = v.image[a];
         }
+        r->bonds[i] = (uint8_t)v.bonds;
         r->state[i] = (int8_t)v.state;
     }
     return EXO_OK;
@@ -122,9 +129,22 @@ static exo_status ref_read(exo_backend *b, float *pos_um, int32_t *image,
     return EXO_OK;
 }
 
+static exo_status ref_read_binding(exo_backend *b, uint16_t *ligands, uint8_t *bonds,
+                                   exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    if (ligands)
+        memcpy(ligands, r->ligands, b->n * sizeof *ligands);
+    if (bonds)
+        memcpy(bonds, r->bonds, b->n * sizeof *bonds);
+    return EXO_OK;
+}
+
 static exo_status ref_destroy(exo_backend *b, exo_error *err)
 {
     exo_ref *r = (exo_ref *)b;
+    free(r->ligands);
+    free(r->bonds);
     free(r->pos);
     free(r->image);
     free(r->radius);
@@ -135,7 +155,8 @@ static exo_status ref_destroy(exo_backend *b, exo_error *err)
 
 static const exo_backend_ops ref_ops = {ref_init_population, ref_advance,
                                         ref_count_places,    ref_gather_frame,
-                                        ref_read,            ref_destroy};
+                                        ref_read,            ref_read_binding,
+                                        ref_destroy};
 
 exo_status exo_ref_create(exo_backend **out, uint32_t n, uint32_t id0,
                           exo_error *err)
@@ -153,6 +174,8 @@ exo_status exo_ref_create(exo_backend **out, uint32_t n, uint32_t id0,
     EXO_ALLOC(r->image, 3 * (size_t)n, err, "vesicle image counts");
     EXO_ALLOC(r->radius, n, err, "vesicle radii");
     EXO_ALLOC(r->state, n, err, "vesicle states");
+    EXO_ALLOC(r->ligands, n, err, "vesicle ligand counts");
+    EXO_ALLOC(r->bonds, n, err, "vesicle bond counts");
     *out = &r->base;
     return EXO_OK;
 cleanup:

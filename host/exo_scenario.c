@@ -34,10 +34,47 @@ static int32_t adsorbed_state(const exo_scenario *sc, int surface)
     return surface < 0 ? EXO_STATE_ABSORBED : sc->surface[surface].adsorbed_state;
 }
 
-/* 1 - exp(-k_des dt) (DESIGN.md section 10: never k dt). */
-static exo_real desorb_p(const exo_scenario *sc, int surface)
+double exo_scenario_receptor_density(const exo_scenario *sc, uint32_t k, int j)
 {
-    return surface < 0 ? 0 : (exo_real)-expm1(-sc->surface[surface].desorption_rate * sc->dt);
+    const exo_population *p = &sc->pop[k];
+    if (j < 0 || p->binding < 0 || sc->surface[j].behaviour != EXO_SURFACE_BIND)
+        return 0;
+    const exo_surface *sf = &sc->surface[j];
+    for (uint32_t r = 0; r < sf->n_receptors; r++)
+        if (strcmp(sf->receptor[r].type, sc->binding[p->binding].receptor) == 0)
+            return sf->receptor[r].density;
+    return 0;
+}
+
+double exo_scenario_wall_load_coef(const exo_scenario *sc, const exo_vessel *v)
+{
+    /* F_s = 6 pi mu a z gamma 1.7005 with z = a, and T_s / a =
+     * 4 pi mu a^2 gamma 0.944: (10.203 + 3.776) pi mu a^2 gamma. */
+    double gamma = 4 * fabs(v->mean_velocity) / v->radius;
+    return (6 * 1.7005 + 4 * 0.944) * M_PI * sc->viscosity * gamma;
+}
+
+/* What happens on slot `slot` (EXO_SLOTS) to population k's vesicles bound
+ * on surface j (-1: none); load: the shear load coefficient there. */
+static void fill_slot(const exo_scenario *sc, uint32_t k, int j, int slot, double load,
+                      exo_step_params *p)
+{
+    if (j < 0)
+        return;
+    const exo_surface *sf = &sc->surface[j];
+    p->desorb_rate[slot] = (exo_real)sf->desorption_rate;
+    double sigma_r = exo_scenario_receptor_density(sc, k, j);
+    if (sigma_r <= 0)
+        return;
+    const exo_binding *b = &sc->binding[sc->pop[k].binding];
+    /* kappa = k_f delta with k_f = k_on sigma_R n_L delta / (2a); times
+     * dt sqrt(pi/2) as adsorb_coef, with n_L / a left to the lane. */
+    p->bind_coef[slot] = (exo_real)(b->k_on * sigma_r * b->bond_length * b->bond_length / 2 *
+                                    sc->dt * sqrt(M_PI / 2));
+    p->bond_rate[slot] = (exo_real)(b->k_on * sigma_r);
+    p->load_coef[slot] = (exo_real)load;
+    p->uptake_rate[slot] = (exo_real)sf->uptake_rate;
+    p->uptake_min[slot] = sf->uptake_min_bonds;
 }
 
 void exo_vessel_set_axis(exo_vessel *v, const double dir[3])
@@ -91,59 +128,68 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
         p->len[a] = (exo_real)(sc->box_hi[a] - sc->box_lo[a]);
         p->drift[a] = (exo_real)(sc->flow[a] * sc->dt);
     }
+    p->dt = (exo_real)sc->dt;
     p->sigma_coef =
         (exo_real)exo_sigma_coef(exo_scenario_kT(sc), sc->viscosity, sc->dt);
     p->seed_lo = (uint32_t)sc->seed;
     p->seed_hi = (uint32_t)(sc->seed >> 32);
+    const exo_population *pp = &sc->pop[k];
+    if (pp->binding >= 0) {
+        const exo_binding *b = &sc->binding[pp->binding];
+        double kT = exo_scenario_kT(sc);
+        p->half_reach = (exo_real)(b->bond_length / 2);
+        p->k_slip = (exo_real)b->k_off;
+        p->x_slip_kT = (exo_real)(b->x_beta / kT);
+        p->k_catch = (exo_real)b->catch_rate;
+        p->x_catch_kT = (exo_real)(b->catch_length / kT);
+    }
     for (int f = 0; f < 6; f++) {
         p->face[f] = sc->face[f];
         p->adsorb_coef[f] = adsorb_coef(sc, sc->face_surface[f]);
         p->adsorb_state[f] = adsorbed_state(sc, sc->face_surface[f]);
-        p->desorb_p[f] = desorb_p(sc, sc->face_surface[f]);
     }
-    int vi = sc->pop[k].vessel;
+    int vi = pp->vessel;
     p->domain = vi < 0 ? EXO_DOMAIN_BOX : EXO_DOMAIN_VESSEL;
     if (vi < 0) {
+        /* No shear in the box: its flow is uniform. */
         for (int f = 0; f < 6; f++)
-            p->desorbs |= p->desorb_p[f] > 0;
-        return;
+            fill_slot(sc, k, sc->face_surface[f], f, 0, p);
+    } else {
+        const exo_vessel *v = &sc->vessel[vi];
+        for (int a = 0; a < 3; a++)
+            p->v_origin[a] = (exo_real)v->origin[a];
+        p->v_axis = v->axis;
+        for (int j = 0; j < 9; j++)
+            p->v_frame[j] = (exo_real)v->frame[j];
+        p->v_radius = (exo_real)v->radius;
+        p->v_length = (exo_real)v->length;
+        p->v_umax_dt = (exo_real)(2 * v->mean_velocity * sc->dt);
+        p->v_wall = v->wall;
+        for (int e = 0; e < 2; e++) {
+            p->v_end[e] = v->end[e];
+            p->adsorb_coef[e] = adsorb_coef(sc, v->end_surface[e]);
+            p->adsorb_state[e] = adsorbed_state(sc, v->end_surface[e]);
+            fill_slot(sc, k, v->end_surface[e], e, 0, p);
+        }
+        double load = exo_scenario_wall_load_coef(sc, v);
+        p->adsorb_coef[EXO_VESSEL_WALL] = adsorb_coef(sc, v->wall_surface);
+        p->adsorb_state[EXO_VESSEL_WALL] = adsorbed_state(sc, v->wall_surface);
+        fill_slot(sc, k, v->wall_surface, EXO_VESSEL_WALL, load, p);
+        p->infused = pp->infusion_rate > 0;
+        p->n_regions = (int32_t)v->n_regions;
+        p->v_hindered = v->hindered;
+        for (uint32_t r = 0; r < v->n_regions; r++) {
+            const exo_region *g = &v->region[r];
+            p->r_from[r] = (exo_real)g->from;
+            p->r_to[r] = (exo_real)g->to;
+            p->r_wall[r] = g->wall;
+            p->r_adsorb_coef[r] = adsorb_coef(sc, g->wall_surface);
+            p->r_adsorb_state[r] = adsorbed_state(sc, g->wall_surface);
+            fill_slot(sc, k, g->wall_surface, EXO_SLOT_REGION + (int)r, load, p);
+        }
     }
-    for (int f = 0; f < 6; f++)
-        p->desorb_p[f] = 0;
-    const exo_vessel *v = &sc->vessel[vi];
-    for (int a = 0; a < 3; a++)
-        p->v_origin[a] = (exo_real)v->origin[a];
-    p->v_axis = v->axis;
-    for (int j = 0; j < 9; j++)
-        p->v_frame[j] = (exo_real)v->frame[j];
-    p->v_radius = (exo_real)v->radius;
-    p->v_length = (exo_real)v->length;
-    p->v_umax_dt = (exo_real)(2 * v->mean_velocity * sc->dt);
-    p->v_wall = v->wall;
-    for (int e = 0; e < 2; e++) {
-        p->v_end[e] = v->end[e];
-        p->adsorb_coef[e] = adsorb_coef(sc, v->end_surface[e]);
-        p->adsorb_state[e] = adsorbed_state(sc, v->end_surface[e]);
-        p->desorb_p[e] = desorb_p(sc, v->end_surface[e]);
-    }
-    p->adsorb_coef[EXO_VESSEL_WALL] = adsorb_coef(sc, v->wall_surface);
-    p->adsorb_state[EXO_VESSEL_WALL] = adsorbed_state(sc, v->wall_surface);
-    p->desorb_p[EXO_VESSEL_WALL] = desorb_p(sc, v->wall_surface);
-    p->infused = sc->pop[k].infusion_rate > 0;
-    p->n_regions = (int32_t)v->n_regions;
-    p->v_hindered = v->hindered;
-    for (uint32_t r = 0; r < v->n_regions; r++) {
-        const exo_region *g = &v->region[r];
-        p->r_from[r] = (exo_real)g->from;
-        p->r_to[r] = (exo_real)g->to;
-        p->r_wall[r] = g->wall;
-        p->r_adsorb_coef[r] = adsorb_coef(sc, g->wall_surface);
-        p->r_adsorb_state[r] = adsorbed_state(sc, g->wall_surface);
-        p->r_desorb_p[r] = desorb_p(sc, g->wall_surface);
-        p->desorbs |= p->r_desorb_p[r] > 0;
-    }
-    for (int e = 0; e <= EXO_VESSEL_WALL; e++)
-        p->desorbs |= p->desorb_p[e] > 0;
+    for (int j = 0; j < EXO_SLOTS; j++)
+        p->bound_moves |= p->desorb_rate[j] > 0 || p->bind_coef[j] > 0;
 }
 
 double exo_scenario_adsorb_probability(const exo_scenario *sc, double kappa,
@@ -185,6 +231,9 @@ void exo_scenario_init_params(const exo_scenario *sc, uint32_t k,
         ip->s_lo = (exo_real)pp->s_lo;
         ip->s_hi = (exo_real)pp->s_hi;
     }
+    ip->ligand_distribution = pp->ligand_distribution;
+    ip->ligand_mean = (exo_real)pp->ligand_mean;
+    ip->ligand_sd = (exo_real)pp->ligand_sd;
     ip->inactive = pp->infusion_rate > 0;
     ip->first = pp->first;
     ip->count = pp->count;
@@ -253,6 +302,71 @@ static void print_bytes(FILE *out, double b)
     fprintf(out, "%.3g %s", b, u[k]);
 }
 
+/* The ligands and, per receptor surface the population can reach, the
+ * capture and bond rates (PHYSICS.md 4.4, 5); returns the warnings. */
+static int describe_binding(const exo_scenario *sc, uint32_t k, FILE *out)
+{
+    const exo_population *p = &sc->pop[k];
+    if (p->ligand[0] == '\0')
+        return 0;
+    static const char *const dist[] = {"", "Poisson, ", "normal, "};
+    fprintf(out, "  ligands     %s: %s%.4g per vesicle", p->ligand, dist[p->ligand_distribution],
+            p->ligand_mean);
+    if (p->ligand_distribution == EXO_LIGANDS_NORMAL)
+        fprintf(out, " (sd %.4g)", p->ligand_sd);
+    fprintf(out, ", %.4g per um^2 of membrane at the median radius\n",
+            p->ligand_mean / (4 * M_PI * p->radius_median * p->radius_median));
+    if (p->binding < 0) {
+        fprintf(out, "              (no surface it can reach carries a receptor it binds)\n");
+        return 0;
+    }
+    const exo_binding *b = &sc->binding[p->binding];
+    double kT = exo_scenario_kT(sc), a = p->radius_median, delta = b->bond_length;
+    double nc = p->ligand_mean * delta / (2 * a), nc_max = p->ligand_max * delta / (2 * p->radius_min);
+    int warnings = 0;
+    fprintf(out, "  pair        %s-%s: k_on = %.4g um^2/s, k_off = %.4g /s, reach %.4g nm, "
+                 "x_beta %.4g nm%s; %.4g ligands in the contact area (n_L delta / (2a), "
+                 "up to %.4g)\n", b->ligand, b->receptor, b->k_on, b->k_off, delta * 1e3,
+            b->x_beta * 1e3, b->catch_rate > 0 ? ", with a catch pathway" : "", nc, nc_max);
+    for (uint32_t j = 0; j < sc->n_surfaces; j++) {
+        double sigma_r = exo_scenario_receptor_density(sc, k, (int)j);
+        if (sigma_r <= 0)
+            continue;
+        const exo_surface *sf = &sc->surface[j];
+        double kf = b->k_on * sigma_r * nc, kappa = kf * delta;
+        double P = exo_scenario_adsorb_probability(sc, kappa, a);
+        /* the wall's load where the population flows; none in the box */
+        double load = p->vessel >= 0 ? exo_scenario_wall_load_coef(sc, &sc->vessel[p->vessel])
+                                     : 0;
+        double F = load * a * a;
+        double koff1 = b->k_off * exp(F * b->x_beta / kT) +
+                       b->catch_rate * exp(-F * b->catch_length / kT);
+        double lambda = b->k_on * sigma_r * nc_max + nc_max * koff1 + sf->uptake_rate;
+        fprintf(out, "  capture     at %s (%.4g %s /um^2): first-bond rate k_f = k_on sigma_R "
+                     "n_c = %.4g /s, kappa = k_f delta = %.4g um/s, P = %.4g per contact\n",
+                sf->name, sigma_r, b->receptor, kf, kappa, P);
+        fprintf(out, "  bonds       further bonds at %.4g /s per free ligand in contact "
+                     "(rho = %.4g); shear load %.3g pN at the wall, Bell factor %.4g on "
+                     "one bond; uptake %.4g /s from %d bonds; largest event rate x dt = %.3g\n",
+                b->k_on * sigma_r, b->k_off > 0 ? b->k_on * sigma_r / b->k_off : INFINITY, F,
+                exp(F * b->x_beta / kT), sf->uptake_rate, sf->uptake_min_bonds,
+                lambda * sc->dt);
+        if (P > 0.2) {
+            fprintf(out, "  warning: capture P > 0.2 at %s: the step-size formula "
+                         "overestimates capture there (PHYSICS.md 4.3); reduce "
+                         "simulation.dt\n", sf->name);
+            warnings++;
+        }
+        if (lambda * sc->dt > 0.2) {
+            fprintf(out, "  warning: bond events at %s reach %.3g per step: at most one "
+                         "happens per step, so reduce simulation.dt\n", sf->name,
+                    lambda * sc->dt);
+            warnings++;
+        }
+    }
+    return warnings;
+}
+
 int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                           FILE *out)
 {
@@ -315,7 +429,8 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
     }
     for (uint32_t k = 0; k < sc->n_surfaces; k++) {
         const exo_surface *s = &sc->surface[k];
-        static const char *const what[] = {"reflects", "absorbs", "adsorbs"};
+        static const char *const what[] = {"reflects", "absorbs", "adsorbs",
+                                           "binds through receptors"};
         fprintf(out, "surface       %s: %s", s->name, what[s->behaviour]);
         if (s->behaviour == EXO_SURFACE_ADSORB)
             fprintf(out, ", kappa = %.4g um/s = %.4g m/s; adsorbed vesicles %s",
@@ -323,6 +438,12 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                     s->adsorbed_state == EXO_STATE_BOUND ? "stay (bound)"
                                                          : "are removed (absorbed)");
         fprintf(out, "\n");
+        for (uint32_t r = 0; r < s->n_receptors; r++)
+            fprintf(out, "  receptors   %s: %.4g /um^2\n", s->receptor[r].type,
+                    s->receptor[r].density);
+        if (s->behaviour == EXO_SURFACE_BIND && s->uptake_rate > 0)
+            fprintf(out, "  uptake      %.4g /s (half-life %.4g s) once bound by %d bonds\n",
+                    s->uptake_rate, log(2) / s->uptake_rate, s->uptake_min_bonds);
         if (s->desorption_rate > 0) {
             double P = -expm1(-s->desorption_rate * sc->dt);
             fprintf(out, "  desorption  k = %.4g /s (mean bound time %.4g s): P = 1 - "
@@ -394,6 +515,7 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                 warnings++;
             }
         }
+        warnings += describe_binding(sc, k, out);
         if (p->vessel >= 0) {
             const exo_vessel *v = &sc->vessel[p->vessel];
             fprintf(out, "  Peclet      U R / D = %.4g; radial mixing time R^2/D = %.4g s\n",

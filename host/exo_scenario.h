@@ -31,7 +31,27 @@
 #define EXO_SURFACE_REFLECT 0
 #define EXO_SURFACE_ABSORB 1
 #define EXO_SURFACE_ADSORB 2
+#define EXO_SURFACE_BIND 3
 #define EXO_MAX_SURFACES 32
+#define EXO_MAX_RECEPTORS 8     /* receptor types per surface              */
+#define EXO_MAX_BINDINGS 32
+
+/** A receptor type on a surface (behaviour bind). */
+typedef struct exo_receptor {
+    char type[EXO_NAME_MAX];
+    double density;            /* 1/um^2                                   */
+} exo_receptor;
+
+/** A ligand-receptor pair's kinetics (scenario `binding`, PHYSICS.md 5). */
+typedef struct exo_binding {
+    char ligand[EXO_NAME_MAX], receptor[EXO_NAME_MAX];
+    double k_on;               /* 2D on-rate, um^2/s                       */
+    double k_off;              /* off-rate at zero force (slip), 1/s       */
+    double bond_length;        /* reach delta, um                          */
+    double x_beta;             /* Bell distance of the slip pathway, um    */
+    double catch_rate;         /* k_c of the catch pathway, 1/s (0: none)  */
+    double catch_length;       /* x_c, um                                  */
+} exo_binding;
 
 typedef struct exo_surface {
     char name[EXO_NAME_MAX];
@@ -40,6 +60,10 @@ typedef struct exo_surface {
     int adsorbed_state;        /* EXO_STATE_BOUND (stays) or _ABSORBED     */
     double desorption_rate;    /* 1/s, first-order release of a bound
                                   vesicle; 0: it stays for good            */
+    exo_receptor receptor[EXO_MAX_RECEPTORS]; /* behaviour bind           */
+    uint32_t n_receptors;
+    double uptake_rate;        /* 1/s, internalization of a bound vesicle  */
+    int uptake_min_bonds;      /* fewest bonds for internalization         */
 } exo_surface;
 
 #define EXO_MAX_VESSELS 16
@@ -86,6 +110,13 @@ typedef struct exo_population {
     double infusion_rate;      /* 1/s: enters through the inlet as a Poisson
                                   process; 0: all present at t = 0         */
     double s_lo, s_hi;         /* lumen start: axial range from the inlet  */
+    char ligand[EXO_NAME_MAX]; /* ligand type ("" : none)                  */
+    int ligand_distribution;   /* EXO_LIGANDS_*                            */
+    double ligand_mean;        /* copies per vesicle                       */
+    double ligand_sd;          /* normal: standard deviation               */
+    double ligand_max;         /* the most any vesicle carries (mean + 6 sd,
+                                  for the checks)                          */
+    int binding;               /* index into binding[] of its pair, or -1  */
 } exo_population;
 
 struct exo_scenario {
@@ -106,6 +137,9 @@ struct exo_scenario {
 
     exo_surface surface[EXO_MAX_SURFACES];
     uint32_t n_surfaces;
+
+    exo_binding binding[EXO_MAX_BINDINGS];
+    uint32_t n_bindings;
 
     exo_vessel vessel[EXO_MAX_VESSELS];
     uint32_t n_vessels;
@@ -157,6 +191,15 @@ void exo_vessel_point(const exo_vessel *v, double s, double y, double z, double 
  *  as contacts (PHYSICS.md section 4.3). */
 double exo_scenario_adsorb_probability(const exo_scenario *sc, double kappa,
                                        double a);
+
+/** The receptor density (1/um^2) that population k's ligand binds on
+ *  surface j, or 0 (no matching receptor, or not a receptor surface). */
+double exo_scenario_receptor_density(const exo_scenario *sc, uint32_t k, int j);
+
+/** Shear load coefficient of a vessel's wall: a vesicle of radius a bound
+ *  there feels F = coefficient a^2 (pN, a in um); Goldman, Cox & Brenner
+ *  at the wall shear rate 4|U|/R (PHYSICS.md 5). */
+double exo_scenario_wall_load_coef(const exo_scenario *sc, const exo_vessel *v);
 
 /** Number of frames the run writes (0 if no position/state output). */
 uint64_t exo_scenario_frames(const exo_scenario *sc);

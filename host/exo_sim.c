@@ -433,6 +433,12 @@ exo_status exo_sim_read(exo_sim *s, float *pos_um, int32_t *image,
     return s->be->ops->read(s->be, pos_um, image, state, radius_um, err);
 }
 
+exo_status exo_sim_read_binding(exo_sim *s, uint16_t *ligands, uint8_t *bonds,
+                                exo_error *err)
+{
+    return s->be->ops->read_binding(s->be, ligands, bonds, err);
+}
+
 exo_status exo_sim_count_states(exo_sim *s, uint64_t *counts, exo_error *err)
 {
     exo_status rc = EXO_OK;

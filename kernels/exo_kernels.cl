@@ -16,11 +16,17 @@
 #define EXO_VSTORE(val, g, ptr) ((ptr)[g] = (val))
 #define exo_state_load(g, ptr) ((int)(ptr)[g])
 #define exo_state_store(val, g, ptr) ((ptr)[g] = (char)(val))
+#define exo_ligands_load(g, ptr) ((float)(ptr)[g])
+#define exo_bonds_load(g, ptr) ((int)(ptr)[g])
+#define exo_bonds_store(val, g, ptr) ((ptr)[g] = (uchar)(val))
 #else
 #define EXO_VLOAD(g, ptr) EXO_CAT(vload, EXO_W)((g), (ptr))
 #define EXO_VSTORE(val, g, ptr) EXO_CAT(vstore, EXO_W)((val), (g), (ptr))
 #define exo_state_load(g, ptr) EXO_CAT(convert_int, EXO_W)(EXO_VLOAD(g, ptr))
 #define exo_state_store(val, g, ptr) EXO_VSTORE(EXO_CAT(convert_char, EXO_W)(val), g, ptr)
+#define exo_ligands_load(g, ptr) EXO_CAT(convert_float, EXO_W)(EXO_VLOAD(g, ptr))
+#define exo_bonds_load(g, ptr) EXO_CAT(convert_int, EXO_W)(EXO_VLOAD(g, ptr))
+#define exo_bonds_store(val, g, ptr) EXO_VSTORE(EXO_CAT(convert_uchar, EXO_W)(val), g, ptr)
 #endif
 
 /** Advance the `count` vesicles at array indices first.. (one population)
@@ -34,7 +40,8 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
                         const exo_step_params p, const ulong step0,
                         const uint nsteps, const uint stride, const uint id0,
                         const uint first, const uint count,
-                        __global const uint *arrivals)
+                        __global const uint *arrivals, __global const ushort *ligands,
+                        __global uchar *bonds)
 {
     uint g = get_global_id(0);
     if (g * EXO_W >= count)
@@ -57,6 +64,8 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
         v.image[a] = EXO_VLOAD(0, image + a * stride + at);
     }
     v.radius = EXO_VLOAD(0, radius + at);
+    v.ligands = exo_ligands_load(0, ligands + at);
+    v.bonds = exo_bonds_load(0, bonds + at);
     v.sigma = exo_step_sigma(p.sigma_coef, v.radius);
     exo_uintv id = (exo_uintv)(id0 + at) + EXO_LANES;
     exo_advance(&v, &p, id, step0, nsteps, arrive);
@@ -64,6 +73,7 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
         EXO_VSTORE(v.x[a], 0, pos + a * stride + at);
         EXO_VSTORE(v.image[a], 0, image + a * stride + at);
     }
+    exo_bonds_store(v.bonds, 0, bonds + at);
     exo_state_store(EXO_SELECT(stored, v.state, inside), 0, state + at);
 }
 
@@ -71,7 +81,8 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
  *  arrays' stride. */
 __kernel void k_init_vesicles(__global exo_real *pos, __global int *image,
                               __global float *radius, __global char *state,
-                              const exo_init_params ip, const uint n)
+                              const exo_init_params ip, const uint n,
+                              __global ushort *ligands, __global uchar *bonds)
 {
     uint j = get_global_id(0);
     if (j >= ip.count)
@@ -85,6 +96,8 @@ __kernel void k_init_vesicles(__global exo_real *pos, __global int *image,
         image[a * n + i] = 0;
     }
     radius[i] = (float)a_i;
+    ligands[i] = (ushort)exo_init_ligands(&ip, ip.id0 + i);
+    bonds[i] = 0;
     state[i] = (char)(ip.inactive ? EXO_STATE_INACTIVE : EXO_STATE_FREE);
 }
 

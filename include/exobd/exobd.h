@@ -151,6 +151,11 @@ size_t exo_sim_vesicle_count(const exo_sim *sim);
 exo_status exo_sim_read(exo_sim *sim, float *pos_um, int32_t *image,
                         int8_t *state, float *radius_um, exo_error *err);
 
+/** Ligand copies (N values) and bonds held (N values, nonzero only while
+ *  bound at a receptor surface) of every vesicle; either may be NULL. */
+exo_status exo_sim_read_binding(exo_sim *sim, uint16_t *ligands, uint8_t *bonds,
+                                exo_error *err);
+
 /** Count of vesicles per state code (array of EXO_STATE_COUNT). */
 exo_status exo_sim_count_states(exo_sim *sim, uint64_t *counts,
                                 exo_error *err);

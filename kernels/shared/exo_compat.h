@@ -51,6 +51,7 @@ typedef double exo_real;
 #define exo_sqrt sqrt
 #define exo_log log
 #define exo_exp exp
+#define exo_expm1 expm1
 #define exo_cos cos
 #define exo_sin sin
 #define exo_floor floor
@@ -62,6 +63,7 @@ typedef float exo_real;
 #define exo_sqrt sqrt
 #define exo_log log
 #define exo_exp exp
+#define exo_expm1 expm1
 #define exo_cos cos
 #define exo_sin sin
 #define exo_floor floor
@@ -70,6 +72,7 @@ typedef float exo_real;
 #define exo_sqrt sqrtf
 #define exo_log logf
 #define exo_exp expf
+#define exo_expm1 expm1f
 #define exo_cos cosf
 #define exo_sin sinf
 #define exo_floor floorf

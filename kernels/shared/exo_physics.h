@@ -24,6 +24,8 @@ typedef struct exo_vesicle {
     exo_intv image[3];   /* periodic image counts                           */
     exo_realv sigma;     /* rms displacement per axis per step, um          */
     exo_realv radius;    /* vesicle radius a, um                            */
+    exo_realv ligands;   /* ligand copies n_L on the vesicle                */
+    exo_intv bonds;      /* bonds held while bound at a receptor surface    */
     exo_intv state;      /* EXO_STATE_*                                     */
 } exo_vesicle;
 
@@ -128,7 +130,7 @@ EXO_FN int exo_box_has_events(const exo_step_params *p)
  */
 EXO_FN exo_intv exo_wall_event(int32_t kind, exo_realv d0, exo_realv d1,
                                exo_realv sigma, exo_realv u, exo_realv u_ad,
-                               exo_real ad_coef, int32_t ad_state,
+                               exo_realv ad_coef, int32_t ad_state,
                                exo_intv *mirror, exo_intv *stick)
 {
     exo_intv crossed = d1 < EXO_R(0.0);
@@ -280,6 +282,8 @@ EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
     exo_uintv b[4];
     exo_boundary_words(p, id, step, has_events && EXO_ANY(active && need), b);
     exo_realv u_ad = exo_boundary_u01(b[3], 0);
+    /* Capture on a receptor surface: its coefficient times n_L / a. */
+    exo_realv lpa = v->ligands / v->radius;
 
     exo_intv state = (exo_intv)(EXO_STATE_FREE);
     for (int a = 0; a < 3; a++) {
@@ -291,11 +295,12 @@ EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
         exo_intv m_lo, s_lo, m_hi, s_hi;
         exo_intv e_lo = exo_wall_event(p->face[2 * a], v->x[a] - lo, x[a] - lo,
                                        v->sigma, exo_boundary_u01(b[a], 0), u_ad,
-                                       p->adsorb_coef[2 * a],
+                                       p->adsorb_coef[2 * a] + p->bind_coef[2 * a] * lpa,
                                        p->adsorb_state[2 * a], &m_lo, &s_lo);
         exo_intv e_hi = exo_wall_event(p->face[2 * a + 1], hi - v->x[a], hi - x[a],
                                        v->sigma, exo_boundary_u01(b[a], 1), u_ad,
-                                       p->adsorb_coef[2 * a + 1],
+                                       p->adsorb_coef[2 * a + 1] +
+                                           p->bind_coef[2 * a + 1] * lpa,
                                        p->adsorb_state[2 * a + 1], &m_hi, &s_hi);
         /* The first event of the step decides (axes in order, lower face
          * before upper). */
@@ -415,12 +420,14 @@ EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
     /* The wall where the step ends: the vessel's, or its region's (so an
      * adsorbed vesicle sits in the region whose wall took it). */
     exo_intv wall = (exo_intv)(p->v_wall);
-    exo_realv coef = (exo_realv)(p->adsorb_coef[EXO_VESSEL_WALL]);
+    exo_realv lpa = v->ligands / v->radius; /* capture: coefficient x n_L / a */
+    exo_realv coef = p->adsorb_coef[EXO_VESSEL_WALL] + p->bind_coef[EXO_VESSEL_WALL] * lpa;
     exo_intv ad_state = (exo_intv)(p->adsorb_state[EXO_VESSEL_WALL]);
     for (int k = 0; k < p->n_regions; k++) {
         exo_intv in = s1 >= p->r_from[k] && s1 < p->r_to[k];
         wall = EXO_SELECT(wall, (exo_intv)(p->r_wall[k]), in);
-        coef = EXO_SELECT(coef, (exo_realv)(p->r_adsorb_coef[k]), in);
+        coef = EXO_SELECT(coef, p->r_adsorb_coef[k] + p->bind_coef[EXO_SLOT_REGION + k] * lpa,
+                          in);
         ad_state = EXO_SELECT(ad_state, (exo_intv)(p->r_adsorb_state[k]), in);
     }
     exo_intv need = wall != EXO_FACE_REFLECT &&
@@ -460,11 +467,13 @@ EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
         exo_intv m_in, k_in, m_out, k_out;
         exo_intv e_in = exo_wall_event(p->v_end[0], s0, s1, v->sigma,
                                        exo_boundary_u01(w[1], 0), u_ad,
-                                       p->adsorb_coef[EXO_VESSEL_INLET],
+                                       p->adsorb_coef[EXO_VESSEL_INLET] +
+                                           p->bind_coef[EXO_VESSEL_INLET] * lpa,
                                        p->adsorb_state[EXO_VESSEL_INLET], &m_in, &k_in);
         exo_intv e_out = exo_wall_event(p->v_end[1], L - s0, L - s1, v->sigma,
                                         exo_boundary_u01(w[2], 0), u_ad,
-                                        p->adsorb_coef[EXO_VESSEL_OUTLET],
+                                        p->adsorb_coef[EXO_VESSEL_OUTLET] +
+                                            p->bind_coef[EXO_VESSEL_OUTLET] * lpa,
                                         p->adsorb_state[EXO_VESSEL_OUTLET], &m_out, &k_out);
         state = EXO_SELECT(state, e_in, state == EXO_STATE_FREE);
         state = EXO_SELECT(state, e_out, state == EXO_STATE_FREE);
@@ -537,18 +546,21 @@ EXO_FN exo_intv exo_arrival_step(EXO_GLOBAL const uint32_t *arrivals, uint32_t n
     return EXO_SELECT((exo_intv)(-1), k, here);
 }
 
+/* ------------------------------------------------------- bound vesicles */
+
 /**
- * Per-step desorption probability of each lane's vesicle, read as if it is
- * bound: the surface it is bound on is the one it is nearest to (an
- * adsorbed vesicle is placed on the surface that took it, and bound
- * vesicles do not move, so that distance is zero up to rounding; no
- * per-vesicle record is needed).  Box: the nearest non-periodic face.
- * Vessel: the nearest of the wall (the region's wall where the vesicle
- * sits in a region), the inlet and the outlet.
+ * The surface slot (EXO_SLOTS) of each lane's vesicle, read as if it is
+ * bound: the surface it is nearest to.  An adsorbed or captured vesicle is
+ * placed on the surface that took it, and bound vesicles do not move, so
+ * that distance is zero up to rounding and no per-vesicle record is needed.
+ * Box: the nearest non-periodic face.  Vessel: the nearest of the wall (the
+ * region's wall where the vesicle sits in a region), the inlet and the
+ * outlet.
  */
-EXO_FN exo_realv exo_desorb_probability(const exo_step_params *p, const exo_vesicle *v)
+EXO_FN exo_intv exo_bound_slot(const exo_step_params *p, const exo_vesicle *v)
 {
-    exo_realv best = (exo_realv)(EXO_R(3.0e38)), prob = (exo_realv)(EXO_R(0.0));
+    exo_realv best = (exo_realv)(EXO_R(3.0e38));
+    exo_intv slot = (exo_intv)(0);
     if (p->domain != EXO_DOMAIN_VESSEL) {
         for (int a = 0; a < 3; a++) {
             if (p->face[2 * a] == EXO_FACE_PERIODIC)
@@ -556,56 +568,137 @@ EXO_FN exo_realv exo_desorb_probability(const exo_step_params *p, const exo_vesi
             exo_realv d = v->x[a] - p->lo[a];
             exo_intv nearer = d < best;
             best = EXO_SELECT(best, d, nearer);
-            prob = EXO_SELECT(prob, (exo_realv)(p->desorb_p[2 * a]), nearer);
+            slot = EXO_SELECT(slot, (exo_intv)(2 * a), nearer);
             d = p->hi[a] - v->x[a];
             nearer = d < best;
             best = EXO_SELECT(best, d, nearer);
-            prob = EXO_SELECT(prob, (exo_realv)(p->desorb_p[2 * a + 1]), nearer);
+            slot = EXO_SELECT(slot, (exo_intv)(2 * a + 1), nearer);
         }
-        return prob;
+        return slot;
     }
     exo_realv s, y, z;
     EXO_TO_VESSEL(p->v_origin, p->v_frame, v->x, s, y, z);
-    exo_realv wall = p->v_radius - v->radius - exo_sqrt(y * y + z * z);
-    prob = (exo_realv)(p->desorb_p[EXO_VESSEL_WALL]);
+    slot = (exo_intv)(EXO_VESSEL_WALL);
     for (int k = 0; k < p->n_regions; k++)
-        prob = EXO_SELECT(prob, (exo_realv)(p->r_desorb_p[k]),
+        slot = EXO_SELECT(slot, (exo_intv)(EXO_SLOT_REGION + k),
                           s >= p->r_from[k] && s < p->r_to[k]);
-    best = exo_fabs(wall);
+    best = exo_fabs(p->v_radius - v->radius - exo_sqrt(y * y + z * z));
     exo_intv nearer = exo_fabs(s) < best;
     best = EXO_SELECT(best, exo_fabs(s), nearer);
-    prob = EXO_SELECT(prob, (exo_realv)(p->desorb_p[EXO_VESSEL_INLET]), nearer);
+    slot = EXO_SELECT(slot, (exo_intv)(EXO_VESSEL_INLET), nearer);
     nearer = exo_fabs(p->v_length - s) < best;
-    return EXO_SELECT(prob, (exo_realv)(p->desorb_p[EXO_VESSEL_OUTLET]), nearer);
+    return EXO_SELECT(slot, (exo_intv)(EXO_VESSEL_OUTLET), nearer);
+}
+
+/** Each lane's entry of a per-slot table (exo_step_params). */
+EXO_FN exo_realv exo_slot_real(const exo_real *table, exo_intv slot)
+{
+    exo_realv r = (exo_realv)(table[0]);
+    for (int k = 1; k < EXO_SLOTS; k++)
+        r = EXO_SELECT(r, (exo_realv)(table[k]), slot == k);
+    return r;
+}
+
+EXO_FN exo_intv exo_slot_int(const int32_t *table, exo_intv slot)
+{
+    exo_intv r = (exo_intv)(table[0]);
+    for (int k = 1; k < EXO_SLOTS; k++)
+        r = EXO_SELECT(r, (exo_intv)(table[k]), slot == k);
+    return r;
+}
+
+/** Probability that a first-order event of rate k (1/s) happens within a
+ *  step dt: 1 - exp(-k dt), never k dt (PHYSICS.md 2.1, V8); expm1 keeps
+ *  it accurate where k dt is far below float precision. */
+EXO_FN exo_realv exo_event_probability(exo_realv k, exo_real dt)
+{
+    return -exo_expm1(-k * dt);
+}
+
+/** Bell slip off-rate plus the catch pathway, per bond at force f (pN):
+ *  k_s exp(f x_s / kT) + k_c exp(-f x_c / kT) (PHYSICS.md 5). */
+EXO_FN exo_realv exo_bond_off_rate(const exo_step_params *p, exo_realv f)
+{
+    exo_realv k = p->k_slip * exo_exp(f * p->x_slip_kT);
+    if (p->k_catch > EXO_R(0.0))
+        k += p->k_catch * exo_exp(-f * p->x_catch_kT);
+    return k;
 }
 
 /**
- * Desorption at the start of a step: a bound lane whose surface releases
- * (exo_desorb_probability) becomes free with probability 1 - exp(-k dt),
- * drawn from its own counter (purpose EXO_RNG_DESORPTION).  It is released
- * where it sits, on the wall, and takes the step that follows from there,
- * so a released vesicle may touch and adsorb again at once, as a continuum
- * particle released at a Robin wall does (PHYSICS.md 4.3; docs/physics.md
- * gives the measured equilibrium).
+ * What may happen to a bound vesicle in one step (PHYSICS.md 5, DESIGN.md
+ * section 10), for all lanes.  Each channel is a first-order rate at the
+ * slot the vesicle sits on (exo_bound_slot):
+ *   desorption    k_des                       adsorbed without bonds (n = 0)
+ *   a bond forms  k_on sigma_R (n_c - n)      n_c = n_L delta / (2a), the
+ *                                             ligands in the contact area
+ *   a bond breaks n k_off(F / n)              the shear load F = load_coef
+ *                                             a^2 shared by the n bonds
+ *   uptake        k_int, if n >= n_min        state internalized
+ * At most one event per step: one happens with P = 1 - exp(-Lambda dt),
+ * Lambda the total rate, and it is the channel picked in proportion to its
+ * rate (PHYSICS.md V8; exobd check warns where Lambda dt is large).  A
+ * vesicle that desorbs or loses its last bond is free again where it sits
+ * and takes that step from there.  Uniforms: purpose EXO_RNG_BOUND, word 0
+ * whether, word 1 which.
  */
-EXO_FN void exo_desorb(exo_vesicle *v, const exo_step_params *p, exo_uintv id,
-                       uint64_t step)
+EXO_FN void exo_bound_step(exo_vesicle *v, const exo_step_params *p, exo_uintv id,
+                           uint64_t step)
 {
     exo_intv bound = v->state == EXO_STATE_BOUND;
     if (!EXO_ANY(bound))
         return;
+    exo_intv slot = exo_bound_slot(p, v);
+    exo_intv bonded = v->bonds > 0;
+    exo_realv nb = exo_to_realv(v->bonds);
+    exo_realv zero = (exo_realv)(EXO_R(0.0));
+    exo_realv desorb = EXO_SELECT(exo_slot_real(p->desorb_rate, slot), zero, bonded);
+    exo_realv room = v->ligands * p->half_reach / v->radius - nb;
+    room = EXO_SELECT(room, zero, room < EXO_R(0.0) || nb >= (exo_realv)(EXO_MAX_BONDS));
+    exo_realv form = EXO_SELECT(zero, exo_slot_real(p->bond_rate, slot) * room, bonded);
+    exo_realv per_bond = exo_slot_real(p->load_coef, slot) * v->radius * v->radius /
+                         EXO_SELECT(nb, (exo_realv)(EXO_R(1.0)), !bonded);
+    exo_realv brk = EXO_SELECT(zero, nb * exo_bond_off_rate(p, per_bond), bonded);
+    exo_realv up = EXO_SELECT(zero, exo_slot_real(p->uptake_rate, slot),
+                              bonded && v->bonds >= exo_slot_int(p->uptake_min, slot));
+    exo_realv total = desorb + form + brk + up;
+    if (!EXO_ANY(bound && total > EXO_R(0.0)))
+        return; /* nothing can happen: skip the draw */
     exo_uintv w[4];
-    exo_rng_drawv(id, step, EXO_RNG_DESORPTION, p->seed_lo, p->seed_hi, w);
-    exo_intv released = bound && exo_u01v(w[0]) < exo_desorb_probability(p, v);
+    exo_rng_drawv(id, step, EXO_RNG_BOUND, p->seed_lo, p->seed_hi, w);
+    exo_intv event = bound && exo_u01v(w[0]) < exo_event_probability(total, p->dt);
+    /* The channel; a pick that rounds up to the total falls to the last
+     * channel with a rate. */
+    exo_realv pick = exo_u01v(w[1]) * total;
+    exo_intv do_up = event && bonded && up > EXO_R(0.0) && pick >= form + brk;
+    exo_intv do_break = event && bonded && !do_up && brk > EXO_R(0.0) &&
+                        (pick >= form || form <= EXO_R(0.0));
+    exo_intv do_form = event && bonded && !do_up && !do_break;
+    exo_intv bonds = v->bonds + EXO_SELECT((exo_intv)(0), (exo_intv)(1), do_form) -
+                     EXO_SELECT((exo_intv)(0), (exo_intv)(1), do_break);
+    exo_intv released = (event && !bonded) || (do_break && bonds == 0);
+    v->bonds = bonds;
     v->state = EXO_SELECT(v->state, (exo_intv)(EXO_STATE_FREE), released);
+    v->state = EXO_SELECT(v->state, (exo_intv)(EXO_STATE_INTERNALIZED), do_up);
+}
+
+/** A vesicle captured this step (free before, bound now) holds one bond if
+ *  the surface that took it binds (bind_coef > 0), none if it only adsorbs. */
+EXO_FN void exo_first_bond(exo_vesicle *v, const exo_step_params *p, exo_intv was_free)
+{
+    exo_intv captured = was_free && v->state == EXO_STATE_BOUND;
+    if (!EXO_ANY(captured))
+        return;
+    exo_intv binds = exo_slot_real(p->bind_coef, exo_bound_slot(p, v)) > EXO_R(0.0);
+    v->bonds = EXO_SELECT(v->bonds, (exo_intv)(1), captured && binds);
 }
 
 /** Whether a lane's vesicle needs stepping in a launch: free, arriving
- *  (infusion), or bound where vesicles desorb. */
+ *  (infusion), or bound where bound vesicles change. */
 EXO_FN exo_intv exo_needs_steps(const exo_step_params *p, exo_intv state, exo_intv arrive)
 {
     return state == EXO_STATE_FREE || arrive >= 0 ||
-           (p->desorbs && state == EXO_STATE_BOUND);
+           (p->bound_moves && state == EXO_STATE_BOUND);
 }
 
 /** Advance EXO_W vesicles (ids id) by nsteps steps from global step step0.
@@ -627,15 +720,17 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
             }
             v->state = EXO_SELECT(v->state, (exo_intv)(EXO_STATE_FREE), enter);
         }
-        if (p->desorbs)
-            exo_desorb(v, p, id, step0 + k);
+        if (p->bound_moves)
+            exo_bound_step(v, p, id, step0 + k);
         if (!EXO_ANY(v->state == EXO_STATE_FREE || arrive > (int32_t)k ||
-                     (p->desorbs && v->state == EXO_STATE_BOUND)))
+                     (p->bound_moves && v->state == EXO_STATE_BOUND)))
             break;
+        exo_intv was_free = v->state == EXO_STATE_FREE;
         if (p->domain == EXO_DOMAIN_VESSEL)
             exo_step_vessel(v, p, id, step0 + k);
         else
             exo_step_overdamped(v, p, id, step0 + k, has_events);
+        exo_first_bond(v, p, was_free);
     }
 }
 
@@ -689,6 +784,32 @@ EXO_FN exo_real exo_init_radius(const exo_init_params *ip, uint32_t id)
                  exo_exp(ip->radius_sigma * exo_normal_quantile(p));
     return a < ip->radius_min ? ip->radius_min
                               : (a > ip->radius_max ? ip->radius_max : a);
+}
+
+/** Ligand copies of vesicle `id`: fixed, Poisson (inversion up to a mean of
+ *  30, the rounded normal approximation above it) or normal (rounded);
+ *  never below 0 or above 65535 (stored as uint16). */
+EXO_FN exo_real exo_init_ligands(const exo_init_params *ip, uint32_t id)
+{
+    exo_real m = ip->ligand_mean, n;
+    if (ip->ligand_distribution == EXO_LIGANDS_FIXED)
+        return m;
+    exo_u32x4 r = exo_rng_draw(id, 0, EXO_RNG_INIT_LIGANDS, ip->seed_lo, ip->seed_hi);
+    if (ip->ligand_distribution == EXO_LIGANDS_POISSON && m <= EXO_R(30.0)) {
+        exo_real u = exo_u01(r.v[0]), p = exo_exp(-m), c = p;
+        n = EXO_R(0.0);
+        while (u > c && n < EXO_R(200.0)) {
+            n += EXO_R(1.0);
+            p *= m / n;
+            c += p;
+        }
+        return n;
+    }
+    exo_real z, z2;
+    exo_box_muller(r.v[0], r.v[1], &z, &z2);
+    exo_real sd = ip->ligand_distribution == EXO_LIGANDS_POISSON ? exo_sqrt(m) : ip->ligand_sd;
+    n = exo_floor(m + sd * z + EXO_R(0.5));
+    return n < EXO_R(0.0) ? EXO_R(0.0) : (n > EXO_R(65535.0) ? EXO_R(65535.0) : n);
 }
 
 /** Initial position: uniform in the start region (a point if lo == hi),

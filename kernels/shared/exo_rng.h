@@ -33,7 +33,9 @@
 #define EXO_RNG_INIT_RADIUS 3u  /* uniforms of the radius draw (step 0)      */
 #define EXO_RNG_INFUSION 4u     /* arrivals of an infusion: counter id is the
                                    population index (host side)             */
-#define EXO_RNG_DESORPTION 5u   /* uniform of a bound vesicle's release      */
+#define EXO_RNG_BOUND 5u        /* uniforms of a bound vesicle's transitions:
+                                   word 0 whether, word 1 which             */
+#define EXO_RNG_INIT_LIGANDS 6u /* uniforms of the ligand count (step 0)     */
 
 #define EXO_PHILOX_M0 0xD2511F53u
 #define EXO_PHILOX_M1 0xCD9E8D57u

@@ -50,6 +50,17 @@
 /* Named axial regions of a vessel, each with its own wall (at most). */
 #define EXO_MAX_REGIONS 4
 
+/* Surface slots: where a bound vesicle sits, for what happens to it there
+ * (exo_bound_slot).  Box: the face, 0..5 (as `face`).  Vessel: the inlet
+ * (0), the outlet (1), the wall outside regions (2), region k's wall
+ * (EXO_SLOT_REGION + k). */
+#define EXO_SLOT_REGION 6
+#define EXO_SLOTS (EXO_SLOT_REGION + EXO_MAX_REGIONS)
+
+/* Most bonds a vesicle may hold (stored as uint8; exo_config checks that
+ * the ligands in the contact area stay below it). */
+#define EXO_MAX_BONDS 255
+
 /* Places a vesicle is counted in, for observables (exo_place): in a
  * vessel, region k (0 <= k < n_regions), the rest of the vessel
  * (n_regions), or, once exited, the inlet (n_regions + 1) or the outlet
@@ -83,10 +94,28 @@ typedef struct exo_step_params {
     exo_real r_from[EXO_MAX_REGIONS]; /* region k: from <= s < to, um      */
     exo_real r_to[EXO_MAX_REGIONS];
     exo_real r_adsorb_coef[EXO_MAX_REGIONS]; /* as adsorb_coef, for its wall */
-    exo_real desorb_p[6];    /* per step, 1 - exp(-k_des dt): a vesicle bound
-                                on face f (box) or on the inlet, outlet or
-                                wall slot (vessel) is released              */
-    exo_real r_desorb_p[EXO_MAX_REGIONS]; /* as desorb_p, for its wall     */
+    exo_real dt;             /* time step, s                                */
+    /* What happens to a vesicle bound on slot k (EXO_SLOTS). */
+    exo_real desorb_rate[EXO_SLOTS]; /* 1/s, release of a vesicle adsorbed
+                                without bonds (surface behaviour adsorb)    */
+    exo_real bind_coef[EXO_SLOTS];   /* capture on a receptor surface: a
+                                contact binds with probability bind_coef
+                                n_L / (a sigma) (n_L the vesicle's ligands,
+                                a its radius), the Robin probability of
+                                kappa = k_f delta with k_f = k_on sigma_R
+                                n_L delta / (2a) (PHYSICS.md 4.4, 5); um^2  */
+    exo_real bond_rate[EXO_SLOTS];   /* k_on sigma_R, 1/s: a further bond
+                                forms at bond_rate (n_c - n), n_c = n_L
+                                delta / (2a) the ligands in contact          */
+    exo_real load_coef[EXO_SLOTS];   /* shear load on a bound vesicle,
+                                F = load_coef a^2 (Goldman-Cox-Brenner
+                                force plus torque / a), pN/um^2             */
+    exo_real uptake_rate[EXO_SLOTS]; /* internalization, 1/s                */
+    exo_real half_reach;     /* delta / 2, um: n_c = n_L half_reach / a     */
+    exo_real k_slip;         /* Bell off-rate at zero force, 1/s            */
+    exo_real x_slip_kT;      /* x_beta / kT, 1/pN                           */
+    exo_real k_catch;        /* catch pathway k_c exp(-f x_c / kT), 1/s     */
+    exo_real x_catch_kT;     /* x_c / kT, 1/pN                              */
     uint32_t seed_lo;        /* RNG key, low word                           */
     uint32_t seed_hi;        /* RNG key, high word                          */
     int32_t face[6];         /* EXO_FACE_* for x-, x+, y-, y+, z-, z+       */
@@ -104,14 +133,21 @@ typedef struct exo_step_params {
                                 at the steps k_advance's `arrivals` give     */
     int32_t r_wall[EXO_MAX_REGIONS];         /* EXO_FACE_* of region k's wall */
     int32_t r_adsorb_state[EXO_MAX_REGIONS]; /* as adsorb_state             */
-    int32_t desorbs;         /* 1: some desorb_p or r_desorb_p is > 0, so
-                                bound vesicles are looked at every step     */
+    int32_t uptake_min[EXO_SLOTS];   /* fewest bonds for internalization  */
+    int32_t bound_moves;     /* 1: bound vesicles can change (desorption,
+                                bonds, uptake), so they are looked at every
+                                step                                        */
     int32_t reserved_;       /* keeps the size a multiple of 8              */
 } exo_step_params;
 
 /* Radius distributions of a population. */
 #define EXO_RADIUS_FIXED 0
 #define EXO_RADIUS_LOGNORMAL 1
+
+/* Ligand-count distributions of a population. */
+#define EXO_LIGANDS_FIXED 0
+#define EXO_LIGANDS_POISSON 1
+#define EXO_LIGANDS_NORMAL 2
 
 /** How one population's vesicles start; one k_init_vesicles launch each. */
 typedef struct exo_init_params {
@@ -128,6 +164,8 @@ typedef struct exo_init_params {
     exo_real v_frame[9];     /* the vessel's frame (exo_step_params)        */
     exo_real v_radius;       /* vessel radius, um                           */
     exo_real s_lo, s_hi;     /* lumen start: axial range, um from the inlet */
+    exo_real ligand_mean;    /* ligand copies per vesicle (mean)            */
+    exo_real ligand_sd;      /* their standard deviation (normal)           */
     uint32_t first;          /* index of the population's first vesicle in
                                 the device arrays                           */
     uint32_t count;          /* vesicles in the population                  */
@@ -136,7 +174,7 @@ typedef struct exo_init_params {
     uint32_t seed_lo;
     uint32_t seed_hi;
     int32_t inactive;        /* 1: injected later (infusion): radius only   */
-    int32_t reserved_;       /* keeps the size a multiple of 8              */
+    int32_t ligand_distribution; /* EXO_LIGANDS_*                          */
     int32_t lumen;           /* 1: uniform in the lumen (r <= R - a, s in
                                 [s_lo, s_hi]); 0: uniform in [start_lo,
                                 start_hi] (a point if they are equal)       */

@@ -222,7 +222,7 @@ static void test_unknown_keys(void)
     BAD(EDITS({2, "sed = 7;"}), NO_SETS, 2,
         "setting 'sed'", "unknown setting", "did you mean 'seed'");
     BAD(EDITS({2, "colour = 7;"}), NO_SETS, 2, "setting 'colour'",
-        "unknown setting; known here: name, seed, simulation, medium, surfaces, "
+        "unknown setting; known here: name, seed, simulation, medium, surfaces, binding, "
         "vesicles, geometry, output");
     BAD(EDITS({4, "  dtt = \"1 us\"; dt = \"1 us\";"}), NO_SETS, 4,
         "'simulation.dtt'", "unknown setting", "did you mean 'dt'");
@@ -239,11 +239,6 @@ static void test_unknown_keys(void)
         "'vesicles.[0].radius.sigam'", "did you mean 'sigma'");
 
     /* keys DESIGN.md names for later versions */
-    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"bind\"; } );"}),
-        NO_SETS, 2, "setting 'surfaces.[0].behaviour'",
-        "receptor binding (\"bind\") is not available in exobd " EXOBD_VERSION_STRING " yet");
-    BAD(EDITS({2, "seed = 7; binding = ( );"}), NO_SETS, 2, "'binding'",
-        "not available");
     BAD(EDITS({2, "seed = 7; sweep = { };"}), NO_SETS, 2, "'sweep'", "not available");
     BAD(EDITS({22, "          faces = [\"periodic\", \"periodic\", \"reflect\"]; };"
                    " vessels = ( );"}), NO_SETS, 22,
@@ -251,12 +246,115 @@ static void test_unknown_keys(void)
     BAD(EDITS({22, "          faces = [\"periodic\", \"periodic\", \"reflect\"]; };"
                    " tissue = { };"}), NO_SETS, 22,
         "'geometry.tissue'", "not available");
-    BAD(EDITS({17, "    ligands = { density = \"500 /um^2\"; }; }"}), NO_SETS, 17,
-        "'vesicles.[0].ligands'", "not available");
     BAD(EDITS({17, "    cargo = { }; }"}), NO_SETS, 17, "'vesicles.[0].cargo'",
         "not available");
     BAD(EDITS({30, "  observables_every = 10; events = true;"}), NO_SETS, 30,
         "'output.events'", "not available");
+}
+
+/* A receptor surface on face z- and a pair (line 2), ligands on the
+ * population (line 17). */
+#define BIND_SURFACE(receptors, pair)                                               \
+    {2, "seed = 7; surfaces = ( { name = \"endo\"; behaviour = \"bind\"; " receptors \
+        " } ); binding = ( " pair " );"},                                          \
+    {22, "          faces = [\"periodic\", \"periodic\", \"periodic\", \"periodic\", "   \
+         "\"endo\", \"reflect\"]; };"}
+#define GOOD_RECEPTORS "receptors = ( { type = \"avb3\"; density = \"100 /um^2\"; } );"
+#define GOOD_PAIR                                                                   \
+    "{ ligand = \"RGD\"; receptor = \"avb3\"; k_on = \"0.033 um^2/s\"; k_off = \"1 /s\"; " \
+    "bond_length = \"10 nm\"; x_beta = \"0.5 nm\"; }"
+#define LIGANDS(spec) {17, "    ligands = { type = \"RGD\"; " spec " }; }"}
+
+static void test_binding_config(void)
+{
+    /* the good one loads, with its derived pair and rates */
+    exo_scenario *sc = load_good(__LINE__, EDITS(BIND_SURFACE(GOOD_RECEPTORS, GOOD_PAIR),
+                                                 LIGANDS("count = 100;")), NO_SETS);
+    EXO_TEST_TRUE(sc != NULL, "binding scenario rejected");
+    if (sc) {
+        EXO_TEST_EQ_INT(sc->pop[0].binding, 0, "the population binds through pair 0");
+        EXO_TEST_NEAR(exo_scenario_receptor_density(sc, 0, 0), 100, 1e-9, "sigma_R");
+        exo_step_params p;
+        exo_scenario_step_params(sc, 0, &p);
+        /* z- is slot 4: k_on sigma_R = 3.3 /s; kappa = k_on sigma_R n_L delta^2/(2a)
+         * = 3.3 * 100 * 1e-4 / 0.1 = 0.33 um/s for n_L = 100, a = 50 nm */
+        EXO_TEST_NEAR(p.bond_rate[4], 3.3, 1e-6, "bond_rate = k_on sigma_R");
+        EXO_TEST_NEAR(p.bind_coef[4] * 100 / 0.05 / (1e-6 * sqrt(M_PI / 2)), 0.33, 1e-6,
+                      "capture coefficient n_L / a = kappa dt sqrt(pi/2)");
+        EXO_TEST_NEAR(p.half_reach, 0.005, 1e-9, "delta / 2");
+        EXO_TEST_EQ_INT(p.bound_moves, 1, "bound vesicles change");
+        EXO_TEST_NEAR(p.load_coef[4], 0, 0, "no shear in the box");
+    }
+    exo_scenario_destroy(sc);
+    sc = load_good(__LINE__, EDITS(BIND_SURFACE(GOOD_RECEPTORS, GOOD_PAIR),
+                                   LIGANDS("count = { distribution = \"poisson\"; mean = 50.0; };")),
+                   NO_SETS);
+    EXO_TEST_TRUE(sc && sc->pop[0].ligand_distribution == EXO_LIGANDS_POISSON &&
+                  sc->pop[0].ligand_max == ceil(50 + 6 * sqrt(50.0)), "Poisson ligands");
+    exo_scenario_destroy(sc);
+
+    /* bad input */
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS, GOOD_PAIR)), NO_SETS, 2,
+        "'binding.[0]'", "no population carries ligand \"RGD\"");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS, GOOD_PAIR),
+              {17, "    ligands = { type = \"iRGD\"; count = 100; }; }"}), NO_SETS, 17,
+        "'vesicles.[0].ligands'", "ligand \"iRGD\" has no pair in binding");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS, GOOD_PAIR "," GOOD_PAIR), LIGANDS("count = 1;")),
+        NO_SETS, 2, "'binding.[1]'", "the pair RGD-avb3 is already given");
+    BAD(EDITS(BIND_SURFACE("receptors = ( { type = \"icam\"; density = 10.0; } );",
+                           GOOD_PAIR), LIGANDS("count = 100;")),
+        NO_SETS, 2, "'binding.[0]'", "no surface carries receptor \"avb3\"");
+    BAD(EDITS(BIND_SURFACE("receptors = ( { type = \"avb3\"; density = \"-5 /um^2\"; } );",
+                           GOOD_PAIR), LIGANDS("count = 100;")),
+        NO_SETS, 2, "'surfaces.[0].receptors.[0].density'", "must be >= 0");
+    BAD(EDITS(BIND_SURFACE("receptors = ( { type = \"avb3\"; density = \"5 um\"; } );",
+                           GOOD_PAIR), LIGANDS("count = 100;")),
+        NO_SETS, 2, "'surfaces.[0].receptors.[0].density'", "areal density");
+    BAD(EDITS(BIND_SURFACE("", GOOD_PAIR), LIGANDS("count = 100;")), NO_SETS, 2,
+        "required setting 'surfaces.[0].receptors' not found");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS,
+                           "{ ligand = \"RGD\"; receptor = \"avb3\"; k_on = 0.033; "
+                           "bond_length = \"10 nm\"; x_beta = \"0.5 nm\"; }"),
+              LIGANDS("count = 100;")),
+        NO_SETS, 2, "'binding.[0].x_beta'", "give k_off too");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS,
+                           "{ ligand = \"RGD\"; receptor = \"avb3\"; k_on = 0.033; k_off = 1.0; "
+                           "bond_length = \"10 nm\"; catch_rate = \"5 /s\"; }"),
+              LIGANDS("count = 100;")),
+        NO_SETS, 2, "'binding.[0].catch_rate'", "needs both catch_rate and catch_length");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS,
+                           "{ ligand = \"RGD\"; receptor = \"avb3\"; k_on = \"1 /s\"; "
+                           "bond_length = \"10 nm\"; }"), LIGANDS("count = 100;")),
+        NO_SETS, 2, "'binding.[0].k_on'", "an area rate is expected");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS,
+                           "{ ligand = \"RGD\"; receptor = \"avb3\"; k_on = 0.033; }"),
+              LIGANDS("count = 100;")),
+        NO_SETS, 2, "required setting 'binding.[0].bond_length' not found");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS, GOOD_PAIR), LIGANDS("count = -3;")), NO_SETS, 17,
+        "'vesicles.[0].ligands.count'", "must be in [0, 65535]");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS, GOOD_PAIR),
+              LIGANDS("count = { distribution = \"normal\"; mean = 100.0; };")), NO_SETS, 17,
+        "required setting 'vesicles.[0].ligands.count.sd' not found");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS, GOOD_PAIR),
+              LIGANDS("count = { distribution = \"poisson\"; mean = 100.0; sd = 3.0; };")),
+        NO_SETS, 17, "'vesicles.[0].ligands.count.sd'", "fixed by its mean");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS, GOOD_PAIR), LIGANDS("count = 60000;")), NO_SETS,
+        17, "'vesicles.[0].ligands'", "at most 255 bonds");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS, GOOD_PAIR),
+              {17, "    ligands = { type = \"RGD\"; count = 100; }; }"},
+              {2, "seed = 7; surfaces = ( { name = \"endo\"; behaviour = \"bind\"; "
+                  GOOD_RECEPTORS " } ); binding = ( { ligand = \"iRGD\"; receptor = "
+                  "\"avb3\"; k_on = 0.03; bond_length = 0.01; } );"}),
+        NO_SETS, 17, "'vesicles.[0].ligands'", "ligand \"RGD\" has no pair in binding");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS " internalization = { rate = \"-1 /s\"; };",
+                           GOOD_PAIR), LIGANDS("count = 100;")),
+        NO_SETS, 2, "'surfaces.[0].internalization.rate'", "must be >= 0");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"adsorb\"; "
+                  "kappa = 1.0; " GOOD_RECEPTORS " } );"}),
+        NO_SETS, 2, "'surfaces.[0].receptors'", "applies only to behaviour = \"bind\"");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS " kappa = 1.0;", GOOD_PAIR),
+              LIGANDS("count = 100;")),
+        NO_SETS, 2, "'surfaces.[0].kappa'", "applies only to behaviour = \"adsorb\"");
 }
 
 static void test_wrong_types(void)
@@ -1089,6 +1187,7 @@ int main(int argc, char **argv)
     }
     test_unknown_keys();
     test_wrong_types();
+    test_binding_config();
     test_units_in_strings();
     test_ranges();
     test_geometry();
