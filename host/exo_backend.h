@@ -28,15 +28,17 @@ typedef struct exo_backend_ops {
     exo_status (*advance)(exo_backend *b, const exo_step_params *p,
                           uint64_t step0, uint32_t nsteps, uint32_t first,
                           uint32_t count, const uint32_t *arrivals, exo_error *err);
-    /** counts[EXO_PLACES * EXO_STATE_COUNT] of one population's vesicles
-     *  by (place, state) (k_count_places, exo_place). */
+    /** counts[EXO_PLACES * EXO_COUNT_COLS] of one population's vesicles
+     *  by (place, state), and the bonds held per place (k_count_places,
+     *  exo_place). */
     exo_status (*count_places)(exo_backend *b, const exo_step_params *p,
                                uint32_t first, uint32_t count, uint64_t *counts,
                                exo_error *err);
     /** Pack n_out sampled vesicles for a frame (k_gather_frame): positions
-     *  in nm interleaved, images interleaved, states. */
+     *  in nm interleaved, images interleaved, states, bonds. */
     exo_status (*gather_frame)(exo_backend *b, uint32_t n_out, float *pos_nm,
-                               int32_t *image, int8_t *state, exo_error *err);
+                               int32_t *image, int8_t *state, uint8_t *bonds,
+                               exo_error *err);
     /** Copy everything back (tests, tools); any pointer may be NULL.
      *  Layout as exo_sim_read(). */
     exo_status (*read)(exo_backend *b, float *pos_um, int32_t *image,

@@ -556,7 +556,8 @@ typedef struct exo_clb {
     cl_mem pos, image, radius, state;      /* [3n] [3n] [n] [n]          */
     cl_mem ligands, bonds;                 /* [n] uint16, [n] uint8      */
     cl_mem counts;                         /* [EXO_STATE_COUNT] uint     */
-    cl_mem out_pos, out_image, out_state;  /* frame staging, [3m] [3m] [m] */
+    cl_mem out_pos, out_image, out_state, out_bonds; /* frame staging,
+                                              [3m] [3m] [m] [m]           */
     cl_mem arrivals;                       /* infusion schedule of a launch */
     size_t arrivals_bytes;
     uint32_t stride;                       /* entries per component: n
@@ -658,7 +659,7 @@ static exo_status clb_count_places(exo_backend *bb, const exo_step_params *p,
 {
     exo_clb *b = (exo_clb *)bb;
     exo_status rc = EXO_OK;
-    cl_uint zero[EXO_PLACES * EXO_STATE_COUNT] = {0}, got[EXO_PLACES * EXO_STATE_COUNT];
+    cl_uint zero[EXO_PLACES * EXO_COUNT_COLS] = {0}, got[EXO_PLACES * EXO_COUNT_COLS];
     cl_uint f = first, c = count;
     EXO_CL(clEnqueueWriteBuffer(b->rt.queue, b->counts, CL_TRUE, 0, sizeof zero,
                                 zero, 0, NULL, NULL), err, "clearing the counts");
@@ -669,14 +670,15 @@ static exo_status clb_count_places(exo_backend *bb, const exo_step_params *p,
                    "counting vesicles", err));
     EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->counts, CL_TRUE, 0, sizeof got,
                                got, 0, NULL, NULL), err, "reading the counts");
-    for (int k = 0; k < EXO_PLACES * EXO_STATE_COUNT; k++)
+    for (int k = 0; k < EXO_PLACES * EXO_COUNT_COLS; k++)
         counts[k] = got[k];
 cleanup:
     return rc;
 }
 
 static exo_status clb_gather_frame(exo_backend *bb, uint32_t n_out, float *pos_nm,
-                                   int32_t *image, int8_t *state, exo_error *err)
+                                   int32_t *image, int8_t *state, uint8_t *bonds,
+                                   exo_error *err)
 {
     exo_clb *b = (exo_clb *)bb;
     exo_status rc = EXO_OK;
@@ -685,13 +687,16 @@ static exo_status clb_gather_frame(exo_backend *bb, uint32_t n_out, float *pos_n
         if (b->out_pos) clReleaseMemObject(b->out_pos);
         if (b->out_image) clReleaseMemObject(b->out_image);
         if (b->out_state) clReleaseMemObject(b->out_state);
-        b->out_pos = b->out_image = b->out_state = NULL;
+        if (b->out_bonds) clReleaseMemObject(b->out_bonds);
+        b->out_pos = b->out_image = b->out_state = b->out_bonds = NULL;
         b->out_n = 0;
         EXO_CL_OBJ(b->out_pos, clCreateBuffer(b->rt.ctx, CL_MEM_WRITE_ONLY, 3 * (size_t)m * sizeof(float), NULL, &e_),
                    err, "allocating the frame staging buffer (%u vesicles)", m);
         EXO_CL_OBJ(b->out_image, clCreateBuffer(b->rt.ctx, CL_MEM_WRITE_ONLY, 3 * (size_t)m * sizeof(cl_int), NULL, &e_),
                    err, "allocating the frame staging buffer (%u vesicles)", m);
         EXO_CL_OBJ(b->out_state, clCreateBuffer(b->rt.ctx, CL_MEM_WRITE_ONLY, (size_t)m, NULL, &e_),
+                   err, "allocating the frame staging buffer (%u vesicles)", m);
+        EXO_CL_OBJ(b->out_bonds, clCreateBuffer(b->rt.ctx, CL_MEM_WRITE_ONLY, (size_t)m, NULL, &e_),
                    err, "allocating the frame staging buffer (%u vesicles)", m);
         b->out_n = m;
     }
@@ -701,6 +706,7 @@ static exo_status clb_gather_frame(exo_backend *bb, uint32_t n_out, float *pos_n
     EXO_CL(clSetKernelArg(b->k_gather, 6, sizeof(cl_mem), &b->out_image), err, "k_gather_frame arg 6");
     EXO_CL(clSetKernelArg(b->k_gather, 7, sizeof(cl_mem), &b->out_state), err, "k_gather_frame arg 7");
     EXO_CL(clSetKernelArg(b->k_gather, 8, sizeof(cl_uint), &b->stride), err, "k_gather_frame arg 8");
+    EXO_CL(clSetKernelArg(b->k_gather, 10, sizeof(cl_mem), &b->out_bonds), err, "k_gather_frame arg 10");
     EXO_TRY(launch(b, b->k_gather, "k_gather_frame", m, b->wg, "packing a frame", err));
     EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->out_pos, CL_TRUE, 0, 3 * (size_t)m * sizeof(float),
                                pos_nm, 0, NULL, NULL), err, "reading frame positions");
@@ -708,6 +714,8 @@ static exo_status clb_gather_frame(exo_backend *bb, uint32_t n_out, float *pos_n
                                image, 0, NULL, NULL), err, "reading frame image counts");
     EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->out_state, CL_TRUE, 0, (size_t)m,
                                state, 0, NULL, NULL), err, "reading frame states");
+    EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->out_bonds, CL_TRUE, 0, (size_t)m,
+                               bonds, 0, NULL, NULL), err, "reading frame bonds");
 cleanup:
     return rc;
 }
@@ -766,7 +774,8 @@ static exo_status clb_destroy(exo_backend *bb, exo_error *err)
     exo_status rc = EXO_OK;
     cl_mem *mems[] = {&b->pos, &b->image, &b->radius, &b->state, &b->ligands, &b->bonds,
                       &b->counts,
-                      &b->out_pos, &b->out_image, &b->out_state, &b->arrivals};
+                      &b->out_pos, &b->out_image, &b->out_state, &b->out_bonds,
+                      &b->arrivals};
     cl_kernel *ks[] = {&b->k_advance, &b->k_init, &b->k_count, &b->k_gather};
     for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++)
         if (*mems[i]) {
@@ -840,7 +849,7 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
                err, "allocating ligand counts of %u vesicles", n);
     EXO_CL_OBJ(b->bonds, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, nn, NULL, &e_),
                err, "allocating bond counts of %u vesicles", n);
-    EXO_CL_OBJ(b->counts, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, EXO_PLACES * EXO_STATE_COUNT * sizeof(cl_uint), NULL, &e_),
+    EXO_CL_OBJ(b->counts, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, EXO_PLACES * EXO_COUNT_COLS * sizeof(cl_uint), NULL, &e_),
                err, "allocating the state counters");
     /* A valid (unused) schedule buffer for launches without infusion. */
     EXO_CL_OBJ(b->arrivals, clCreateBuffer(b->rt.ctx, CL_MEM_READ_ONLY, sizeof(cl_uint), NULL, &e_),
@@ -876,9 +885,11 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
     EXO_CL(clSetKernelArg(b->k_count, 1, sizeof(cl_mem), &b->state), err, "k_count_places arg 1");
     EXO_CL(clSetKernelArg(b->k_count, 2, sizeof(cl_uint), &b->stride), err, "k_count_places arg 2");
     EXO_CL(clSetKernelArg(b->k_count, 6, sizeof(cl_mem), &b->counts), err, "k_count_places arg 6");
+    EXO_CL(clSetKernelArg(b->k_count, 7, sizeof(cl_mem), &b->bonds), err, "k_count_places arg 7");
     EXO_CL(clSetKernelArg(b->k_gather, 0, sizeof(cl_mem), &b->pos), err, "k_gather_frame arg 0");
     EXO_CL(clSetKernelArg(b->k_gather, 1, sizeof(cl_mem), &b->image), err, "k_gather_frame arg 1");
     EXO_CL(clSetKernelArg(b->k_gather, 2, sizeof(cl_mem), &b->state), err, "k_gather_frame arg 2");
+    EXO_CL(clSetKernelArg(b->k_gather, 9, sizeof(cl_mem), &b->bonds), err, "k_gather_frame arg 9");
     EXO_CL(clFinish(b->rt.queue), err, "setting up '%s'", b->rt.dev.name);
     *out = &b->base;
     return EXO_OK;

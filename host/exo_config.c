@@ -1348,7 +1348,7 @@ static exo_status load_output(cfg *c, const config_setting_t *root, exo_scenario
 {
     static const char *const keys[] = {"file", "every", "fields", "sample",
                                        "compression", "observables_every", NULL};
-    static const char *const fields[] = {"position", "state", "image", NULL};
+    static const char *const fields[] = {"position", "state", "image", "bonds", NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *g, *s;
     int periodic = 0;
@@ -1358,8 +1358,11 @@ static exo_status load_output(cfg *c, const config_setting_t *root, exo_scenario
     snprintf(def_file, sizeof def_file, "%s.h5", sc->name);
     const char *file = def_file;
     long long every = 0, sample = (long long)sc->n_vesicles, level = 0, obs = -1;
+    int binds = 0;
+    for (uint32_t k = 0; k < sc->n_pop; k++)
+        binds |= sc->pop[k].binding >= 0;
     sc->output_fields = EXO_FIELD_POSITION | EXO_FIELD_STATE |
-                        (periodic ? EXO_FIELD_IMAGE : 0);
+                        (periodic ? EXO_FIELD_IMAGE : 0) | (binds ? EXO_FIELD_BONDS : 0);
     EXO_TRY(get_group(c, root, "output", 0, &g));
     if (g) {
         EXO_TRY(check_keys(c, g, keys));
@@ -1386,6 +1389,8 @@ static exo_status load_output(cfg *c, const config_setting_t *root, exo_scenario
             }
             if ((sc->output_fields & EXO_FIELD_IMAGE) && !periodic)
                 return bad(c, s, "\"image\" needs a periodic box axis");
+            if ((sc->output_fields & EXO_FIELD_BONDS) && !binds)
+                return bad(c, s, "\"bonds\" needs a population that binds to receptors");
         }
     }
     sc->output_file = strdup(file);

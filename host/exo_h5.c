@@ -78,7 +78,7 @@ struct exo_h5 {
     char *xdmf_path;                   /* the sidecar                       */
     char *xdmf_h5name;                 /* basename of path, XML-escaped     */
     uint64_t n;                        /* vesicles per frame (N)            */
-    int write_position, write_state, write_image;
+    int write_position, write_state, write_image, write_bonds;
     float edges_nm[9];                 /* box edge vectors (a diagonal 3x3
                                           matrix) written with each frame   */
 
@@ -86,7 +86,7 @@ struct exo_h5 {
     hid_t h5md;                        /* /h5md, for exobd_status           */
     hid_t frames;                      /* /xdmf/frames                      */
     hid_t str_type;                    /* variable-length UTF-8 string      */
-    h5_series edges, position, image, state;
+    h5_series edges, position, image, state, bonds;
     h5_series *obs;                    /* [n_obs]                           */
     uint32_t n_obs;
 
@@ -673,6 +673,10 @@ static exo_status xdmf_append_frame(exo_h5 *h, uint64_t k, double time_s,
         bad = bad || xdmf_attribute(&b, h, "state", "Scalar", n1, "Char", 1,
                                     view);
     }
+    if (h->write_bonds) {
+        snprintf(view, sizeof view, "%s/bonds", frame);
+        bad = bad || xdmf_attribute(&b, h, "bonds", "Scalar", n1, "UChar", 1, view);
+    }
     if (h->write_image) {
         snprintf(view, sizeof view, "%s/image", frame);
         bad = bad || xdmf_attribute(&b, h, "image", "Vector", n3, "Int", 4,
@@ -855,6 +859,10 @@ static exo_status write_particles(exo_h5 *h, const exo_h5_layout *l,
         EXO_TRY(series_create(h, &h->state, vesicles, path, "state",
                               H5T_STD_I8LE, H5T_NATIVE_INT8, 2, row1, 1,
                               l->compression, NULL, err));
+    if (h->write_bonds)
+        EXO_TRY(series_create(h, &h->bonds, vesicles, path, "bonds",
+                              H5T_STD_U8LE, H5T_NATIVE_UINT8, 2, row1, 1,
+                              l->compression, NULL, err));
     EXO_TRY(h5_array(h, vesicles, path, "id", H5T_STD_I64LE, H5T_NATIVE_INT64,
                      h->n, l->id, NULL, err));
     EXO_TRY(h5_array(h, vesicles, path, "radius", H5T_IEEE_F32LE,
@@ -1003,11 +1011,13 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
     h->write_position = layout->write_position != 0;
     h->write_state = layout->write_state != 0;
     h->write_image = layout->write_image != 0;
+    h->write_bonds = layout->write_bonds != 0;
     h->file = h->h5md = h->frames = h->str_type = H5I_INVALID_HID;
     series_init(&h->edges);
     series_init(&h->position);
     series_init(&h->image);
     series_init(&h->state);
+    series_init(&h->bonds);
     EXO_TRY(make_names(h, layout->path, err));
 
     EXO_TRY(check_folder(h->path, err));
@@ -1098,6 +1108,8 @@ static exo_status frame_views(exo_h5 *h, uint64_t k, exo_error *err)
         EXO_TRY(frame_view(h, group, gpath, "state", &h->state, k, err));
     if (h->write_image)
         EXO_TRY(frame_view(h, group, gpath, "image", &h->image, k, err));
+    if (h->write_bonds)
+        EXO_TRY(frame_view(h, group, gpath, "bonds", &h->bonds, k, err));
 cleanup:
     H5_RELEASE(group, gpath, h->path);
     return rc;
@@ -1105,7 +1117,8 @@ cleanup:
 
 exo_status exo_h5_write_frame(exo_h5 *h, int64_t step, double time_s,
                               const float *pos_nm, const int32_t *image,
-                              const int8_t *state, exo_error *err)
+                              const int8_t *state, const uint8_t *bonds,
+                              exo_error *err)
 {
     exo_status rc = EXO_OK;
     uint64_t k;
@@ -1113,7 +1126,7 @@ exo_status exo_h5_write_frame(exo_h5 *h, int64_t step, double time_s,
     EXO_CHECK(h != NULL, err, EXO_ERR_INVALID, "exo_h5_write_frame: no file");
     k = h->n_frames;
     EXO_CHECK((!h->write_position || pos_nm) && (!h->write_image || image) &&
-                  (!h->write_state || state),
+                  (!h->write_state || state) && (!h->write_bonds || bonds),
               err, EXO_ERR_INVALID,
               "%s: frame %" PRIu64 " lacks a field the file was created with",
               h->path, k);
@@ -1131,6 +1144,8 @@ exo_status exo_h5_write_frame(exo_h5 *h, int64_t step, double time_s,
         EXO_TRY(series_append(h, &h->image, step, time_s, image, err));
     if (h->write_state)
         EXO_TRY(series_append(h, &h->state, step, time_s, state, err));
+    if (h->write_bonds)
+        EXO_TRY(series_append(h, &h->bonds, step, time_s, bonds, err));
     EXO_TRY(series_append(h, &h->edges, step, time_s, h->edges_nm, err));
     EXO_TRY(frame_views(h, k, err));
     /* ParaView may read the sidecar at any moment: the frame must be on disk
@@ -1187,6 +1202,7 @@ exo_status exo_h5_close(exo_h5 *h, int complete, exo_error *err)
                                 complete ? "complete" : "incomplete", err);
     for (uint32_t i = 0; i < h->n_obs; i++)
         series_release(h, &h->obs[i], &rc, err);
+    series_release(h, &h->bonds, &rc, err);
     series_release(h, &h->state, &rc, err);
     series_release(h, &h->image, &rc, err);
     series_release(h, &h->position, &rc, err);

@@ -12,11 +12,12 @@
  *   /particles/vesicles/position  step[T], time[T], value[T,N,3] float32 nm
  *   /particles/vesicles/image     value[T,N,3] int32   (if periodic)
  *   /particles/vesicles/state     value[T,N] int8
+ *   /particles/vesicles/bonds     value[T,N] uint8 (if asked for)
  *   /particles/vesicles/id, radius, population   datasets [N]
  *   /observables/<name>       step[T], time[T], value[T] int64
  *   /parameters/exobd         scenario (resolved text), derived (text), attrs
  *   /xdmf/iota                int32 0..N-1 (Polyvertex connectivity)
- *   /xdmf/frames/<k>/position, state, image   virtual views of row k
+ *   /xdmf/frames/<k>/position, state, image, bonds   virtual views of row k
  *
  * The sidecar OUT.xdmf names a frame only after the HDF5 file has been
  * flushed with that frame in it; a frame is appended by rewriting only the
@@ -48,6 +49,7 @@ typedef struct exo_h5_layout {
     int write_position;             /* fields to write per frame (0/1)       */
     int write_state;
     int write_image;
+    int write_bonds;
     int compression;                /* 0: none; 1..9: shuffle + deflate level */
     const char *const *observable_names; /* [n_observables] scalar int64 series */
     uint32_t n_observables;
@@ -72,10 +74,12 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
  * @param pos_nm  [N*3] interleaved x,y,z in nm (required if write_position)
  * @param image   [N*3] interleaved, or NULL if !write_image
  * @param state   [N], or NULL if !write_state
+ * @param bonds   [N], or NULL if !write_bonds
  */
 exo_status exo_h5_write_frame(exo_h5 *h, int64_t step, double time_s,
                               const float *pos_nm, const int32_t *image,
-                              const int8_t *state, exo_error *err);
+                              const int8_t *state, const uint8_t *bonds,
+                              exo_error *err);
 
 /** Append one row to every observable: values[n_observables]. */
 exo_status exo_h5_write_observables(exo_h5 *h, int64_t step, double time_s,

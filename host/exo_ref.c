@@ -85,19 +85,21 @@ static exo_status ref_count_places(exo_backend *b, const exo_step_params *p,
 {
     exo_ref *r = (exo_ref *)b;
     uint32_t n = b->n;
-    memset(counts, 0, EXO_PLACES * EXO_STATE_COUNT * sizeof *counts);
+    memset(counts, 0, EXO_PLACES * EXO_COUNT_COLS * sizeof *counts);
     for (uint32_t i = first; i < first + count; i++) {
         int st = r->state[i];
-        if (st >= 0 && st < EXO_STATE_COUNT)
-            counts[exo_place(p, r->pos[i], r->pos[n + i], r->pos[2 * n + i], st) *
-                       EXO_STATE_COUNT + st]++;
+        if (st < 0 || st >= EXO_STATE_COUNT)
+            continue;
+        int place = exo_place(p, r->pos[i], r->pos[n + i], r->pos[2 * n + i], st);
+        counts[place * EXO_COUNT_COLS + st]++;
+        counts[place * EXO_COUNT_COLS + EXO_COUNT_BONDS] += r->bonds[i];
     }
     return EXO_OK;
 }
 
 static exo_status ref_gather_frame(exo_backend *b, uint32_t n_out,
                                    float *pos_nm, int32_t *image,
-                                   int8_t *state, exo_error *err)
+                                   int8_t *state, uint8_t *bonds, exo_error *err)
 {
     exo_ref *r = (exo_ref *)b;
     uint32_t n = b->n;
@@ -108,6 +110,7 @@ static exo_status ref_gather_frame(exo_backend *b, uint32_t n_out,
             image[3 * j + a] = r->image[a * n + i];
         }
         state[j] = r->state[i];
+        bonds[j] = r->bonds[i];
     }
     return EXO_OK;
 }

@@ -26,6 +26,7 @@
 #define EXO_FIELD_POSITION 1u
 #define EXO_FIELD_STATE 2u
 #define EXO_FIELD_IMAGE 4u
+#define EXO_FIELD_BONDS 8u
 
 /* Surface behaviours (scenario `surfaces`, DESIGN.md section 4). */
 #define EXO_SURFACE_REFLECT 0

@@ -34,12 +34,14 @@ struct exo_sim {
     float *frame_pos;          /* [3 n_out] nm                              */
     int32_t *frame_image;      /* [3 n_out]                                 */
     int8_t *frame_state;       /* [n_out]                                   */
+    uint8_t *frame_bonds;      /* [n_out]                                   */
     exo_progress_fn progress;
     void *progress_user;
     FILE *log;
     double wall0;
-    /* Observables: vesicles per state; per vessel region, free, bound and
-     * absorbed; per vessel, those that left through the inlet and outlet. */
+    /* Observables: vesicles per state; per vessel region, free, bound,
+     * internalized, absorbed and the bonds held; per vessel, those that
+     * left through the inlet and outlet; the bonds held in all. */
     uint64_t *arrived;         /* [n_pop] infused vesicles entered so far    */
     uint32_t *sched;           /* arrival schedule of one launch             */
     uint32_t sched_cap;
@@ -48,17 +50,29 @@ struct exo_sim {
     uint32_t n_obs;
 };
 
-/* States counted per region. */
-static const int region_states[3] = {EXO_STATE_FREE, EXO_STATE_BOUND, EXO_STATE_ABSORBED};
+/* Columns counted per region: vesicles free, bound, internalized and
+ * absorbed there, and the bonds its bound vesicles hold. */
+static const int region_cols[] = {EXO_STATE_FREE, EXO_STATE_BOUND, EXO_STATE_INTERNALIZED,
+                                  EXO_STATE_ABSORBED, EXO_COUNT_BONDS};
+#define REGION_COLS ((uint32_t)(sizeof region_cols / sizeof region_cols[0]))
 
-/* Name the observables (see struct exo_sim) once. */
+/* Observables of vessel v: REGION_COLS per region, then the exits through
+ * the inlet and the outlet. */
+static uint32_t vessel_observables(const exo_vessel *v)
+{
+    return REGION_COLS * v->n_regions + 2;
+}
+
+/* Name the observables (see struct exo_sim) once: vesicles per state, then
+ * per vessel its regions' columns and its exits, then the bonds held in
+ * all. */
 static exo_status name_observables(exo_sim *s, exo_error *err)
 {
     exo_status rc = EXO_OK;
     const exo_scenario *sc = s->sc;
-    uint32_t n = EXO_STATE_COUNT;
+    uint32_t n = EXO_STATE_COUNT + 1;
     for (uint32_t v = 0; v < sc->n_vessels; v++)
-        n += 3 * sc->vessel[v].n_regions + 2;
+        n += vessel_observables(&sc->vessel[v]);
     EXO_ALLOC(s->obs_name, n, err, "observable names");
     EXO_ALLOC(s->obs_ptr, n, err, "observable names");
     uint32_t k = 0;
@@ -67,12 +81,14 @@ static exo_status name_observables(exo_sim *s, exo_error *err)
     for (uint32_t v = 0; v < sc->n_vessels; v++) {
         const exo_vessel *ves = &sc->vessel[v];
         for (uint32_t r = 0; r < ves->n_regions; r++)
-            for (int q = 0; q < 3; q++)
-                snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_%s",
-                         ves->region[r].name, exo_state_names[region_states[q]]);
+            for (uint32_t q = 0; q < REGION_COLS; q++)
+                snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_%s", ves->region[r].name,
+                         region_cols[q] == EXO_COUNT_BONDS ? "bonds"
+                                                           : exo_state_names[region_cols[q]]);
         snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_exited_inlet", ves->name);
         snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_exited_outlet", ves->name);
     }
+    snprintf(s->obs_name[k++], sizeof s->obs_name[0], "bonds");
     for (uint32_t j = 0; j < n; j++)
         s->obs_ptr[j] = s->obs_name[j];
     s->n_obs = n;
@@ -86,26 +102,31 @@ static exo_status count_observables(exo_sim *s, int64_t *values, exo_error *err)
 {
     exo_status rc = EXO_OK;
     const exo_scenario *sc = s->sc;
-    uint64_t counts[EXO_PLACES * EXO_STATE_COUNT];
+    uint64_t counts[EXO_PLACES * EXO_COUNT_COLS];
     memset(values, 0, s->n_obs * sizeof *values);
     for (uint32_t k = 0; k < sc->n_pop; k++) {
         const exo_population *pop = &sc->pop[k];
         EXO_TRY(s->be->ops->count_places(s->be, &s->p[k], pop->first, pop->count, counts,
                                          err));
-        for (int pl = 0; pl < EXO_PLACES; pl++)
+        for (int pl = 0; pl < EXO_PLACES; pl++) {
             for (int st = 0; st < EXO_STATE_COUNT; st++)
-                values[st] += (int64_t)counts[pl * EXO_STATE_COUNT + st];
+                values[st] += (int64_t)counts[pl * EXO_COUNT_COLS + st];
+            values[s->n_obs - 1] += (int64_t)counts[pl * EXO_COUNT_COLS + EXO_COUNT_BONDS];
+        }
         if (pop->vessel < 0)
             continue;
         uint32_t at = EXO_STATE_COUNT;
         for (int v = 0; v < pop->vessel; v++)
-            at += 3 * sc->vessel[v].n_regions + 2;
+            at += vessel_observables(&sc->vessel[v]);
         uint32_t nr = sc->vessel[pop->vessel].n_regions;
         for (uint32_t r = 0; r < nr; r++)
-            for (int q = 0; q < 3; q++)
-                values[at + 3 * r + q] += (int64_t)counts[r * EXO_STATE_COUNT + region_states[q]];
-        values[at + 3 * nr] += (int64_t)counts[(nr + 1) * EXO_STATE_COUNT + EXO_STATE_EXITED];
-        values[at + 3 * nr + 1] += (int64_t)counts[(nr + 2) * EXO_STATE_COUNT + EXO_STATE_EXITED];
+            for (uint32_t q = 0; q < REGION_COLS; q++)
+                values[at + REGION_COLS * r + q] +=
+                    (int64_t)counts[r * EXO_COUNT_COLS + region_cols[q]];
+        values[at + REGION_COLS * nr] +=
+            (int64_t)counts[(nr + 1) * EXO_COUNT_COLS + EXO_STATE_EXITED];
+        values[at + REGION_COLS * nr + 1] +=
+            (int64_t)counts[(nr + 2) * EXO_COUNT_COLS + EXO_STATE_EXITED];
     }
 cleanup:
     return rc;
@@ -140,6 +161,7 @@ static exo_status open_output(exo_sim *s, const char *path, exo_error *err)
     EXO_ALLOC(s->frame_pos, 3 * (size_t)s->n_out, err, "a frame");
     EXO_ALLOC(s->frame_image, 3 * (size_t)s->n_out, err, "a frame");
     EXO_ALLOC(s->frame_state, s->n_out, err, "a frame");
+    EXO_ALLOC(s->frame_bonds, s->n_out, err, "a frame");
     /* Time-independent per-vesicle data, once at start (not in the loop). */
     EXO_TRY(s->be->ops->read(s->be, NULL, NULL, NULL, radius_all, err));
     for (uint32_t j = 0, k = 0; j < s->n_out; j++) {
@@ -177,6 +199,7 @@ static exo_status open_output(exo_sim *s, const char *path, exo_error *err)
     L.write_position = (sc->output_fields & EXO_FIELD_POSITION) != 0;
     L.write_state = (sc->output_fields & EXO_FIELD_STATE) != 0;
     L.write_image = (sc->output_fields & EXO_FIELD_IMAGE) != 0;
+    L.write_bonds = (sc->output_fields & EXO_FIELD_BONDS) != 0;
     L.compression = sc->output_compression;
     L.observable_names = s->obs_ptr;
     L.n_observables = s->n_obs;
@@ -264,11 +287,11 @@ cleanup:
 static exo_status write_frame(exo_sim *s, exo_error *err)
 {
     exo_status rc = EXO_OK;
-    EXO_TRY(s->be->ops->gather_frame(s->be, s->n_out, s->frame_pos,
-                                     s->frame_image, s->frame_state, err));
+    EXO_TRY(s->be->ops->gather_frame(s->be, s->n_out, s->frame_pos, s->frame_image,
+                                     s->frame_state, s->frame_bonds, err));
     EXO_TRY(exo_h5_write_frame(s->h5, (int64_t)s->step,
                                (double)s->step * s->sc->dt, s->frame_pos,
-                               s->frame_image, s->frame_state, err));
+                               s->frame_image, s->frame_state, s->frame_bonds, err));
 cleanup:
     return rc;
 }
@@ -478,6 +501,7 @@ exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
     free(s->frame_pos);
     free(s->frame_image);
     free(s->frame_state);
+    free(s->frame_bonds);
     free(s);
     return rc != EXO_OK ? rc : r2;
 }

@@ -101,16 +101,18 @@ __kernel void k_init_vesicles(__global exo_real *pos, __global int *image,
     state[i] = (char)(ip.inactive ? EXO_STATE_INACTIVE : EXO_STATE_FREE);
 }
 
-/** Count one population's vesicles per (place, state) (exo_place): a local
- *  histogram per work-group, then integer atomics into
- *  counts[EXO_PLACES * EXO_STATE_COUNT] (deterministic). */
+/** Count one population's vesicles per (place, state) (exo_place), and the
+ *  bonds they hold per place: a local histogram per work-group, then
+ *  integer atomics into counts[EXO_PLACES * EXO_COUNT_COLS]
+ *  (deterministic). */
 __kernel void k_count_places(__global const exo_real *pos, __global const char *state,
                              const uint stride, const uint first, const uint count,
-                             const exo_step_params p, __global uint *counts)
+                             const exo_step_params p, __global uint *counts,
+                             __global const uchar *bonds)
 {
-    __local uint hist[EXO_PLACES * EXO_STATE_COUNT];
+    __local uint hist[EXO_PLACES * EXO_COUNT_COLS];
     uint l = get_local_id(0);
-    for (uint s = l; s < EXO_PLACES * EXO_STATE_COUNT; s += get_local_size(0))
+    for (uint s = l; s < EXO_PLACES * EXO_COUNT_COLS; s += get_local_size(0))
         hist[s] = 0;
     barrier(CLK_LOCAL_MEM_FENCE);
     uint j = get_global_id(0);
@@ -119,11 +121,13 @@ __kernel void k_count_places(__global const exo_real *pos, __global const char *
         int st = state[i];
         if (st >= 0 && st < EXO_STATE_COUNT) {
             int place = exo_place(&p, pos[i], pos[stride + i], pos[2 * stride + i], st);
-            atomic_inc(&hist[place * EXO_STATE_COUNT + st]);
+            atomic_inc(&hist[place * EXO_COUNT_COLS + st]);
+            if (bonds[i] != 0)
+                atomic_add(&hist[place * EXO_COUNT_COLS + EXO_COUNT_BONDS], (uint)bonds[i]);
         }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (uint s = l; s < EXO_PLACES * EXO_STATE_COUNT; s += get_local_size(0))
+    for (uint s = l; s < EXO_PLACES * EXO_COUNT_COLS; s += get_local_size(0))
         if (hist[s] != 0)
             atomic_add(&counts[s], hist[s]);
 }
@@ -136,7 +140,8 @@ __kernel void k_gather_frame(__global const exo_real *pos,
                              __global const char *state, const uint n,
                              const uint n_out, __global float *out_pos_nm,
                              __global int *out_image, __global char *out_state,
-                             const uint stride)
+                             const uint stride, __global const uchar *bonds,
+                             __global uchar *out_bonds)
 {
     uint j = get_global_id(0);
     if (j >= n_out)
@@ -147,6 +152,7 @@ __kernel void k_gather_frame(__global const exo_real *pos,
         out_image[3 * j + a] = image[a * stride + i];
     }
     out_state[j] = state[i];
+    out_bonds[j] = bonds[i];
 }
 
 /** Report the device's view of the shared structs (tests/device/test_layout). */

@@ -67,6 +67,11 @@
  * (n_regions + 2); in the box, place 0. */
 #define EXO_PLACES (EXO_MAX_REGIONS + 3)
 
+/* Columns of the (place, column) histogram of k_count_places: one per
+ * state, then the bonds held by the place's bound vesicles. */
+#define EXO_COUNT_BONDS EXO_STATE_COUNT
+#define EXO_COUNT_COLS (EXO_STATE_COUNT + 1)
+
 /** What every step of a population's vesicles needs (one per population). */
 typedef struct exo_step_params {
     exo_real lo[3];          /* box lower corner, um                        */

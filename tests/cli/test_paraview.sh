@@ -22,4 +22,10 @@ timeout 300 pvpython "$src/tests/tools/check_paraview.py" "$dir/run.xdmf" 1500 3
   --set vesicles.[0].count=3000 --set simulation.steps=20 --set output.every=10 \
   --set output.sample=1000 || { echo "FAIL: exobd run capillary_flow failed"; exit 1; }
 timeout 300 pvpython "$src/tests/tools/check_paraview.py" "$dir/cap.xdmf" 1000 3 \
-  "$dir/cap.vessels.vtk" 144
+  "$dir/cap.vessels.vtk" 144 || exit 1
+# Targeting: the bond counts load as a point array.
+"$exobd" run "$src/scenarios/tumor_vessel_targeting.cfg" --quiet -o "$dir/tum.h5" \
+  --set vesicles.[0].count=3000 --set simulation.steps=20 --set output.every=10 \
+  --set output.sample=1000 || { echo "FAIL: exobd run tumor_vessel_targeting failed"; exit 1; }
+EXO_EXPECT_ARRAYS=bonds timeout 300 pvpython "$src/tests/tools/check_paraview.py" \
+  "$dir/tum.xdmf" 1000 3 "$dir/tum.vessels.vtk" 144

@@ -291,10 +291,13 @@ static void regions(void)
     exo_sim *sim = exo_test_sim(sc, NULL, 0, 0);
     const char *const *names = NULL;
     uint32_t nobs = exo_sim_observables(sim, &names);
-    EXO_TEST_EQ_INT(nobs, EXO_STATE_COUNT + 3 + 2, "observables");
+    EXO_TEST_EQ_INT(nobs, EXO_STATE_COUNT + 5 + 2 + 1, "observables");
     EXO_TEST_CONTAINS(names[EXO_STATE_COUNT], "target_free");
-    EXO_TEST_CONTAINS(names[EXO_STATE_COUNT + 4], "cap_exited_outlet");
-    int64_t v[EXO_STATE_COUNT + 5];
+    EXO_TEST_CONTAINS(names[EXO_STATE_COUNT + 2], "target_internalized");
+    EXO_TEST_CONTAINS(names[EXO_STATE_COUNT + 4], "target_bonds");
+    EXO_TEST_CONTAINS(names[EXO_STATE_COUNT + 6], "cap_exited_outlet");
+    EXO_TEST_CONTAINS(names[EXO_STATE_COUNT + 7], "bonds");
+    int64_t v[EXO_STATE_COUNT + 8];
     exo_error err = {0};
     for (int k = 0; k < 5; k++) {
         exo_test_advance(sim, 200);
@@ -306,12 +309,13 @@ static void regions(void)
                         "free + bound + exited");
         EXO_TEST_EQ_INT(v[EXO_STATE_COUNT + 1], v[EXO_STATE_BOUND],
                         "every bound vesicle is in the target region");
-        EXO_TEST_EQ_INT(v[EXO_STATE_COUNT + 3] + v[EXO_STATE_COUNT + 4], v[EXO_STATE_EXITED],
+        EXO_TEST_EQ_INT(v[EXO_STATE_COUNT + 5] + v[EXO_STATE_COUNT + 6], v[EXO_STATE_EXITED],
                         "exits through inlet + outlet");
+        EXO_TEST_EQ_INT(v[EXO_STATE_COUNT + 7], 0, "no bonds at an adsorbing wall");
     }
-    EXO_TEST_TRUE(v[EXO_STATE_BOUND] > 0 && v[EXO_STATE_COUNT + 4] > 0,
+    EXO_TEST_TRUE(v[EXO_STATE_BOUND] > 0 && v[EXO_STATE_COUNT + 6] > 0,
                   "no binding (%lld) or no outflow (%lld)", (long long)v[EXO_STATE_BOUND],
-                  (long long)v[EXO_STATE_COUNT + 4]);
+                  (long long)v[EXO_STATE_COUNT + 6]);
     exo_test_state s = exo_test_read(sim);
     size_t misplaced = 0;
     for (size_t i = 0; i < s.n; i++) {

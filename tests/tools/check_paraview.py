@@ -8,8 +8,10 @@ connectivity) at the last time, the point arrays, and that the last frame's
 first point equals /particles/vesicles/position/value[-1, 0] read with h5py
 (when h5py is importable in pvpython).  With WALLS.vtk: the vessel walls
 load with the legacy VTK reader, CELLS polygons and the cell arrays vessel
-and region.  Exit 0 on success, 1 on a mismatch.
+and region.  EXO_EXPECT_ARRAYS (comma-separated) names further point arrays
+that must load.  Exit 0 on success, 1 on a mismatch.
 """
+import os
 import sys
 
 from paraview import servermanager as sm
@@ -43,7 +45,8 @@ for name, make in [("Xdmf3ReaderS", lambda: Xdmf3ReaderS(FileName=path)),
         problems.append(f"{name}: {len(times)} time steps, expected {frames}")
     if d.GetNumberOfPoints() != n or d.GetNumberOfCells() != n:
         problems.append(f"{name}: {d.GetNumberOfPoints()} points / {d.GetNumberOfCells()} cells, expected {n}")
-    for a in ("state", "radius", "id", "population"):
+    extra = [a for a in os.environ.get("EXO_EXPECT_ARRAYS", "").split(",") if a]
+    for a in ["state", "radius", "id", "population"] + extra:
         if a not in arrays:
             problems.append(f"{name}: point array {a} missing")
     if expected_first is not None and n > 0:

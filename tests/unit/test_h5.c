@@ -97,7 +97,7 @@ static int write_file(const char *path, int compression, int n_frames,
             }
             state[i] = state_value(k, i);
         }
-        rc = exo_h5_write_frame(h, step_of(k), time_of(k), pos, image, state,
+        rc = exo_h5_write_frame(h, step_of(k), time_of(k), pos, image, state, NULL,
                                 &err);
         EXO_TEST_TRUE(rc == EXO_OK, "frame %d: %s (%s)", k, err.msg, err.where);
     }
@@ -564,9 +564,9 @@ static void check_failures(const char *dir)
         float pos[N * 3] = {0};
         int32_t image[N * 3] = {0};
         int8_t state[N] = {0};
-        rc = exo_h5_write_frame(h, 10, 1e-8, pos, image, state, &err);
+        rc = exo_h5_write_frame(h, 10, 1e-8, pos, image, state, NULL, &err);
         EXO_TEST_TRUE(rc == EXO_OK, "frame: %s", err.msg);
-        rc = exo_h5_write_frame(h, 10, 1e-8, pos, image, state, &err);
+        rc = exo_h5_write_frame(h, 10, 1e-8, pos, image, state, NULL, &err);
         EXO_TEST_EQ_INT(rc, EXO_ERR_INVALID, "repeated step");
         EXO_TEST_CONTAINS(err.msg, "does not follow");
         exo_error_clear(&err);
