@@ -43,6 +43,20 @@ typedef struct exo_backend_ops {
      *  Layout as exo_sim_read(). */
     exo_status (*read)(exo_backend *b, float *pos_um, int32_t *image,
                        int8_t *state, float *radius_um, exo_error *err);
+    /** Room for `capacity` events (exo_event) per launch; launches of
+     *  populations whose step parameters record events append to it. */
+    exo_status (*set_event_capacity)(exo_backend *b, uint32_t capacity, exo_error *err);
+    /** The events appended since the last call: *count of them, and when
+     *  that fits the capacity, the records into out[0..*count-1]; more
+     *  than the capacity means some were not stored (run the launch again
+     *  with room).  Resets the count. */
+    exo_status (*take_events)(exo_backend *b, exo_event *out, uint32_t *count,
+                              exo_error *err);
+    /** Save, and put back, what a launch changes (positions, image counts,
+     *  states, bonds) of vesicles first..first+count-1: a launch whose
+     *  events overflowed is run again from the saved state. */
+    exo_status (*save)(exo_backend *b, uint32_t first, uint32_t count, exo_error *err);
+    exo_status (*restore)(exo_backend *b, uint32_t first, uint32_t count, exo_error *err);
     /** Ligand and bond counts of every vesicle; either may be NULL. */
     exo_status (*read_binding)(exo_backend *b, uint16_t *ligands, uint8_t *bonds,
                                exo_error *err);

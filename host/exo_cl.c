@@ -27,6 +27,7 @@ _Static_assert(sizeof(exo_init_params) == 29 * sizeof(exo_real) + 10 * 4,
                "exo_init_params layout");
 /* Passed by value: within the smallest CL_DEVICE_MAX_PARAMETER_SIZE an
  * OpenCL 1.2 full-profile device may have. */
+_Static_assert(sizeof(exo_event) == 7 * 4 + 3 * sizeof(exo_real), "exo_event layout");
 _Static_assert(sizeof(exo_step_params) <= 1024, "exo_step_params too large for a kernel argument");
 
 /* ------------------------------------------------------------------ errors */
@@ -555,6 +556,9 @@ typedef struct exo_clb {
     cl_kernel k_advance, k_init, k_count, k_gather;
     cl_mem pos, image, radius, state;      /* [3n] [3n] [n] [n]          */
     cl_mem ligands, bonds;                 /* [n] uint16, [n] uint8      */
+    cl_mem events, event_count;            /* [event_cap] exo_event, [1] */
+    cl_uint event_cap;
+    cl_mem s_pos, s_image, s_state, s_bonds; /* saved state (save/restore) */
     cl_mem counts;                         /* [EXO_STATE_COUNT] uint     */
     cl_mem out_pos, out_image, out_state, out_bonds; /* frame staging,
                                               [3m] [3m] [m] [m]           */
@@ -752,6 +756,115 @@ cleanup:
     return rc;
 }
 
+static exo_status set_event_args(exo_clb *b, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    EXO_CL(clSetKernelArg(b->k_advance, 14, sizeof(cl_mem), &b->events), err, "k_advance arg 14");
+    EXO_CL(clSetKernelArg(b->k_advance, 15, sizeof(cl_mem), &b->event_count), err,
+           "k_advance arg 15");
+    EXO_CL(clSetKernelArg(b->k_advance, 16, sizeof(cl_uint), &b->event_cap), err,
+           "k_advance arg 16");
+cleanup:
+    return rc;
+}
+
+static exo_status clb_set_event_capacity(exo_backend *bb, uint32_t capacity, exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    if (b->events)
+        clReleaseMemObject(b->events);
+    b->events = NULL;
+    b->event_cap = 0;
+    size_t bytes = (capacity ? capacity : 1) * sizeof(exo_event);
+    EXO_CHECK(bytes <= b->rt.dev.max_alloc, err, EXO_ERR_NOMEM,
+              "%u events need a %.3g GiB buffer, more than '%s' allocates at once (%.3g "
+              "GiB): use fewer vesicles or shorter launches (--steps-per-launch)",
+              capacity, bytes / 1073741824.0, b->rt.dev.name,
+              b->rt.dev.max_alloc / 1073741824.0);
+    EXO_CL_OBJ(b->events, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, bytes, NULL, &e_), err,
+               "allocating room for %u events", capacity);
+    b->event_cap = capacity;
+    EXO_TRY(set_event_args(b, err));
+cleanup:
+    return rc;
+}
+
+static exo_status clb_take_events(exo_backend *bb, exo_event *out, uint32_t *count,
+                                  exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    cl_uint n = 0, zero = 0;
+    EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->event_count, CL_TRUE, 0, sizeof n, &n, 0, NULL,
+                               NULL), err, "reading the event count");
+    *count = n;
+    if (out && n > 0 && n <= b->event_cap)
+        EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->events, CL_TRUE, 0, n * sizeof(exo_event),
+                                   out, 0, NULL, NULL), err, "reading %u events", n);
+    EXO_CL(clEnqueueWriteBuffer(b->rt.queue, b->event_count, CL_TRUE, 0, sizeof zero, &zero,
+                                0, NULL, NULL), err, "clearing the event count");
+cleanup:
+    return rc;
+}
+
+/* Copy the changing arrays of vesicles first.. between the live and the
+ * saved buffers (to_saved: live -> saved). */
+static exo_status copy_state(exo_clb *b, uint32_t first, uint32_t count, int to_saved,
+                             exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    size_t st = b->stride;
+    struct {
+        cl_mem live, saved;
+        size_t elem;
+        int comps;
+    } a[4] = {{b->pos, b->s_pos, sizeof(exo_real), 3},
+              {b->image, b->s_image, sizeof(cl_int), 3},
+              {b->state, b->s_state, 1, 1},
+              {b->bonds, b->s_bonds, 1, 1}};
+    for (int k = 0; k < 4; k++)
+        for (int c = 0; c < a[k].comps; c++) {
+            size_t off = ((size_t)c * st + first) * a[k].elem;
+            EXO_CL(clEnqueueCopyBuffer(b->rt.queue, to_saved ? a[k].live : a[k].saved,
+                                       to_saved ? a[k].saved : a[k].live, off, off,
+                                       (size_t)count * a[k].elem, 0, NULL, NULL),
+                   err, "%s the state of %u vesicles", to_saved ? "saving" : "restoring",
+                   count);
+        }
+    EXO_CL(clFinish(b->rt.queue), err, "waiting for a state copy");
+cleanup:
+    return rc;
+}
+
+static exo_status clb_save(exo_backend *bb, uint32_t first, uint32_t count, exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    size_t nn = b->stride;
+    if (b->s_pos == NULL) {
+        EXO_CL_OBJ(b->s_pos, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, 3 * nn * sizeof(exo_real), NULL, &e_),
+                   err, "allocating the saved positions");
+        EXO_CL_OBJ(b->s_image, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, 3 * nn * sizeof(cl_int), NULL, &e_),
+                   err, "allocating the saved image counts");
+        EXO_CL_OBJ(b->s_state, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, nn, NULL, &e_),
+                   err, "allocating the saved states");
+        EXO_CL_OBJ(b->s_bonds, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, nn, NULL, &e_),
+                   err, "allocating the saved bonds");
+    }
+    EXO_TRY(copy_state(b, first, count, 1, err));
+cleanup:
+    return rc;
+}
+
+static exo_status clb_restore(exo_backend *bb, uint32_t first, uint32_t count, exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    if (b->s_pos == NULL)
+        return EXO_ERROR(err, EXO_ERR_INVALID, "restore without a saved state");
+    return copy_state(b, first, count, 0, err);
+}
+
 static exo_status clb_read_binding(exo_backend *bb, uint16_t *ligands, uint8_t *bonds,
                                    exo_error *err)
 {
@@ -773,7 +886,8 @@ static exo_status clb_destroy(exo_backend *bb, exo_error *err)
     exo_clb *b = (exo_clb *)bb;
     exo_status rc = EXO_OK;
     cl_mem *mems[] = {&b->pos, &b->image, &b->radius, &b->state, &b->ligands, &b->bonds,
-                      &b->counts,
+                      &b->events, &b->event_count, &b->s_pos, &b->s_image, &b->s_state,
+                      &b->s_bonds, &b->counts,
                       &b->out_pos, &b->out_image, &b->out_state, &b->out_bonds,
                       &b->arrivals};
     cl_kernel *ks[] = {&b->k_advance, &b->k_init, &b->k_count, &b->k_gather};
@@ -800,7 +914,9 @@ static exo_status clb_destroy(exo_backend *bb, exo_error *err)
 
 static const exo_backend_ops clb_ops = {clb_init_population, clb_advance,
                                         clb_count_places,    clb_gather_frame,
-                                        clb_read,            clb_read_binding,
+                                        clb_read,            clb_set_event_capacity,
+                                        clb_take_events,     clb_save,
+                                        clb_restore,         clb_read_binding,
                                         clb_destroy};
 
 exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
@@ -881,6 +997,11 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
     EXO_CL(clSetKernelArg(b->k_advance, 3, sizeof(cl_mem), &b->state), err, "k_advance arg 3");
     EXO_CL(clSetKernelArg(b->k_advance, 12, sizeof(cl_mem), &b->ligands), err, "k_advance arg 12");
     EXO_CL(clSetKernelArg(b->k_advance, 13, sizeof(cl_mem), &b->bonds), err, "k_advance arg 13");
+    cl_uint no_events = 0;
+    EXO_CL_OBJ(b->event_count, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
+                                              sizeof no_events, &no_events, &e_),
+               err, "allocating the event counter");
+    EXO_TRY(clb_set_event_capacity(&b->base, 0, err));
     EXO_CL(clSetKernelArg(b->k_count, 0, sizeof(cl_mem), &b->pos), err, "k_count_places arg 0");
     EXO_CL(clSetKernelArg(b->k_count, 1, sizeof(cl_mem), &b->state), err, "k_count_places arg 1");
     EXO_CL(clSetKernelArg(b->k_count, 2, sizeof(cl_uint), &b->stride), err, "k_count_places arg 2");

@@ -129,7 +129,7 @@ static int edit_distance(const char *a, const char *b)
 
 /* Settings DESIGN.md names for later versions: a clear "not yet" instead
  * of "unknown". */
-static const char *const later_keys[] = {"sweep", "tissue", "cargo", "events", NULL};
+static const char *const later_keys[] = {"sweep", "tissue", "cargo", NULL};
 
 /* Every member of group g must be one of `known` (NULL-terminated). */
 static exo_status check_keys(cfg *c, const config_setting_t *g,
@@ -1347,7 +1347,8 @@ cleanup:
 static exo_status load_output(cfg *c, const config_setting_t *root, exo_scenario *sc)
 {
     static const char *const keys[] = {"file", "every", "fields", "sample",
-                                       "compression", "observables_every", NULL};
+                                       "compression", "observables_every", "events",
+                                       NULL};
     static const char *const fields[] = {"position", "state", "image", "bonds", NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *g, *s;
@@ -1363,9 +1364,21 @@ static exo_status load_output(cfg *c, const config_setting_t *root, exo_scenario
         binds |= sc->pop[k].binding >= 0;
     sc->output_fields = EXO_FIELD_POSITION | EXO_FIELD_STATE |
                         (periodic ? EXO_FIELD_IMAGE : 0) | (binds ? EXO_FIELD_BONDS : 0);
+    /* Events by default wherever a vesicle can be bound. */
+    sc->output_events = 0;
+    for (uint32_t j = 0; j < sc->n_surfaces; j++)
+        sc->output_events |= sc->surface[j].behaviour == EXO_SURFACE_BIND ||
+                             (sc->surface[j].behaviour == EXO_SURFACE_ADSORB &&
+                              sc->surface[j].adsorbed_state == EXO_STATE_BOUND);
     EXO_TRY(get_group(c, root, "output", 0, &g));
     if (g) {
         EXO_TRY(check_keys(c, g, keys));
+        if ((s = config_setting_get_member(g, "events")) != NULL) {
+            if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+                return bad(c, s, "expected true or false, got %s",
+                           type_name(config_setting_type(s)));
+            sc->output_events = config_setting_get_bool(s);
+        }
         if ((s = config_setting_get_member(g, "file")) != NULL)
             EXO_TRY(read_string(c, s, &file));
         EXO_TRY(opt_int(c, g, "every", 0, (long long)1 << 62, &every, NULL));

@@ -73,6 +73,16 @@ typedef struct h5_series {
     char *path;                        /* "/particles/vesicles/position"    */
 } h5_series;
 
+/* One event kind: /events/<kind> with its columns, extendible in E. */
+#define EXO_H5_EVENT_COLUMNS 6
+typedef struct h5_events {
+    hid_t group;
+    hid_t col[EXO_H5_EVENT_COLUMNS];   /* step, time, id, position, surface,
+                                          bonds                             */
+    uint64_t rows;
+    char *path;                        /* "/events/binding"                 */
+} h5_events;
+
 struct exo_h5 {
     char *path;                        /* the .h5 file, as given            */
     char *xdmf_path;                   /* the sidecar                       */
@@ -89,6 +99,8 @@ struct exo_h5 {
     h5_series edges, position, image, state, bonds;
     h5_series *obs;                    /* [n_obs]                           */
     uint32_t n_obs;
+    h5_events *events;                 /* [n_events]                        */
+    uint32_t n_events;
 
     uint64_t n_frames;                 /* frames written                    */
     int64_t last_step;                 /* of the last frame                 */
@@ -906,6 +918,98 @@ cleanup:
     return rc;
 }
 
+static const char *const event_columns[EXO_H5_EVENT_COLUMNS] = {
+    "step", "time", "id", "position", "surface", "bonds"};
+
+/* /events/<kind> for every kind, each with empty extendible columns. */
+static exo_status write_events_groups(exo_h5 *h, const exo_h5_layout *l, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t group = H5I_INVALID_HID;
+    const hid_t types[EXO_H5_EVENT_COLUMNS] = {H5T_STD_I64LE, H5T_IEEE_F64LE, H5T_STD_I64LE,
+                                               H5T_IEEE_F32LE, H5T_STD_I32LE, H5T_STD_I32LE};
+    const hsize_t three[1] = {3};
+    if (l->n_event_kinds == 0)
+        return EXO_OK;
+    EXO_ALLOC(h->events, l->n_event_kinds, err, "the event groups");
+    for (uint32_t k = 0; k < l->n_event_kinds; k++) {
+        h->events[k].group = H5I_INVALID_HID;
+        for (int c = 0; c < EXO_H5_EVENT_COLUMNS; c++)
+            h->events[k].col[c] = H5I_INVALID_HID;
+    }
+    h->n_events = l->n_event_kinds;
+    EXO_TRY(h5_group(h, &group, h->file, "events", "/events", err));
+    for (uint32_t k = 0; k < l->n_event_kinds; k++) {
+        h5_events *e = &h->events[k];
+        e->path = path_join("/events", l->event_kinds[k]);
+        EXO_CHECK(e->path != NULL, err, EXO_ERR_NOMEM, "out of host memory naming events");
+        EXO_TRY(h5_group(h, &e->group, group, l->event_kinds[k], e->path, err));
+        for (int c = 0; c < EXO_H5_EVENT_COLUMNS; c++)
+            EXO_TRY(h5_extendible(h, &e->col[c], e->group, e->path, event_columns[c],
+                                  types[c], c == 3 ? 2 : 1, c == 3 ? three : NULL,
+                                  EXO_H5_SERIES_CHUNK, 0, err));
+        EXO_TRY(h5_attr_str(h, e->col[1], "time", "unit", "s", err));
+        EXO_TRY(h5_attr_str(h, e->col[3], "position", "unit", "nm", err));
+        if (l->n_surfaces > 0)
+            EXO_TRY(h5_attr(h, e->col[4], "surface", "names", h->str_type, h->str_type,
+                            l->n_surfaces, l->surface_names, err));
+    }
+cleanup:
+    H5_RELEASE(group, "/events", h->path);
+    return rc;
+}
+
+/* Append n rows to a dataset that has `rows` rows (row shape: `width`
+ * values of mem_type per row). */
+static exo_status h5_append_rows(const exo_h5 *h, hid_t dset, const char *path,
+                                 const char *name, uint64_t rows, uint64_t n, int width,
+                                 hid_t mem_type, const void *data, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t fspace = H5I_INVALID_HID, mspace = H5I_INVALID_HID;
+    int rank = width > 1 ? 2 : 1;
+    hsize_t dims[2] = {rows + n, (hsize_t)width}, start[2] = {rows, 0},
+            count[2] = {n, (hsize_t)width};
+    EXO_H5(H5Dset_extent(dset, dims), err, "extending %s/%s to %llu rows in %s", path, name,
+           (unsigned long long)dims[0], h->path);
+    EXO_H5(fspace = H5Dget_space(dset), err, "getting the dataspace of %s/%s in %s", path,
+           name, h->path);
+    EXO_H5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL), err,
+           "selecting rows %llu.. of %s/%s in %s", (unsigned long long)rows, path, name,
+           h->path);
+    EXO_H5(mspace = H5Screate_simple(rank, count, NULL), err,
+           "making the memory dataspace for %s/%s in %s", path, name, h->path);
+    EXO_H5(H5Dwrite(dset, mem_type, mspace, fspace, H5P_DEFAULT, data), err,
+           "writing %llu rows of %s/%s in %s", (unsigned long long)n, path, name, h->path);
+cleanup:
+    H5_RELEASE(mspace, name, h->path);
+    H5_RELEASE(fspace, name, h->path);
+    return rc;
+}
+
+exo_status exo_h5_write_events(exo_h5 *h, uint32_t kind, uint64_t n, const int64_t *step,
+                               const double *time_s, const int64_t *id,
+                               const float *pos_nm, const int32_t *surface,
+                               const int32_t *bonds, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    EXO_CHECK(h != NULL && kind < h->n_events, err, EXO_ERR_INVALID,
+              "exo_h5_write_events: no event kind %u in this file", kind);
+    if (n == 0)
+        return EXO_OK;
+    h5_events *e = &h->events[kind];
+    const hid_t mem[EXO_H5_EVENT_COLUMNS] = {H5T_NATIVE_INT64, H5T_NATIVE_DOUBLE,
+                                             H5T_NATIVE_INT64, H5T_NATIVE_FLOAT,
+                                             H5T_NATIVE_INT32, H5T_NATIVE_INT32};
+    const void *data[EXO_H5_EVENT_COLUMNS] = {step, time_s, id, pos_nm, surface, bonds};
+    for (int c = 0; c < EXO_H5_EVENT_COLUMNS; c++)
+        EXO_TRY(h5_append_rows(h, e->col[c], e->path, event_columns[c], e->rows, n,
+                               c == 3 ? 3 : 1, mem[c], data[c], err));
+    e->rows += n;
+cleanup:
+    return rc;
+}
+
 static exo_status write_parameters(exo_h5 *h, const exo_h5_layout *l,
                                    exo_error *err)
 {
@@ -1035,6 +1139,7 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
     EXO_TRY(write_h5md(h, err));
     EXO_TRY(write_particles(h, layout, err));
     EXO_TRY(write_observables(h, layout, err));
+    EXO_TRY(write_events_groups(h, layout, err));
     EXO_TRY(write_parameters(h, layout, err));
     EXO_TRY(write_xdmf_group(h, err));
     EXO_H5(H5Fflush(h->file, H5F_SCOPE_LOCAL), err, "flushing %s", h->path);
@@ -1202,6 +1307,16 @@ exo_status exo_h5_close(exo_h5 *h, int complete, exo_error *err)
                                 complete ? "complete" : "incomplete", err);
     for (uint32_t i = 0; i < h->n_obs; i++)
         series_release(h, &h->obs[i], &rc, err);
+    for (uint32_t k = 0; k < h->n_events; k++) {
+        h5_events *e = &h->events[k];
+        const char *what = e->path ? e->path : "/events";
+        for (int c = 0; c < EXO_H5_EVENT_COLUMNS; c++)
+            H5_RELEASE(e->col[c], what, h->path);
+        H5_RELEASE(e->group, what, h->path);
+        free(e->path);
+    }
+    free(h->events);
+    h->events = NULL;
     series_release(h, &h->bonds, &rc, err);
     series_release(h, &h->state, &rc, err);
     series_release(h, &h->image, &rc, err);

@@ -15,6 +15,9 @@
  *   /particles/vesicles/bonds     value[T,N] uint8 (if asked for)
  *   /particles/vesicles/id, radius, population   datasets [N]
  *   /observables/<name>       step[T], time[T], value[T] int64
+ *   /events/<kind>            step[E] int64, time[E] float64 s, id[E] int64,
+ *                             position[E,3] float32 nm, surface[E] int32
+ *                             (attribute names), bonds[E] int32
  *   /parameters/exobd         scenario (resolved text), derived (text), attrs
  *   /xdmf/iota                int32 0..N-1 (Polyvertex connectivity)
  *   /xdmf/frames/<k>/position, state, image, bonds   virtual views of row k
@@ -53,6 +56,12 @@ typedef struct exo_h5_layout {
     int compression;                /* 0: none; 1..9: shuffle + deflate level */
     const char *const *observable_names; /* [n_observables] scalar int64 series */
     uint32_t n_observables;
+    const char *const *event_kinds;  /* [n_event_kinds] names under /events;
+                                        0: no events                         */
+    uint32_t n_event_kinds;
+    const char *const *surface_names; /* [n_surfaces]: what /events/<kind>/
+                                         surface indexes                     */
+    uint32_t n_surfaces;
     const char *scenario_text;      /* the resolved scenario (libconfig text) */
     const char *derived_text;       /* derived quantities, as `exobd check`   */
     const char *scenario_name;
@@ -84,6 +93,18 @@ exo_status exo_h5_write_frame(exo_h5 *h, int64_t step, double time_s,
 /** Append one row to every observable: values[n_observables]. */
 exo_status exo_h5_write_observables(exo_h5 *h, int64_t step, double time_s,
                                     const int64_t *values, exo_error *err);
+
+/**
+ * Append n events of kind `kind` (0..n_event_kinds-1), in the order given
+ * (the caller sorts them by step, then id): step, time (s), vesicle id,
+ * position (nm, interleaved x,y,z), surface index (-1: none) and bonds held
+ * after the event.  They reach the disk with the next frame's flush, or at
+ * close.
+ */
+exo_status exo_h5_write_events(exo_h5 *h, uint32_t kind, uint64_t n, const int64_t *step,
+                               const double *time_s, const int64_t *id,
+                               const float *pos_nm, const int32_t *surface,
+                               const int32_t *bonds, exo_error *err);
 
 /** Number of frames written so far. */
 uint64_t exo_h5_frames(const exo_h5 *h);

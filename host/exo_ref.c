@@ -18,6 +18,13 @@ typedef struct exo_ref {
     int8_t *state;       /* [n]                                        */
     uint16_t *ligands;   /* [n]                                        */
     uint8_t *bonds;      /* [n]                                        */
+    exo_event *events;   /* [event_cap] of the launches since the last take */
+    uint32_t event_cap, event_count;
+    /* saved copies for a launch run again (save/restore) */
+    exo_real *s_pos;
+    int32_t *s_image;
+    int8_t *s_state;
+    uint8_t *s_bonds;
 } exo_ref;
 
 static exo_status ref_init_population(exo_backend *b, const exo_init_params *ip,
@@ -68,7 +75,8 @@ static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
         v.ligands = r->ligands[i];
         v.bonds = r->bonds[i];
         v.sigma = exo_step_sigma(p->sigma_coef, v.radius);
-        exo_advance(&v, p, b->id0 + i, step0, nsteps, arrive);
+        exo_event_sink sink = {r->events, &r->event_count, r->event_cap};
+        exo_advance(&v, p, b->id0 + i, step0, nsteps, arrive, &sink);
         for (int a = 0; a < 3; a++) {
             r->pos[a * n + i] = v.x[a];
             r->image[a * n + i] = v.image[a];
@@ -132,6 +140,66 @@ static exo_status ref_read(exo_backend *b, float *pos_um, int32_t *image,
     return EXO_OK;
 }
 
+static exo_status ref_set_event_capacity(exo_backend *b, uint32_t capacity, exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    exo_status rc = EXO_OK;
+    free(r->events);
+    r->events = NULL;
+    r->event_cap = 0;
+    EXO_ALLOC(r->events, capacity, err, "the event buffer");
+    r->event_cap = capacity;
+cleanup:
+    return rc;
+}
+
+static exo_status ref_take_events(exo_backend *b, exo_event *out, uint32_t *count,
+                                  exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    *count = r->event_count;
+    if (out && r->event_count <= r->event_cap)
+        memcpy(out, r->events, r->event_count * sizeof *out);
+    r->event_count = 0;
+    return EXO_OK;
+}
+
+static exo_status ref_save(exo_backend *b, uint32_t first, uint32_t count, exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    exo_status rc = EXO_OK;
+    size_t n = b->n;
+    if (r->s_pos == NULL) {
+        EXO_ALLOC(r->s_pos, 3 * n, err, "saved positions");
+        EXO_ALLOC(r->s_image, 3 * n, err, "saved image counts");
+        EXO_ALLOC(r->s_state, n, err, "saved states");
+        EXO_ALLOC(r->s_bonds, n, err, "saved bonds");
+    }
+    for (int a = 0; a < 3; a++) {
+        memcpy(r->s_pos + a * n + first, r->pos + a * n + first, count * sizeof *r->pos);
+        memcpy(r->s_image + a * n + first, r->image + a * n + first, count * sizeof *r->image);
+    }
+    memcpy(r->s_state + first, r->state + first, count);
+    memcpy(r->s_bonds + first, r->bonds + first, count);
+cleanup:
+    return rc;
+}
+
+static exo_status ref_restore(exo_backend *b, uint32_t first, uint32_t count, exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    size_t n = b->n;
+    if (r->s_pos == NULL)
+        return EXO_ERROR(err, EXO_ERR_INVALID, "restore without a saved state");
+    for (int a = 0; a < 3; a++) {
+        memcpy(r->pos + a * n + first, r->s_pos + a * n + first, count * sizeof *r->pos);
+        memcpy(r->image + a * n + first, r->s_image + a * n + first, count * sizeof *r->image);
+    }
+    memcpy(r->state + first, r->s_state + first, count);
+    memcpy(r->bonds + first, r->s_bonds + first, count);
+    return EXO_OK;
+}
+
 static exo_status ref_read_binding(exo_backend *b, uint16_t *ligands, uint8_t *bonds,
                                    exo_error *err)
 {
@@ -148,6 +216,11 @@ static exo_status ref_destroy(exo_backend *b, exo_error *err)
     exo_ref *r = (exo_ref *)b;
     free(r->ligands);
     free(r->bonds);
+    free(r->events);
+    free(r->s_pos);
+    free(r->s_image);
+    free(r->s_state);
+    free(r->s_bonds);
     free(r->pos);
     free(r->image);
     free(r->radius);
@@ -158,7 +231,9 @@ static exo_status ref_destroy(exo_backend *b, exo_error *err)
 
 static const exo_backend_ops ref_ops = {ref_init_population, ref_advance,
                                         ref_count_places,    ref_gather_frame,
-                                        ref_read,            ref_read_binding,
+                                        ref_read,            ref_set_event_capacity,
+                                        ref_take_events,     ref_save,
+                                        ref_restore,         ref_read_binding,
                                         ref_destroy};
 
 exo_status exo_ref_create(exo_backend **out, uint32_t n, uint32_t id0,

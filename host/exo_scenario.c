@@ -46,6 +46,22 @@ double exo_scenario_receptor_density(const exo_scenario *sc, uint32_t k, int j)
     return 0;
 }
 
+int exo_scenario_slot_surface(const exo_scenario *sc, uint32_t k, int slot)
+{
+    int vi = sc->pop[k].vessel;
+    if (slot < 0 || slot >= EXO_SLOTS)
+        return -1;
+    if (vi < 0)
+        return slot < 6 ? sc->face_surface[slot] : -1;
+    const exo_vessel *v = &sc->vessel[vi];
+    if (slot == EXO_VESSEL_INLET || slot == EXO_VESSEL_OUTLET)
+        return v->end_surface[slot];
+    if (slot == EXO_VESSEL_WALL)
+        return v->wall_surface;
+    uint32_t r = (uint32_t)(slot - EXO_SLOT_REGION);
+    return slot >= EXO_SLOT_REGION && r < v->n_regions ? v->region[r].wall_surface : -1;
+}
+
 double exo_scenario_wall_load_coef(const exo_scenario *sc, const exo_vessel *v)
 {
     /* F_s = 6 pi mu a z gamma 1.7005 with z = a, and T_s / a =
@@ -190,6 +206,7 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
     }
     for (int j = 0; j < EXO_SLOTS; j++)
         p->bound_moves |= p->desorb_rate[j] > 0 || p->bind_coef[j] > 0;
+    p->record_events = sc->output_events;
 }
 
 double exo_scenario_adsorb_probability(const exo_scenario *sc, double kappa,

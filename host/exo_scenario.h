@@ -158,6 +158,8 @@ struct exo_scenario {
     uint64_t output_sample;    /* vesicles written per frame               */
     int output_compression;    /* 0..9                                     */
     uint64_t observables_every;/* steps between observable rows            */
+    int output_events;         /* 1: record binding, unbinding and uptake
+                                  events (/events)                         */
 
     char *resolved_text;       /* the scenario after --set, libconfig text */
 };
@@ -201,6 +203,10 @@ double exo_scenario_receptor_density(const exo_scenario *sc, uint32_t k, int j);
  *  there feels F = coefficient a^2 (pN, a in um); Goldman, Cox & Brenner
  *  at the wall shear rate 4|U|/R (PHYSICS.md 5). */
 double exo_scenario_wall_load_coef(const exo_scenario *sc, const exo_vessel *v);
+
+/** The surface (index into surface[], or -1) on slot `slot` (EXO_SLOTS)
+ *  for population k's vesicles. */
+int exo_scenario_slot_surface(const exo_scenario *sc, uint32_t k, int slot);
 
 /** Number of frames the run writes (0 if no position/state output). */
 uint64_t exo_scenario_frames(const exo_scenario *sc);

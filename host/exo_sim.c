@@ -48,7 +48,17 @@ struct exo_sim {
     char (*obs_name)[2 * EXO_NAME_MAX];
     const char **obs_ptr;
     uint32_t n_obs;
+    /* Events (when the scenario records them): the device buffer's room,
+     * one launch's events from every population, and the totals so far. */
+    uint32_t event_cap;
+    exo_event *events;         /* [event_cap]                               */
+    exo_event *round;          /* this launch's events, all populations     */
+    size_t n_round, round_cap;
+    uint64_t event_totals[EXO_EVENT_KINDS];
 };
+
+static const char *const event_names[EXO_EVENT_KINDS] = {"binding", "unbinding",
+                                                         "internalization"};
 
 /* Columns counted per region: vesicles free, bound, internalized and
  * absorbed there, and the bonds its bound vesicles hold. */
@@ -203,6 +213,13 @@ static exo_status open_output(exo_sim *s, const char *path, exo_error *err)
     L.compression = sc->output_compression;
     L.observable_names = s->obs_ptr;
     L.n_observables = s->n_obs;
+    const char *surface_names[EXO_MAX_SURFACES];
+    for (uint32_t j = 0; j < sc->n_surfaces; j++)
+        surface_names[j] = sc->surface[j].name;
+    L.event_kinds = event_names;
+    L.n_event_kinds = sc->output_events ? EXO_EVENT_KINDS : 0;
+    L.surface_names = surface_names;
+    L.n_surfaces = sc->n_surfaces;
     L.scenario_text = sc->resolved_text;
     L.derived_text = derived;
     L.scenario_name = sc->name;
@@ -273,6 +290,13 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
     EXO_ALLOC(s->p, sc->n_pop, err, "step parameters");
     for (uint32_t k = 0; k < sc->n_pop; k++)
         exo_scenario_step_params(sc, k, &s->p[k]);
+    if (sc->output_events) {
+        /* Room for a launch's events; a launch with more runs again with
+         * more (launch_recording). */
+        s->event_cap = opt->event_capacity ? opt->event_capacity : 4096 + n / 16;
+        EXO_ALLOC(s->events, s->event_cap, err, "the event buffer");
+        EXO_TRY(s->be->ops->set_event_capacity(s->be, s->event_cap, err));
+    }
 
     const char *path = opt->output_path ? opt->output_path : sc->output_file;
     if (path[0] != '\0')
@@ -380,6 +404,122 @@ static uint64_t next_stop(const exo_sim *s, uint64_t step, uint64_t last)
     return stop;
 }
 
+/* One population's launch, recording its events: run from a saved state,
+ * and if the events overflowed the buffer, give it the room they need and
+ * run again from that state (the counter-based RNG makes the rerun the
+ * same run), so no event is lost and nothing is silent. */
+static exo_status launch_recording(exo_sim *s, uint32_t k, uint32_t nsteps,
+                                   const uint32_t *sched, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    const exo_population *pop = &s->sc->pop[k];
+    uint32_t n = 0;
+    EXO_TRY(s->be->ops->save(s->be, pop->first, pop->count, err));
+    for (;;) {
+        EXO_TRY(s->be->ops->advance(s->be, &s->p[k], s->step, nsteps, pop->first, pop->count,
+                                    sched, err));
+        EXO_TRY(s->be->ops->take_events(s->be, s->events, &n, err));
+        if (n <= s->event_cap)
+            break;
+        uint32_t cap = s->event_cap;
+        while (cap < n)
+            cap = cap > UINT32_MAX / 2 ? UINT32_MAX : 2 * cap + 1;
+        if (s->log)
+            fprintf(s->log, "exobd: %u events in steps %llu..%llu overflowed room for %u; "
+                            "running them again with room for %u\n", n,
+                    (unsigned long long)s->step, (unsigned long long)(s->step + nsteps),
+                    s->event_cap, cap);
+        free(s->events);
+        s->events = NULL;
+        s->event_cap = 0;
+        EXO_ALLOC(s->events, cap, err, "the event buffer");
+        s->event_cap = cap;
+        EXO_TRY(s->be->ops->set_event_capacity(s->be, cap, err));
+        EXO_TRY(s->be->ops->restore(s->be, pop->first, pop->count, err));
+    }
+    if (s->n_round + n > s->round_cap) {
+        size_t cap = 2 * (s->n_round + n);
+        exo_event *grown = realloc(s->round, cap * sizeof *grown);
+        EXO_CHECK(grown != NULL, err, EXO_ERR_NOMEM, "out of host memory for %zu events",
+                  cap);
+        s->round = grown;
+        s->round_cap = cap;
+    }
+    memcpy(s->round + s->n_round, s->events, n * sizeof *s->events);
+    s->n_round += n;
+cleanup:
+    return rc;
+}
+
+/* Events sort by kind, then step, then vesicle id (DESIGN.md section 3). */
+static int event_order(const void *a, const void *b)
+{
+    const exo_event *x = a, *y = b;
+    uint64_t sx = ((uint64_t)x->step_hi << 32) | x->step_lo;
+    uint64_t sy = ((uint64_t)y->step_hi << 32) | y->step_lo;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    if (sx != sy)
+        return sx < sy ? -1 : 1;
+    return x->id < y->id ? -1 : (x->id > y->id);
+}
+
+/* Sort one launch's events and append them to /events, by kind. */
+static exo_status write_events(exo_sim *s, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    int64_t *step = NULL, *id = NULL;
+    double *time = NULL;
+    float *pos = NULL;
+    int32_t *surface = NULL, *bonds = NULL;
+    size_t n = s->n_round;
+    if (n == 0)
+        return EXO_OK;
+    qsort(s->round, n, sizeof *s->round, event_order);
+    for (size_t i = 0; i < n; i++)
+        s->event_totals[s->round[i].kind]++;
+    if (s->h5 == NULL)
+        goto cleanup;
+    EXO_ALLOC(step, n, err, "events");
+    EXO_ALLOC(id, n, err, "events");
+    EXO_ALLOC(time, n, err, "events");
+    EXO_ALLOC(pos, 3 * n, err, "events");
+    EXO_ALLOC(surface, n, err, "events");
+    EXO_ALLOC(bonds, n, err, "events");
+    for (size_t i = 0; i < n; i++) {
+        const exo_event *e = &s->round[i];
+        step[i] = (int64_t)(((uint64_t)e->step_hi << 32) | e->step_lo);
+        time[i] = (double)step[i] * s->sc->dt;
+        id[i] = e->id;
+        for (int a = 0; a < 3; a++)
+            pos[3 * i + a] = (float)(e->x[a] * 1000.0);
+        /* the population whose id range holds the vesicle */
+        uint32_t k = 0;
+        while (k + 1 < s->sc->n_pop && e->id >= s->be->id0 + s->sc->pop[k + 1].first)
+            k++;
+        surface[i] = exo_scenario_slot_surface(s->sc, k, e->slot);
+        bonds[i] = e->bonds;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && s->round[j].kind == s->round[i].kind)
+            j++;
+        EXO_TRY(exo_h5_write_events(s->h5, (uint32_t)s->round[i].kind, j - i, step + i,
+                                    time + i, id + i, pos + 3 * i, surface + i, bonds + i,
+                                    err));
+        i = j;
+    }
+cleanup:
+    s->n_round = 0;
+    free(step);
+    free(id);
+    free(time);
+    free(pos);
+    free(surface);
+    free(bonds);
+    return rc;
+}
+
 static exo_status advance_to(exo_sim *s, uint64_t last, exo_error *err)
 {
     exo_status rc = EXO_OK;
@@ -393,11 +533,16 @@ static exo_status advance_to(exo_sim *s, uint64_t last, exo_error *err)
                 EXO_TRY(schedule_arrivals(s, k, nsteps, err));
                 sched = s->sched;
             }
-            EXO_TRY(s->be->ops->advance(s->be, &s->p[k], s->step, nsteps, pop->first,
-                                        pop->count, sched, err));
+            if (s->sc->output_events)
+                EXO_TRY(launch_recording(s, k, nsteps, sched, err));
+            else
+                EXO_TRY(s->be->ops->advance(s->be, &s->p[k], s->step, nsteps, pop->first,
+                                            pop->count, sched, err));
             if (sched)
                 s->arrived[k] = s->sched[nsteps];
         }
+        if (s->sc->output_events)
+            EXO_TRY(write_events(s, err));
         s->step = stop;
         if (s->h5 && exo_scenario_is_frame(s->sc, s->step))
             EXO_TRY(write_frame(s, err));
@@ -456,6 +601,12 @@ exo_status exo_sim_read(exo_sim *s, float *pos_um, int32_t *image,
     return s->be->ops->read(s->be, pos_um, image, state, radius_um, err);
 }
 
+void exo_sim_event_counts(const exo_sim *s, uint64_t counts[3])
+{
+    for (int k = 0; k < EXO_EVENT_KINDS; k++)
+        counts[k] = s->event_totals[k];
+}
+
 exo_status exo_sim_read_binding(exo_sim *s, uint16_t *ligands, uint8_t *bonds,
                                 exo_error *err)
 {
@@ -501,6 +652,8 @@ exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
     free(s->frame_pos);
     free(s->frame_image);
     free(s->frame_state);
+    free(s->events);
+    free(s->round);
     free(s->frame_bonds);
     free(s);
     return rc != EXO_OK ? rc : r2;

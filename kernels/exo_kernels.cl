@@ -41,7 +41,8 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
                         const uint nsteps, const uint stride, const uint id0,
                         const uint first, const uint count,
                         __global const uint *arrivals, __global const ushort *ligands,
-                        __global uchar *bonds)
+                        __global uchar *bonds, __global exo_event *events,
+                        __global uint *event_count, const uint event_capacity)
 {
     uint g = get_global_id(0);
     if (g * EXO_W >= count)
@@ -68,7 +69,11 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
     v.bonds = exo_bonds_load(0, bonds + at);
     v.sigma = exo_step_sigma(p.sigma_coef, v.radius);
     exo_uintv id = (exo_uintv)(id0 + at) + EXO_LANES;
-    exo_advance(&v, &p, id, step0, nsteps, arrive);
+    exo_event_sink sink;
+    sink.buf = events;
+    sink.count = event_count;
+    sink.capacity = event_capacity;
+    exo_advance(&v, &p, id, step0, nsteps, arrive, &sink);
     for (int a = 0; a < 3; a++) {
         EXO_VSTORE(v.x[a], 0, pos + a * stride + at);
         EXO_VSTORE(v.image[a], 0, image + a * stride + at);

@@ -116,6 +116,8 @@ typedef struct exo_run_options {
                                     the noise (faster; see bench/RESULTS.md) */
     const char *cache_dir;       /* NULL: $EXOBD_CACHE_DIR, else
                                     $XDG_CACHE_HOME/exobd, else ~/.cache/exobd */
+    uint32_t event_capacity;     /* events a launch may record before it is
+                                    run again with more room; 0: default   */
     exo_progress_fn progress;    /* optional */
     void *progress_user;
     FILE *log;                   /* informational messages; NULL: silent    */
@@ -155,6 +157,10 @@ exo_status exo_sim_read(exo_sim *sim, float *pos_um, int32_t *image,
  *  bound at a receptor surface) of every vesicle; either may be NULL. */
 exo_status exo_sim_read_binding(exo_sim *sim, uint16_t *ligands, uint8_t *bonds,
                                 exo_error *err);
+
+/** Events recorded so far: binding, unbinding, internalization (when the
+ *  scenario records events, output.events). */
+void exo_sim_event_counts(const exo_sim *sim, uint64_t counts[3]);
 
 /** Count of vesicles per state code (array of EXO_STATE_COUNT). */
 exo_status exo_sim_count_states(exo_sim *sim, uint64_t *counts,

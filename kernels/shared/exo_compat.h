@@ -29,6 +29,7 @@ typedef uchar uint8_t;
 #define EXO_GLOBAL __global
 #define EXO_CONSTANT __constant
 #define exo_mulhi32(a, b) mul_hi((uint)(a), (uint)(b))
+#define exo_atomic_inc(p) atomic_inc(p)
 #define EXO_HAS_DOUBLE EXO_USE_DOUBLE /* fp64 only where asked for */
 
 #else
@@ -38,6 +39,8 @@ typedef uchar uint8_t;
 #define EXO_FN static inline
 #define EXO_GLOBAL
 #define EXO_CONSTANT static const
+/* The C reference is one thread: a plain post-increment. */
+#define exo_atomic_inc(p) ((*(p))++)
 #define EXO_HAS_DOUBLE 1
 static inline uint32_t exo_mulhi32(uint32_t a, uint32_t b)
 {
@@ -105,6 +108,7 @@ typedef exo_real exo_realv;
 typedef uint32_t exo_uintv;
 typedef int32_t exo_intv;
 #define EXO_ANY(m) (m)
+#define EXO_LANE(type, v, l) (v)
 #define exo_to_realv(x) ((exo_real)(x))
 #define exo_to_intv(x) ((int32_t)(x))
 #define EXO_LANES 0u
@@ -116,6 +120,8 @@ typedef EXO_CAT(float, EXO_W) exo_realv;
 typedef EXO_CAT(uint, EXO_W) exo_uintv;
 typedef EXO_CAT(int, EXO_W) exo_intv;
 #define EXO_ANY(m) any(m)
+/* Lane l of a vector held in private memory, as a scalar of `type`. */
+#define EXO_LANE(type, v, l) (((type *)&(v))[l])
 #define exo_to_realv(x) EXO_CAT(convert_float, EXO_W)(x)
 #define exo_to_intv(x) EXO_CAT(convert_int, EXO_W)(x)
 #if EXO_W == 2

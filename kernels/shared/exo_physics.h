@@ -682,15 +682,43 @@ EXO_FN void exo_bound_step(exo_vesicle *v, const exo_step_params *p, exo_uintv i
     v->state = EXO_SELECT(v->state, (exo_intv)(EXO_STATE_INTERNALIZED), do_up);
 }
 
-/** A vesicle captured this step (free before, bound now) holds one bond if
- *  the surface that took it binds (bind_coef > 0), none if it only adsorbs. */
-EXO_FN void exo_first_bond(exo_vesicle *v, const exo_step_params *p, exo_intv was_free)
+/* ------------------------------------------------------------------ events */
+
+/** Where a launch's events go: a buffer of `capacity` records and its fill
+ *  count.  The count counts every event, also those past the capacity, so
+ *  the host sees an overflow and runs the launch again with room (exo_sim):
+ *  none is lost. */
+typedef struct exo_event_sink {
+    EXO_GLOBAL exo_event *buf;
+    EXO_GLOBAL uint32_t *count;
+    uint32_t capacity;
+} exo_event_sink;
+
+/** Append one event of `kind` for each lane in `mask` (its position, slot
+ *  and bonds after the event).  Lanes go one by one: events are rare, and
+ *  the host sorts them by (step, id), so the order of appending is free. */
+EXO_FN void exo_emit(const exo_event_sink *sink, exo_intv mask, int32_t kind,
+                     exo_vesicle *v, exo_intv slot, exo_uintv id, uint64_t step)
 {
-    exo_intv captured = was_free && v->state == EXO_STATE_BOUND;
-    if (!EXO_ANY(captured))
+    if (!EXO_ANY(mask))
         return;
-    exo_intv binds = exo_slot_real(p->bind_coef, exo_bound_slot(p, v)) > EXO_R(0.0);
-    v->bonds = EXO_SELECT(v->bonds, (exo_intv)(1), captured && binds);
+    for (int l = 0; l < EXO_W; l++) {
+        if (!EXO_LANE(int32_t, mask, l))
+            continue;
+        uint32_t at = exo_atomic_inc(sink->count);
+        if (at >= sink->capacity)
+            continue;
+        EXO_GLOBAL exo_event *e = sink->buf + at;
+        e->id = EXO_LANE(uint32_t, id, l);
+        e->step_lo = (uint32_t)step;
+        e->step_hi = (uint32_t)(step >> 32);
+        e->kind = kind;
+        for (int a = 0; a < 3; a++)
+            e->x[a] = EXO_LANE(exo_real, v->x[a], l);
+        e->slot = EXO_LANE(int32_t, slot, l);
+        e->bonds = EXO_LANE(int32_t, v->bonds, l);
+        e->reserved_ = 0;
+    }
 }
 
 /** Whether a lane's vesicle needs stepping in a launch: free, arriving
@@ -703,10 +731,11 @@ EXO_FN exo_intv exo_needs_steps(const exo_step_params *p, exo_intv state, exo_in
 
 /** Advance EXO_W vesicles (ids id) by nsteps steps from global step step0.
  *  `arrive` is, per lane, the step of the launch (0..nsteps-1) at whose
- *  start an inactive infused vesicle enters, or -1. */
+ *  start an inactive infused vesicle enters, or -1.  Events go to `sink`
+ *  when p->record_events. */
 EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
                         exo_uintv id, uint64_t step0, uint32_t nsteps,
-                        exo_intv arrive)
+                        exo_intv arrive, const exo_event_sink *sink)
 {
     int has_events = exo_box_has_events(p);
     for (uint32_t k = 0; k < nsteps; k++) {
@@ -720,17 +749,37 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
             }
             v->state = EXO_SELECT(v->state, (exo_intv)(EXO_STATE_FREE), enter);
         }
-        if (p->bound_moves)
-            exo_bound_step(v, p, id, step0 + k);
+        uint64_t step = step0 + k;
+        if (p->bound_moves) {
+            exo_intv was_bound = v->state == EXO_STATE_BOUND;
+            exo_bound_step(v, p, id, step);
+            exo_intv left = was_bound && v->state != EXO_STATE_BOUND;
+            if (p->record_events && EXO_ANY(left)) {
+                exo_intv slot = exo_bound_slot(p, v);
+                exo_emit(sink, left && v->state == EXO_STATE_FREE, EXO_EVENT_UNBINDING, v,
+                         slot, id, step);
+                exo_emit(sink, left && v->state == EXO_STATE_INTERNALIZED,
+                         EXO_EVENT_INTERNALIZATION, v, slot, id, step);
+            }
+        }
         if (!EXO_ANY(v->state == EXO_STATE_FREE || arrive > (int32_t)k ||
                      (p->bound_moves && v->state == EXO_STATE_BOUND)))
             break;
         exo_intv was_free = v->state == EXO_STATE_FREE;
         if (p->domain == EXO_DOMAIN_VESSEL)
-            exo_step_vessel(v, p, id, step0 + k);
+            exo_step_vessel(v, p, id, step);
         else
-            exo_step_overdamped(v, p, id, step0 + k, has_events);
-        exo_first_bond(v, p, was_free);
+            exo_step_overdamped(v, p, id, step, has_events);
+        /* Captured this step: one bond where the surface binds (none where
+         * it only adsorbs). */
+        exo_intv captured = was_free && v->state == EXO_STATE_BOUND;
+        if (EXO_ANY(captured)) {
+            exo_intv slot = exo_bound_slot(p, v);
+            exo_intv binds = exo_slot_real(p->bind_coef, slot) > EXO_R(0.0);
+            v->bonds = EXO_SELECT(v->bonds, (exo_intv)(1), captured && binds);
+            if (p->record_events)
+                exo_emit(sink, captured, EXO_EVENT_BINDING, v, slot, id, step);
+        }
     }
 }
 

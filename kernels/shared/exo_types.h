@@ -142,8 +142,27 @@ typedef struct exo_step_params {
     int32_t bound_moves;     /* 1: bound vesicles can change (desorption,
                                 bonds, uptake), so they are looked at every
                                 step                                        */
-    int32_t reserved_;       /* keeps the size a multiple of 8              */
+    int32_t record_events;   /* 1: append binding, unbinding and uptake
+                                events (exo_emit)                           */
 } exo_step_params;
+
+/* Events of a vesicle's life (/events/<kind>, DESIGN.md section 10). */
+#define EXO_EVENT_BINDING 0         /* free -> bound on a surface            */
+#define EXO_EVENT_UNBINDING 1       /* bound -> free (last bond, desorption) */
+#define EXO_EVENT_INTERNALIZATION 2 /* bound -> internalized                 */
+#define EXO_EVENT_KINDS 3
+
+/** One event, appended by the kernels to a device buffer (exo_emit). */
+typedef struct exo_event {
+    uint32_t id;             /* global vesicle id                           */
+    uint32_t step_lo;        /* the step in which it happened               */
+    uint32_t step_hi;
+    int32_t kind;            /* EXO_EVENT_*                                 */
+    exo_real x[3];           /* position, um                                */
+    int32_t slot;            /* surface slot (EXO_SLOTS) where it happened  */
+    int32_t bonds;           /* bonds held after the event                  */
+    int32_t reserved_;       /* keeps the size a multiple of 8              */
+} exo_event;
 
 /* Radius distributions of a population. */
 #define EXO_RADIUS_FIXED 0

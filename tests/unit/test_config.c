@@ -248,8 +248,8 @@ static void test_unknown_keys(void)
         "'geometry.tissue'", "not available");
     BAD(EDITS({17, "    cargo = { }; }"}), NO_SETS, 17, "'vesicles.[0].cargo'",
         "not available");
-    BAD(EDITS({30, "  observables_every = 10; events = true;"}), NO_SETS, 30,
-        "'output.events'", "not available");
+    BAD(EDITS({30, "  observables_every = 10; events = 1;"}), NO_SETS, 30,
+        "'output.events'", "expected true or false, got an integer");
 }
 
 /* A receptor surface on face z- and a pair (line 2), ligands on the
