@@ -129,7 +129,7 @@ static int edit_distance(const char *a, const char *b)
 
 /* Settings DESIGN.md names for later versions: a clear "not yet" instead
  * of "unknown". */
-static const char *const later_keys[] = {"sweep", "tissue", "cargo", NULL};
+static const char *const later_keys[] = {"sweep", "tissue", NULL};
 
 /* Every member of group g must be one of `known` (NULL-terminated). */
 static exo_status check_keys(cfg *c, const config_setting_t *g,
@@ -1164,6 +1164,26 @@ cleanup:
     return rc;
 }
 
+/* cargo = { amount; release_rate; } of population g: what an internalized
+ * vesicle delivers, amount exp(-release_rate t) at its uptake time t. */
+static exo_status load_cargo(cfg *c, const config_setting_t *pop, exo_population *p)
+{
+    static const char *const keys[] = {"amount", "release_rate", NULL};
+    exo_status rc = EXO_OK;
+    const config_setting_t *g;
+    p->cargo_amount = 1;
+    p->cargo_release_rate = 0;
+    EXO_TRY(get_group(c, pop, "cargo", 0, &g));
+    if (g == NULL)
+        return EXO_OK;
+    EXO_TRY(check_keys(c, g, keys));
+    EXO_TRY(opt_quantity(c, g, "amount", EXO_DIM_NUMBER, NONNEGATIVE, &p->cargo_amount, NULL));
+    EXO_TRY(opt_quantity(c, g, "release_rate", EXO_DIM_RATE, NONNEGATIVE,
+                         &p->cargo_release_rate, NULL));
+cleanup:
+    return rc;
+}
+
 /* The surfaces population p can touch: its box faces, or its vessel's ends,
  * wall and region walls.  Returns their number (indices into surface[]). */
 static int reachable_surfaces(const exo_scenario *sc, const exo_population *p,
@@ -1265,7 +1285,7 @@ static exo_status load_vesicles(cfg *c, const config_setting_t *root,
                                 exo_scenario *sc)
 {
     static const char *const keys[] = {"name", "count", "radius", "start", "infusion",
-                                       "ligands", NULL};
+                                       "ligands", "cargo", NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *l = config_setting_get_member(root, "vesicles");
     if (l == NULL)
@@ -1310,6 +1330,7 @@ static exo_status load_vesicles(cfg *c, const config_setting_t *root,
         EXO_TRY(load_radius(c, s, p));
         EXO_TRY(load_start(c, g, sc, p));
         EXO_TRY(load_ligands(c, g, p));
+        EXO_TRY(load_cargo(c, g, p));
         const config_setting_t *inf;
         EXO_TRY(get_group(c, g, "infusion", 0, &inf));
         if (inf) {

@@ -74,11 +74,11 @@ typedef struct h5_series {
 } h5_series;
 
 /* One event kind: /events/<kind> with its columns, extendible in E. */
-#define EXO_H5_EVENT_COLUMNS 6
+#define EXO_H5_EVENT_COLUMNS 7
 typedef struct h5_events {
     hid_t group;
     hid_t col[EXO_H5_EVENT_COLUMNS];   /* step, time, id, position, surface,
-                                          bonds                             */
+                                          region, bonds                     */
     uint64_t rows;
     char *path;                        /* "/events/binding"                 */
 } h5_events;
@@ -919,7 +919,7 @@ cleanup:
 }
 
 static const char *const event_columns[EXO_H5_EVENT_COLUMNS] = {
-    "step", "time", "id", "position", "surface", "bonds"};
+    "step", "time", "id", "position", "surface", "region", "bonds"};
 
 /* /events/<kind> for every kind, each with empty extendible columns. */
 static exo_status write_events_groups(exo_h5 *h, const exo_h5_layout *l, exo_error *err)
@@ -927,7 +927,8 @@ static exo_status write_events_groups(exo_h5 *h, const exo_h5_layout *l, exo_err
     exo_status rc = EXO_OK;
     hid_t group = H5I_INVALID_HID;
     const hid_t types[EXO_H5_EVENT_COLUMNS] = {H5T_STD_I64LE, H5T_IEEE_F64LE, H5T_STD_I64LE,
-                                               H5T_IEEE_F32LE, H5T_STD_I32LE, H5T_STD_I32LE};
+                                               H5T_IEEE_F32LE, H5T_STD_I32LE, H5T_STD_I32LE,
+                                               H5T_STD_I32LE};
     const hsize_t three[1] = {3};
     if (l->n_event_kinds == 0)
         return EXO_OK;
@@ -953,6 +954,9 @@ static exo_status write_events_groups(exo_h5 *h, const exo_h5_layout *l, exo_err
         if (l->n_surfaces > 0)
             EXO_TRY(h5_attr(h, e->col[4], "surface", "names", h->str_type, h->str_type,
                             l->n_surfaces, l->surface_names, err));
+        if (l->n_regions > 0)
+            EXO_TRY(h5_attr(h, e->col[5], "region", "names", h->str_type, h->str_type,
+                            l->n_regions, l->region_names, err));
     }
 cleanup:
     H5_RELEASE(group, "/events", h->path);
@@ -990,7 +994,8 @@ cleanup:
 exo_status exo_h5_write_events(exo_h5 *h, uint32_t kind, uint64_t n, const int64_t *step,
                                const double *time_s, const int64_t *id,
                                const float *pos_nm, const int32_t *surface,
-                               const int32_t *bonds, exo_error *err)
+                               const int32_t *region, const int32_t *bonds,
+                               exo_error *err)
 {
     exo_status rc = EXO_OK;
     EXO_CHECK(h != NULL && kind < h->n_events, err, EXO_ERR_INVALID,
@@ -1000,8 +1005,9 @@ exo_status exo_h5_write_events(exo_h5 *h, uint32_t kind, uint64_t n, const int64
     h5_events *e = &h->events[kind];
     const hid_t mem[EXO_H5_EVENT_COLUMNS] = {H5T_NATIVE_INT64, H5T_NATIVE_DOUBLE,
                                              H5T_NATIVE_INT64, H5T_NATIVE_FLOAT,
-                                             H5T_NATIVE_INT32, H5T_NATIVE_INT32};
-    const void *data[EXO_H5_EVENT_COLUMNS] = {step, time_s, id, pos_nm, surface, bonds};
+                                             H5T_NATIVE_INT32, H5T_NATIVE_INT32,
+                                             H5T_NATIVE_INT32};
+    const void *data[EXO_H5_EVENT_COLUMNS] = {step, time_s, id, pos_nm, surface, region, bonds};
     for (int c = 0; c < EXO_H5_EVENT_COLUMNS; c++)
         EXO_TRY(h5_append_rows(h, e->col[c], e->path, event_columns[c], e->rows, n,
                                c == 3 ? 3 : 1, mem[c], data[c], err));
@@ -1029,6 +1035,26 @@ static exo_status write_parameters(exo_h5 *h, const exo_h5_layout *l,
                     0, &l->dt_s, err));
     EXO_TRY(h5_attr_str(h, exobd, path, "dt_unit", "s", err));
     EXO_TRY(h5_attr_str(h, exobd, path, "device", l->device_name, err));
+    /* What `exobd summary` needs besides the events: the populations' id
+     * ranges and cargo, and the regions with their receptor densities. */
+    if (l->population_first && l->n_populations > 0) {
+        EXO_TRY(h5_attr(h, exobd, path, "population_names", h->str_type, h->str_type,
+                        l->n_populations, l->population_names, err));
+        EXO_TRY(h5_attr(h, exobd, path, "population_first", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                        l->n_populations, l->population_first, err));
+        EXO_TRY(h5_attr(h, exobd, path, "population_count", H5T_STD_I64LE, H5T_NATIVE_INT64,
+                        l->n_populations, l->population_count, err));
+        EXO_TRY(h5_attr(h, exobd, path, "cargo_amount", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                        l->n_populations, l->cargo_amount, err));
+        EXO_TRY(h5_attr(h, exobd, path, "cargo_release_rate", H5T_IEEE_F64LE,
+                        H5T_NATIVE_DOUBLE, l->n_populations, l->cargo_release_rate, err));
+    }
+    if (l->n_regions > 0) {
+        EXO_TRY(h5_attr(h, exobd, path, "region_names", h->str_type, h->str_type,
+                        l->n_regions, l->region_names, err));
+        EXO_TRY(h5_attr(h, exobd, path, "region_receptor_density", H5T_IEEE_F64LE,
+                        H5T_NATIVE_DOUBLE, l->n_regions, l->region_density, err));
+    }
 cleanup:
     H5_RELEASE(exobd, path, h->path);
     H5_RELEASE(parameters, "/parameters", h->path);

@@ -118,6 +118,8 @@ typedef struct exo_population {
     double ligand_max;         /* the most any vesicle carries (mean + 6 sd,
                                   for the checks)                          */
     int binding;               /* index into binding[] of its pair, or -1  */
+    double cargo_amount;       /* cargo per vesicle (the user's unit)      */
+    double cargo_release_rate; /* 1/s, first-order leakage until uptake    */
 } exo_population;
 
 struct exo_scenario {

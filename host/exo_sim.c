@@ -3,6 +3,7 @@
  */
 #include "exo_sim.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -157,7 +158,9 @@ static exo_status open_output(exo_sim *s, const char *path, exo_error *err)
     int64_t *id = NULL;
     float *radius_all = NULL, *radius_nm = NULL;
     int32_t *population = NULL;
-    const char **pop_names = NULL;
+    const char **pop_names = NULL, **region_names = NULL;
+    int64_t *pop_first = NULL, *pop_count = NULL;
+    double *cargo = NULL, *release = NULL, *density = NULL;
     char *derived = NULL;
     size_t derived_len = 0;
     FILE *mem = NULL;
@@ -182,8 +185,32 @@ static exo_status open_output(exo_sim *s, const char *path, exo_error *err)
             k++;
         population[j] = (int32_t)k;
     }
-    for (uint32_t k = 0; k < sc->n_pop; k++)
+    EXO_ALLOC(pop_first, sc->n_pop, err, "population table");
+    EXO_ALLOC(pop_count, sc->n_pop, err, "population table");
+    EXO_ALLOC(cargo, sc->n_pop, err, "population table");
+    EXO_ALLOC(release, sc->n_pop, err, "population table");
+    for (uint32_t k = 0; k < sc->n_pop; k++) {
         pop_names[k] = sc->pop[k].name;
+        pop_first[k] = (int64_t)s->be->id0 + sc->pop[k].first;
+        pop_count[k] = sc->pop[k].count;
+        cargo[k] = sc->pop[k].cargo_amount;
+        release[k] = sc->pop[k].cargo_release_rate;
+    }
+    /* All vessels' regions, in order, with the receptor density bound on
+     * each one's wall (the highest over the populations in its vessel). */
+    uint32_t n_regions = 0;
+    for (uint32_t v = 0; v < sc->n_vessels; v++)
+        n_regions += sc->vessel[v].n_regions;
+    EXO_ALLOC(region_names, n_regions + 1, err, "region names");
+    EXO_ALLOC(density, n_regions + 1, err, "region densities");
+    for (uint32_t v = 0, at = 0; v < sc->n_vessels; v++)
+        for (uint32_t r = 0; r < sc->vessel[v].n_regions; r++, at++) {
+            region_names[at] = sc->vessel[v].region[r].name;
+            for (uint32_t k = 0; k < sc->n_pop; k++)
+                if (sc->pop[k].vessel == (int)v)
+                    density[at] = fmax(density[at], exo_scenario_receptor_density(
+                                                        sc, k, sc->vessel[v].region[r].wall_surface));
+        }
 
     mem = open_memstream(&derived, &derived_len);
     EXO_CHECK(mem != NULL, err, EXO_ERR_NOMEM, "out of memory");
@@ -220,6 +247,13 @@ static exo_status open_output(exo_sim *s, const char *path, exo_error *err)
     L.n_event_kinds = sc->output_events ? EXO_EVENT_KINDS : 0;
     L.surface_names = surface_names;
     L.n_surfaces = sc->n_surfaces;
+    L.region_names = region_names;
+    L.n_regions = n_regions;
+    L.region_density = density;
+    L.population_first = pop_first;
+    L.population_count = pop_count;
+    L.cargo_amount = cargo;
+    L.cargo_release_rate = release;
     L.scenario_text = sc->resolved_text;
     L.derived_text = derived;
     L.scenario_name = sc->name;
@@ -245,6 +279,12 @@ cleanup:
     free(radius_all);
     free(population);
     free(pop_names);
+    free(pop_first);
+    free(pop_count);
+    free(cargo);
+    free(release);
+    free(region_names);
+    free(density);
     return rc;
 }
 
@@ -464,6 +504,23 @@ static int event_order(const void *a, const void *b)
     return x->id < y->id ? -1 : (x->id > y->id);
 }
 
+/* The index (over all vessels' regions, in order) of the region where
+ * event e of population k happened, or -1. */
+static int32_t event_region(const exo_scenario *sc, const exo_step_params *p, uint32_t k,
+                            const exo_event *e)
+{
+    int vi = sc->pop[k].vessel;
+    if (vi < 0)
+        return -1;
+    int place = exo_place(p, e->x[0], e->x[1], e->x[2], EXO_STATE_BOUND);
+    if (place >= (int)sc->vessel[vi].n_regions)
+        return -1;
+    int32_t at = 0;
+    for (int v = 0; v < vi; v++)
+        at += (int32_t)sc->vessel[v].n_regions;
+    return at + place;
+}
+
 /* Sort one launch's events and append them to /events, by kind. */
 static exo_status write_events(exo_sim *s, exo_error *err)
 {
@@ -471,7 +528,7 @@ static exo_status write_events(exo_sim *s, exo_error *err)
     int64_t *step = NULL, *id = NULL;
     double *time = NULL;
     float *pos = NULL;
-    int32_t *surface = NULL, *bonds = NULL;
+    int32_t *surface = NULL, *region = NULL, *bonds = NULL;
     size_t n = s->n_round;
     if (n == 0)
         return EXO_OK;
@@ -485,6 +542,7 @@ static exo_status write_events(exo_sim *s, exo_error *err)
     EXO_ALLOC(time, n, err, "events");
     EXO_ALLOC(pos, 3 * n, err, "events");
     EXO_ALLOC(surface, n, err, "events");
+    EXO_ALLOC(region, n, err, "events");
     EXO_ALLOC(bonds, n, err, "events");
     for (size_t i = 0; i < n; i++) {
         const exo_event *e = &s->round[i];
@@ -498,6 +556,7 @@ static exo_status write_events(exo_sim *s, exo_error *err)
         while (k + 1 < s->sc->n_pop && e->id >= s->be->id0 + s->sc->pop[k + 1].first)
             k++;
         surface[i] = exo_scenario_slot_surface(s->sc, k, e->slot);
+        region[i] = event_region(s->sc, &s->p[k], k, e);
         bonds[i] = e->bonds;
     }
     for (size_t i = 0; i < n;) {
@@ -505,8 +564,8 @@ static exo_status write_events(exo_sim *s, exo_error *err)
         while (j < n && s->round[j].kind == s->round[i].kind)
             j++;
         EXO_TRY(exo_h5_write_events(s->h5, (uint32_t)s->round[i].kind, j - i, step + i,
-                                    time + i, id + i, pos + 3 * i, surface + i, bonds + i,
-                                    err));
+                                    time + i, id + i, pos + 3 * i, surface + i, region + i,
+                                    bonds + i, err));
         i = j;
     }
 cleanup:
@@ -516,6 +575,7 @@ cleanup:
     free(time);
     free(pos);
     free(surface);
+    free(region);
     free(bonds);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include "exo_cl.h"
 #include "exo_error.h"
 #include "exo_scenario.h"
+#include "exo_summary.h"
 #include "exobd/exobd.h"
 
 static const char usage[] =
@@ -24,11 +25,15 @@ static const char usage[] =
     "                         [--vector-width W] [--native-math] [--quiet]\n"
     "  exobd check SCENARIO.cfg [--set PATH=VALUE]... [--seed N]\n"
     "  exobd devices\n"
+    "  exobd summary OUT.h5 [--target REGION[,REGION...]] [--csv FILE]\n"
     "  exobd --help | --version\n"
     "\n"
     "run      simulate the scenario; writes OUT.h5 (H5MD) and OUT.xdmf (ParaView)\n"
     "check    validate the scenario and print derived quantities and warnings\n"
     "devices  list OpenCL platforms and devices; * marks the default\n"
+    "summary  targeting efficiency, delivery per region and dwell times of a run\n"
+    "         (--target: the target regions, default those with the most\n"
+    "         receptors; --csv: also write the table as CSV)\n"
     "\n"
     "options:\n"
     "  -o, --output OUT.h5      output file (default: output.file of the scenario)\n"
@@ -56,6 +61,32 @@ static int fail(const exo_error *err)
         fprintf(stderr, "exobd: (at %s, %s)\n", err->where,
                 exo_status_name(err->status));
     return exo_status_exit_code(err->status);
+}
+
+static int bad_usage(const char *fmt, const char *arg);
+
+/* exobd summary OUT.h5 [--target LIST] [--csv FILE] */
+static int cmd_summary(int argc, char **argv)
+{
+    const char *file = NULL, *target = NULL, *csv = NULL;
+    for (int i = 2; i < argc; i++) {
+        const char *o = argv[i];
+        if (strcmp(o, "--target") == 0 || strcmp(o, "--csv") == 0) {
+            if (i + 1 >= argc)
+                return bad_usage("option %s needs a value", o);
+            *(strcmp(o, "--csv") == 0 ? &csv : &target) = argv[++i];
+        } else if (o[0] == '-') {
+            return bad_usage("unknown option '%s' for summary", o);
+        } else if (file == NULL) {
+            file = o;
+        } else {
+            return bad_usage("unexpected argument '%s'", o);
+        }
+    }
+    if (file == NULL)
+        return bad_usage("%s", "summary needs an output file (OUT.h5)");
+    exo_error err = {0};
+    return exo_summary(file, target, stdout, csv, &err) == EXO_OK ? 0 : fail(&err);
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -257,7 +288,7 @@ static int cmd_run(const args *a)
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return bad_usage("%s", "missing command (run, check, devices)");
+        return bad_usage("%s", "missing command (run, check, devices, summary)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);
@@ -273,9 +304,11 @@ int main(int argc, char **argv)
             return bad_usage("unexpected argument '%s'", argv[2]);
         return exo_cl_list_devices(stdout, &err) == EXO_OK ? 0 : fail(&err);
     }
+    if (strcmp(cmd, "summary") == 0)
+        return cmd_summary(argc, argv);
     int is_run = strcmp(cmd, "run") == 0;
     if (!is_run && strcmp(cmd, "check") != 0)
-        return bad_usage("unknown command '%s' (run, check, devices)", cmd);
+        return bad_usage("unknown command '%s' (run, check, devices, summary)", cmd);
     args a;
     memset(&a, 0, sizeof a);
     a.sets = calloc((size_t)argc + 1, sizeof *a.sets);

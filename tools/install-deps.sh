@@ -12,6 +12,7 @@ packages=(
   libconfig-dev                      # libconfig (scenario files)
   librandom123-dev                   # Random123 (tests cross-check Philox)
   python3 python3-h5py python3-numpy # tests: XDMF/HDF5 checks
+  python3-matplotlib                 # tools/plot_observables.py
 )
 
 missing=()

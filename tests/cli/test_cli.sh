@@ -185,6 +185,45 @@ grep -qx '2828.42712 -2828.42712 0' "$WORK/oblique.vessels.vtk" ||
     fail "oblique.vessels.vtk: expected the point 2828.42712 -2828.42712 0"
 ok
 
+check "exobd run the tumour scenario, then exobd summary: target vs off-target, CSV"
+run "$EXOBD" run "$SRC/scenarios/tumor_vessel_targeting.cfg" -o "$WORK/tum.h5" \
+    --set 'vesicles.[0].count=3000' --set simulation.steps=300 --set output.every=100 --quiet
+expect_status 0
+run "$EXOBD" summary "$WORK/tum.h5" --csv "$WORK/tum.csv"
+expect_status 0
+expect_stdout "target regions: tumour (the highest receptor density on its wall, 100 /um^2)"
+expect_stdout "population rgd_exosomes: 3000 vesicles"
+expect_stdout "dwell times"
+head -1 "$WORK/tum.csv" | grep -qx 'population,region,target,vesicles,captured,bindings,unbindings,internalized,dose' ||
+    fail "tum.csv: no CSV header"
+ok
+
+check "tools/plot_observables.py draws the tumour run's observables to a PNG"
+if /usr/bin/python3 -c 'import h5py, matplotlib' >/dev/null 2>&1; then
+    run /usr/bin/python3 "$SRC/tools/plot_observables.py" "$WORK/tum.h5" -o "$WORK/tum.png"
+    expect_status 0
+    [ "$(head -c 8 "$WORK/tum.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] ||
+        fail "tum.png is not a PNG"
+    run /usr/bin/python3 "$SRC/tools/plot_observables.py" "$WORK/tum.csv"
+    expect_status 2
+    expect_stderr "not an exobd output"
+    ok
+else
+    echo "skip: $what: /usr/bin/python3 cannot import h5py and matplotlib"
+fi
+
+check "exobd summary of a file that is not an output, and with a bad option: exit 2"
+run "$EXOBD" summary "$WORK/tum.csv"
+expect_status 2
+expect_stderr "cannot open it as an HDF5 file"
+run "$EXOBD" summary "$WORK/tum.h5" --colour
+expect_status 2
+expect_stderr "unknown option '--colour' for summary"
+run "$EXOBD" summary "$WORK/tum.h5" --target liver
+expect_status 2
+expect_stderr "--target liver: no region of that name"
+ok
+
 check "exobd check a desorption rate too high for dt: a warning"
 run "$EXOBD" check "$SRC/scenarios/capillary_flow.cfg" --set 'surfaces.[0].desorption_rate="1e5 /s"'
 expect_status 0

@@ -4,7 +4,7 @@
  *
  * - Each kind is sorted by (step, id); binding events hold 1 bond and sit
  *   on the receptor wall (r = R - a), unbinding events hold none, and every
- *   event names the receptor surface.
+ *   event names the receptor surface and its region.
  * - The events replay to the observables: at every observation step s,
  *   bindings - unbindings - internalizations up to s = bound(s), and
  *   internalizations up to s = internalized(s).
@@ -38,8 +38,9 @@ static const char *scenario =
     "             flow = { mean_velocity = \"500 um/s\"; }; } ); };\n"
     "output = { every = 1000; observables_every = 100; };\n";
 
-enum { COLS = 6 };
-static const char *const columns[COLS] = {"step", "time", "id", "position", "surface", "bonds"};
+enum { COLS = 7 };
+static const char *const columns[COLS] = {"step", "time", "id", "position", "surface",
+                                          "region", "bonds"};
 
 /* One event kind read back: n rows of every column as double. */
 typedef struct kind_data {
@@ -155,13 +156,14 @@ int main(void)
                 unsorted++;
             double r_nm = sqrt(x[0] * x[0] + x[1] * x[1]);
             off_wall += fabs(r_nm - (R - a) * 1000) > 1e-2;
-            wrong_surface += ka[k].col[4][i] != 0;
-            double b = ka[k].col[5][i];
+            wrong_surface += ka[k].col[4][i] != 0 || ka[k].col[5][i] != 0;
+            double b = ka[k].col[6][i];
             wrong_bonds += k == 0 ? b != 1 : (k == 1 ? b != 0 : b < 2);
         }
     EXO_TEST_EQ_INT(unsorted, 0, "events out of (step, id) order");
     EXO_TEST_EQ_INT(off_wall, 0, "events off the wall r = R - a (0.01 nm)");
-    EXO_TEST_EQ_INT(wrong_surface, 0, "events naming another surface than \"tumour\"");
+    EXO_TEST_EQ_INT(wrong_surface, 0,
+                    "events naming another surface than \"tumour\" or region than \"t\"");
     EXO_TEST_EQ_INT(wrong_bonds, 0, "events with the wrong bond count (1, 0, >= min_bonds)");
 
     /* replay to the observables */

@@ -246,8 +246,12 @@ static void test_unknown_keys(void)
     BAD(EDITS({22, "          faces = [\"periodic\", \"periodic\", \"reflect\"]; };"
                    " tissue = { };"}), NO_SETS, 22,
         "'geometry.tissue'", "not available");
-    BAD(EDITS({17, "    cargo = { }; }"}), NO_SETS, 17, "'vesicles.[0].cargo'",
-        "not available");
+    BAD(EDITS({17, "    cargo = { amount = -1.0; }; }"}), NO_SETS, 17,
+        "'vesicles.[0].cargo.amount'", "must be >= 0");
+    BAD(EDITS({17, "    cargo = { release_rate = \"2 um\"; }; }"}), NO_SETS, 17,
+        "'vesicles.[0].cargo.release_rate'", "a rate is expected");
+    BAD(EDITS({17, "    cargo = { amout = 1.0; }; }"}), NO_SETS, 17,
+        "'vesicles.[0].cargo.amout'", "did you mean 'amount'");
     BAD(EDITS({30, "  observables_every = 10; events = 1;"}), NO_SETS, 30,
         "'output.events'", "expected true or false, got an integer");
 }

@@ -1,0 +1,424 @@
+/*
+ * exo_summary: see exo_summary.h.  Reads an exobd output with HDF5 (the
+ * writer is exo_h5.c; this module only reads) and counts, per population
+ * and region: the vesicles captured (bound at least once there), bindings,
+ * unbindings and internalizations, and the cargo delivered by the
+ * internalized ones, amount exp(-release_rate t) at their uptake time t.
+ */
+#include "exo_summary.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exo_error.h"
+
+#define EXO_SUMMARY_MAX_NAMES 256
+
+/* One event kind, the columns the summary uses. */
+typedef struct events {
+    size_t n;
+    double *time;     /* s */
+    int64_t *id;
+    int32_t *region;  /* -1: outside every region */
+} events;
+
+typedef struct summary_in {
+    char name[128];
+    char status[32];
+    double duration;                  /* s, the last observation */
+    uint32_t n_pop, n_regions;
+    char *pop_name[EXO_SUMMARY_MAX_NAMES], *region_name[EXO_SUMMARY_MAX_NAMES];
+    int64_t first[EXO_SUMMARY_MAX_NAMES], count[EXO_SUMMARY_MAX_NAMES];
+    double cargo[EXO_SUMMARY_MAX_NAMES], release[EXO_SUMMARY_MAX_NAMES];
+    double density[EXO_SUMMARY_MAX_NAMES];
+    events ev[3];                     /* binding, unbinding, internalization */
+} summary_in;
+
+/* ------------------------------------------------------------ reading */
+
+static int read_attr_strings(hid_t obj, const char *name, char **out, uint32_t *n)
+{
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    if (a < 0)
+        return -1;
+    hid_t space = H5Aget_space(a), type = H5Tcopy(H5T_C_S1);
+    hssize_t len = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+    int rc = -1;
+    if (len >= 0 && len <= EXO_SUMMARY_MAX_NAMES && H5Tset_size(type, H5T_VARIABLE) >= 0 &&
+        H5Tset_cset(type, H5T_CSET_UTF8) >= 0 && H5Aread(a, type, out) >= 0) {
+        *n = (uint32_t)len;
+        rc = 0;
+    }
+    H5Tclose(type);
+    if (space >= 0)
+        H5Sclose(space);
+    H5Aclose(a);
+    return rc;
+}
+
+static int read_attr(hid_t obj, const char *name, hid_t mem, void *buf, uint32_t n)
+{
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    if (a < 0)
+        return -1;
+    hid_t space = H5Aget_space(a);
+    hssize_t len = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+    int rc = len == (hssize_t)n && H5Aread(a, mem, buf) >= 0 ? 0 : -1;
+    if (space >= 0)
+        H5Sclose(space);
+    H5Aclose(a);
+    return rc;
+}
+
+static int read_attr_string(hid_t obj, const char *name, char *buf, size_t size)
+{
+    char *v[1] = {NULL};
+    uint32_t n = 0;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    if (a < 0)
+        return -1;
+    hid_t type = H5Tcopy(H5T_C_S1);
+    int rc = H5Tset_size(type, H5T_VARIABLE) >= 0 && H5Tset_cset(type, H5T_CSET_UTF8) >= 0 &&
+                     H5Aread(a, type, v) >= 0
+                 ? 0
+                 : -1;
+    (void)n;
+    if (rc == 0 && v[0])
+        snprintf(buf, size, "%s", v[0]);
+    H5free_memory(v[0]);
+    H5Tclose(type);
+    H5Aclose(a);
+    return rc;
+}
+
+/* A 1-D dataset of any length, read as mem into a new array (*n rows). */
+static void *read_column(hid_t f, const char *path, hid_t mem, size_t elem, size_t *n)
+{
+    hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+    if (d < 0)
+        return NULL;
+    hid_t s = H5Dget_space(d);
+    hsize_t dims[2] = {0, 0};
+    void *buf = NULL;
+    if (s >= 0 && H5Sget_simple_extent_ndims(s) == 1 &&
+        H5Sget_simple_extent_dims(s, dims, NULL) >= 0) {
+        buf = malloc((size_t)dims[0] * elem + 1);
+        if (buf && dims[0] > 0 && H5Dread(d, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+            free(buf);
+            buf = NULL;
+        }
+        *n = (size_t)dims[0];
+    }
+    if (s >= 0)
+        H5Sclose(s);
+    H5Dclose(d);
+    return buf;
+}
+
+static exo_status read_input(const char *path, summary_in *in, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    static const char *const kinds[3] = {"binding", "unbinding", "internalization"};
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), par = -1, root = -1;
+    EXO_CHECK(f >= 0, err, EXO_ERR_INVALID, "%s: cannot open it as an HDF5 file", path);
+    root = H5Gopen2(f, "/h5md", H5P_DEFAULT);
+    par = H5Gopen2(f, "/parameters/exobd", H5P_DEFAULT);
+    EXO_CHECK(root >= 0 && par >= 0, err, EXO_ERR_INVALID,
+              "%s: not an exobd output (no /h5md or /parameters/exobd)", path);
+    if (read_attr_string(root, "exobd_status", in->status, sizeof in->status) != 0)
+        snprintf(in->status, sizeof in->status, "unknown");
+    if (read_attr_string(par, "name", in->name, sizeof in->name) != 0)
+        snprintf(in->name, sizeof in->name, "?");
+    EXO_CHECK(read_attr_strings(par, "population_names", in->pop_name, &in->n_pop) == 0 &&
+                  read_attr(par, "population_first", H5T_NATIVE_INT64, in->first, in->n_pop) == 0 &&
+                  read_attr(par, "population_count", H5T_NATIVE_INT64, in->count, in->n_pop) == 0 &&
+                  read_attr(par, "cargo_amount", H5T_NATIVE_DOUBLE, in->cargo, in->n_pop) == 0 &&
+                  read_attr(par, "cargo_release_rate", H5T_NATIVE_DOUBLE, in->release,
+                            in->n_pop) == 0,
+              err, EXO_ERR_INVALID,
+              "%s: no population table under /parameters/exobd (written by exobd 0.1 "
+              "with targeting and later)", path);
+    in->n_regions = 0;
+    if (read_attr_strings(par, "region_names", in->region_name, &in->n_regions) == 0)
+        EXO_CHECK(read_attr(par, "region_receptor_density", H5T_NATIVE_DOUBLE, in->density,
+                            in->n_regions) == 0,
+                  err, EXO_ERR_INVALID, "%s: region names without receptor densities", path);
+    for (int k = 0; k < 3; k++) {
+        char p[96];
+        size_t n1 = 0, n2 = 0, n3 = 0;
+        snprintf(p, sizeof p, "/events/%s/time", kinds[k]);
+        in->ev[k].time = read_column(f, p, H5T_NATIVE_DOUBLE, sizeof(double), &n1);
+        snprintf(p, sizeof p, "/events/%s/id", kinds[k]);
+        in->ev[k].id = read_column(f, p, H5T_NATIVE_INT64, sizeof(int64_t), &n2);
+        snprintf(p, sizeof p, "/events/%s/region", kinds[k]);
+        in->ev[k].region = read_column(f, p, H5T_NATIVE_INT32, sizeof(int32_t), &n3);
+        EXO_CHECK(in->ev[k].time && in->ev[k].id && in->ev[k].region && n1 == n2 &&
+                      n2 == n3,
+                  err, EXO_ERR_INVALID,
+                  "%s: no complete /events/%s (run with output.events = true)", path,
+                  kinds[k]);
+        in->ev[k].n = n1;
+    }
+    size_t rows = 0;
+    double *t = read_column(f, "/observables/free/time", H5T_NATIVE_DOUBLE, sizeof(double),
+                            &rows);
+    in->duration = t && rows ? t[rows - 1] : 0;
+    free(t);
+cleanup:
+    if (par >= 0)
+        H5Gclose(par);
+    if (root >= 0)
+        H5Gclose(root);
+    if (f >= 0)
+        H5Fclose(f);
+    return rc;
+}
+
+static void free_input(summary_in *in)
+{
+    for (uint32_t k = 0; k < in->n_pop; k++)
+        H5free_memory(in->pop_name[k]);
+    for (uint32_t r = 0; r < in->n_regions; r++)
+        H5free_memory(in->region_name[r]);
+    for (int k = 0; k < 3; k++) {
+        free(in->ev[k].time);
+        free(in->ev[k].id);
+        free(in->ev[k].region);
+    }
+}
+
+/* ------------------------------------------------------------ counting */
+
+/* Per population and place (region 0..n_regions-1, then "outside"). */
+typedef struct tally {
+    double captured, bindings, unbindings, internalized, dose;
+} tally;
+
+static int population_of(const summary_in *in, int64_t id)
+{
+    for (uint32_t k = 0; k < in->n_pop; k++)
+        if (id >= in->first[k] && id < in->first[k] + in->count[k])
+            return (int)k;
+    return -1;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The q-quantile of sorted v[0..n-1], linear between order statistics. */
+static double quantile(const double *v, size_t n, double q)
+{
+    double at = q * (double)(n - 1);
+    size_t i = (size_t)at;
+    return i + 1 < n ? v[i] + (at - (double)i) * (v[i + 1] - v[i]) : v[n - 1];
+}
+
+/* One event in a vesicle's sequence (dwell times). */
+typedef struct seq_event {
+    int64_t id;
+    double time;
+    int start;        /* 1: binding; 0: unbinding or uptake */
+} seq_event;
+
+static int cmp_seq(const void *a, const void *b)
+{
+    const seq_event *x = a, *y = b;
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    if (x->time != y->time)
+        return x->time < y->time ? -1 : 1;
+    return x->start - y->start; /* ends first */
+}
+
+static double ratio(double a, double b) { return b > 0 ? a / b : (a > 0 ? INFINITY : NAN); }
+
+exo_status exo_summary(const char *path, const char *targets, FILE *out,
+                       const char *csv_path, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    summary_in in;
+    memset(&in, 0, sizeof in);
+    tally *t = NULL;
+    uint8_t *seen = NULL;
+    double *dwell = NULL;
+    size_t n_dwell = 0;
+    seq_event *seq = NULL;
+    FILE *csv = NULL;
+    int is_target[EXO_SUMMARY_MAX_NAMES + 1] = {0};
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    EXO_TRY(read_input(path, &in, err));
+    uint32_t places = in.n_regions + 1, np = in.n_pop;
+
+    /* target regions: given, or those with the highest receptor density */
+    char how[160] = "";
+    if (targets && targets[0]) {
+        char list[1024];
+        snprintf(list, sizeof list, "%s", targets);
+        for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+            uint32_t r = 0;
+            while (r < in.n_regions && strcmp(in.region_name[r], tok) != 0)
+                r++;
+            EXO_CHECK(r < in.n_regions, err, EXO_ERR_INVALID,
+                      "--target %s: no region of that name in %s (its regions: %s%s%s%s)",
+                      tok, path, in.n_regions ? in.region_name[0] : "none",
+                      in.n_regions > 1 ? ", " : "", in.n_regions > 1 ? in.region_name[1] : "",
+                      in.n_regions > 2 ? ", ..." : "");
+            is_target[r] = 1;
+        }
+        snprintf(how, sizeof how, "given with --target");
+    } else {
+        double best = 0;
+        for (uint32_t r = 0; r < in.n_regions; r++)
+            best = fmax(best, in.density[r]);
+        for (uint32_t r = 0; r < in.n_regions; r++)
+            is_target[r] = best > 0 && in.density[r] == best;
+        snprintf(how, sizeof how, "the highest receptor density on its wall, %.4g /um^2", best);
+    }
+
+    EXO_ALLOC(t, (size_t)(np + 1) * places, err, "the summary table");
+    int64_t total = 0;
+    for (uint32_t k = 0; k < np; k++)
+        total += in.count[k];
+    EXO_ALLOC(seen, (size_t)total * places, err, "the captured vesicles");
+    EXO_ALLOC(dwell, in.ev[0].n + 1, err, "the dwell times");
+    for (int kind = 0; kind < 3; kind++)
+        for (size_t i = 0; i < in.ev[kind].n; i++) {
+            int64_t id = in.ev[kind].id[i];
+            int k = population_of(&in, id);
+            EXO_CHECK(k >= 0, err, EXO_ERR_INVALID, "%s: event of vesicle %lld, in no "
+                      "population", path, (long long)id);
+            int32_t r = in.ev[kind].region[i];
+            uint32_t pl = r >= 0 && (uint32_t)r < in.n_regions ? (uint32_t)r : in.n_regions;
+            tally *row = &t[(size_t)k * places + pl];
+            if (kind == 0) {
+                row->bindings++;
+                uint8_t *s = &seen[(size_t)(id - in.first[0]) * places + pl];
+                row->captured += !*s;
+                *s = 1;
+            } else if (kind == 1) {
+                row->unbindings++;
+            } else {
+                row->internalized++;
+                row->dose += in.cargo[k] * exp(-in.release[k] * in.ev[kind].time[i]);
+            }
+        }
+    /* Totals over populations: row np. */
+    for (uint32_t k = 0; k < np; k++)
+        for (uint32_t pl = 0; pl < places; pl++) {
+            tally *a = &t[(size_t)np * places + pl], *b = &t[(size_t)k * places + pl];
+            a->captured += b->captured;
+            a->bindings += b->bindings;
+            a->unbindings += b->unbindings;
+            a->internalized += b->internalized;
+            a->dose += b->dose;
+        }
+    /* Dwell times: each binding to the vesicle's next unbinding or uptake.
+     * All events sorted by (id, time, ends before bindings at one time: a
+     * vesicle may unbind and bind again within a step), then one pass. */
+    size_t censored = 0, n_all = in.ev[0].n + in.ev[1].n + in.ev[2].n;
+    EXO_ALLOC(seq, n_all + 1, err, "the event sequence");
+    for (int kind = 0, at = 0; kind < 3; kind++)
+        for (size_t i = 0; i < in.ev[kind].n; i++, at++) {
+            seq[at].id = in.ev[kind].id[i];
+            seq[at].time = in.ev[kind].time[i];
+            seq[at].start = kind == 0;
+        }
+    qsort(seq, n_all, sizeof *seq, cmp_seq);
+    for (size_t i = 0; i < n_all; i++) {
+        if (!seq[i].start)
+            continue;
+        if (i + 1 < n_all && seq[i + 1].id == seq[i].id && !seq[i + 1].start)
+            dwell[n_dwell++] = seq[i + 1].time - seq[i].time;
+        else
+            censored++;
+    }
+    qsort(dwell, n_dwell, sizeof *dwell, cmp_double);
+
+    fprintf(out, "exobd summary of %s: scenario %s, file %s, %.6g s simulated\n", path,
+            in.name, in.status, in.duration);
+    if (strcmp(in.status, "complete") != 0)
+        fprintf(out, "note: the run did not complete; these are the events written so far\n");
+    fprintf(out, "target regions:");
+    int any_target = 0;
+    for (uint32_t r = 0; r < in.n_regions; r++)
+        if (is_target[r]) {
+            fprintf(out, " %s", in.region_name[r]);
+            any_target = 1;
+        }
+    fprintf(out, any_target ? " (%s)\n" : " none (no region binds; --target names one)\n", how);
+    if (csv_path) {
+        csv = fopen(csv_path, "w");
+        EXO_CHECK(csv != NULL, err, EXO_ERR_IO, "cannot create %s: %s", csv_path,
+                  strerror(errno));
+        fprintf(csv, "population,region,target,vesicles,captured,bindings,unbindings,"
+                     "internalized,dose\n");
+    }
+    for (uint32_t k = 0; k <= np; k++) {
+        if (k == np && np == 1)
+            break;
+        const char *pname = k < np ? in.pop_name[k] : "all";
+        double n = k < np ? (double)in.count[k] : (double)total;
+        double injected = 0;
+        for (uint32_t j = 0; j < np; j++)
+            if (k == np || j == k)
+                injected += (double)in.count[j] * in.cargo[j];
+        fprintf(out, "\npopulation %s: %.0f vesicles, cargo injected %.6g\n", pname, n,
+                injected);
+        fprintf(out, "  %-20s %10s %10s %10s %12s %12s\n", "region", "captured", "bindings",
+                "unbindings", "internalized", "dose");
+        tally tg = {0}, off = {0}, all = {0};
+        for (uint32_t pl = 0; pl < places; pl++) {
+            const tally *row = &t[(size_t)k * places + pl];
+            const char *rname = pl < in.n_regions ? in.region_name[pl] : "(outside regions)";
+            int target = pl < in.n_regions && is_target[pl];
+            fprintf(out, "  %-18s%s %10.0f %10.0f %10.0f %12.0f %12.6g\n", rname,
+                    target ? " *" : "  ", row->captured, row->bindings, row->unbindings,
+                    row->internalized, row->dose);
+            tally *to = target ? &tg : &off;
+            to->captured += row->captured;
+            to->dose += row->dose;
+            all.captured += row->captured;
+            all.bindings += row->bindings;
+            all.dose += row->dose;
+            if (csv)
+                fprintf(csv, "%s,%s,%d,%.0f,%.0f,%.0f,%.0f,%.0f,%.17g\n", pname, rname, target,
+                        n, row->captured, row->bindings, row->unbindings, row->internalized,
+                        row->dose);
+        }
+        fprintf(out, "  capture   target %.0f, off-target %.0f vesicles: target/off-target %.4g; "
+                     "targeting efficiency %.4g of the captured, %.4g of the vesicles\n",
+                tg.captured, off.captured, ratio(tg.captured, off.captured),
+                ratio(tg.captured, all.captured), tg.captured / n);
+        fprintf(out, "  delivery  target dose %.6g, off-target %.6g: target/off-target %.4g; "
+                     "targeting efficiency %.4g of the delivered, %.4g of the injected dose\n",
+                tg.dose, off.dose, ratio(tg.dose, off.dose), ratio(tg.dose, all.dose),
+                ratio(tg.dose, injected));
+        fprintf(out, "  binding events per vesicle %.6g\n", all.bindings / n);
+    }
+    fprintf(out, "\ndwell times (binding to unbinding or uptake, all populations): %zu ended",
+            n_dwell);
+    if (n_dwell > 0) {
+        double mean = 0;
+        for (size_t i = 0; i < n_dwell; i++)
+            mean += dwell[i] / (double)n_dwell;
+        fprintf(out, ": mean %.6g s, median %.6g s, quartiles %.6g and %.6g s", mean,
+                quantile(dwell, n_dwell, 0.5), quantile(dwell, n_dwell, 0.25),
+                quantile(dwell, n_dwell, 0.75));
+    }
+    fprintf(out, "; %zu still bound at the end\n", censored);
+cleanup:
+    if (csv && fclose(csv) != 0 && rc == EXO_OK)
+        rc = EXO_ERROR(err, EXO_ERR_IO, "cannot write %s: %s", csv_path, strerror(errno));
+    free(t);
+    free(seen);
+    free(dwell);
+    free(seq);
+    free_input(&in);
+    return rc;
+}
