@@ -45,8 +45,9 @@ static const char usage[] =
     "  --min-steps M       fewest steps per timed run when --steps is 0\n"
     "                      (default 10)\n"
     "  --cache-dir DIR     kernel binary cache (default: exobd's default)\n"
-    "  --workload W        free, capillary or all (default all): free diffusion\n"
-    "                      in a periodic box, or capillary_flow.cfg's vessel\n"
+    "  --workload W        free, capillary, targeting or all (default all): free\n"
+    "                      diffusion in a periodic box, capillary_flow.cfg's\n"
+    "                      vessel, or tumor_vessel_targeting.cfg's binding\n"
     "  --ceiling PATH      also run the ceiling program (bench/ceiling.c) at\n"
     "                      every N and report each rate as a fraction of it\n"
     "  --help\n";
@@ -125,11 +126,35 @@ static char *scenario_text(uint64_t n)
         "geometry = { box = { lower = [0.0, 0.0, 0.0];\n"
         "                     upper = [100.0, 100.0, 100.0];\n"
         "                     faces = [\"periodic\", \"periodic\", \"periodic\"]; }; };\n";
-    int cap = strcmp(g_workload, "capillary") == 0;
-    size_t len = (cap ? sizeof capillary : sizeof fmt) + 32;
+    static const char targeting[] =
+        "name = \"bench_targeting\";\n"
+        "seed = 20240601;\n"
+        "simulation = { dt = \"10 us\"; steps = 1; };\n"
+        "medium = { temperature = \"310.15 K\"; viscosity = \"1.2 mPa s\"; };\n"
+        "surfaces = ( { name = \"tumour\"; behaviour = \"bind\";\n"
+        "               receptors = ( { type = \"avb3\"; density = \"100 /um^2\"; } );\n"
+        "               internalization = { rate = \"1e-3 /s\"; }; },\n"
+        "             { name = \"normal\"; behaviour = \"bind\";\n"
+        "               receptors = ( { type = \"avb3\"; density = \"5 /um^2\"; } ); } );\n"
+        "binding = ( { ligand = \"RGD\"; receptor = \"avb3\"; k_on = \"0.033 um^2/s\";\n"
+        "              k_off = \"0.1 /s\"; bond_length = \"10 nm\"; x_beta = \"0.5 nm\"; } );\n"
+        "vesicles = ( { name = \"exosomes\"; count = %llu; radius = \"50 nm\";\n"
+        "               ligands = { type = \"RGD\"; count = { distribution = \"poisson\";\n"
+        "                                                    mean = 100.0; }; };\n"
+        "               start = { region = \"capillary\"; }; } );\n"
+        "geometry = { vessels = ( { name = \"capillary\"; radius = \"4 um\";\n"
+        "   length = \"200 um\"; origin = [0.0, 0.0, 0.0]; axis = \"z\"; ends = \"periodic\";\n"
+        "   wall = \"normal\";\n"
+        "   regions = ( { name = \"tumour\"; from = \"80 um\"; to = \"120 um\";\n"
+        "                 wall = \"tumour\"; } );\n"
+        "   flow = { mean_velocity = \"1 mm/s\"; }; } ); };\n";
+    const char *text = strcmp(g_workload, "capillary") == 0   ? capillary
+                       : strcmp(g_workload, "targeting") == 0 ? targeting
+                                                              : fmt;
+    size_t len = strlen(text) + 32;
     char *t = malloc(len);
     if (t)
-        snprintf(t, len, cap ? capillary : fmt, (unsigned long long)n);
+        snprintf(t, len, text, (unsigned long long)n);
     return t;
 }
 
@@ -414,7 +439,8 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--ceiling") == 0) {
             ceiling = v;
         } else if (strcmp(a, "--workload") == 0) {
-            bad = strcmp(v, "all") != 0 && strcmp(v, "free") != 0 && strcmp(v, "capillary") != 0;
+            bad = strcmp(v, "all") != 0 && strcmp(v, "free") != 0 &&
+                  strcmp(v, "capillary") != 0 && strcmp(v, "targeting") != 0;
             workload_arg = v;
         } else {
             cache_dir = v;
@@ -482,11 +508,11 @@ int main(int argc, char **argv)
     }
 
     /* Measure. */
-    static const char *const workloads[2] = {"free", "capillary"};
-    static row rows[2 * MAX_DEV * MAX_N];
+    static const char *const workloads[3] = {"free", "capillary", "targeting"};
+    static row rows[3 * MAX_DEV * MAX_N];
     int nrows = 0;
     double t_all = now_s();
-    for (int w = 0; w < 2; w++)
+    for (int w = 0; w < 3; w++)
     for (int d = 0; d < ndev; d++)
         for (int i = 0; i < nn; i++) {
             if (strcmp(workload_arg, "all") != 0 && strcmp(workload_arg, workloads[w]) != 0)
@@ -522,7 +548,10 @@ int main(int argc, char **argv)
     printf("\nWorkloads: `free` = overdamped Brownian dynamics of 100-nm vesicles in "
            "plasma in a periodic 100-um box, dt = 1 us; `capillary` = the same vesicles in "
            "scenarios/capillary_flow.cfg's capillary (R = 4 um, Poiseuille U = 1 mm/s, "
-           "reflecting wall with an adsorbing 40-um region, periodic ends), dt = 10 us. "
+           "reflecting wall with an adsorbing 40-um region, periodic ends), dt = 10 us; "
+           "`targeting` = scenarios/tumor_vessel_targeting.cfg's binding in that capillary "
+           "(Poisson 100 RGD ligands per vesicle, avb3 at 100 /um^2 on the 40-um tumour "
+           "region and 5 /um^2 elsewhere, bonds, uptake, events recorded). "
            "No output, default steps per launch; %d timed run(s) per row%s. The ceiling "
            "is the free workload's arithmetic.\n\n",
            repeats, fixed_steps ? "" : ", steps chosen for about the target duration");

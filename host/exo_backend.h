@@ -57,6 +57,15 @@ typedef struct exo_backend_ops {
      *  events overflowed is run again from the saved state. */
     exo_status (*save)(exo_backend *b, uint32_t first, uint32_t count, exo_error *err);
     exo_status (*restore)(exo_backend *b, uint32_t first, uint32_t count, exo_error *err);
+    /** Receptor patches: room for n_patches availabilities (all 1 at the
+     *  start), which launches read; write_availability sets them. */
+    exo_status (*set_patches)(exo_backend *b, uint32_t n_patches, exo_error *err);
+    exo_status (*write_availability)(exo_backend *b, const float *avail, exo_error *err);
+    /** Add one population's bonds per patch to bound[n_patches] (held by
+     *  bound vesicles) and taken[n_patches] (internalized) (k_count_patches). */
+    exo_status (*count_patches)(exo_backend *b, const exo_step_params *p, uint32_t first,
+                                uint32_t count, uint64_t *bound, uint64_t *taken,
+                                exo_error *err);
     /** Ligand and bond counts of every vesicle; either may be NULL. */
     exo_status (*read_binding)(exo_backend *b, uint16_t *ligands, uint8_t *bonds,
                                exo_error *err);

@@ -21,7 +21,7 @@ extern const size_t exo_kernels_src_len;
 
 /* The host and device views of the shared structs must agree (the device
  * view is checked at run time by tests/device/test_layout). */
-_Static_assert(sizeof(exo_step_params) == 102 * sizeof(exo_real) + 42 * 4,
+_Static_assert(sizeof(exo_step_params) == 122 * sizeof(exo_real) + 74 * 4,
                "exo_step_params layout");
 _Static_assert(sizeof(exo_init_params) == 29 * sizeof(exo_real) + 10 * 4,
                "exo_init_params layout");
@@ -559,6 +559,9 @@ typedef struct exo_clb {
     cl_mem events, event_count;            /* [event_cap] exo_event, [1] */
     cl_uint event_cap;
     cl_mem s_pos, s_image, s_state, s_bonds; /* saved state (save/restore) */
+    cl_mem avail, patch_bound, patch_taken;  /* [n_patches] float, uint, uint */
+    cl_uint n_patches;
+    cl_kernel k_patches;
     cl_mem counts;                         /* [EXO_STATE_COUNT] uint     */
     cl_mem out_pos, out_image, out_state, out_bonds; /* frame staging,
                                               [3m] [3m] [m] [m]           */
@@ -865,6 +868,85 @@ static exo_status clb_restore(exo_backend *bb, uint32_t first, uint32_t count, e
     return copy_state(b, first, count, 0, err);
 }
 
+static exo_status clb_set_patches(exo_backend *bb, uint32_t n_patches, exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    cl_mem *m[3] = {&b->avail, &b->patch_bound, &b->patch_taken};
+    for (int k = 0; k < 3; k++) {
+        if (*m[k])
+            clReleaseMemObject(*m[k]);
+        *m[k] = NULL;
+    }
+    size_t n = n_patches ? n_patches : 1;
+    cl_float one = 1.0f;
+    EXO_CL_OBJ(b->avail, clCreateBuffer(b->rt.ctx, CL_MEM_READ_ONLY, n * sizeof(cl_float), NULL, &e_),
+               err, "allocating %u receptor patches", n_patches);
+    EXO_CL_OBJ(b->patch_bound, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, n * sizeof(cl_uint), NULL, &e_),
+               err, "allocating %u receptor patch counters", n_patches);
+    EXO_CL_OBJ(b->patch_taken, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, n * sizeof(cl_uint), NULL, &e_),
+               err, "allocating %u receptor patch counters", n_patches);
+    EXO_CL(clEnqueueFillBuffer(b->rt.queue, b->avail, &one, sizeof one, 0, n * sizeof one, 0,
+                               NULL, NULL), err, "setting the receptor availabilities");
+    b->n_patches = n_patches;
+    EXO_CL(clSetKernelArg(b->k_advance, 17, sizeof(cl_mem), &b->avail), err, "k_advance arg 17");
+cleanup:
+    return rc;
+}
+
+static exo_status clb_write_availability(exo_backend *bb, const float *avail, exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    if (b->n_patches)
+        EXO_CL(clEnqueueWriteBuffer(b->rt.queue, b->avail, CL_TRUE, 0,
+                                    b->n_patches * sizeof(cl_float), avail, 0, NULL, NULL),
+               err, "writing %u receptor availabilities", b->n_patches);
+cleanup:
+    return rc;
+}
+
+static exo_status clb_count_patches(exo_backend *bb, const exo_step_params *p, uint32_t first,
+                                    uint32_t count, uint64_t *bound, uint64_t *taken,
+                                    exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    cl_uint *got = NULL, zero = 0, f = first, c = count, stride = b->stride;
+    size_t n = b->n_patches;
+    if (n == 0)
+        return EXO_OK;
+    EXO_ALLOC(got, 2 * n, err, "patch counts");
+    EXO_CL(clEnqueueFillBuffer(b->rt.queue, b->patch_bound, &zero, sizeof zero, 0,
+                               n * sizeof zero, 0, NULL, NULL), err, "clearing patch counts");
+    EXO_CL(clEnqueueFillBuffer(b->rt.queue, b->patch_taken, &zero, sizeof zero, 0,
+                               n * sizeof zero, 0, NULL, NULL), err, "clearing patch counts");
+    cl_kernel k = b->k_patches;
+    EXO_CL(clSetKernelArg(k, 0, sizeof(cl_mem), &b->pos), err, "k_count_patches arg 0");
+    EXO_CL(clSetKernelArg(k, 1, sizeof(cl_mem), &b->radius), err, "k_count_patches arg 1");
+    EXO_CL(clSetKernelArg(k, 2, sizeof(cl_mem), &b->state), err, "k_count_patches arg 2");
+    EXO_CL(clSetKernelArg(k, 3, sizeof(cl_mem), &b->bonds), err, "k_count_patches arg 3");
+    EXO_CL(clSetKernelArg(k, 4, sizeof stride, &stride), err, "k_count_patches arg 4");
+    EXO_CL(clSetKernelArg(k, 5, sizeof f, &f), err, "k_count_patches arg 5");
+    EXO_CL(clSetKernelArg(k, 6, sizeof c, &c), err, "k_count_patches arg 6");
+    EXO_CL(clSetKernelArg(k, 7, sizeof *p, p), err, "k_count_patches arg 7");
+    EXO_CL(clSetKernelArg(k, 8, sizeof(cl_mem), &b->patch_bound), err, "k_count_patches arg 8");
+    EXO_CL(clSetKernelArg(k, 9, sizeof(cl_mem), &b->patch_taken), err, "k_count_patches arg 9");
+    EXO_TRY(launch(b, k, "k_count_patches", (count + b->rt.width - 1) / b->rt.width, b->wg,
+                   "counting bonds per receptor patch", err));
+    EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->patch_bound, CL_TRUE, 0, n * sizeof(cl_uint), got,
+                               0, NULL, NULL), err, "reading patch counts");
+    EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->patch_taken, CL_TRUE, 0, n * sizeof(cl_uint),
+                               got + n, 0, NULL, NULL), err, "reading patch counts");
+    for (size_t j = 0; j < n; j++) {
+        bound[j] += got[j];
+        taken[j] += got[n + j];
+    }
+cleanup:
+    free(got);
+    return rc;
+}
+
 static exo_status clb_read_binding(exo_backend *bb, uint16_t *ligands, uint8_t *bonds,
                                    exo_error *err)
 {
@@ -887,10 +969,10 @@ static exo_status clb_destroy(exo_backend *bb, exo_error *err)
     exo_status rc = EXO_OK;
     cl_mem *mems[] = {&b->pos, &b->image, &b->radius, &b->state, &b->ligands, &b->bonds,
                       &b->events, &b->event_count, &b->s_pos, &b->s_image, &b->s_state,
-                      &b->s_bonds, &b->counts,
+                      &b->s_bonds, &b->avail, &b->patch_bound, &b->patch_taken, &b->counts,
                       &b->out_pos, &b->out_image, &b->out_state, &b->out_bonds,
                       &b->arrivals};
-    cl_kernel *ks[] = {&b->k_advance, &b->k_init, &b->k_count, &b->k_gather};
+    cl_kernel *ks[] = {&b->k_advance, &b->k_init, &b->k_count, &b->k_gather, &b->k_patches};
     for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++)
         if (*mems[i]) {
             cl_int e = clReleaseMemObject(*mems[i]);
@@ -916,8 +998,9 @@ static const exo_backend_ops clb_ops = {clb_init_population, clb_advance,
                                         clb_count_places,    clb_gather_frame,
                                         clb_read,            clb_set_event_capacity,
                                         clb_take_events,     clb_save,
-                                        clb_restore,         clb_read_binding,
-                                        clb_destroy};
+                                        clb_restore,         clb_set_patches,
+                                        clb_write_availability, clb_count_patches,
+                                        clb_read_binding,    clb_destroy};
 
 exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
                          uint32_t n, uint32_t id0, exo_error *err)
@@ -1002,6 +1085,9 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
                                               sizeof no_events, &no_events, &e_),
                err, "allocating the event counter");
     EXO_TRY(clb_set_event_capacity(&b->base, 0, err));
+    EXO_CL_OBJ(b->k_patches, clCreateKernel(b->rt.program, "k_count_patches", &e_), err,
+               "creating kernel k_count_patches");
+    EXO_TRY(clb_set_patches(&b->base, 0, err));
     EXO_CL(clSetKernelArg(b->k_count, 0, sizeof(cl_mem), &b->pos), err, "k_count_places arg 0");
     EXO_CL(clSetKernelArg(b->k_count, 1, sizeof(cl_mem), &b->state), err, "k_count_places arg 1");
     EXO_CL(clSetKernelArg(b->k_count, 2, sizeof(cl_uint), &b->stride), err, "k_count_places arg 2");

@@ -340,7 +340,8 @@ static int valid_name(const char *s)
 static exo_status load_simulation(cfg *c, const config_setting_t *root,
                                   exo_scenario *sc)
 {
-    static const char *const keys[] = {"dt", "steps", "duration", "integrator", NULL};
+    static const char *const keys[] = {"dt", "steps", "duration", "integrator",
+                                       "receptor_update_every", NULL};
     static const char *const integrators[] = {"overdamped", "underdamped", NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *g;
@@ -368,6 +369,9 @@ static exo_status load_simulation(cfg *c, const config_setting_t *root,
         steps = (long long)n;
     }
     sc->steps = (uint64_t)steps;
+    long long every = 100;
+    EXO_TRY(opt_int(c, g, "receptor_update_every", 1, (long long)1 << 62, &every, NULL));
+    sc->receptor_update_every = (uint64_t)every;
 
     const config_setting_t *s = config_setting_get_member(g, "integrator");
     if (s) {
@@ -867,6 +871,7 @@ static exo_status load_surfaces(cfg *c, const config_setting_t *root,
 {
     static const char *const keys[] = {"name", "behaviour", "kappa", "adsorbed",
                                        "desorption_rate", "receptors", "internalization",
+                                       "patches", "receptor_recovery_rate", "depletion",
                                        NULL};
     static const char *const behaviours[] = {"reflect", "absorb", "adsorb", "bind", NULL};
     static const char *const adsorbed[] = {"bound", "removed", NULL};
@@ -914,14 +919,44 @@ static exo_status load_surfaces(cfg *c, const config_setting_t *root,
         const config_setting_t *des = config_setting_get_member(g, "desorption_rate");
         const config_setting_t *rec = config_setting_get_member(g, "receptors");
         const config_setting_t *upt = config_setting_get_member(g, "internalization");
+        const config_setting_t *pat = config_setting_get_member(g, "patches");
+        const config_setting_t *rcv = config_setting_get_member(g, "receptor_recovery_rate");
+        const config_setting_t *dep = config_setting_get_member(g, "depletion");
+        sf->patches[0] = sf->patches[1] = 1;
+        sf->recovery_rate = 0;
+        sf->depletion = 1;
         if (which != EXO_SURFACE_BIND) {
-            if (rec)
-                return bad(c, rec, "applies only to behaviour = \"bind\"");
-            if (upt)
-                return bad(c, upt, "applies only to behaviour = \"bind\"");
+            const config_setting_t *only[] = {rec, upt, pat, rcv, dep};
+            for (int j = 0; j < 5; j++)
+                if (only[j])
+                    return bad(c, only[j], "applies only to behaviour = \"bind\"");
         } else {
             EXO_TRY(load_receptors(c, g, rec, sf));
             EXO_TRY(load_internalization(c, upt, sf));
+            if (pat) {
+                int t = config_setting_type(pat);
+                if ((t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) ||
+                    config_setting_length(pat) != 2)
+                    return bad(c, pat, "expected [along the axis, around it], two integers "
+                                       ">= 1 (receptor patches of a vessel wall)");
+                for (int j = 0; j < 2; j++) {
+                    long long v = 0;
+                    EXO_TRY(read_int(c, config_setting_get_elem(pat, (unsigned)j), 1, 4096, &v));
+                    sf->patches[j] = (int)v;
+                }
+                if (sf->patches[0] * sf->patches[1] > 65536)
+                    return bad(c, pat, "at most 65536 patches per surface (got %d x %d)",
+                               sf->patches[0], sf->patches[1]);
+            }
+            if (rcv)
+                EXO_TRY(req_quantity(c, g, "receptor_recovery_rate", EXO_DIM_RATE, NONNEGATIVE,
+                                     &sf->recovery_rate));
+            if (dep) {
+                if (config_setting_type(dep) != CONFIG_TYPE_BOOL)
+                    return bad(c, dep, "expected true or false, got %s",
+                               type_name(config_setting_type(dep)));
+                sf->depletion = config_setting_get_bool(dep);
+            }
         }
         if (which != EXO_SURFACE_ADSORB) {
             const config_setting_t *only[] = {kap, ads, des};

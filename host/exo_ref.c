@@ -19,6 +19,8 @@ typedef struct exo_ref {
     uint16_t *ligands;   /* [n]                                        */
     uint8_t *bonds;      /* [n]                                        */
     exo_event *events;   /* [event_cap] of the launches since the last take */
+    float *avail;        /* [n_patches] available receptor fractions   */
+    uint32_t n_patches;
     uint32_t event_cap, event_count;
     /* saved copies for a launch run again (save/restore) */
     exo_real *s_pos;
@@ -75,7 +77,7 @@ static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
         v.ligands = r->ligands[i];
         v.bonds = r->bonds[i];
         v.sigma = exo_step_sigma(p->sigma_coef, v.radius);
-        exo_event_sink sink = {r->events, &r->event_count, r->event_cap};
+        exo_launch_io sink = {r->events, &r->event_count, r->event_cap, r->avail};
         exo_advance(&v, p, b->id0 + i, step0, nsteps, arrive, &sink);
         for (int a = 0; a < 3; a++) {
             r->pos[a * n + i] = v.x[a];
@@ -200,6 +202,49 @@ static exo_status ref_restore(exo_backend *b, uint32_t first, uint32_t count, ex
     return EXO_OK;
 }
 
+static exo_status ref_set_patches(exo_backend *b, uint32_t n_patches, exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    exo_status rc = EXO_OK;
+    free(r->avail);
+    r->avail = NULL;
+    r->n_patches = 0;
+    EXO_ALLOC(r->avail, n_patches ? n_patches : 1, err, "receptor availabilities");
+    for (uint32_t k = 0; k < (n_patches ? n_patches : 1); k++)
+        r->avail[k] = 1;
+    r->n_patches = n_patches;
+cleanup:
+    return rc;
+}
+
+static exo_status ref_write_availability(exo_backend *b, const float *avail, exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    memcpy(r->avail, avail, r->n_patches * sizeof *avail);
+    return EXO_OK;
+}
+
+static exo_status ref_count_patches(exo_backend *b, const exo_step_params *p, uint32_t first,
+                                    uint32_t count, uint64_t *bound, uint64_t *taken,
+                                    exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    uint32_t n = b->n;
+    for (uint32_t i = first; i < first + count; i++) {
+        int st = r->state[i];
+        if (r->bonds[i] == 0 || (st != EXO_STATE_BOUND && st != EXO_STATE_INTERNALIZED))
+            continue;
+        exo_vesicle v;
+        for (int a = 0; a < 3; a++)
+            v.x[a] = r->pos[a * n + i];
+        v.radius = r->radius[i];
+        int32_t k = exo_bound_patch(p, &v);
+        if (k >= 0)
+            (st == EXO_STATE_BOUND ? bound : taken)[k] += r->bonds[i];
+    }
+    return EXO_OK;
+}
+
 static exo_status ref_read_binding(exo_backend *b, uint16_t *ligands, uint8_t *bonds,
                                    exo_error *err)
 {
@@ -217,6 +262,7 @@ static exo_status ref_destroy(exo_backend *b, exo_error *err)
     free(r->ligands);
     free(r->bonds);
     free(r->events);
+    free(r->avail);
     free(r->s_pos);
     free(r->s_image);
     free(r->s_state);
@@ -233,8 +279,9 @@ static const exo_backend_ops ref_ops = {ref_init_population, ref_advance,
                                         ref_count_places,    ref_gather_frame,
                                         ref_read,            ref_set_event_capacity,
                                         ref_take_events,     ref_save,
-                                        ref_restore,         ref_read_binding,
-                                        ref_destroy};
+                                        ref_restore,         ref_set_patches,
+                                        ref_write_availability, ref_count_patches,
+                                        ref_read_binding,    ref_destroy};
 
 exo_status exo_ref_create(exo_backend **out, uint32_t n, uint32_t id0,
                           exo_error *err)

@@ -134,6 +134,102 @@ void exo_vessel_point(const exo_vessel *v, double s, double y, double z, double 
         x[a] = v->origin[a] + s * v->frame[a] + y * v->frame[3 + a] + z * v->frame[6 + a];
 }
 
+/* The surface on slot `slot` of domain d (-1: the box, else a vessel). */
+static int domain_slot_surface(const exo_scenario *sc, int d, int slot)
+{
+    for (uint32_t k = 0; k < sc->n_pop; k++)
+        if (sc->pop[k].vessel == d)
+            return exo_scenario_slot_surface(sc, k, slot);
+    return -1;
+}
+
+/* The receptor patches of slot `slot` in domain d: how many (0 where no
+ * population of the domain binds there), their grid, axial range and
+ * capacity each (the highest density bound there times the patch area). */
+typedef struct slot_grid {
+    uint32_t n;
+    int n_axial, n_around;
+    double s_from, s_len, capacity, recovery;
+} slot_grid;
+
+static slot_grid slot_patches(const exo_scenario *sc, int d, int slot)
+{
+    slot_grid g = {0, 1, 1, 0, 1, 0, 0};
+    int j = domain_slot_surface(sc, d, slot);
+    double density = 0;
+    for (uint32_t k = 0; k < sc->n_pop; k++)
+        if (sc->pop[k].vessel == d)
+            density = fmax(density, exo_scenario_receptor_density(sc, k, j));
+    if (j < 0 || density <= 0 || !sc->surface[j].depletion)
+        return g;
+    const exo_surface *sf = &sc->surface[j];
+    double area;
+    if (d < 0) {
+        int a = slot / 2;
+        area = (sc->box_hi[(a + 1) % 3] - sc->box_lo[(a + 1) % 3]) *
+               (sc->box_hi[(a + 2) % 3] - sc->box_lo[(a + 2) % 3]);
+    } else {
+        const exo_vessel *v = &sc->vessel[d];
+        if (slot == EXO_VESSEL_INLET || slot == EXO_VESSEL_OUTLET) {
+            area = M_PI * v->radius * v->radius;
+        } else {
+            g.n_axial = sf->patches[0];
+            g.n_around = sf->patches[1];
+            g.s_from = slot == EXO_VESSEL_WALL ? 0 : v->region[slot - EXO_SLOT_REGION].from;
+            g.s_len = slot == EXO_VESSEL_WALL
+                          ? v->length
+                          : v->region[slot - EXO_SLOT_REGION].to - g.s_from;
+            area = 2 * M_PI * v->radius * g.s_len;
+        }
+    }
+    g.n = (uint32_t)(g.n_axial * g.n_around);
+    g.capacity = density * area / g.n;
+    g.recovery = sf->recovery_rate;
+    return g;
+}
+
+uint32_t exo_scenario_patches(const exo_scenario *sc, exo_patch_info **out)
+{
+    uint32_t n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        uint32_t at = 0;
+        for (int d = -1; d < (int)sc->n_vessels; d++)
+            for (int slot = 0; slot < EXO_SLOTS; slot++) {
+                slot_grid g = slot_patches(sc, d, slot);
+                for (uint32_t i = 0; pass == 1 && out && *out && i < g.n; i++) {
+                    (*out)[at + i].capacity = g.capacity;
+                    (*out)[at + i].recovery_rate = g.recovery;
+                }
+                at += g.n;
+            }
+        n = at;
+        if (pass == 0 && out)
+            *out = n ? calloc(n, sizeof **out) : NULL;
+        if (out && n && *out == NULL)
+            return 0;
+    }
+    return n;
+}
+
+/* Fill the patch tables of step parameters p for domain d (exo_patch). */
+static void fill_patches(const exo_scenario *sc, int d, exo_step_params *p)
+{
+    int32_t at = 0;
+    for (int dd = -1; dd < (int)sc->n_vessels; dd++)
+        for (int slot = 0; slot < EXO_SLOTS; slot++) {
+            slot_grid g = slot_patches(sc, dd, slot);
+            if (dd == d) {
+                p->patch_base[slot] = g.n ? at : -1;
+                p->patch_n_axial[slot] = g.n_axial;
+                p->patch_n_around[slot] = g.n_around;
+                p->patch_s_from[slot] = (exo_real)g.s_from;
+                p->patch_s_len[slot] = (exo_real)g.s_len;
+                p->depletion |= g.n > 0;
+            }
+            at += (int32_t)g.n;
+        }
+}
+
 void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
                               exo_step_params *p)
 {
@@ -207,6 +303,8 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
     for (int j = 0; j < EXO_SLOTS; j++)
         p->bound_moves |= p->desorb_rate[j] > 0 || p->bind_coef[j] > 0;
     p->record_events = sc->output_events;
+    fill_patches(sc, vi, p);
+    p->depletion = p->depletion && pp->binding >= 0;
 }
 
 double exo_scenario_adsorb_probability(const exo_scenario *sc, double kappa,
@@ -458,6 +556,12 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
         for (uint32_t r = 0; r < s->n_receptors; r++)
             fprintf(out, "  receptors   %s: %.4g /um^2\n", s->receptor[r].type,
                     s->receptor[r].density);
+        if (s->behaviour == EXO_SURFACE_BIND && s->depletion)
+            fprintf(out, "  depletion   bonds use up receptors; %d x %d patches on a vessel "
+                         "wall; receptors taken in by uptake recover at %.4g /s\n",
+                    s->patches[0], s->patches[1], s->recovery_rate);
+        else if (s->behaviour == EXO_SURFACE_BIND)
+            fprintf(out, "  depletion   none: receptors never run out (depletion = false)\n");
         if (s->behaviour == EXO_SURFACE_BIND && s->uptake_rate > 0)
             fprintf(out, "  uptake      %.4g /s (half-life %.4g s) once bound by %d bonds\n",
                     s->uptake_rate, log(2) / s->uptake_rate, s->uptake_min_bonds);
@@ -556,6 +660,25 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                     p->start_lo[0], p->start_hi[0], p->start_lo[1],
                     p->start_hi[1], p->start_lo[2], p->start_hi[2]);
     }
+    exo_patch_info *patches = NULL;
+    uint32_t n_patches = exo_scenario_patches(sc, &patches);
+    if (n_patches > 0) {
+        double lo = INFINITY, hi = 0;
+        for (uint32_t j = 0; j < n_patches; j++) {
+            lo = fmin(lo, patches[j].capacity);
+            hi = fmax(hi, patches[j].capacity);
+        }
+        fprintf(out, "receptors     %u patches of %.4g to %.4g receptors; their availability "
+                     "is updated every %llu steps (%.4g s)\n", n_patches, lo, hi,
+                (unsigned long long)sc->receptor_update_every,
+                (double)sc->receptor_update_every * sc->dt);
+        if (lo < 1) {
+            fprintf(out, "  warning: a patch holds fewer than one receptor: use fewer "
+                         "patches\n");
+            warnings++;
+        }
+    }
+    free(patches);
     fprintf(out, "vesicles      %llu in total\n", (unsigned long long)sc->n_vesicles);
     fprintf(out, "device memory %zu bytes per vesicle, ", bytes_per_vesicle);
     print_bytes(out, (double)bytes_per_vesicle * (double)sc->n_vesicles);

@@ -65,7 +65,20 @@ typedef struct exo_surface {
     uint32_t n_receptors;
     double uptake_rate;        /* 1/s, internalization of a bound vesicle  */
     int uptake_min_bonds;      /* fewest bonds for internalization         */
+    int patches[2];            /* receptor patches on a vessel wall: along
+                                  the axis, around it (other slots: 1)     */
+    double recovery_rate;      /* 1/s, return of receptors taken in by
+                                  internalized vesicles                   */
+    int depletion;             /* 1: bonds use up the receptors of their
+                                  patch; 0: receptors never run out       */
 } exo_surface;
+
+/** One receptor patch: a piece of a receptor surface where one domain's
+ *  vesicles bind (exo_scenario_patches). */
+typedef struct exo_patch_info {
+    double capacity;           /* receptors: density x area                */
+    double recovery_rate;      /* 1/s                                      */
+} exo_patch_info;
 
 #define EXO_MAX_VESSELS 16
 
@@ -129,6 +142,8 @@ struct exo_scenario {
 
     double dt;                 /* s                                        */
     uint64_t steps;
+    uint64_t receptor_update_every; /* steps between updates of the receptor
+                                       availabilities                      */
 
     double temperature;        /* K                                        */
     double viscosity;          /* Pa s                                     */
@@ -209,6 +224,13 @@ double exo_scenario_wall_load_coef(const exo_scenario *sc, const exo_vessel *v);
 /** The surface (index into surface[], or -1) on slot `slot` (EXO_SLOTS)
  *  for population k's vesicles. */
 int exo_scenario_slot_surface(const exo_scenario *sc, uint32_t k, int slot);
+
+/** The receptor patches of the run (NULL-safe *out; free() it): every
+ *  receptor surface slot where some population binds, one patch per box
+ *  face or vessel end, n_axial x n_around on a vessel wall or region.
+ *  Returns their number.  exo_scenario_step_params numbers them the same
+ *  way (patch_base). */
+uint32_t exo_scenario_patches(const exo_scenario *sc, exo_patch_info **out);
 
 /** Number of frames the run writes (0 if no position/state output). */
 uint64_t exo_scenario_frames(const exo_scenario *sc);

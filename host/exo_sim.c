@@ -56,6 +56,14 @@ struct exo_sim {
     exo_event *round;          /* this launch's events, all populations     */
     size_t n_round, round_cap;
     uint64_t event_totals[EXO_EVENT_KINDS];
+    /* Receptor patches: capacity and recovery (exo_scenario_patches), the
+     * bonds counted at the last update, receptors taken in by
+     * internalization and not yet back, and the availability launches read. */
+    uint32_t n_patches;
+    exo_patch_info *patch;
+    uint64_t *patch_bound, *patch_taken, *patch_taken_before;
+    double *patch_lost;
+    float *patch_avail;
 };
 
 static const char *const event_names[EXO_EVENT_KINDS] = {"binding", "unbinding",
@@ -330,6 +338,17 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
     EXO_ALLOC(s->p, sc->n_pop, err, "step parameters");
     for (uint32_t k = 0; k < sc->n_pop; k++)
         exo_scenario_step_params(sc, k, &s->p[k]);
+    s->n_patches = exo_scenario_patches(sc, &s->patch);
+    EXO_CHECK(s->n_patches == 0 || s->patch != NULL, err, EXO_ERR_NOMEM,
+              "out of host memory for the receptor patches");
+    if (s->n_patches) {
+        EXO_ALLOC(s->patch_bound, s->n_patches, err, "receptor patches");
+        EXO_ALLOC(s->patch_taken, s->n_patches, err, "receptor patches");
+        EXO_ALLOC(s->patch_taken_before, s->n_patches, err, "receptor patches");
+        EXO_ALLOC(s->patch_lost, s->n_patches, err, "receptor patches");
+        EXO_ALLOC(s->patch_avail, s->n_patches, err, "receptor patches");
+        EXO_TRY(s->be->ops->set_patches(s->be, s->n_patches, err));
+    }
     if (sc->output_events) {
         /* Room for a launch's events; a launch with more runs again with
          * more (launch_recording). */
@@ -431,6 +450,12 @@ static uint64_t next_stop(const exo_sim *s, uint64_t step, uint64_t last)
 {
     const exo_scenario *sc = s->sc;
     uint64_t stop = step + s->k < last ? step + s->k : last;
+    if (s->n_patches) {
+        /* Receptor updates fall on fixed steps, so the launch length
+         * (steps per launch) never changes a result. */
+        uint64_t u = (step / sc->receptor_update_every + 1) * sc->receptor_update_every;
+        stop = u < stop ? u : stop;
+    }
     if (s->h5) {
         if (sc->output_every) {
             uint64_t f = (step / sc->output_every + 1) * sc->output_every;
@@ -580,6 +605,36 @@ cleanup:
     return rc;
 }
 
+/* Receptor depletion (DESIGN.md section 3): every receptor_update_every
+ * steps, count the bonds per patch on the device (integer sums), let the
+ * receptors taken in by internalization since the last update join those
+ * not yet recovered, and give the launches that follow the available
+ * fraction 1 - (bound + taken) / capacity of each patch. */
+static exo_status update_receptors(exo_sim *s, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    const exo_scenario *sc = s->sc;
+    uint32_t n = s->n_patches;
+    memset(s->patch_bound, 0, n * sizeof *s->patch_bound);
+    memset(s->patch_taken, 0, n * sizeof *s->patch_taken);
+    for (uint32_t k = 0; k < sc->n_pop; k++)
+        if (s->p[k].depletion)
+            EXO_TRY(s->be->ops->count_patches(s->be, &s->p[k], sc->pop[k].first,
+                                              sc->pop[k].count, s->patch_bound,
+                                              s->patch_taken, err));
+    double dt = (double)sc->receptor_update_every * sc->dt;
+    for (uint32_t j = 0; j < n; j++) {
+        s->patch_lost[j] = s->patch_lost[j] * exp(-s->patch[j].recovery_rate * dt) +
+                           (double)(s->patch_taken[j] - s->patch_taken_before[j]);
+        s->patch_taken_before[j] = s->patch_taken[j];
+        double f = 1 - ((double)s->patch_bound[j] + s->patch_lost[j]) / s->patch[j].capacity;
+        s->patch_avail[j] = (float)(f > 0 ? f : 0);
+    }
+    EXO_TRY(s->be->ops->write_availability(s->be, s->patch_avail, err));
+cleanup:
+    return rc;
+}
+
 static exo_status advance_to(exo_sim *s, uint64_t last, exo_error *err)
 {
     exo_status rc = EXO_OK;
@@ -604,6 +659,8 @@ static exo_status advance_to(exo_sim *s, uint64_t last, exo_error *err)
         if (s->sc->output_events)
             EXO_TRY(write_events(s, err));
         s->step = stop;
+        if (s->n_patches && s->step % s->sc->receptor_update_every == 0)
+            EXO_TRY(update_receptors(s, err));
         if (s->h5 && exo_scenario_is_frame(s->sc, s->step))
             EXO_TRY(write_frame(s, err));
         if (s->h5 && exo_scenario_is_observation(s->sc, s->step))
@@ -714,6 +771,12 @@ exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
     free(s->frame_state);
     free(s->events);
     free(s->round);
+    free(s->patch);
+    free(s->patch_bound);
+    free(s->patch_taken);
+    free(s->patch_taken_before);
+    free(s->patch_lost);
+    free(s->patch_avail);
     free(s->frame_bonds);
     free(s);
     return rc != EXO_OK ? rc : r2;

@@ -42,7 +42,8 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
                         const uint first, const uint count,
                         __global const uint *arrivals, __global const ushort *ligands,
                         __global uchar *bonds, __global exo_event *events,
-                        __global uint *event_count, const uint event_capacity)
+                        __global uint *event_count, const uint event_capacity,
+                        __global const float *patch_avail)
 {
     uint g = get_global_id(0);
     if (g * EXO_W >= count)
@@ -69,10 +70,11 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
     v.bonds = exo_bonds_load(0, bonds + at);
     v.sigma = exo_step_sigma(p.sigma_coef, v.radius);
     exo_uintv id = (exo_uintv)(id0 + at) + EXO_LANES;
-    exo_event_sink sink;
+    exo_launch_io sink;
     sink.buf = events;
     sink.count = event_count;
     sink.capacity = event_capacity;
+    sink.avail = patch_avail;
     exo_advance(&v, &p, id, step0, nsteps, arrive, &sink);
     for (int a = 0; a < 3; a++) {
         EXO_VSTORE(v.x[a], 0, pos + a * stride + at);
@@ -135,6 +137,41 @@ __kernel void k_count_places(__global const exo_real *pos, __global const char *
     for (uint s = l; s < EXO_PLACES * EXO_COUNT_COLS; s += get_local_size(0))
         if (hist[s] != 0)
             atomic_add(&counts[s], hist[s]);
+}
+
+/** Bonds per receptor patch of one population's vesicles, EXO_W per
+ *  work-item as k_advance: held by bound vesicles (bound_bonds) and taken
+ *  in by internalized ones (taken_bonds); integer atomics, so the sums are
+ *  deterministic. */
+__kernel void k_count_patches(__global const exo_real *pos, __global const float *radius,
+                              __global const char *state, __global const uchar *bonds,
+                              const uint stride, const uint first, const uint count,
+                              const exo_step_params p, __global uint *bound_bonds,
+                              __global uint *taken_bonds)
+{
+    uint g = get_global_id(0);
+    if (g * EXO_W >= count)
+        return;
+    uint at = first + g * EXO_W;
+    exo_intv st = exo_state_load(0, state + at);
+    exo_intv nb = exo_bonds_load(0, bonds + at);
+    exo_intv inside = (exo_uintv)(g * EXO_W) + EXO_LANES < (exo_uintv)(count);
+    exo_intv counted = inside && nb > 0 &&
+                       (st == EXO_STATE_BOUND || st == EXO_STATE_INTERNALIZED);
+    if (!EXO_ANY(counted))
+        return;
+    exo_vesicle v;
+    for (int a = 0; a < 3; a++)
+        v.x[a] = EXO_VLOAD(0, pos + a * stride + at);
+    v.radius = EXO_VLOAD(0, radius + at);
+    exo_intv patch = exo_bound_patch(&p, &v);
+    for (int l = 0; l < EXO_W; l++) {
+        int k = EXO_LANE(int, patch, l);
+        if (!EXO_LANE(int, counted, l) || k < 0)
+            continue;
+        __global uint *sum = EXO_LANE(int, st, l) == EXO_STATE_BOUND ? bound_bonds : taken_bonds;
+        atomic_add(&sum[k], (uint)EXO_LANE(int, nb, l));
+    }
 }
 
 /** Pack the sampled vesicles of a frame for output: positions in nm,

@@ -55,6 +55,7 @@ typedef double exo_real;
 #define exo_log log
 #define exo_exp exp
 #define exo_expm1 expm1
+#define exo_atan2 atan2
 #define exo_cos cos
 #define exo_sin sin
 #define exo_floor floor
@@ -67,6 +68,7 @@ typedef float exo_real;
 #define exo_log log
 #define exo_exp exp
 #define exo_expm1 expm1
+#define exo_atan2 atan2
 #define exo_cos cos
 #define exo_sin sin
 #define exo_floor floor
@@ -76,6 +78,7 @@ typedef float exo_real;
 #define exo_log logf
 #define exo_exp expf
 #define exo_expm1 expm1f
+#define exo_atan2 atan2f
 #define exo_cos cosf
 #define exo_sin sinf
 #define exo_floor floorf

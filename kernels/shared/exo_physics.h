@@ -29,6 +29,19 @@ typedef struct exo_vesicle {
     exo_intv state;      /* EXO_STATE_*                                     */
 } exo_vesicle;
 
+/** The device buffers a launch reads and appends to besides the vesicles:
+ *  the event buffer (`capacity` records) with its fill count, and the
+ *  available receptor fraction of every patch (read only; exo_available).
+ *  The count counts every event, also those past the capacity, so the host
+ *  sees an overflow and runs the launch again with room (exo_sim): none is
+ *  lost. */
+typedef struct exo_launch_io {
+    EXO_GLOBAL exo_event *buf;
+    EXO_GLOBAL uint32_t *count;
+    uint32_t capacity;
+    EXO_GLOBAL const float *avail;
+} exo_launch_io;
+
 #if EXO_HAS_DOUBLE
 /** Boltzmann constant, pN um / K (exact SI value 1.380649e-23 J/K). */
 #define EXO_KB 1.380649e-5
@@ -66,6 +79,87 @@ EXO_FN exo_realv exo_bridge_crossing_probability(exo_realv d0, exo_realv d1,
                                                  exo_realv sigma)
 {
     return exo_exp(EXO_R(-2.0) * d0 * d1 / (sigma * sigma));
+}
+
+/* ------------------------------------------------------------ vessel frame */
+
+/* Vessel coordinates of the point x[3]: s along the axis from the inlet
+ * centre o, y and z across it (frame f: exo_step_params.v_frame), and the
+ * inverse.  Macros, because they serve lanes (exo_realv) and scalars
+ * (exo_real) alike.  For an axis along x, y or z the frame holds only 0 and
+ * 1, so s, y, z and the point come out bit for bit as plain differences
+ * and sums would give them. */
+#define EXO_TO_VESSEL(o, f, x, s, y, z)                                        \
+    do {                                                                       \
+        (s) = ((x)[0] - (o)[0]) * (f)[0] + ((x)[1] - (o)[1]) * (f)[1] +        \
+              ((x)[2] - (o)[2]) * (f)[2];                                      \
+        (y) = ((x)[0] - (o)[0]) * (f)[3] + ((x)[1] - (o)[1]) * (f)[4] +        \
+              ((x)[2] - (o)[2]) * (f)[5];                                      \
+        (z) = ((x)[0] - (o)[0]) * (f)[6] + ((x)[1] - (o)[1]) * (f)[7] +        \
+              ((x)[2] - (o)[2]) * (f)[8];                                      \
+    } while (0)
+#define EXO_FROM_VESSEL(o, f, s, y, z, x)                                      \
+    do {                                                                       \
+        for (int a_ = 0; a_ < 3; a_++)                                         \
+            (x)[a_] = (o)[a_] + ((s) * (f)[a_] + (y) * (f)[3 + a_] +           \
+                                 (z) * (f)[6 + a_]);                           \
+    } while (0)
+
+/** Each lane's entry of a per-slot table (exo_step_params). */
+EXO_FN exo_realv exo_slot_real(const exo_real *table, exo_intv slot)
+{
+    exo_realv r = (exo_realv)(table[0]);
+    for (int k = 1; k < EXO_SLOTS; k++)
+        r = EXO_SELECT(r, (exo_realv)(table[k]), slot == k);
+    return r;
+}
+
+EXO_FN exo_intv exo_slot_int(const int32_t *table, exo_intv slot)
+{
+    exo_intv r = (exo_intv)(table[0]);
+    for (int k = 1; k < EXO_SLOTS; k++)
+        r = EXO_SELECT(r, (exo_intv)(table[k]), slot == k);
+    return r;
+}
+
+/* ------------------------------------------------------ receptor patches */
+
+/** The receptor patch (index into the launch's availability table) of a
+ *  point at vessel coordinates (s, y, z) on slot `slot`, per lane, or -1
+ *  where the slot has none.  A vessel wall or region is n_axial stretches
+ *  of its length by n_around angle bins (atan2(z, y)); other slots are one
+ *  patch.  Box faces are one patch each: pass s = y = z = 0. */
+EXO_FN exo_intv exo_patch(const exo_step_params *p, exo_realv s, exo_realv y, exo_realv z,
+                          exo_intv slot)
+{
+    exo_intv base = exo_slot_int(p->patch_base, slot);
+    exo_intv nax = exo_slot_int(p->patch_n_axial, slot);
+    exo_intv nar = exo_slot_int(p->patch_n_around, slot);
+    exo_realv u = (s - exo_slot_real(p->patch_s_from, slot)) /
+                  exo_slot_real(p->patch_s_len, slot) * exo_to_realv(nax);
+    exo_realv w = (exo_atan2(z, y) + EXO_R(3.141592653589793)) *
+                  EXO_R(0.15915494309189535) * exo_to_realv(nar);
+    exo_intv iu = exo_to_intv(exo_floor(EXO_SELECT(u, (exo_realv)(EXO_R(0.0)), !(u > EXO_R(0.0)))));
+    exo_intv iv = exo_to_intv(exo_floor(EXO_SELECT(w, (exo_realv)(EXO_R(0.0)), !(w > EXO_R(0.0)))));
+    iu = EXO_SELECT(iu, nax - 1, iu >= nax);
+    iv = EXO_SELECT(iv, nar - 1, iv >= nar);
+    return EXO_SELECT(base + iu * nar + iv, (exo_intv)(-1), base < 0);
+}
+
+/** The available fraction of receptors in each lane's patch, as it stood
+ *  at the start of the launch (1 where receptors do not deplete). */
+EXO_FN exo_realv exo_available(const exo_launch_io *io, const exo_step_params *p,
+                               exo_intv patch)
+{
+    exo_realv f = (exo_realv)(EXO_R(1.0));
+    if (!p->depletion)
+        return f;
+    for (int l = 0; l < EXO_W; l++) {
+        int32_t k = EXO_LANE(int32_t, patch, l);
+        if (k >= 0)
+            EXO_LANE(exo_real, f, l) = io->avail[k];
+    }
+    return f;
 }
 
 /* ------------------------------------------------- near-wall hindrance */
@@ -260,7 +354,8 @@ EXO_FN void exo_boundary_words(const exo_step_params *p, exo_uintv id,
  * folded back: exact for two reflecting faces, a clamp otherwise.
  */
 EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
-                                exo_uintv id, uint64_t step, int has_events)
+                                const exo_launch_io *io, exo_uintv id, uint64_t step,
+                                int has_events)
 {
     exo_intv active = v->state == EXO_STATE_FREE;
     exo_realv n[3];
@@ -282,8 +377,12 @@ EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
     exo_uintv b[4];
     exo_boundary_words(p, id, step, has_events && EXO_ANY(active && need), b);
     exo_realv u_ad = exo_boundary_u01(b[3], 0);
-    /* Capture on a receptor surface: its coefficient times n_L / a. */
+    /* Capture on a receptor surface: its coefficient times n_L / a and the
+     * available fraction of the face's receptors. */
     exo_realv lpa = v->ligands / v->radius;
+    exo_realv avail[6];
+    for (int f = 0; f < 6; f++)
+        avail[f] = exo_available(io, p, (exo_intv)(p->patch_base[f]));
 
     exo_intv state = (exo_intv)(EXO_STATE_FREE);
     for (int a = 0; a < 3; a++) {
@@ -295,12 +394,13 @@ EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
         exo_intv m_lo, s_lo, m_hi, s_hi;
         exo_intv e_lo = exo_wall_event(p->face[2 * a], v->x[a] - lo, x[a] - lo,
                                        v->sigma, exo_boundary_u01(b[a], 0), u_ad,
-                                       p->adsorb_coef[2 * a] + p->bind_coef[2 * a] * lpa,
+                                       p->adsorb_coef[2 * a] +
+                                           p->bind_coef[2 * a] * lpa * avail[2 * a],
                                        p->adsorb_state[2 * a], &m_lo, &s_lo);
         exo_intv e_hi = exo_wall_event(p->face[2 * a + 1], hi - v->x[a], hi - x[a],
                                        v->sigma, exo_boundary_u01(b[a], 1), u_ad,
                                        p->adsorb_coef[2 * a + 1] +
-                                           p->bind_coef[2 * a + 1] * lpa,
+                                           p->bind_coef[2 * a + 1] * lpa * avail[2 * a + 1],
                                        p->adsorb_state[2 * a + 1], &m_hi, &s_hi);
         /* The first event of the step decides (axes in order, lower face
          * before upper). */
@@ -327,30 +427,6 @@ EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
     v->state = EXO_SELECT(v->state, state, active);
 }
 
-/* ------------------------------------------------------------ vessel frame */
-
-/* Vessel coordinates of the point x[3]: s along the axis from the inlet
- * centre o, y and z across it (frame f: exo_step_params.v_frame), and the
- * inverse.  Macros, because they serve lanes (exo_realv) and scalars
- * (exo_real) alike.  For an axis along x, y or z the frame holds only 0 and
- * 1, so s, y, z and the point come out bit for bit as plain differences
- * and sums would give them. */
-#define EXO_TO_VESSEL(o, f, x, s, y, z)                                        \
-    do {                                                                       \
-        (s) = ((x)[0] - (o)[0]) * (f)[0] + ((x)[1] - (o)[1]) * (f)[1] +        \
-              ((x)[2] - (o)[2]) * (f)[2];                                      \
-        (y) = ((x)[0] - (o)[0]) * (f)[3] + ((x)[1] - (o)[1]) * (f)[4] +        \
-              ((x)[2] - (o)[2]) * (f)[5];                                      \
-        (z) = ((x)[0] - (o)[0]) * (f)[6] + ((x)[1] - (o)[1]) * (f)[7] +        \
-              ((x)[2] - (o)[2]) * (f)[8];                                      \
-    } while (0)
-#define EXO_FROM_VESSEL(o, f, s, y, z, x)                                      \
-    do {                                                                       \
-        for (int a_ = 0; a_ < 3; a_++)                                         \
-            (x)[a_] = (o)[a_] + ((s) * (f)[a_] + (y) * (f)[3 + a_] +           \
-                                 (z) * (f)[6 + a_]);                           \
-    } while (0)
-
 /**
  * One overdamped step in the lumen of a vessel, for all lanes (PHYSICS.md
  * sections 2.1, 3, 4).  The vessel is a straight cylinder of radius R and
@@ -366,7 +442,7 @@ EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
  * Boundary words: 0 wall bridge, 1 inlet, 2 outlet, 3 adsorption.
  */
 EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
-                            exo_uintv id, uint64_t step)
+                            const exo_launch_io *io, exo_uintv id, uint64_t step)
 {
     exo_intv active = v->state == EXO_STATE_FREE;
     exo_realv n[3];
@@ -421,15 +497,24 @@ EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
      * adsorbed vesicle sits in the region whose wall took it). */
     exo_intv wall = (exo_intv)(p->v_wall);
     exo_realv lpa = v->ligands / v->radius; /* capture: coefficient x n_L / a */
-    exo_realv coef = p->adsorb_coef[EXO_VESSEL_WALL] + p->bind_coef[EXO_VESSEL_WALL] * lpa;
+    exo_intv wall_slot = (exo_intv)(EXO_VESSEL_WALL);
+    exo_realv ads = (exo_realv)(p->adsorb_coef[EXO_VESSEL_WALL]);
+    exo_realv coef = (exo_realv)(p->bind_coef[EXO_VESSEL_WALL]);
     exo_intv ad_state = (exo_intv)(p->adsorb_state[EXO_VESSEL_WALL]);
     for (int k = 0; k < p->n_regions; k++) {
         exo_intv in = s1 >= p->r_from[k] && s1 < p->r_to[k];
         wall = EXO_SELECT(wall, (exo_intv)(p->r_wall[k]), in);
-        coef = EXO_SELECT(coef, p->r_adsorb_coef[k] + p->bind_coef[EXO_SLOT_REGION + k] * lpa,
-                          in);
+        ads = EXO_SELECT(ads, (exo_realv)(p->r_adsorb_coef[k]), in);
+        coef = EXO_SELECT(coef, (exo_realv)(p->bind_coef[EXO_SLOT_REGION + k]), in);
+        wall_slot = EXO_SELECT(wall_slot, (exo_intv)(EXO_SLOT_REGION + k), in);
         ad_state = EXO_SELECT(ad_state, (exo_intv)(p->r_adsorb_state[k]), in);
     }
+    /* Capture: the wall's coefficient times n_L / a and the available
+     * fraction of receptors in the patch the step reaches. */
+    exo_realv avail = (exo_realv)(EXO_R(1.0));
+    if (p->depletion)
+        avail = exo_available(io, p, exo_patch(p, s1, y1, z1, wall_slot));
+    coef = ads + coef * lpa * avail;
     exo_intv need = wall != EXO_FACE_REFLECT &&
                     (r1 > rc || exo_bridge_crossing_probability(rc - r0, rc - r1, sigma_n) >
                                     EXO_BRIDGE_NEGLIGIBLE);
@@ -468,12 +553,16 @@ EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
         exo_intv e_in = exo_wall_event(p->v_end[0], s0, s1, v->sigma,
                                        exo_boundary_u01(w[1], 0), u_ad,
                                        p->adsorb_coef[EXO_VESSEL_INLET] +
-                                           p->bind_coef[EXO_VESSEL_INLET] * lpa,
+                                           p->bind_coef[EXO_VESSEL_INLET] * lpa *
+                                               exo_available(io, p, (exo_intv)(
+                                                   p->patch_base[EXO_VESSEL_INLET])),
                                        p->adsorb_state[EXO_VESSEL_INLET], &m_in, &k_in);
         exo_intv e_out = exo_wall_event(p->v_end[1], L - s0, L - s1, v->sigma,
                                         exo_boundary_u01(w[2], 0), u_ad,
                                         p->adsorb_coef[EXO_VESSEL_OUTLET] +
-                                            p->bind_coef[EXO_VESSEL_OUTLET] * lpa,
+                                            p->bind_coef[EXO_VESSEL_OUTLET] * lpa *
+                                                exo_available(io, p, (exo_intv)(
+                                                    p->patch_base[EXO_VESSEL_OUTLET])),
                                         p->adsorb_state[EXO_VESSEL_OUTLET], &m_out, &k_out);
         state = EXO_SELECT(state, e_in, state == EXO_STATE_FREE);
         state = EXO_SELECT(state, e_out, state == EXO_STATE_FREE);
@@ -590,29 +679,23 @@ EXO_FN exo_intv exo_bound_slot(const exo_step_params *p, const exo_vesicle *v)
     return EXO_SELECT(slot, (exo_intv)(EXO_VESSEL_OUTLET), nearer);
 }
 
-/** Each lane's entry of a per-slot table (exo_step_params). */
-EXO_FN exo_realv exo_slot_real(const exo_real *table, exo_intv slot)
-{
-    exo_realv r = (exo_realv)(table[0]);
-    for (int k = 1; k < EXO_SLOTS; k++)
-        r = EXO_SELECT(r, (exo_realv)(table[k]), slot == k);
-    return r;
-}
-
-EXO_FN exo_intv exo_slot_int(const int32_t *table, exo_intv slot)
-{
-    exo_intv r = (exo_intv)(table[0]);
-    for (int k = 1; k < EXO_SLOTS; k++)
-        r = EXO_SELECT(r, (exo_intv)(table[k]), slot == k);
-    return r;
-}
-
 /** Probability that a first-order event of rate k (1/s) happens within a
  *  step dt: 1 - exp(-k dt), never k dt (PHYSICS.md 2.1, V8); expm1 keeps
  *  it accurate where k dt is far below float precision. */
 EXO_FN exo_realv exo_event_probability(exo_realv k, exo_real dt)
 {
     return -exo_expm1(-k * dt);
+}
+
+/** The receptor patch of each lane's vesicle, read as if it is bound (on
+ *  the slot exo_bound_slot finds), or -1. */
+EXO_FN exo_intv exo_bound_patch(const exo_step_params *p, const exo_vesicle *v)
+{
+    exo_intv slot = exo_bound_slot(p, v);
+    exo_realv s = (exo_realv)(EXO_R(0.0)), y = s, z = s;
+    if (p->domain == EXO_DOMAIN_VESSEL)
+        EXO_TO_VESSEL(p->v_origin, p->v_frame, v->x, s, y, z);
+    return exo_patch(p, s, y, z, slot);
 }
 
 /** Bell slip off-rate plus the catch pathway, per bond at force f (pN):
@@ -642,8 +725,8 @@ EXO_FN exo_realv exo_bond_off_rate(const exo_step_params *p, exo_realv f)
  * and takes that step from there.  Uniforms: purpose EXO_RNG_BOUND, word 0
  * whether, word 1 which.
  */
-EXO_FN void exo_bound_step(exo_vesicle *v, const exo_step_params *p, exo_uintv id,
-                           uint64_t step)
+EXO_FN void exo_bound_step(exo_vesicle *v, const exo_step_params *p,
+                           const exo_launch_io *io, exo_uintv id, uint64_t step)
 {
     exo_intv bound = v->state == EXO_STATE_BOUND;
     if (!EXO_ANY(bound))
@@ -655,7 +738,10 @@ EXO_FN void exo_bound_step(exo_vesicle *v, const exo_step_params *p, exo_uintv i
     exo_realv desorb = EXO_SELECT(exo_slot_real(p->desorb_rate, slot), zero, bonded);
     exo_realv room = v->ligands * p->half_reach / v->radius - nb;
     room = EXO_SELECT(room, zero, room < EXO_R(0.0) || nb >= (exo_realv)(EXO_MAX_BONDS));
-    exo_realv form = EXO_SELECT(zero, exo_slot_real(p->bond_rate, slot) * room, bonded);
+    exo_realv rate = exo_slot_real(p->bond_rate, slot);
+    if (p->depletion)
+        rate *= exo_available(io, p, exo_bound_patch(p, v));
+    exo_realv form = EXO_SELECT(zero, rate * room, bonded);
     exo_realv per_bond = exo_slot_real(p->load_coef, slot) * v->radius * v->radius /
                          EXO_SELECT(nb, (exo_realv)(EXO_R(1.0)), !bonded);
     exo_realv brk = EXO_SELECT(zero, nb * exo_bond_off_rate(p, per_bond), bonded);
@@ -684,20 +770,10 @@ EXO_FN void exo_bound_step(exo_vesicle *v, const exo_step_params *p, exo_uintv i
 
 /* ------------------------------------------------------------------ events */
 
-/** Where a launch's events go: a buffer of `capacity` records and its fill
- *  count.  The count counts every event, also those past the capacity, so
- *  the host sees an overflow and runs the launch again with room (exo_sim):
- *  none is lost. */
-typedef struct exo_event_sink {
-    EXO_GLOBAL exo_event *buf;
-    EXO_GLOBAL uint32_t *count;
-    uint32_t capacity;
-} exo_event_sink;
-
 /** Append one event of `kind` for each lane in `mask` (its position, slot
  *  and bonds after the event).  Lanes go one by one: events are rare, and
  *  the host sorts them by (step, id), so the order of appending is free. */
-EXO_FN void exo_emit(const exo_event_sink *sink, exo_intv mask, int32_t kind,
+EXO_FN void exo_emit(const exo_launch_io *io, exo_intv mask, int32_t kind,
                      exo_vesicle *v, exo_intv slot, exo_uintv id, uint64_t step)
 {
     if (!EXO_ANY(mask))
@@ -705,10 +781,10 @@ EXO_FN void exo_emit(const exo_event_sink *sink, exo_intv mask, int32_t kind,
     for (int l = 0; l < EXO_W; l++) {
         if (!EXO_LANE(int32_t, mask, l))
             continue;
-        uint32_t at = exo_atomic_inc(sink->count);
-        if (at >= sink->capacity)
+        uint32_t at = exo_atomic_inc(io->count);
+        if (at >= io->capacity)
             continue;
-        EXO_GLOBAL exo_event *e = sink->buf + at;
+        EXO_GLOBAL exo_event *e = io->buf + at;
         e->id = EXO_LANE(uint32_t, id, l);
         e->step_lo = (uint32_t)step;
         e->step_hi = (uint32_t)(step >> 32);
@@ -731,11 +807,12 @@ EXO_FN exo_intv exo_needs_steps(const exo_step_params *p, exo_intv state, exo_in
 
 /** Advance EXO_W vesicles (ids id) by nsteps steps from global step step0.
  *  `arrive` is, per lane, the step of the launch (0..nsteps-1) at whose
- *  start an inactive infused vesicle enters, or -1.  Events go to `sink`
- *  when p->record_events. */
+ *  start an inactive infused vesicle enters, or -1.  Events go to io when
+ *  p->record_events; receptor availability comes from io when
+ *  p->depletion. */
 EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
                         exo_uintv id, uint64_t step0, uint32_t nsteps,
-                        exo_intv arrive, const exo_event_sink *sink)
+                        exo_intv arrive, const exo_launch_io *io)
 {
     int has_events = exo_box_has_events(p);
     for (uint32_t k = 0; k < nsteps; k++) {
@@ -752,13 +829,13 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
         uint64_t step = step0 + k;
         if (p->bound_moves) {
             exo_intv was_bound = v->state == EXO_STATE_BOUND;
-            exo_bound_step(v, p, id, step);
+            exo_bound_step(v, p, io, id, step);
             exo_intv left = was_bound && v->state != EXO_STATE_BOUND;
             if (p->record_events && EXO_ANY(left)) {
                 exo_intv slot = exo_bound_slot(p, v);
-                exo_emit(sink, left && v->state == EXO_STATE_FREE, EXO_EVENT_UNBINDING, v,
+                exo_emit(io, left && v->state == EXO_STATE_FREE, EXO_EVENT_UNBINDING, v,
                          slot, id, step);
-                exo_emit(sink, left && v->state == EXO_STATE_INTERNALIZED,
+                exo_emit(io, left && v->state == EXO_STATE_INTERNALIZED,
                          EXO_EVENT_INTERNALIZATION, v, slot, id, step);
             }
         }
@@ -767,9 +844,9 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
             break;
         exo_intv was_free = v->state == EXO_STATE_FREE;
         if (p->domain == EXO_DOMAIN_VESSEL)
-            exo_step_vessel(v, p, id, step);
+            exo_step_vessel(v, p, io, id, step);
         else
-            exo_step_overdamped(v, p, id, step, has_events);
+            exo_step_overdamped(v, p, io, id, step, has_events);
         /* Captured this step: one bond where the surface binds (none where
          * it only adsorbs). */
         exo_intv captured = was_free && v->state == EXO_STATE_BOUND;
@@ -778,7 +855,7 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
             exo_intv binds = exo_slot_real(p->bind_coef, slot) > EXO_R(0.0);
             v->bonds = EXO_SELECT(v->bonds, (exo_intv)(1), captured && binds);
             if (p->record_events)
-                exo_emit(sink, captured, EXO_EVENT_BINDING, v, slot, id, step);
+                exo_emit(io, captured, EXO_EVENT_BINDING, v, slot, id, step);
         }
     }
 }

@@ -121,6 +121,11 @@ typedef struct exo_step_params {
     exo_real x_slip_kT;      /* x_beta / kT, 1/pN                           */
     exo_real k_catch;        /* catch pathway k_c exp(-f x_c / kT), 1/s     */
     exo_real x_catch_kT;     /* x_c / kT, 1/pN                              */
+    /* Receptor patches of slot k (exo_patch): a vessel wall or region is
+     * cut into n_axial stretches of s_from + [0, s_len) by n_around angle
+     * bins, other slots are one patch; patch numbers from patch_base. */
+    exo_real patch_s_from[EXO_SLOTS]; /* um                                */
+    exo_real patch_s_len[EXO_SLOTS];  /* um                                */
     uint32_t seed_lo;        /* RNG key, low word                           */
     uint32_t seed_hi;        /* RNG key, high word                          */
     int32_t face[6];         /* EXO_FACE_* for x-, x+, y-, y+, z-, z+       */
@@ -144,6 +149,12 @@ typedef struct exo_step_params {
                                 step                                        */
     int32_t record_events;   /* 1: append binding, unbinding and uptake
                                 events (exo_emit)                           */
+    int32_t patch_base[EXO_SLOTS];     /* first patch of the slot, or -1    */
+    int32_t patch_n_axial[EXO_SLOTS];
+    int32_t patch_n_around[EXO_SLOTS];
+    int32_t depletion;       /* 1: capture and new bonds scale with the
+                                available receptor fraction of the patch    */
+    int32_t reserved_;       /* keeps the size a multiple of 8              */
 } exo_step_params;
 
 /* Events of a vesicle's life (/events/<kind>, DESIGN.md section 10). */

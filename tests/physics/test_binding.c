@@ -111,7 +111,7 @@ static void lifetimes(const exo_step_params *p, double a, double nc, int bonds, 
         exo_vesicle v = bound_vesicle(p, a, nc, bonds);
         uint64_t step = 0;
         while (v.state == EXO_STATE_BOUND)
-            exo_bound_step(&v, p, i, step++);
+            exo_bound_step(&v, p, NULL, i, step++);
         double t = (double)step * p->dt;
         sum += t;
         sum2 += t * t;
@@ -216,7 +216,7 @@ static void capture(const char *dt, uint32_t n)
              "seed = 17;\n"
              "simulation = { dt = \"%s\"; duration = 5.0; };\n"
              "medium = { temperature = 310.15; viscosity = %.12g; };\n"
-             "surfaces = ( { name = \"endo\"; behaviour = \"bind\";\n"
+             "surfaces = ( { name = \"endo\"; behaviour = \"bind\"; depletion = false;\n"
              "               receptors = ( { type = \"R\"; density = 100.0; } ); } );\n"
              "binding = ( { ligand = \"L\"; receptor = \"R\"; k_on = 0.1; bond_length = 0.01; } );\n"
              "vesicles = ( { count = %u; radius = 0.05; ligands = { type = \"L\"; count = 100; };\n"
@@ -381,6 +381,73 @@ static void device_vs_reference(void)
     exo_scenario_destroy(sc);
 }
 
+/*
+ * Receptor depletion: a region (R = 1 um, 2 um long) cut into 4 x 2
+ * patches of 20 receptors/um^2, 31.4 receptors each, 251 in all, and 4000
+ * vesicles that each hold at most one bond (n_c = 1) which never breaks:
+ * capture is fast (kappa = 10 um/s), so the patches fill up.  Availability
+ * is updated every 50 steps from integer sums and read by the launches in
+ * between, so a patch can pass its capacity by the bonds formed within one
+ * interval at the last small availability: at the end every patch holds
+ * between floor(capacity) and capacity + 2 bonds, 251 +- 8 in all (8
+ * patches).  The same run with 13 steps per launch and with work-groups of
+ * 8 is bitwise the same (updates fall on fixed steps).
+ */
+static void depletion(void)
+{
+    const char *text =
+        "seed = 19;\n"
+        "simulation = { dt = \"20 us\"; steps = 5000; receptor_update_every = 50; };\n"
+        "medium = { viscosity = \"1.2 mPa s\"; };\n"
+        "surfaces = ( { name = \"tumour\"; behaviour = \"bind\"; patches = [4, 2];\n"
+        "               receptors = ( { type = \"R\"; density = \"20 /um^2\"; } ); } );\n"
+        "binding = ( { ligand = \"L\"; receptor = \"R\"; k_on = \"50 um^2/s\";\n"
+        "              bond_length = \"10 nm\"; } );\n"
+        "vesicles = ( { count = 4000; radius = \"50 nm\"; ligands = { type = \"L\"; count = 10; };\n"
+        "               start = { region = \"cap\"; }; } );\n"
+        "geometry = { vessels = ( { name = \"cap\"; radius = \"1 um\"; length = \"6 um\";\n"
+        "             origin = [0.0, 0.0, 0.0]; axis = \"z\"; ends = \"periodic\";\n"
+        "             regions = ( { name = \"t\"; from = 2.0; to = 4.0; wall = \"tumour\"; } );\n"
+        "             flow = { mean_velocity = \"200 um/s\"; }; } ); };\n"
+        "output = { file = \"\"; };\n";
+    exo_scenario *sc = exo_test_scenario(text);
+    exo_test_state a = exo_test_run(sc, NULL, 0, 0, 5000);
+    exo_test_state b = exo_test_run(sc, NULL, 13, 0, 5000);
+    exo_test_state c = exo_test_run(sc, NULL, 0, 8, 5000);
+    const double capacity = 20 * 2 * M_PI * 1.0 * 2.0 / 8;
+    int per_patch[8] = {0}, total = 0;
+    for (size_t i = 0; i < a.n; i++) {
+        if (a.state[i] != EXO_STATE_BOUND)
+            continue;
+        double x = a.pos[i], y = a.pos[a.n + i], s = a.pos[2 * a.n + i];
+        int iu = (int)floor((s - 2.0) / 2.0 * 4), iv = (int)floor((atan2(y, x) + M_PI) / M_PI);
+        iu = iu < 0 ? 0 : (iu > 3 ? 3 : iu);
+        iv = iv < 0 ? 0 : (iv > 1 ? 1 : iv);
+        per_patch[iu * 2 + iv]++;
+        total++;
+    }
+    int low = 1 << 30, high = 0;
+    for (int k = 0; k < 8; k++) {
+        low = per_patch[k] < low ? per_patch[k] : low;
+        high = per_patch[k] > high ? per_patch[k] : high;
+    }
+    printf("depletion: %d bound (capacity %.1f in all), per patch %d..%d (capacity %.2f)\n",
+           total, 8 * capacity, low, high, capacity);
+    EXO_TEST_TRUE(low >= (int)floor(capacity) && high <= capacity + 2,
+                  "bonds per patch %d..%d against a capacity of %.2f", low, high, capacity);
+    EXO_TEST_NEAR(total, 8 * capacity, 8, "bonds in all against the region's receptors");
+    EXO_TEST_TRUE(memcmp(a.state, b.state, a.n) == 0 &&
+                  memcmp(a.pos, b.pos, 3 * a.n * sizeof *a.pos) == 0,
+                  "13 steps per launch: bitwise the same");
+    EXO_TEST_TRUE(memcmp(a.state, c.state, a.n) == 0 &&
+                  memcmp(a.pos, c.pos, 3 * a.n * sizeof *a.pos) == 0,
+                  "work-groups of 8: bitwise the same");
+    exo_test_state_free(&a);
+    exo_test_state_free(&b);
+    exo_test_state_free(&c);
+    exo_scenario_destroy(sc);
+}
+
 int main(int argc, char **argv)
 {
     exo_test_options(argc, argv);
@@ -399,5 +466,6 @@ int main(int argc, char **argv)
     capture("1 ms", 50000);
     capture("0.25 ms", 50000);
     device_vs_reference();
+    depletion();
     return exo_test_finish("test_binding");
 }

@@ -353,6 +353,22 @@ static void test_binding_config(void)
     BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS " internalization = { rate = \"-1 /s\"; };",
                            GOOD_PAIR), LIGANDS("count = 100;")),
         NO_SETS, 2, "'surfaces.[0].internalization.rate'", "must be >= 0");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS " patches = [0, 4];", GOOD_PAIR),
+              LIGANDS("count = 100;")),
+        NO_SETS, 2, "'surfaces.[0].patches.[0]'", "must be in [1, 4096]");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS " patches = 4;", GOOD_PAIR), LIGANDS("count = 100;")),
+        NO_SETS, 2, "'surfaces.[0].patches'", "expected [along the axis, around it]");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS " depletion = 1;", GOOD_PAIR),
+              LIGANDS("count = 100;")),
+        NO_SETS, 2, "'surfaces.[0].depletion'", "expected true or false");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS " receptor_recovery_rate = \"1 s\";", GOOD_PAIR),
+              LIGANDS("count = 100;")),
+        NO_SETS, 2, "'surfaces.[0].receptor_recovery_rate'", "a rate is expected");
+    BAD(EDITS({5, "  steps = 1000; receptor_update_every = 0;"}), NO_SETS, 5,
+        "'simulation.receptor_update_every'", "must be in [1,");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"adsorb\"; "
+                  "kappa = 1.0; patches = [2, 2]; } );"}),
+        NO_SETS, 2, "'surfaces.[0].patches'", "applies only to behaviour = \"bind\"");
     BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"adsorb\"; "
                   "kappa = 1.0; " GOOD_RECEPTORS " } );"}),
         NO_SETS, 2, "'surfaces.[0].receptors'", "applies only to behaviour = \"bind\"");
