@@ -74,11 +74,11 @@ typedef struct h5_series {
 } h5_series;
 
 /* One event kind: /events/<kind> with its columns, extendible in E. */
-#define EXO_H5_EVENT_COLUMNS 7
+#define EXO_H5_EVENT_COLUMNS 8
 typedef struct h5_events {
     hid_t group;
     hid_t col[EXO_H5_EVENT_COLUMNS];   /* step, time, id, position, surface,
-                                          region, bonds                     */
+                                          region, patch, bonds              */
     uint64_t rows;
     char *path;                        /* "/events/binding"                 */
 } h5_events;
@@ -919,7 +919,7 @@ cleanup:
 }
 
 static const char *const event_columns[EXO_H5_EVENT_COLUMNS] = {
-    "step", "time", "id", "position", "surface", "region", "bonds"};
+    "step", "time", "id", "position", "surface", "region", "patch", "bonds"};
 
 /* /events/<kind> for every kind, each with empty extendible columns. */
 static exo_status write_events_groups(exo_h5 *h, const exo_h5_layout *l, exo_error *err)
@@ -928,7 +928,7 @@ static exo_status write_events_groups(exo_h5 *h, const exo_h5_layout *l, exo_err
     hid_t group = H5I_INVALID_HID;
     const hid_t types[EXO_H5_EVENT_COLUMNS] = {H5T_STD_I64LE, H5T_IEEE_F64LE, H5T_STD_I64LE,
                                                H5T_IEEE_F32LE, H5T_STD_I32LE, H5T_STD_I32LE,
-                                               H5T_STD_I32LE};
+                                               H5T_STD_I32LE, H5T_STD_I32LE};
     const hsize_t three[1] = {3};
     if (l->n_event_kinds == 0)
         return EXO_OK;
@@ -994,8 +994,8 @@ cleanup:
 exo_status exo_h5_write_events(exo_h5 *h, uint32_t kind, uint64_t n, const int64_t *step,
                                const double *time_s, const int64_t *id,
                                const float *pos_nm, const int32_t *surface,
-                               const int32_t *region, const int32_t *bonds,
-                               exo_error *err)
+                               const int32_t *region, const int32_t *patch,
+                               const int32_t *bonds, exo_error *err)
 {
     exo_status rc = EXO_OK;
     EXO_CHECK(h != NULL && kind < h->n_events, err, EXO_ERR_INVALID,
@@ -1006,8 +1006,9 @@ exo_status exo_h5_write_events(exo_h5 *h, uint32_t kind, uint64_t n, const int64
     const hid_t mem[EXO_H5_EVENT_COLUMNS] = {H5T_NATIVE_INT64, H5T_NATIVE_DOUBLE,
                                              H5T_NATIVE_INT64, H5T_NATIVE_FLOAT,
                                              H5T_NATIVE_INT32, H5T_NATIVE_INT32,
-                                             H5T_NATIVE_INT32};
-    const void *data[EXO_H5_EVENT_COLUMNS] = {step, time_s, id, pos_nm, surface, region, bonds};
+                                             H5T_NATIVE_INT32, H5T_NATIVE_INT32};
+    const void *data[EXO_H5_EVENT_COLUMNS] = {step,    time_s, id,    pos_nm,
+                                              surface, region, patch, bonds};
     for (int c = 0; c < EXO_H5_EVENT_COLUMNS; c++)
         EXO_TRY(h5_append_rows(h, e->col[c], e->path, event_columns[c], e->rows, n,
                                c == 3 ? 3 : 1, mem[c], data[c], err));

@@ -18,7 +18,7 @@
  *   /events/<kind>            step[E] int64, time[E] float64 s, id[E] int64,
  *                             position[E,3] float32 nm, surface[E] int32
  *                             (attribute names), region[E] int32 (attribute
- *                             names), bonds[E] int32
+ *                             names), patch[E] int32, bonds[E] int32
  *   /parameters/exobd         scenario (resolved text), derived (text), attrs
  *   /xdmf/iota                int32 0..N-1 (Polyvertex connectivity)
  *   /xdmf/frames/<k>/position, state, image, bonds   virtual views of row k
@@ -108,14 +108,15 @@ exo_status exo_h5_write_observables(exo_h5 *h, int64_t step, double time_s,
  * Append n events of kind `kind` (0..n_event_kinds-1), in the order given
  * (the caller sorts them by step, then id): step, time (s), vesicle id,
  * position (nm, interleaved x,y,z), surface index (-1: none), region index
- * (-1: outside every region) and bonds held after the event.  They reach the disk with the next frame's flush, or at
+ * (-1: outside every region), receptor patch (-1: none) and bonds held
+ * after the event.  They reach the disk with the next frame's flush, or at
  * close.
  */
 exo_status exo_h5_write_events(exo_h5 *h, uint32_t kind, uint64_t n, const int64_t *step,
                                const double *time_s, const int64_t *id,
                                const float *pos_nm, const int32_t *surface,
-                               const int32_t *region, const int32_t *bonds,
-                               exo_error *err);
+                               const int32_t *region, const int32_t *patch,
+                               const int32_t *bonds, exo_error *err);
 
 /** Number of frames written so far. */
 uint64_t exo_h5_frames(const exo_h5 *h);

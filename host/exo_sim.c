@@ -546,6 +546,17 @@ static int32_t event_region(const exo_scenario *sc, const exo_step_params *p, ui
     return at + place;
 }
 
+/* The receptor patch of event e (on its slot), or -1. */
+static int32_t event_patch(const exo_step_params *p, const exo_event *e)
+{
+    if (!p->depletion)
+        return -1;
+    exo_real x[3] = {e->x[0], e->x[1], e->x[2]}, sv = 0, y = 0, z = 0;
+    if (p->domain == EXO_DOMAIN_VESSEL)
+        EXO_TO_VESSEL(p->v_origin, p->v_frame, x, sv, y, z);
+    return exo_patch(p, sv, y, z, e->slot);
+}
+
 /* Sort one launch's events and append them to /events, by kind. */
 static exo_status write_events(exo_sim *s, exo_error *err)
 {
@@ -553,7 +564,7 @@ static exo_status write_events(exo_sim *s, exo_error *err)
     int64_t *step = NULL, *id = NULL;
     double *time = NULL;
     float *pos = NULL;
-    int32_t *surface = NULL, *region = NULL, *bonds = NULL;
+    int32_t *surface = NULL, *region = NULL, *patch = NULL, *bonds = NULL;
     size_t n = s->n_round;
     if (n == 0)
         return EXO_OK;
@@ -568,6 +579,7 @@ static exo_status write_events(exo_sim *s, exo_error *err)
     EXO_ALLOC(pos, 3 * n, err, "events");
     EXO_ALLOC(surface, n, err, "events");
     EXO_ALLOC(region, n, err, "events");
+    EXO_ALLOC(patch, n, err, "events");
     EXO_ALLOC(bonds, n, err, "events");
     for (size_t i = 0; i < n; i++) {
         const exo_event *e = &s->round[i];
@@ -582,6 +594,7 @@ static exo_status write_events(exo_sim *s, exo_error *err)
             k++;
         surface[i] = exo_scenario_slot_surface(s->sc, k, e->slot);
         region[i] = event_region(s->sc, &s->p[k], k, e);
+        patch[i] = event_patch(&s->p[k], e);
         bonds[i] = e->bonds;
     }
     for (size_t i = 0; i < n;) {
@@ -590,7 +603,7 @@ static exo_status write_events(exo_sim *s, exo_error *err)
             j++;
         EXO_TRY(exo_h5_write_events(s->h5, (uint32_t)s->round[i].kind, j - i, step + i,
                                     time + i, id + i, pos + 3 * i, surface + i, region + i,
-                                    bonds + i, err));
+                                    patch + i, bonds + i, err));
         i = j;
     }
 cleanup:
@@ -601,6 +614,7 @@ cleanup:
     free(pos);
     free(surface);
     free(region);
+    free(patch);
     free(bonds);
     return rc;
 }

@@ -38,9 +38,9 @@ static const char *scenario =
     "             flow = { mean_velocity = \"500 um/s\"; }; } ); };\n"
     "output = { every = 1000; observables_every = 100; };\n";
 
-enum { COLS = 7 };
+enum { COLS = 8 };
 static const char *const columns[COLS] = {"step", "time", "id", "position", "surface",
-                                          "region", "bonds"};
+                                          "region", "patch", "bonds"};
 
 /* One event kind read back: n rows of every column as double. */
 typedef struct kind_data {
@@ -148,7 +148,7 @@ int main(void)
 
     /* sorted; where they happen; what they hold */
     const double R = 1.0, a = 0.05;
-    size_t unsorted = 0, off_wall = 0, wrong_bonds = 0, wrong_surface = 0;
+    size_t unsorted = 0, off_wall = 0, wrong_bonds = 0, wrong_surface = 0, wrong_patch = 0;
     for (int k = 0; k < 3; k++)
         for (size_t i = 0; i < ka[k].n; i++) {
             double *st = ka[k].col[0], *id = ka[k].col[2], *x = ka[k].col[3] + 3 * i;
@@ -157,13 +157,15 @@ int main(void)
             double r_nm = sqrt(x[0] * x[0] + x[1] * x[1]);
             off_wall += fabs(r_nm - (R - a) * 1000) > 1e-2;
             wrong_surface += ka[k].col[4][i] != 0 || ka[k].col[5][i] != 0;
-            double b = ka[k].col[6][i];
+            wrong_patch += ka[k].col[6][i] != 0;
+            double b = ka[k].col[7][i];
             wrong_bonds += k == 0 ? b != 1 : (k == 1 ? b != 0 : b < 2);
         }
     EXO_TEST_EQ_INT(unsorted, 0, "events out of (step, id) order");
     EXO_TEST_EQ_INT(off_wall, 0, "events off the wall r = R - a (0.01 nm)");
     EXO_TEST_EQ_INT(wrong_surface, 0,
                     "events naming another surface than \"tumour\" or region than \"t\"");
+    EXO_TEST_EQ_INT(wrong_patch, 0, "events naming another patch than the region's one");
     EXO_TEST_EQ_INT(wrong_bonds, 0, "events with the wrong bond count (1, 0, >= min_bonds)");
 
     /* replay to the observables */

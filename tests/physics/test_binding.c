@@ -14,8 +14,8 @@
  *
  * V16, multivalent cluster lifetime: n_c = N ligands in contact, started
  * with N bonds, bonds form at rho k_off per free ligand and break at k_off
- * each; <T> k_off = 2.283333 (N = 5, rho = 0), 8.533333 (5, 1), 2.928968
- * (10, 0), 118.653968 (10, 1) (Erdmann & Schwarz).  exobd draws at most
+ * each; <T> k_off = 2.283333 (N = 5, rho = 0), 8.533333 (5, 1), 3307.783
+ * (5, 10), 2.928968 (10, 0), 118.653968 (10, 1) (Erdmann & Schwarz).  exobd draws at most
  * one event per step, with the channel picked in proportion to its rate,
  * so its jump chain is exact and only the holding times are discrete
  * (mean dt / (1 - exp(-Lambda dt)) instead of 1 / Lambda).  The test
@@ -458,6 +458,7 @@ int main(int argc, char **argv)
     v11(16.89, 5.0, 0.001, 0.05, 0.0004, 0.339, 1e-2, 20000);
     v16(5, 0, 2.283333, 2e-3, 20000);
     v16(5, 1, 8.533333, 4e-3, 10000);
+    v16(5, 10, 3307.783, 0.02, 1000);
     v16(10, 0, 2.928968, 1e-3, 20000);
     v16(10, 1, 118.653968, 5e-3, 2000);
     v8();
