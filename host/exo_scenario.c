@@ -680,8 +680,13 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
     }
     free(patches);
     fprintf(out, "vesicles      %llu in total\n", (unsigned long long)sc->n_vesicles);
-    fprintf(out, "device memory %zu bytes per vesicle, ", bytes_per_vesicle);
-    print_bytes(out, (double)bytes_per_vesicle * (double)sc->n_vesicles);
+    /* Recording events keeps a copy of what a launch changes (positions,
+     * image counts, state, bonds: 3*4 + 3*4 + 1 + 1 bytes) to run an
+     * overflowing launch again. */
+    size_t bpv = bytes_per_vesicle + (sc->output_events ? 3 * sizeof(exo_real) + 3 * 4 + 2 : 0);
+    fprintf(out, "device memory %zu bytes per vesicle%s, ", bpv,
+            sc->output_events ? " (with the copy kept for recording events)" : "");
+    print_bytes(out, (double)bpv * (double)sc->n_vesicles);
     fprintf(out, " in total\n");
     if (sc->output_file[0] == '\0') {
         fprintf(out, "output        none\n");

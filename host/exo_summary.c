@@ -395,10 +395,13 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
                      "targeting efficiency %.4g of the captured, %.4g of the vesicles\n",
                 tg.captured, off.captured, ratio(tg.captured, off.captured),
                 ratio(tg.captured, all.captured), tg.captured / n);
-        fprintf(out, "  delivery  target dose %.6g, off-target %.6g: target/off-target %.4g; "
-                     "targeting efficiency %.4g of the delivered, %.4g of the injected dose\n",
-                tg.dose, off.dose, ratio(tg.dose, off.dose), ratio(tg.dose, all.dose),
-                ratio(tg.dose, injected));
+        if (all.dose > 0)
+            fprintf(out, "  delivery  target dose %.6g, off-target %.6g: target/off-target %.4g; "
+                         "targeting efficiency %.4g of the delivered, %.4g of the injected "
+                         "dose\n", tg.dose, off.dose, ratio(tg.dose, off.dose),
+                    ratio(tg.dose, all.dose), ratio(tg.dose, injected));
+        else
+            fprintf(out, "  delivery  no cargo delivered yet: no vesicle was internalized\n");
         fprintf(out, "  binding events per vesicle %.6g\n", all.bindings / n);
     }
     fprintf(out, "\ndwell times (binding to unbinding or uptake, all populations): %zu ended",
