@@ -99,6 +99,10 @@ struct exo_h5 {
     h5_series edges, position, image, state, bonds;
     h5_series *obs;                    /* [n_obs]                           */
     uint32_t n_obs;
+    h5_series *robs;                   /* [n_robs] float64 observables      */
+    uint32_t n_robs;
+    uint64_t n_robs_rows;
+    int64_t last_robs_step;
     h5_events *events;                 /* [n_events]                        */
     uint32_t n_events;
 
@@ -913,6 +917,17 @@ static exo_status write_observables(exo_h5 *h, const exo_h5_layout *l,
                               l->observable_names[i], H5T_STD_I64LE,
                               H5T_NATIVE_INT64, 1, NULL, EXO_H5_SERIES_CHUNK,
                               0, NULL, err));
+    if (l->n_real_observables > 0) {
+        EXO_ALLOC(h->robs, l->n_real_observables, err, "the real observables");
+        for (uint32_t i = 0; i < l->n_real_observables; i++)
+            series_init(&h->robs[i]);
+        h->n_robs = l->n_real_observables;
+        for (uint32_t i = 0; i < l->n_real_observables; i++)
+            EXO_TRY(series_create(h, &h->robs[i], group, "/observables",
+                                  l->real_observable_names[i], H5T_IEEE_F64LE,
+                                  H5T_NATIVE_DOUBLE, 1, NULL, EXO_H5_SERIES_CHUNK, 0, NULL,
+                                  err));
+    }
 cleanup:
     H5_RELEASE(group, "/observables", h->path);
     return rc;
@@ -1293,6 +1308,23 @@ cleanup:
     return rc;
 }
 
+exo_status exo_h5_write_real_observables(exo_h5 *h, int64_t step, double time_s,
+                                         const double *values, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    EXO_CHECK(h != NULL && (h->n_robs == 0 || values != NULL), err, EXO_ERR_INVALID,
+              "exo_h5_write_real_observables: no file or no values");
+    EXO_CHECK(h->n_robs_rows == 0 || step > h->last_robs_step, err, EXO_ERR_INVALID,
+              "%s: real observables at step %" PRId64 " do not follow step %" PRId64,
+              h->path, step, h->last_robs_step);
+    for (uint32_t i = 0; i < h->n_robs; i++)
+        EXO_TRY(series_append(h, &h->robs[i], step, time_s, &values[i], err));
+    h->n_robs_rows++;
+    h->last_robs_step = step;
+cleanup:
+    return rc;
+}
+
 exo_status exo_h5_write_observables(exo_h5 *h, int64_t step, double time_s,
                                     const int64_t *values, exo_error *err)
 {
@@ -1334,6 +1366,10 @@ exo_status exo_h5_close(exo_h5 *h, int complete, exo_error *err)
                                 complete ? "complete" : "incomplete", err);
     for (uint32_t i = 0; i < h->n_obs; i++)
         series_release(h, &h->obs[i], &rc, err);
+    for (uint32_t i = 0; i < h->n_robs; i++)
+        series_release(h, &h->robs[i], &rc, err);
+    free(h->robs);
+    h->robs = NULL;
     for (uint32_t k = 0; k < h->n_events; k++) {
         h5_events *e = &h->events[k];
         const char *what = e->path ? e->path : "/events";

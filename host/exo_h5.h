@@ -14,7 +14,8 @@
  *   /particles/vesicles/state     value[T,N] int8
  *   /particles/vesicles/bonds     value[T,N] uint8 (if asked for)
  *   /particles/vesicles/id, radius, population   datasets [N]
- *   /observables/<name>       step[T], time[T], value[T] int64
+ *   /observables/<name>       step[T], time[T], value[T] int64 (counts) or
+ *                             float64 (real observables: doses)
  *   /events/<kind>            step[E] int64, time[E] float64 s, id[E] int64,
  *                             position[E,3] float32 nm, surface[E] int32
  *                             (attribute names), region[E] int32 (attribute
@@ -57,6 +58,8 @@ typedef struct exo_h5_layout {
     int compression;                /* 0: none; 1..9: shuffle + deflate level */
     const char *const *observable_names; /* [n_observables] scalar int64 series */
     uint32_t n_observables;
+    const char *const *real_observable_names; /* [n_real_observables] float64 */
+    uint32_t n_real_observables;
     const char *const *event_kinds;  /* [n_event_kinds] names under /events;
                                         0: no events                         */
     uint32_t n_event_kinds;
@@ -117,6 +120,10 @@ exo_status exo_h5_write_events(exo_h5 *h, uint32_t kind, uint64_t n, const int64
                                const float *pos_nm, const int32_t *surface,
                                const int32_t *region, const int32_t *patch,
                                const int32_t *bonds, exo_error *err);
+
+/** Append one row to every real (float64) observable: values[n_real]. */
+exo_status exo_h5_write_real_observables(exo_h5 *h, int64_t step, double time_s,
+                                         const double *values, exo_error *err);
 
 /** Number of frames written so far. */
 uint64_t exo_h5_frames(const exo_h5 *h);

@@ -3,6 +3,7 @@
  */
 #include "exo_sim.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +48,10 @@ struct exo_sim {
     uint32_t *sched;           /* arrival schedule of one launch             */
     uint32_t sched_cap;
     char (*obs_name)[2 * EXO_NAME_MAX];
-    const char **obs_ptr;
-    uint32_t n_obs;
+    const char **obs_ptr;       /* the counts' names, then the real ones'    */
+    uint32_t n_obs;             /* int64 observables (counts)                */
+    uint32_t n_real_obs;        /* float64 observables (doses)               */
+    double *dose;               /* [n_real_obs] cargo delivered so far       */
     /* Events (when the scenario records them): the device buffer's room,
      * one launch's events from every population, and the totals so far. */
     uint32_t event_cap;
@@ -82,19 +85,69 @@ static uint32_t vessel_observables(const exo_vessel *v)
     return REGION_COLS * v->n_regions + 2;
 }
 
+/* States counted per population when there are several. */
+static const int pop_states[] = {EXO_STATE_FREE, EXO_STATE_BOUND, EXO_STATE_INTERNALIZED,
+                                 EXO_STATE_ABSORBED, EXO_STATE_EXITED};
+#define POP_STATES ((uint32_t)(sizeof pop_states / sizeof pop_states[0]))
+
+/* Observables of one population (several populations only): its states,
+ * bonds, and its vessel's regions' columns. */
+static uint32_t population_observables(const exo_scenario *sc, uint32_t k)
+{
+    int v = sc->pop[k].vessel;
+    return POP_STATES + 1 + (v >= 0 ? REGION_COLS * sc->vessel[v].n_regions : 0);
+}
+
+/* How population k is named in observables: its name where HDF5 and
+ * h5py take it as is (letters, digits, '_', '-', '.'), else population<k>. */
+static void population_key(const exo_scenario *sc, uint32_t k, char *out, size_t size)
+{
+    const char *n = sc->pop[k].name;
+    int ok = n[0] != '\0' && strcmp(n, ".") != 0;
+    for (const char *c = n; *c; c++)
+        ok = ok && (isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '.');
+    if (ok)
+        snprintf(out, size, "%s", n);
+    else
+        snprintf(out, size, "population%u", k);
+}
+
+/* The global index (over all vessels' regions) of vessel v's first region. */
+static uint32_t region_offset(const exo_scenario *sc, int v)
+{
+    uint32_t at = 0;
+    for (int j = 0; j < v; j++)
+        at += sc->vessel[j].n_regions;
+    return at;
+}
+
 /* Name the observables (see struct exo_sim) once: vesicles per state, then
  * per vessel its regions' columns and its exits, then the bonds held in
- * all. */
+ * all; with several populations, each one's states, bonds and regions.
+ * Real observables (when events are recorded): the cargo dose delivered in
+ * all and per region, and per population. */
 static exo_status name_observables(exo_sim *s, exo_error *err)
 {
     exo_status rc = EXO_OK;
     const exo_scenario *sc = s->sc;
-    uint32_t n = EXO_STATE_COUNT + 1;
+    uint32_t n = EXO_STATE_COUNT + 1, n_regions = region_offset(sc, (int)sc->n_vessels);
     for (uint32_t v = 0; v < sc->n_vessels; v++)
         n += vessel_observables(&sc->vessel[v]);
-    EXO_ALLOC(s->obs_name, n, err, "observable names");
-    EXO_ALLOC(s->obs_ptr, n, err, "observable names");
+    if (sc->n_pop > 1)
+        for (uint32_t k = 0; k < sc->n_pop; k++)
+            n += population_observables(sc, k);
+    uint32_t nr = 0;
+    if (sc->output_events) {
+        nr = 1 + n_regions;
+        if (sc->n_pop > 1)
+            for (uint32_t k = 0; k < sc->n_pop; k++)
+                nr += 1 + (sc->pop[k].vessel >= 0 ? sc->vessel[sc->pop[k].vessel].n_regions : 0);
+    }
+    EXO_ALLOC(s->obs_name, n + nr, err, "observable names");
+    EXO_ALLOC(s->obs_ptr, n + nr, err, "observable names");
+    EXO_ALLOC(s->dose, nr + 1, err, "the delivered doses");
     uint32_t k = 0;
+    char key[EXO_NAME_MAX + 16];
     for (int st = 0; st < EXO_STATE_COUNT; st++)
         snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s", exo_state_names[st]);
     for (uint32_t v = 0; v < sc->n_vessels; v++) {
@@ -108,9 +161,39 @@ static exo_status name_observables(exo_sim *s, exo_error *err)
         snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_exited_outlet", ves->name);
     }
     snprintf(s->obs_name[k++], sizeof s->obs_name[0], "bonds");
-    for (uint32_t j = 0; j < n; j++)
+    for (uint32_t p = 0; sc->n_pop > 1 && p < sc->n_pop; p++) {
+        population_key(sc, p, key, sizeof key);
+        for (uint32_t q = 0; q < POP_STATES; q++)
+            snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_%s", key,
+                     exo_state_names[pop_states[q]]);
+        snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_bonds", key);
+        int v = sc->pop[p].vessel;
+        for (uint32_t r = 0; v >= 0 && r < sc->vessel[v].n_regions; r++)
+            for (uint32_t q = 0; q < REGION_COLS; q++)
+                snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_%s_%s", key,
+                         sc->vessel[v].region[r].name,
+                         region_cols[q] == EXO_COUNT_BONDS ? "bonds"
+                                                           : exo_state_names[region_cols[q]]);
+    }
+    if (nr > 0) {
+        snprintf(s->obs_name[k++], sizeof s->obs_name[0], "dose");
+        for (uint32_t v = 0; v < sc->n_vessels; v++)
+            for (uint32_t r = 0; r < sc->vessel[v].n_regions; r++)
+                snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_dose",
+                         sc->vessel[v].region[r].name);
+        for (uint32_t p = 0; sc->n_pop > 1 && p < sc->n_pop; p++) {
+            population_key(sc, p, key, sizeof key);
+            snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_dose", key);
+            int v = sc->pop[p].vessel;
+            for (uint32_t r = 0; v >= 0 && r < sc->vessel[v].n_regions; r++)
+                snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_%s_dose", key,
+                         sc->vessel[v].region[r].name);
+        }
+    }
+    for (uint32_t j = 0; j < n + nr; j++)
         s->obs_ptr[j] = s->obs_name[j];
     s->n_obs = n;
+    s->n_real_obs = nr;
 cleanup:
     return rc;
 }
@@ -123,21 +206,39 @@ static exo_status count_observables(exo_sim *s, int64_t *values, exo_error *err)
     const exo_scenario *sc = s->sc;
     uint64_t counts[EXO_PLACES * EXO_COUNT_COLS];
     memset(values, 0, s->n_obs * sizeof *values);
+    uint32_t pop_at = EXO_STATE_COUNT + 1;
+    for (uint32_t v = 0; v < sc->n_vessels; v++)
+        pop_at += vessel_observables(&sc->vessel[v]);
+    const uint32_t bonds_at = pop_at - 1; /* "bonds", before the populations */
     for (uint32_t k = 0; k < sc->n_pop; k++) {
         const exo_population *pop = &sc->pop[k];
         EXO_TRY(s->be->ops->count_places(s->be, &s->p[k], pop->first, pop->count, counts,
                                          err));
+        uint64_t bonds = 0, per_state[EXO_STATE_COUNT] = {0};
         for (int pl = 0; pl < EXO_PLACES; pl++) {
             for (int st = 0; st < EXO_STATE_COUNT; st++)
-                values[st] += (int64_t)counts[pl * EXO_COUNT_COLS + st];
-            values[s->n_obs - 1] += (int64_t)counts[pl * EXO_COUNT_COLS + EXO_COUNT_BONDS];
+                per_state[st] += counts[pl * EXO_COUNT_COLS + st];
+            bonds += counts[pl * EXO_COUNT_COLS + EXO_COUNT_BONDS];
+        }
+        for (int st = 0; st < EXO_STATE_COUNT; st++)
+            values[st] += (int64_t)per_state[st];
+        values[bonds_at] += (int64_t)bonds;
+        uint32_t nr = pop->vessel >= 0 ? sc->vessel[pop->vessel].n_regions : 0;
+        if (sc->n_pop > 1) {
+            for (uint32_t q = 0; q < POP_STATES; q++)
+                values[pop_at + q] = (int64_t)per_state[pop_states[q]];
+            values[pop_at + POP_STATES] = (int64_t)bonds;
+            for (uint32_t r = 0; r < nr; r++)
+                for (uint32_t q = 0; q < REGION_COLS; q++)
+                    values[pop_at + POP_STATES + 1 + REGION_COLS * r + q] =
+                        (int64_t)counts[r * EXO_COUNT_COLS + region_cols[q]];
+            pop_at += population_observables(sc, k);
         }
         if (pop->vessel < 0)
             continue;
         uint32_t at = EXO_STATE_COUNT;
         for (int v = 0; v < pop->vessel; v++)
             at += vessel_observables(&sc->vessel[v]);
-        uint32_t nr = sc->vessel[pop->vessel].n_regions;
         for (uint32_t r = 0; r < nr; r++)
             for (uint32_t q = 0; q < REGION_COLS; q++)
                 values[at + REGION_COLS * r + q] +=
@@ -248,6 +349,8 @@ static exo_status open_output(exo_sim *s, const char *path, exo_error *err)
     L.compression = sc->output_compression;
     L.observable_names = s->obs_ptr;
     L.n_observables = s->n_obs;
+    L.real_observable_names = s->obs_ptr + s->n_obs;
+    L.n_real_observables = s->n_real_obs;
     const char *surface_names[EXO_MAX_SURFACES];
     for (uint32_t j = 0; j < sc->n_surfaces; j++)
         surface_names[j] = sc->surface[j].name;
@@ -387,6 +490,9 @@ static exo_status write_observables(exo_sim *s, exo_error *err)
     EXO_TRY(count_observables(s, values, err));
     EXO_TRY(exo_h5_write_observables(s->h5, (int64_t)s->step,
                                      (double)s->step * s->sc->dt, values, err));
+    if (s->n_real_obs)
+        EXO_TRY(exo_h5_write_real_observables(s->h5, (int64_t)s->step,
+                                              (double)s->step * s->sc->dt, s->dose, err));
 cleanup:
     free(values);
     return rc;
@@ -546,6 +652,30 @@ static int32_t event_region(const exo_scenario *sc, const exo_step_params *p, ui
     return at + place;
 }
 
+/* The cargo an internalization event delivers, amount exp(-release t), to
+ * the dose observables: in all, in its region, and for its population. */
+static void add_dose(exo_sim *s, const exo_event *e)
+{
+    const exo_scenario *sc = s->sc;
+    uint32_t k = 0;
+    while (k + 1 < sc->n_pop && e->id >= s->be->id0 + sc->pop[k + 1].first)
+        k++;
+    double t = (double)(((uint64_t)e->step_hi << 32) | e->step_lo) * sc->dt;
+    double d = sc->pop[k].cargo_amount * exp(-sc->pop[k].cargo_release_rate * t);
+    int32_t g = event_region(sc, &s->p[k], k, e);
+    s->dose[0] += d;
+    if (g >= 0)
+        s->dose[1 + g] += d;
+    if (sc->n_pop > 1) {
+        uint32_t at = 1 + region_offset(sc, (int)sc->n_vessels);
+        for (uint32_t j = 0; j < k; j++)
+            at += 1 + (sc->pop[j].vessel >= 0 ? sc->vessel[sc->pop[j].vessel].n_regions : 0);
+        s->dose[at] += d;
+        if (g >= 0)
+            s->dose[at + 1 + (uint32_t)g - region_offset(sc, sc->pop[k].vessel)] += d;
+    }
+}
+
 /* The receptor patch of event e (on its slot), or -1. */
 static int32_t event_patch(const exo_step_params *p, const exo_event *e)
 {
@@ -569,8 +699,12 @@ static exo_status write_events(exo_sim *s, exo_error *err)
     if (n == 0)
         return EXO_OK;
     qsort(s->round, n, sizeof *s->round, event_order);
-    for (size_t i = 0; i < n; i++)
-        s->event_totals[s->round[i].kind]++;
+    for (size_t i = 0; i < n; i++) {
+        const exo_event *e = &s->round[i];
+        s->event_totals[e->kind]++;
+        if (e->kind == EXO_EVENT_INTERNALIZATION && s->n_real_obs)
+            add_dose(s, e);
+    }
     if (s->h5 == NULL)
         goto cleanup;
     EXO_ALLOC(step, n, err, "events");
@@ -779,6 +913,7 @@ exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
     free(s->arrived);
     free(s->sched);
     free(s->obs_name);
+    free(s->dose);
     free(s->obs_ptr);
     free(s->frame_pos);
     free(s->frame_image);

@@ -6,7 +6,8 @@ usage: tools/plot_observables.py OUT.h5 [-o OUT.png] [--only NAME[,NAME...]]
 Panels: vesicles per state over time; per vessel region, bound and
 internalized vesicles (the targeting picture: target against off-target);
 bonds per bound vesicle per region; and, when the run recorded events, the
-cumulative bindings, unbindings and internalizations.  Uses Debian's
+cumulative bindings, unbindings and internalizations, and the cargo dose
+delivered in all and per region.  Uses Debian's
 python3-h5py and python3-matplotlib (tools/install-deps.sh installs them).
 Exit status 0 on success, 2 for a file that is not an exobd output.
 """
@@ -43,7 +44,9 @@ def main():
     names = list(obs.keys())
     regions = sorted({n[: -len("_bound")] for n in names if n.endswith("_bound")})
     has_events = "events" in f
-    panels = 1 + (1 if regions else 0) + (1 if regions else 0) + (1 if has_events else 0)
+    doses = [n for n in names if n == "dose" or (n.endswith("_dose") and n[:-5] in regions)]
+    panels = (1 + (1 if regions else 0) + (1 if regions else 0) + (1 if has_events else 0) +
+              (1 if doses else 0))
     fig, axes = plt.subplots(panels, 1, figsize=(8, 3.2 * panels), squeeze=False)
     axes = axes[:, 0]
     title = f["parameters/exobd"].attrs.get("name", a.file) if "parameters/exobd" in f else a.file
@@ -99,6 +102,16 @@ def main():
         ax.set_title("events, cumulative")
         ax.set_xlabel("time (s)")
         ax.set_ylabel("events")
+        ax.legend(fontsize="small")
+        k += 1
+    if doses:
+        ax = axes[k]
+        for n in doses:
+            t, d = series(f, n)
+            ax.plot(t, d, label=n)
+        ax.set_title("cargo delivered (internalized vesicles)")
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("dose (cargo units)")
         ax.legend(fontsize="small")
 
     fig.tight_layout()

@@ -12,6 +12,10 @@
  *   overflows and is run again with more room) writes exactly the same
  *   events and ends in exactly the same state.
  * - exo_sim_event_counts agrees with the files.
+ * - Two populations: their own observables add up to the totals, and the
+ *   dose observables at the end equal the cargo of the internalization
+ *   events, amount exp(-release t) summed (population a: 2 units leaking
+ *   at 5 /s; b: 1 unit, no leak), in all, in the region and per population.
  */
 #include <hdf5.h>
 #include <math.h>
@@ -29,8 +33,12 @@ static const char *scenario =
     "               internalization = { rate = \"20 /s\"; min_bonds = 2; }; } );\n"
     "binding = ( { ligand = \"RGD\"; receptor = \"avb3\"; k_on = \"0.5 um^2/s\";\n"
     "              k_off = \"60 /s\"; bond_length = \"10 nm\"; x_beta = \"0.5 nm\"; } );\n"
-    "vesicles = ( { count = 3000; radius = \"50 nm\";\n"
+    "vesicles = ( { name = \"a\"; count = 2000; radius = \"50 nm\";\n"
     "               ligands = { type = \"RGD\"; count = { distribution = \"poisson\"; mean = 20.0; }; };\n"
+    "               cargo = { amount = 2.0; release_rate = \"5 /s\"; };\n"
+    "               start = { region = \"cap\"; }; },\n"
+    "             { name = \"b\"; count = 1000; radius = \"40 nm\";\n"
+    "               ligands = { type = \"RGD\"; count = 25; };\n"
     "               start = { region = \"cap\"; }; } );\n"
     "geometry = { vessels = ( { name = \"cap\"; radius = \"1 um\"; length = \"6 um\";\n"
     "             origin = [0.0, 0.0, 0.0]; axis = \"z\"; ends = \"periodic\";\n"
@@ -147,7 +155,7 @@ int main(void)
                   "every kind exercised (%zu, %zu, %zu)", ka[0].n, ka[1].n, ka[2].n);
 
     /* sorted; where they happen; what they hold */
-    const double R = 1.0, a = 0.05;
+    const double R = 1.0, a = 0.05; /* population a; b has a = 0.04 */
     size_t unsorted = 0, off_wall = 0, wrong_bonds = 0, wrong_surface = 0, wrong_patch = 0;
     for (int k = 0; k < 3; k++)
         for (size_t i = 0; i < ka[k].n; i++) {
@@ -155,7 +163,8 @@ int main(void)
             if (i > 0 && (st[i] < st[i - 1] || (st[i] == st[i - 1] && id[i] <= id[i - 1])))
                 unsorted++;
             double r_nm = sqrt(x[0] * x[0] + x[1] * x[1]);
-            off_wall += fabs(r_nm - (R - a) * 1000) > 1e-2;
+            double ra = id[i] >= 2000 ? 0.04 : a; /* population b is smaller */
+            off_wall += fabs(r_nm - (R - ra) * 1000) > 1e-2;
             wrong_surface += ka[k].col[4][i] != 0 || ka[k].col[5][i] != 0;
             wrong_patch += ka[k].col[6][i] != 0;
             double b = ka[k].col[7][i];
@@ -184,6 +193,34 @@ int main(void)
     EXO_TEST_EQ_INT(rows, 31, "observation rows");
     EXO_TEST_EQ_INT(mismatched, 0, "observation rows where the events do not replay to bound "
                                    "and internalized");
+
+    /* two populations, and the dose */
+    double expected[2] = {0, 0};
+    for (size_t i = 0; i < ka[2].n; i++) {
+        int pop = ka[2].col[2][i] >= 2000;
+        expected[pop] += pop ? 1.0 : 2.0 * exp(-5.0 * ka[2].col[1][i]);
+    }
+    const char *paths[5] = {"/observables/dose/value", "/observables/t_dose/value",
+                            "/observables/a_dose/value", "/observables/b_dose/value",
+                            "/observables/a_t_dose/value"};
+    const double want[5] = {expected[0] + expected[1], expected[0] + expected[1], expected[0],
+                            expected[1], expected[0]};
+    for (int j = 0; j < 5; j++) {
+        size_t nrow;
+        double *v = read_column(fa, paths[j], &nrow, 1);
+        EXO_TEST_NEAR(v[nrow - 1], want[j], 1e-9 * (1 + want[j]), paths[j]);
+        free(v);
+    }
+    EXO_TEST_TRUE(expected[0] > 0 && expected[1] > 0, "both populations delivered cargo");
+    size_t r1, r2;
+    double *ab = read_column(fa, "/observables/a_bound/value", &r1, 1);
+    double *bb = read_column(fa, "/observables/b_bound/value", &r2, 1);
+    size_t sums = 0;
+    for (size_t r = 0; r < rows && r < r1 && r < r2; r++)
+        sums += ab[r] + bb[r] != bound[r];
+    EXO_TEST_EQ_INT(sums, 0, "rows where a_bound + b_bound differ from bound");
+    free(ab);
+    free(bb);
 
     /* overflowing launches run again: the same events, the same state */
     size_t differ = 0;
