@@ -160,7 +160,7 @@ static exo_status ref_take_events(exo_backend *b, exo_event *out, uint32_t *coun
 {
     exo_ref *r = (exo_ref *)b;
     *count = r->event_count;
-    if (out && r->event_count <= r->event_cap)
+    if (out && r->event_count > 0 && r->event_count <= r->event_cap)
         memcpy(out, r->events, r->event_count * sizeof *out);
     r->event_count = 0;
     return EXO_OK;

@@ -616,7 +616,8 @@ static exo_status launch_recording(exo_sim *s, uint32_t k, uint32_t nsteps,
         s->round = grown;
         s->round_cap = cap;
     }
-    memcpy(s->round + s->n_round, s->events, n * sizeof *s->events);
+    if (n > 0) /* s->round may still be NULL */
+        memcpy(s->round + s->n_round, s->events, n * sizeof *s->events);
     s->n_round += n;
 cleanup:
     return rc;
