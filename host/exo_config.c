@@ -806,9 +806,11 @@ cleanup:
  *               catch_rate; catch_length; }, ... ) */
 static exo_status load_binding(cfg *c, const config_setting_t *root, exo_scenario *sc)
 {
-    static const char *const keys[] = {"ligand", "receptor", "k_on", "k_off",
-                                       "bond_length", "x_beta", "catch_rate",
+    static const char *const keys[] = {"ligand", "receptor", "k_on", "first_bond_rate",
+                                       "k_off", "bond_length", "x_beta", "catch_rate",
                                        "catch_length", NULL};
+    static const char *const fb_keys[] = {"rate", "receptor_density", "ligands", "radius",
+                                          NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *l = config_setting_get_member(root, "binding");
     if (l == NULL)
@@ -841,8 +843,29 @@ static exo_status load_binding(cfg *c, const config_setting_t *root, exo_scenari
             if (strcmp(sc->binding[j].ligand, b->ligand) == 0 &&
                 strcmp(sc->binding[j].receptor, b->receptor) == 0)
                 return bad(c, g, "the pair %s-%s is already given", b->ligand, b->receptor);
-        EXO_TRY(req_quantity(c, g, "k_on", EXO_DIM_AREA_RATE, NONNEGATIVE, &b->k_on));
         EXO_TRY(req_quantity(c, g, "bond_length", EXO_DIM_LENGTH, POSITIVE, &b->bond_length));
+        /* The on-rate: k_on directly, or from a first-bond rate measured
+         * for a vesicle of `ligands` copies and `radius` at a surface of
+         * `receptor_density`: k_f = k_on sigma_R n_L delta / (2a). */
+        const config_setting_t *fb = config_setting_get_member(g, "first_bond_rate");
+        if (fb && config_setting_get_member(g, "k_on"))
+            return bad(c, fb, "give either k_on or first_bond_rate, not both");
+        if (fb == NULL) {
+            EXO_TRY(req_quantity(c, g, "k_on", EXO_DIM_AREA_RATE, NONNEGATIVE, &b->k_on));
+        } else {
+            if (config_setting_type(fb) != CONFIG_TYPE_GROUP)
+                return bad(c, fb, "expected a group { rate; receptor_density; ligands; "
+                                  "radius; }: the first-bond rate of a vesicle with that "
+                                  "many ligands and that radius at that receptor density");
+            EXO_TRY(check_keys(c, fb, fb_keys));
+            double rate = 0, density = 0, ligands = 0, radius = 0;
+            EXO_TRY(req_quantity(c, fb, "rate", EXO_DIM_RATE, NONNEGATIVE, &rate));
+            EXO_TRY(req_quantity(c, fb, "receptor_density", EXO_DIM_AREAL_DENSITY, POSITIVE,
+                                 &density));
+            EXO_TRY(req_quantity(c, fb, "ligands", EXO_DIM_NUMBER, POSITIVE, &ligands));
+            EXO_TRY(req_quantity(c, fb, "radius", EXO_DIM_LENGTH, POSITIVE, &radius));
+            b->k_on = rate * 2 * radius / (density * ligands * b->bond_length);
+        }
         int has_koff = 0, has_xb = 0, has_kc = 0, has_xc = 0;
         EXO_TRY(opt_quantity(c, g, "k_off", EXO_DIM_RATE, NONNEGATIVE, &b->k_off, &has_koff));
         EXO_TRY(opt_quantity(c, g, "x_beta", EXO_DIM_LENGTH, NONNEGATIVE, &b->x_beta, &has_xb));

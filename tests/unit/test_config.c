@@ -353,6 +353,29 @@ static void test_binding_config(void)
     BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS " internalization = { rate = \"-1 /s\"; };",
                            GOOD_PAIR), LIGANDS("count = 100;")),
         NO_SETS, 2, "'surfaces.[0].internalization.rate'", "must be >= 0");
+    /* the first-bond rate instead of k_on: 31 /s for 100 ligands, a = 50 nm,
+     * 100 receptors/um^2 and delta = 10 nm gives k_on = 31 * 0.1 / (100 * 100 *
+     * 0.01) = 0.031 um^2/s */
+    sc = load_good(__LINE__, EDITS(BIND_SURFACE(GOOD_RECEPTORS,
+                                                "{ ligand = \"RGD\"; receptor = \"avb3\"; "
+                                                "bond_length = \"10 nm\"; first_bond_rate = { "
+                                                "rate = \"31 /s\"; receptor_density = 100.0; "
+                                                "ligands = 100.0; radius = \"50 nm\"; }; }"),
+                                   LIGANDS("count = 100;")),
+                   NO_SETS);
+    EXO_TEST_TRUE(sc && fabs(sc->binding[0].k_on - 0.031) < 1e-12,
+                  "k_on from first_bond_rate: %g", sc ? sc->binding[0].k_on : -1.0);
+    exo_scenario_destroy(sc);
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS,
+                           "{ ligand = \"RGD\"; receptor = \"avb3\"; k_on = 0.03; "
+                           "bond_length = 0.01; first_bond_rate = { rate = 31.0; }; }"),
+              LIGANDS("count = 100;")),
+        NO_SETS, 2, "'binding.[0].first_bond_rate'", "either k_on or first_bond_rate");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS,
+                           "{ ligand = \"RGD\"; receptor = \"avb3\"; bond_length = 0.01; "
+                           "first_bond_rate = { rate = 31.0; ligands = 100.0; radius = 0.05; }; }"),
+              LIGANDS("count = 100;")),
+        NO_SETS, 2, "required setting 'binding.[0].first_bond_rate.receptor_density' not found");
     BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS " patches = [0, 4];", GOOD_PAIR),
               LIGANDS("count = 100;")),
         NO_SETS, 2, "'surfaces.[0].patches.[0]'", "must be in [1, 4096]");
