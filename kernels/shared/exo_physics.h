@@ -509,15 +509,20 @@ EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
         wall_slot = EXO_SELECT(wall_slot, (exo_intv)(EXO_SLOT_REGION + k), in);
         ad_state = EXO_SELECT(ad_state, (exo_intv)(p->r_adsorb_state[k]), in);
     }
-    /* Capture: the wall's coefficient times n_L / a and the available
-     * fraction of receptors in the patch the step reaches. */
-    exo_realv avail = (exo_realv)(EXO_R(1.0));
-    if (p->depletion)
-        avail = exo_available(io, p, exo_patch(p, s1, y1, z1, wall_slot));
-    coef = ads + coef * lpa * avail;
     exo_intv need = wall != EXO_FACE_REFLECT &&
                     (r1 > rc || exo_bridge_crossing_probability(rc - r0, rc - r1, sigma_n) >
                                     EXO_BRIDGE_NEGLIGIBLE);
+    /* Capture: the wall's coefficient times n_L / a and the available
+     * fraction of receptors in the patch the step reaches, worked out only
+     * where some lane may touch the wall (elsewhere no lane reads it). */
+    if (EXO_ANY(active && need)) {
+        exo_realv avail = (exo_realv)(EXO_R(1.0));
+        if (p->depletion)
+            avail = exo_available(io, p, exo_patch(p, s1, y1, z1, wall_slot));
+        coef = ads + coef * lpa * avail;
+    } else {
+        coef = ads;
+    }
     if (p->v_end[0] != EXO_FACE_PERIODIC) {
         exo_intv a = exo_wall_needs_uniform(p->v_end[0], s0, s1, v->sigma);
         exo_intv b = exo_wall_needs_uniform(p->v_end[1], L - s0, L - s1, v->sigma);
