@@ -376,6 +376,15 @@ static void test_binding_config(void)
                            "first_bond_rate = { rate = 31.0; ligands = 100.0; radius = 0.05; }; }"),
               LIGANDS("count = 100;")),
         NO_SETS, 2, "required setting 'binding.[0].first_bond_rate.receptor_density' not found");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS " internalization = { rate = 1.0; min_bonds = 0; };",
+                           GOOD_PAIR), LIGANDS("count = 100;")),
+        NO_SETS, 2, "'surfaces.[0].internalization.min_bonds'", "must be in [1, 255]");
+    BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS,
+                           "{ ligand = \"RGD\"; receptor = \"avb3\"; k_on = 0.03; "
+                           "bond_length = 0.01; k_off = \"-1 /s\"; }"), LIGANDS("count = 100;")),
+        NO_SETS, 2, "'binding.[0].k_off'", "must be >= 0");
+    BAD(EDITS({27, "  fields = [\"position\", \"bonds\"];"}), NO_SETS, 27,
+        "'output.fields'", "\"bonds\" needs a population that binds to receptors");
     BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS " patches = [0, 4];", GOOD_PAIR),
               LIGANDS("count = 100;")),
         NO_SETS, 2, "'surfaces.[0].patches.[0]'", "must be in [1, 4096]");
