@@ -166,6 +166,27 @@ static exo_status ref_take_events(exo_backend *b, exo_event *out, uint32_t *coun
     return EXO_OK;
 }
 
+/* Copy what a launch changes of vesicles first.. between the live and the
+ * saved arrays (to_saved: live -> saved), as exo_cl.c's copy_state. */
+static void copy_state(exo_ref *r, uint32_t first, uint32_t count, int to_saved)
+{
+    size_t n = r->base.n;
+    struct {
+        void *live, *saved;
+        size_t elem;
+        int comps;
+    } a[4] = {{r->pos, r->s_pos, sizeof *r->pos, 3},
+              {r->image, r->s_image, sizeof *r->image, 3},
+              {r->state, r->s_state, 1, 1},
+              {r->bonds, r->s_bonds, 1, 1}};
+    for (int k = 0; k < 4; k++)
+        for (int c = 0; c < a[k].comps; c++) {
+            size_t off = ((size_t)c * n + first) * a[k].elem;
+            char *live = (char *)a[k].live + off, *saved = (char *)a[k].saved + off;
+            memcpy(to_saved ? saved : live, to_saved ? live : saved, count * a[k].elem);
+        }
+}
+
 static exo_status ref_save(exo_backend *b, uint32_t first, uint32_t count, exo_error *err)
 {
     exo_ref *r = (exo_ref *)b;
@@ -177,12 +198,7 @@ static exo_status ref_save(exo_backend *b, uint32_t first, uint32_t count, exo_e
         EXO_ALLOC(r->s_state, n, err, "saved states");
         EXO_ALLOC(r->s_bonds, n, err, "saved bonds");
     }
-    for (int a = 0; a < 3; a++) {
-        memcpy(r->s_pos + a * n + first, r->pos + a * n + first, count * sizeof *r->pos);
-        memcpy(r->s_image + a * n + first, r->image + a * n + first, count * sizeof *r->image);
-    }
-    memcpy(r->s_state + first, r->state + first, count);
-    memcpy(r->s_bonds + first, r->bonds + first, count);
+    copy_state(r, first, count, 1);
 cleanup:
     return rc;
 }
@@ -190,15 +206,9 @@ cleanup:
 static exo_status ref_restore(exo_backend *b, uint32_t first, uint32_t count, exo_error *err)
 {
     exo_ref *r = (exo_ref *)b;
-    size_t n = b->n;
     if (r->s_pos == NULL)
         return EXO_ERROR(err, EXO_ERR_INVALID, "restore without a saved state");
-    for (int a = 0; a < 3; a++) {
-        memcpy(r->pos + a * n + first, r->s_pos + a * n + first, count * sizeof *r->pos);
-        memcpy(r->image + a * n + first, r->s_image + a * n + first, count * sizeof *r->image);
-    }
-    memcpy(r->state + first, r->s_state + first, count);
-    memcpy(r->bonds + first, r->s_bonds + first, count);
+    copy_state(r, first, count, 0);
     return EXO_OK;
 }
 

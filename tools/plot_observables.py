@@ -24,6 +24,13 @@ import numpy as np  # noqa: E402
 STATES = ["inactive", "free", "bound", "internalized", "absorbed", "exited", "cleared"]
 
 
+def label(ax, title, ylabel):
+    ax.set_title(title)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize="small")
+
+
 def series(f, name):
     g = f["observables"][name]
     return g["time"][:], g["value"][:]
@@ -61,10 +68,7 @@ def main():
         t, v = series(f, n)
         if a.only or v.max() > 0:
             ax.plot(t, v, label=n)
-    ax.set_title(f"{title}: vesicles per state")
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("vesicles")
-    ax.legend(fontsize="small")
+    label(ax, f"{title}: vesicles per state", "vesicles")
 
     k = 1
     if regions:
@@ -75,10 +79,7 @@ def main():
             if r + "_internalized" in names:
                 t, i = series(f, r + "_internalized")
                 ax.plot(t, i, "--", color=line.get_color(), label=f"{r} internalized")
-        ax.set_title("per region: bound (solid) and internalized (dashed)")
-        ax.set_xlabel("time (s)")
-        ax.set_ylabel("vesicles")
-        ax.legend(fontsize="small")
+        label(ax, "per region: bound (solid) and internalized (dashed)", "vesicles")
         k += 1
         ax = axes[k]
         for r in regions:
@@ -88,10 +89,7 @@ def main():
             _, n = series(f, r + "_bonds")
             with np.errstate(invalid="ignore", divide="ignore"):
                 ax.plot(t, np.where(b > 0, n / np.maximum(b, 1), np.nan), label=r)
-        ax.set_title("bonds per bound vesicle")
-        ax.set_xlabel("time (s)")
-        ax.set_ylabel("mean bonds")
-        ax.legend(fontsize="small")
+        label(ax, "bonds per bound vesicle", "mean bonds")
         k += 1
     if has_events:
         ax = axes[k]
@@ -99,20 +97,14 @@ def main():
             if kind in f["events"]:
                 t = np.sort(f["events"][kind]["time"][:])
                 ax.step(t, np.arange(1, len(t) + 1), where="post", label=kind)
-        ax.set_title("events, cumulative")
-        ax.set_xlabel("time (s)")
-        ax.set_ylabel("events")
-        ax.legend(fontsize="small")
+        label(ax, "events, cumulative", "events")
         k += 1
     if doses:
         ax = axes[k]
         for n in doses:
             t, d = series(f, n)
             ax.plot(t, d, label=n)
-        ax.set_title("cargo delivered (internalized vesicles)")
-        ax.set_xlabel("time (s)")
-        ax.set_ylabel("dose (cargo units)")
-        ax.legend(fontsize="small")
+        label(ax, "cargo delivered (internalized vesicles)", "dose (cargo units)")
 
     fig.tight_layout()
     out = a.output or (a.file[:-3] if a.file.endswith(".h5") else a.file) + ".observables.png"
