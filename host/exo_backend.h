@@ -66,6 +66,12 @@ typedef struct exo_backend_ops {
     exo_status (*count_patches)(exo_backend *b, const exo_step_params *p, uint32_t first,
                                 uint32_t count, uint64_t *bound, uint64_t *taken,
                                 exo_error *err);
+    /** Add the bonds formed in the last launch (advance) of a population
+     *  whose step parameters deplete receptors, per step of the launch and
+     *  patch, to formed[nsteps * n_patches] (formed[k * n_patches + j]:
+     *  step k, patch j).  Each such launch starts from zero. */
+    exo_status (*add_formed)(exo_backend *b, uint32_t nsteps, uint64_t *formed,
+                             exo_error *err);
     /** Ligand and bond counts of every vesicle; either may be NULL. */
     exo_status (*read_binding)(exo_backend *b, uint16_t *ligands, uint8_t *bonds,
                                exo_error *err);

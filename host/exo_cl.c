@@ -561,6 +561,9 @@ typedef struct exo_clb {
     cl_mem s_pos, s_image, s_state, s_bonds; /* saved state (save/restore) */
     cl_mem avail, patch_bound, patch_taken;  /* [n_patches] float, uint, uint */
     cl_uint n_patches;
+    cl_mem formed;                         /* [steps x n_patches] uint: bonds
+                                              formed in a depleting launch */
+    size_t formed_bytes;
     cl_kernel k_patches;
     cl_mem counts;                         /* [EXO_STATE_COUNT] uint     */
     cl_mem out_pos, out_image, out_state, out_bonds; /* frame staging,
@@ -654,6 +657,23 @@ static exo_status clb_advance(exo_backend *bb, const exo_step_params *p,
     }
     EXO_CL(clSetKernelArg(b->k_advance, 11, sizeof(cl_mem), &b->arrivals), err,
            "k_advance arg 11");
+    if (p->depletion && b->n_patches) {
+        size_t need = (size_t)nsteps * b->n_patches * sizeof(cl_uint);
+        if (need > b->formed_bytes) {
+            clReleaseMemObject(b->formed);
+            b->formed = NULL;
+            b->formed_bytes = 0;
+            EXO_CL_OBJ(b->formed, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, need, NULL, &e_),
+                       err, "allocating the bonds-formed counters (%u steps x %u patches)",
+                       nsteps, b->n_patches);
+            b->formed_bytes = need;
+        }
+        cl_uint zero = 0;
+        EXO_CL(clEnqueueFillBuffer(b->rt.queue, b->formed, &zero, sizeof zero, 0, need, 0,
+                                   NULL, NULL), err, "clearing the bonds-formed counters");
+    }
+    EXO_CL(clSetKernelArg(b->k_advance, 18, sizeof(cl_mem), &b->formed), err,
+           "k_advance arg 18");
     EXO_TRY(launch(b, b->k_advance, "k_advance", (count + b->rt.width - 1) / b->rt.width,
                    b->wg, what, err));
 cleanup:
@@ -888,8 +908,15 @@ static exo_status clb_set_patches(exo_backend *bb, uint32_t n_patches, exo_error
                err, "allocating %u receptor patch counters", n_patches);
     EXO_CL(clEnqueueFillBuffer(b->rt.queue, b->avail, &one, sizeof one, 0, n * sizeof one, 0,
                                NULL, NULL), err, "setting the receptor availabilities");
+    if (b->formed == NULL) {
+        EXO_CL_OBJ(b->formed, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, sizeof(cl_uint), NULL,
+                                             &e_), err, "allocating the bonds-formed counters");
+        b->formed_bytes = 0; /* not yet sized for a launch */
+    }
     b->n_patches = n_patches;
+    cl_uint np = n_patches;
     EXO_CL(clSetKernelArg(b->k_advance, 17, sizeof(cl_mem), &b->avail), err, "k_advance arg 17");
+    EXO_CL(clSetKernelArg(b->k_advance, 19, sizeof np, &np), err, "k_advance arg 19");
 cleanup:
     return rc;
 }
@@ -947,6 +974,28 @@ cleanup:
     return rc;
 }
 
+static exo_status clb_add_formed(exo_backend *bb, uint32_t nsteps, uint64_t *formed,
+                                 exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    cl_uint *got = NULL;
+    size_t n = (size_t)nsteps * b->n_patches;
+    if (n == 0)
+        return EXO_OK;
+    if (n * sizeof(cl_uint) > b->formed_bytes)
+        return EXO_ERROR(err, EXO_ERR_INVALID, "bonds formed over %u steps asked for, but "
+                         "no depleting launch that long ran", nsteps);
+    EXO_ALLOC(got, n, err, "the bonds-formed counters");
+    EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->formed, CL_TRUE, 0, n * sizeof(cl_uint), got, 0,
+                               NULL, NULL), err, "reading the bonds-formed counters");
+    for (size_t j = 0; j < n; j++)
+        formed[j] += got[j];
+cleanup:
+    free(got);
+    return rc;
+}
+
 static exo_status clb_read_binding(exo_backend *bb, uint16_t *ligands, uint8_t *bonds,
                                    exo_error *err)
 {
@@ -969,7 +1018,7 @@ static exo_status clb_destroy(exo_backend *bb, exo_error *err)
     exo_status rc = EXO_OK;
     cl_mem *mems[] = {&b->pos, &b->image, &b->radius, &b->state, &b->ligands, &b->bonds,
                       &b->events, &b->event_count, &b->s_pos, &b->s_image, &b->s_state,
-                      &b->s_bonds, &b->avail, &b->patch_bound, &b->patch_taken, &b->counts,
+                      &b->s_bonds, &b->avail, &b->patch_bound, &b->patch_taken, &b->formed, &b->counts,
                       &b->out_pos, &b->out_image, &b->out_state, &b->out_bonds,
                       &b->arrivals};
     cl_kernel *ks[] = {&b->k_advance, &b->k_init, &b->k_count, &b->k_gather, &b->k_patches};
@@ -1000,7 +1049,8 @@ static const exo_backend_ops clb_ops = {clb_init_population, clb_advance,
                                         clb_take_events,     clb_save,
                                         clb_restore,         clb_set_patches,
                                         clb_write_availability, clb_count_patches,
-                                        clb_read_binding,    clb_destroy};
+                                        clb_add_formed,      clb_read_binding,
+                                        clb_destroy};
 
 exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
                          uint32_t n, uint32_t id0, exo_error *err)

@@ -21,6 +21,9 @@ typedef struct exo_ref {
     exo_event *events;   /* [event_cap] of the launches since the last take */
     float *avail;        /* [n_patches] available receptor fractions   */
     uint32_t n_patches;
+    uint32_t *formed;    /* [formed_cap] bonds formed per step and patch
+                            in the last depleting launch               */
+    size_t formed_cap;
     uint32_t event_cap, event_count;
     /* saved copies for a launch run again (save/restore) */
     exo_real *s_pos;
@@ -60,7 +63,19 @@ static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
                               uint32_t count, const uint32_t *arrivals, exo_error *err)
 {
     exo_ref *r = (exo_ref *)b;
+    exo_status rc = EXO_OK;
     uint32_t n = b->n;
+    if (p->depletion && r->n_patches) {
+        size_t need = (size_t)nsteps * r->n_patches;
+        if (need > r->formed_cap) {
+            free(r->formed);
+            r->formed = NULL;
+            r->formed_cap = 0;
+            EXO_ALLOC(r->formed, need, err, "the bonds-formed counters");
+            r->formed_cap = need;
+        }
+        memset(r->formed, 0, need * sizeof *r->formed);
+    }
     for (uint32_t i = first; i < first + count; i++) {
         exo_vesicle v;
         v.state = r->state[i];
@@ -77,7 +92,8 @@ static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
         v.ligands = r->ligands[i];
         v.bonds = r->bonds[i];
         v.sigma = exo_step_sigma(p->sigma_coef, v.radius);
-        exo_launch_io sink = {r->events, &r->event_count, r->event_cap, r->avail};
+        exo_launch_io sink = {r->events,  &r->event_count, r->event_cap,
+                              r->avail,   r->formed,       r->n_patches};
         exo_advance(&v, p, b->id0 + i, step0, nsteps, arrive, &sink);
         for (int a = 0; a < 3; a++) {
             r->pos[a * n + i] = v.x[a];
@@ -86,7 +102,8 @@ static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
         r->bonds[i] = (uint8_t)v.bonds;
         r->state[i] = (int8_t)v.state;
     }
-    return EXO_OK;
+cleanup:
+    return rc;
 }
 
 static exo_status ref_count_places(exo_backend *b, const exo_step_params *p,
@@ -255,6 +272,19 @@ static exo_status ref_count_patches(exo_backend *b, const exo_step_params *p, ui
     return EXO_OK;
 }
 
+static exo_status ref_add_formed(exo_backend *b, uint32_t nsteps, uint64_t *formed,
+                                 exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    size_t n = (size_t)nsteps * r->n_patches;
+    if (n > r->formed_cap)
+        return EXO_ERROR(err, EXO_ERR_INVALID, "bonds formed over %u steps asked for, but "
+                         "no depleting launch that long ran", nsteps);
+    for (size_t j = 0; j < n; j++)
+        formed[j] += r->formed[j];
+    return EXO_OK;
+}
+
 static exo_status ref_read_binding(exo_backend *b, uint16_t *ligands, uint8_t *bonds,
                                    exo_error *err)
 {
@@ -273,6 +303,7 @@ static exo_status ref_destroy(exo_backend *b, exo_error *err)
     free(r->bonds);
     free(r->events);
     free(r->avail);
+    free(r->formed);
     free(r->s_pos);
     free(r->s_image);
     free(r->s_state);
@@ -291,7 +322,8 @@ static const exo_backend_ops ref_ops = {ref_init_population, ref_advance,
                                         ref_take_events,     ref_save,
                                         ref_restore,         ref_set_patches,
                                         ref_write_availability, ref_count_patches,
-                                        ref_read_binding,    ref_destroy};
+                                        ref_add_formed,      ref_read_binding,
+                                        ref_destroy};
 
 exo_status exo_ref_create(exo_backend **out, uint32_t n, uint32_t id0,
                           exo_error *err)

@@ -145,11 +145,11 @@ static int domain_slot_surface(const exo_scenario *sc, int d, int slot)
 
 /* The receptor patches of slot `slot` in domain d: how many (0 where no
  * population of the domain binds there), their grid, axial range and
- * capacity each (the highest density bound there times the patch area). */
+ * receptors each (the highest density bound there times the patch area). */
 typedef struct slot_grid {
     uint32_t n;
     int n_axial, n_around;
-    double s_from, s_len, capacity, recovery;
+    double s_from, s_len, expected, recovery;
 } slot_grid;
 
 static slot_grid slot_patches(const exo_scenario *sc, int d, int slot)
@@ -183,9 +183,25 @@ static slot_grid slot_patches(const exo_scenario *sc, int d, int slot)
         }
     }
     g.n = (uint32_t)(g.n_axial * g.n_around);
-    g.capacity = density * area / g.n;
+    g.expected = density * area / g.n;
     g.recovery = sf->recovery_rate;
     return g;
+}
+
+/* Receptors come in whole numbers, so that a patch's bonds can be held to
+ * them exactly (exo_sim): patch j gets floor(c) receptors, and one more
+ * with probability c - floor(c), c = density x area, from the Philox
+ * counter (j, 0, EXO_RNG_RECEPTORS) under the run's seed.  The mean stays
+ * c, and patches smaller than one receptor still bind at their share on
+ * average, with the least spread any whole-number rule can have. */
+static uint64_t whole_receptors(const exo_scenario *sc, uint32_t j, double c)
+{
+    exo_u32x4 w = exo_rng_draw(j, 0, EXO_RNG_RECEPTORS, (uint32_t)sc->seed,
+                               (uint32_t)(sc->seed >> 32));
+    double u = ((double)(w.v[0] >> 5) * 67108864.0 + (double)(w.v[1] >> 6) + 0.5) /
+               9007199254740992.0;
+    double whole = floor(c);
+    return (uint64_t)whole + (u < c - whole);
 }
 
 uint32_t exo_scenario_patches(const exo_scenario *sc, exo_patch_info **out)
@@ -197,8 +213,10 @@ uint32_t exo_scenario_patches(const exo_scenario *sc, exo_patch_info **out)
             for (int slot = 0; slot < EXO_SLOTS; slot++) {
                 slot_grid g = slot_patches(sc, d, slot);
                 for (uint32_t i = 0; pass == 1 && out && *out && i < g.n; i++) {
-                    (*out)[at + i].capacity = g.capacity;
-                    (*out)[at + i].recovery_rate = g.recovery;
+                    exo_patch_info *q = &(*out)[at + i];
+                    q->expected = g.expected;
+                    q->receptors = whole_receptors(sc, at + i, g.expected);
+                    q->recovery_rate = g.recovery;
                 }
                 at += g.n;
             }
@@ -663,29 +681,37 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
     exo_patch_info *patches = NULL;
     uint32_t n_patches = exo_scenario_patches(sc, &patches);
     if (n_patches > 0) {
-        double lo = INFINITY, hi = 0;
+        double lo = INFINITY;
+        uint64_t least = UINT64_MAX, most = 0, total = 0;
         for (uint32_t j = 0; j < n_patches; j++) {
-            lo = fmin(lo, patches[j].capacity);
-            hi = fmax(hi, patches[j].capacity);
+            lo = fmin(lo, patches[j].expected);
+            least = patches[j].receptors < least ? patches[j].receptors : least;
+            most = patches[j].receptors > most ? patches[j].receptors : most;
+            total += patches[j].receptors;
         }
-        fprintf(out, "receptors     %u patches of %.4g to %.4g receptors; their availability "
-                     "is updated every %llu steps (%.4g s)\n", n_patches, lo, hi,
-                (unsigned long long)sc->receptor_update_every,
+        fprintf(out, "receptors     %llu on %u patches, %llu to %llu each; their availability "
+                     "is updated every %llu steps (%.4g s) and whenever bonds would outnumber "
+                     "it\n", (unsigned long long)total, n_patches, (unsigned long long)least,
+                (unsigned long long)most, (unsigned long long)sc->receptor_update_every,
                 (double)sc->receptor_update_every * sc->dt);
         if (lo < 1) {
-            fprintf(out, "  warning: a patch holds fewer than one receptor: use fewer "
-                         "patches\n");
+            fprintf(out, "  warning: a patch holds %.3g receptors on average, so some hold "
+                         "none and binding there is patchy: use fewer patches\n", lo);
             warnings++;
         }
     }
     free(patches);
     fprintf(out, "vesicles      %llu in total\n", (unsigned long long)sc->n_vesicles);
-    /* Recording events keeps a copy of what a launch changes (positions,
-     * image counts, state, bonds: 3*4 + 3*4 + 1 + 1 bytes) to run an
-     * overflowing launch again. */
-    size_t bpv = bytes_per_vesicle + (sc->output_events ? 3 * sizeof(exo_real) + 3 * 4 + 2 : 0);
+    /* Recording events and depleting receptors keep a copy of what a
+     * launch changes (positions, image counts, state, bonds: 3*4 + 3*4 +
+     * 1 + 1 bytes) to run a launch again: one whose events overflowed, or
+     * one that formed more bonds than receptors were free (exo_sim). */
+    int copy = sc->output_events || n_patches > 0;
+    size_t bpv = bytes_per_vesicle + (copy ? 3 * sizeof(exo_real) + 3 * 4 + 2 : 0);
     fprintf(out, "device memory %zu bytes per vesicle%s, ", bpv,
-            sc->output_events ? " (with the copy kept for recording events)" : "");
+            !copy ? ""
+            : sc->output_events ? " (with the copy kept for recording events)"
+                                : " (with the copy kept for depleting receptors)");
     print_bytes(out, (double)bpv * (double)sc->n_vesicles);
     fprintf(out, " in total\n");
     if (sc->output_file[0] == '\0') {

@@ -76,7 +76,9 @@ typedef struct exo_surface {
 /** One receptor patch: a piece of a receptor surface where one domain's
  *  vesicles bind (exo_scenario_patches). */
 typedef struct exo_patch_info {
-    double capacity;           /* receptors: density x area                */
+    uint64_t receptors;        /* density x area, rounded to a whole number
+                                  at random (exo_scenario_patches)        */
+    double expected;           /* density x area                           */
     double recovery_rate;      /* 1/s                                      */
 } exo_patch_info;
 

@@ -59,15 +59,30 @@ struct exo_sim {
     exo_event *round;          /* this launch's events, all populations     */
     size_t n_round, round_cap;
     uint64_t event_totals[EXO_EVENT_KINDS];
-    /* Receptor patches: capacity and recovery (exo_scenario_patches), the
-     * bonds counted at the last update, receptors taken in by
-     * internalization and not yet back, and the availability launches read. */
+    /* Receptor patches (DESIGN.md section 3, docs/design.md): receptors
+     * and recovery (exo_scenario_patches); the bonds counted at the last
+     * update (step last_update), receptors taken in by internalization and
+     * not yet back; the receptors then free, as a whole number and as the
+     * fraction launches read; the bonds formed since; and one round's
+     * bonds formed per step and patch. */
     uint32_t n_patches;
+    int depleting;             /* some population's bonds use them up       */
     exo_patch_info *patch;
     uint64_t *patch_bound, *patch_taken, *patch_taken_before;
     double *patch_lost;
+    uint64_t *patch_free, *formed_since;
     float *patch_avail;
+    uint64_t last_update;
+    uint64_t *formed;          /* [formed_cap]: [step of round][patch]      */
+    size_t formed_cap;
+    uint64_t *arrived_saved;   /* [n_pop] arrived, at a round's start       */
+    uint64_t extra_updates;    /* updates where bonds would have outnumbered
+                                  the free receptors                       */
+    uint64_t held_steps;       /* steps in which some patch formed no bond
+                                  because it had too few free              */
 };
+
+static exo_status update_receptors(exo_sim *s, exo_error *err);
 
 static const char *const event_names[EXO_EVENT_KINDS] = {"binding", "unbinding",
                                                          "internalization"};
@@ -450,7 +465,13 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
         EXO_ALLOC(s->patch_taken_before, s->n_patches, err, "receptor patches");
         EXO_ALLOC(s->patch_lost, s->n_patches, err, "receptor patches");
         EXO_ALLOC(s->patch_avail, s->n_patches, err, "receptor patches");
+        EXO_ALLOC(s->patch_free, s->n_patches, err, "receptor patches");
+        EXO_ALLOC(s->formed_since, s->n_patches, err, "receptor patches");
+        EXO_ALLOC(s->arrived_saved, sc->n_pop, err, "infusion counters");
+        for (uint32_t k = 0; k < sc->n_pop; k++)
+            s->depleting |= s->p[k].depletion != 0;
         EXO_TRY(s->be->ops->set_patches(s->be, s->n_patches, err));
+        EXO_TRY(update_receptors(s, err)); /* patches without receptors */
     }
     if (sc->output_events) {
         /* Room for a launch's events; a launch with more runs again with
@@ -585,7 +606,8 @@ static exo_status launch_recording(exo_sim *s, uint32_t k, uint32_t nsteps,
     exo_status rc = EXO_OK;
     const exo_population *pop = &s->sc->pop[k];
     uint32_t n = 0;
-    EXO_TRY(s->be->ops->save(s->be, pop->first, pop->count, err));
+    if (!s->depleting) /* else the round saved every population (advance_round) */
+        EXO_TRY(s->be->ops->save(s->be, pop->first, pop->count, err));
     for (;;) {
         EXO_TRY(s->be->ops->advance(s->be, &s->p[k], s->step, nsteps, pop->first, pop->count,
                                     sched, err));
@@ -754,11 +776,13 @@ cleanup:
     return rc;
 }
 
-/* Receptor depletion (DESIGN.md section 3): every receptor_update_every
- * steps, count the bonds per patch on the device (integer sums), let the
- * receptors taken in by internalization since the last update join those
- * not yet recovered, and give the launches that follow the available
- * fraction 1 - (bound + taken) / capacity of each patch. */
+/* Receptor depletion (DESIGN.md section 3): count the bonds per patch on
+ * the device (integer sums), let the receptors taken in by
+ * internalization since the last update join those not yet recovered, and
+ * give the launches that follow the receptors left free, a whole number
+ * floor(receptors - bound - taken), as the fraction they read.  Runs every
+ * receptor_update_every steps, and between when bonds would outnumber the
+ * free receptors (advance_round). */
 static exo_status update_receptors(exo_sim *s, exo_error *err)
 {
     exo_status rc = EXO_OK;
@@ -771,15 +795,160 @@ static exo_status update_receptors(exo_sim *s, exo_error *err)
             EXO_TRY(s->be->ops->count_patches(s->be, &s->p[k], sc->pop[k].first,
                                               sc->pop[k].count, s->patch_bound,
                                               s->patch_taken, err));
-    double dt = (double)sc->receptor_update_every * sc->dt;
+    double dt = (double)(s->step - s->last_update) * sc->dt;
     for (uint32_t j = 0; j < n; j++) {
         s->patch_lost[j] = s->patch_lost[j] * exp(-s->patch[j].recovery_rate * dt) +
                            (double)(s->patch_taken[j] - s->patch_taken_before[j]);
         s->patch_taken_before[j] = s->patch_taken[j];
-        double f = 1 - ((double)s->patch_bound[j] + s->patch_lost[j]) / s->patch[j].capacity;
-        s->patch_avail[j] = (float)(f > 0 ? f : 0);
+        double left = (double)s->patch[j].receptors - (double)s->patch_bound[j] -
+                      s->patch_lost[j];
+        s->patch_free[j] = left > 0 ? (uint64_t)floor(left) : 0;
+        s->patch_avail[j] = s->patch[j].receptors
+                                ? (float)((double)s->patch_free[j] /
+                                          (double)s->patch[j].receptors)
+                                : 0.0f;
+        s->formed_since[j] = 0;
     }
+    s->last_update = s->step;
     EXO_TRY(s->be->ops->write_availability(s->be, s->patch_avail, err));
+cleanup:
+    return rc;
+}
+
+/* Run every population nsteps steps from s->step, one launch each,
+ * collecting their events in s->round and, where receptors deplete, the
+ * bonds formed per step and patch in s->formed.  Leaves s->step as it is. */
+static exo_status run_round(exo_sim *s, uint32_t nsteps, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    size_t cells = (size_t)nsteps * s->n_patches;
+    if (s->depleting) {
+        if (cells > s->formed_cap) {
+            free(s->formed);
+            s->formed = NULL;
+            s->formed_cap = 0;
+            EXO_ALLOC(s->formed, cells, err, "the bonds-formed counters");
+            s->formed_cap = cells;
+        }
+        memset(s->formed, 0, cells * sizeof *s->formed);
+    }
+    for (uint32_t k = 0; k < s->sc->n_pop; k++) {
+        const exo_population *pop = &s->sc->pop[k];
+        const uint32_t *sched = NULL;
+        if (pop->infusion_rate > 0) {
+            EXO_TRY(schedule_arrivals(s, k, nsteps, err));
+            sched = s->sched;
+        }
+        if (s->sc->output_events)
+            EXO_TRY(launch_recording(s, k, nsteps, sched, err));
+        else
+            EXO_TRY(s->be->ops->advance(s->be, &s->p[k], s->step, nsteps, pop->first,
+                                        pop->count, sched, err));
+        if (sched)
+            s->arrived[k] = s->sched[nsteps];
+        if (s->p[k].depletion)
+            EXO_TRY(s->be->ops->add_formed(s->be, nsteps, s->formed, err));
+    }
+cleanup:
+    return rc;
+}
+
+/* The first step k (0..nsteps-1) of the round just run at whose end the
+ * bonds formed in some patch since the last update outnumber the
+ * receptors that were free then; nsteps if there is none. */
+static uint32_t first_overshoot(const exo_sim *s, uint32_t nsteps)
+{
+    uint32_t first = nsteps;
+    for (uint32_t j = 0; j < s->n_patches; j++) {
+        uint64_t formed = s->formed_since[j];
+        for (uint32_t k = 0; k < first; k++) {
+            formed += s->formed[(size_t)k * s->n_patches + j];
+            if (formed > s->patch_free[j]) {
+                first = k;
+                break;
+            }
+        }
+    }
+    return first;
+}
+
+/* Count the bonds formed in the first nsteps steps of the round just run
+ * against the receptors free since the last update. */
+static void keep_formed(exo_sim *s, uint32_t nsteps)
+{
+    for (uint32_t k = 0; k < nsteps; k++)
+        for (uint32_t j = 0; j < s->n_patches; j++)
+            s->formed_since[j] += s->formed[(size_t)k * s->n_patches + j];
+}
+
+/* Advance every population nsteps steps (nothing to write falls inside).
+ *
+ * Where receptors deplete, a launch reads the receptors free at the last
+ * update, so bonds formed since could outnumber them.  Each round is run
+ * from a saved state and the bonds it formed are counted per step and
+ * patch; at the first step where they would outnumber the free receptors,
+ * the round is run again up to that step, the receptors are updated there
+ * and stepping goes on from it.  If a single step from an update still
+ * forms more bonds in a patch than it has free, that patch forms none in
+ * that step.  So a patch's bonds never exceed its receptors, and because
+ * the steps where updates fall depend only on the trajectory, which the
+ * counter-based RNG fixes, results stay the same for any steps per launch
+ * and work-group size. */
+static exo_status advance_round(exo_sim *s, uint32_t nsteps, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    exo_backend *be = s->be;
+    uint32_t np = s->n_patches;
+    if (!s->depleting) {
+        EXO_TRY(run_round(s, nsteps, err));
+        s->step += nsteps;
+        return EXO_OK;
+    }
+    while (nsteps > 0) {
+        EXO_TRY(be->ops->save(be, 0, be->n, err));
+        memcpy(s->arrived_saved, s->arrived, s->sc->n_pop * sizeof *s->arrived);
+        size_t events_before = s->n_round;
+        EXO_TRY(run_round(s, nsteps, err));
+        uint32_t k = first_overshoot(s, nsteps);
+        if (k == nsteps) {
+            keep_formed(s, nsteps);
+            s->step += nsteps;
+            break;
+        }
+        EXO_TRY(be->ops->restore(be, 0, be->n, err));
+        memcpy(s->arrived, s->arrived_saved, s->sc->n_pop * sizeof *s->arrived);
+        s->n_round = events_before;
+        if (k > 0) { /* the same steps again, as they were */
+            EXO_TRY(run_round(s, k, err));
+            keep_formed(s, k);
+            s->step += k;
+            nsteps -= k;
+        }
+        if (s->step != s->last_update) {
+            EXO_TRY(update_receptors(s, err));
+            s->extra_updates++;
+            continue;
+        }
+        /* One step from an update forms too many bonds: no bond forms
+         * in those patches in this step (s->formed still holds it). */
+        for (uint32_t j = 0; j < np; j++)
+            s->patch_avail[j] = s->formed[j] > s->patch_free[j] ? 0.0f : s->patch_avail[j];
+        EXO_TRY(be->ops->write_availability(be, s->patch_avail, err));
+        EXO_TRY(run_round(s, 1, err));
+        EXO_CHECK(first_overshoot(s, 1) == 1, err, EXO_ERR_INVALID,
+                  "step %llu formed bonds in a patch with none free",
+                  (unsigned long long)s->step);
+        keep_formed(s, 1);
+        s->step += 1;
+        s->held_steps++;
+        nsteps -= 1;
+        for (uint32_t j = 0; j < np; j++) /* what the update gave */
+            s->patch_avail[j] = s->patch[j].receptors
+                                    ? (float)((double)s->patch_free[j] /
+                                              (double)s->patch[j].receptors)
+                                    : 0.0f;
+        EXO_TRY(be->ops->write_availability(be, s->patch_avail, err));
+    }
 cleanup:
     return rc;
 }
@@ -789,25 +958,9 @@ static exo_status advance_to(exo_sim *s, uint64_t last, exo_error *err)
     exo_status rc = EXO_OK;
     while (s->step < last) {
         uint64_t stop = next_stop(s, s->step, last);
-        uint32_t nsteps = (uint32_t)(stop - s->step);
-        for (uint32_t k = 0; k < s->sc->n_pop; k++) {
-            const exo_population *pop = &s->sc->pop[k];
-            const uint32_t *sched = NULL;
-            if (pop->infusion_rate > 0) {
-                EXO_TRY(schedule_arrivals(s, k, nsteps, err));
-                sched = s->sched;
-            }
-            if (s->sc->output_events)
-                EXO_TRY(launch_recording(s, k, nsteps, sched, err));
-            else
-                EXO_TRY(s->be->ops->advance(s->be, &s->p[k], s->step, nsteps, pop->first,
-                                            pop->count, sched, err));
-            if (sched)
-                s->arrived[k] = s->sched[nsteps];
-        }
+        EXO_TRY(advance_round(s, (uint32_t)(stop - s->step), err));
         if (s->sc->output_events)
             EXO_TRY(write_events(s, err));
-        s->step = stop;
         if (s->n_patches && s->step % s->sc->receptor_update_every == 0)
             EXO_TRY(update_receptors(s, err));
         if (s->h5 && exo_scenario_is_frame(s->sc, s->step))
@@ -835,6 +988,11 @@ exo_status exo_sim_run(exo_sim *s, exo_error *err)
         EXO_TRY(write_observables(s, err));
     }
     EXO_TRY(advance_to(s, s->sc->steps, err));
+    if (s->depleting && s->log)
+        fprintf(s->log, "exobd: receptors updated every %llu steps and %llu times between, "
+                        "where bonds would have outnumbered them; %llu steps held back a "
+                        "patch's bonds\n", (unsigned long long)s->sc->receptor_update_every,
+                (unsigned long long)s->extra_updates, (unsigned long long)s->held_steps);
     if (s->h5) {
         exo_h5 *h = s->h5;
         s->h5 = NULL;
@@ -853,6 +1011,41 @@ exo_status exo_sim_advance(exo_sim *s, uint64_t nsteps, exo_error *err)
         s->wall0 = now_s();
     rc = advance_to(s, s->step + nsteps, err);
     s->h5 = h;
+    return rc;
+}
+
+uint32_t exo_sim_patches(const exo_sim *s) { return s->n_patches; }
+
+void exo_sim_depletion_counts(const exo_sim *s, uint64_t *extra_updates, uint64_t *held_steps)
+{
+    *extra_updates = s->extra_updates;
+    *held_steps = s->held_steps;
+}
+
+exo_status exo_sim_read_patches(exo_sim *s, uint64_t *receptors, uint64_t *bonds,
+                                uint64_t *taken, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    const exo_scenario *sc = s->sc;
+    uint32_t n = s->n_patches;
+    uint64_t *b = NULL, *t = NULL;
+    EXO_ALLOC(b, n ? n : 1, err, "patch counts");
+    EXO_ALLOC(t, n ? n : 1, err, "patch counts");
+    for (uint32_t k = 0; k < sc->n_pop; k++)
+        if (s->p[k].depletion)
+            EXO_TRY(s->be->ops->count_patches(s->be, &s->p[k], sc->pop[k].first,
+                                              sc->pop[k].count, b, t, err));
+    for (uint32_t j = 0; j < n; j++) {
+        if (receptors)
+            receptors[j] = s->patch[j].receptors;
+        if (bonds)
+            bonds[j] = b[j];
+        if (taken)
+            taken[j] = t[j];
+    }
+cleanup:
+    free(b);
+    free(t);
     return rc;
 }
 
@@ -927,6 +1120,10 @@ exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
     free(s->patch_taken_before);
     free(s->patch_lost);
     free(s->patch_avail);
+    free(s->patch_free);
+    free(s->formed_since);
+    free(s->formed);
+    free(s->arrived_saved);
     free(s->frame_bonds);
     free(s);
     return rc != EXO_OK ? rc : r2;

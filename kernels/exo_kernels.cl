@@ -43,7 +43,8 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
                         __global const uint *arrivals, __global const ushort *ligands,
                         __global uchar *bonds, __global exo_event *events,
                         __global uint *event_count, const uint event_capacity,
-                        __global const float *patch_avail)
+                        __global const float *patch_avail, __global uint *formed,
+                        const uint n_patches)
 {
     uint g = get_global_id(0);
     if (g * EXO_W >= count)
@@ -75,6 +76,8 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
     sink.count = event_count;
     sink.capacity = event_capacity;
     sink.avail = patch_avail;
+    sink.formed = formed;
+    sink.n_patches = n_patches;
     exo_advance(&v, &p, id, step0, nsteps, arrive, &sink);
     for (int a = 0; a < 3; a++) {
         EXO_VSTORE(v.x[a], 0, pos + a * stride + at);

@@ -158,6 +158,22 @@ exo_status exo_sim_read(exo_sim *sim, float *pos_um, int32_t *image,
 exo_status exo_sim_read_binding(exo_sim *sim, uint16_t *ligands, uint8_t *bonds,
                                 exo_error *err);
 
+/** Receptor patches where bonds use up receptors (scenario.md, "Receptor
+ *  depletion"): returns how many.  When the arrays are not NULL, fills
+ *  per patch its receptors (a whole number), the bonds bound vesicles hold
+ *  there now and the receptors taken in by internalized vesicles so far
+ *  (counted on the device).  Patches are numbered as /events/.../patch. */
+uint32_t exo_sim_patches(const exo_sim *sim);
+exo_status exo_sim_read_patches(exo_sim *sim, uint64_t *receptors, uint64_t *bonds,
+                                uint64_t *taken, exo_error *err);
+
+/** How often the rule that holds bonds to receptors stepped in: updates of
+ *  the free receptors between the regular ones, and steps in which a patch
+ *  formed no bond because one step would have formed more than it had
+ *  free (scenario.md, "Receptor depletion"). */
+void exo_sim_depletion_counts(const exo_sim *sim, uint64_t *extra_updates,
+                              uint64_t *held_steps);
+
 /** Events recorded so far: binding, unbinding, internalization (when the
  *  scenario records events, output.events). */
 void exo_sim_event_counts(const exo_sim *sim, uint64_t counts[3]);

@@ -30,9 +30,11 @@ typedef struct exo_vesicle {
 } exo_vesicle;
 
 /** The device buffers a launch reads and appends to besides the vesicles:
- *  the event buffer (`capacity` records) with its fill count, and the
- *  available receptor fraction of every patch (read only; exo_available).
- *  The count counts every event, also those past the capacity, so the host
+ *  the event buffer (`capacity` records) with its fill count; the
+ *  available receptor fraction of every patch (read only; exo_available);
+ *  and, where receptors deplete, the bonds formed per step of the launch
+ *  and patch, formed[k * n_patches + patch] (exo_count_formed).  The event
+ *  count counts every event, also those past the capacity, so the host
  *  sees an overflow and runs the launch again with room (exo_sim): none is
  *  lost. */
 typedef struct exo_launch_io {
@@ -40,6 +42,8 @@ typedef struct exo_launch_io {
     EXO_GLOBAL uint32_t *count;
     uint32_t capacity;
     EXO_GLOBAL const float *avail;
+    EXO_GLOBAL uint32_t *formed;
+    uint32_t n_patches;
 } exo_launch_io;
 
 #if EXO_HAS_DOUBLE
@@ -773,6 +777,23 @@ EXO_FN void exo_bound_step(exo_vesicle *v, const exo_step_params *p,
     v->state = EXO_SELECT(v->state, (exo_intv)(EXO_STATE_INTERNALIZED), do_up);
 }
 
+/** Count the bonds formed in step k of the launch by the lanes in `mask`,
+ *  in the patch each now sits on.  Integer atomics: the sums, which the
+ *  host checks against the receptors left (exo_sim), do not depend on the
+ *  order lanes run in.  Formations are rare, so lanes go one by one. */
+EXO_FN void exo_count_formed(const exo_launch_io *io, const exo_step_params *p,
+                             exo_vesicle *v, exo_intv mask, uint32_t k)
+{
+    if (!EXO_ANY(mask))
+        return;
+    exo_intv patch = exo_bound_patch(p, v);
+    for (int l = 0; l < EXO_W; l++) {
+        int32_t j = EXO_LANE(int32_t, patch, l);
+        if (EXO_LANE(int32_t, mask, l) && j >= 0)
+            exo_atomic_inc(io->formed + (size_t)k * io->n_patches + (uint32_t)j);
+    }
+}
+
 /* ------------------------------------------------------------------ events */
 
 /** Append one event of `kind` for each lane in `mask` (its position, slot
@@ -813,8 +834,8 @@ EXO_FN exo_intv exo_needs_steps(const exo_step_params *p, exo_intv state, exo_in
 /** Advance EXO_W vesicles (ids id) by nsteps steps from global step step0.
  *  `arrive` is, per lane, the step of the launch (0..nsteps-1) at whose
  *  start an inactive infused vesicle enters, or -1.  Events go to io when
- *  p->record_events; receptor availability comes from io when
- *  p->depletion. */
+ *  p->record_events; receptor availability comes from io, and the bonds
+ *  formed are counted there, when p->depletion. */
 EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
                         exo_uintv id, uint64_t step0, uint32_t nsteps,
                         exo_intv arrive, const exo_launch_io *io)
@@ -834,7 +855,10 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
         uint64_t step = step0 + k;
         if (p->bound_moves) {
             exo_intv was_bound = v->state == EXO_STATE_BOUND;
+            exo_intv had = v->bonds;
             exo_bound_step(v, p, io, id, step);
+            if (p->depletion)
+                exo_count_formed(io, p, v, v->state == EXO_STATE_BOUND && v->bonds > had, k);
             exo_intv left = was_bound && v->state != EXO_STATE_BOUND;
             if (p->record_events && EXO_ANY(left)) {
                 exo_intv slot = exo_bound_slot(p, v);
@@ -859,6 +883,8 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
             exo_intv slot = exo_bound_slot(p, v);
             exo_intv binds = exo_slot_real(p->bind_coef, slot) > EXO_R(0.0);
             v->bonds = EXO_SELECT(v->bonds, (exo_intv)(1), captured && binds);
+            if (p->depletion)
+                exo_count_formed(io, p, v, captured && binds, k);
             if (p->record_events)
                 exo_emit(io, captured, EXO_EVENT_BINDING, v, slot, id, step);
         }
