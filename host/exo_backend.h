@@ -17,6 +17,18 @@
 
 typedef struct exo_backend exo_backend;
 
+/** Everything a vesicle's future depends on, in host arrays of n entries
+ *  per component (positions and image counts: x block, y block, z block):
+ *  what a checkpoint holds. */
+typedef struct exo_vesicle_arrays {
+    exo_real *pos;           /* [3n] um, exactly as the device holds them */
+    int32_t *image;          /* [3n] */
+    float *radius;           /* [n] um */
+    int8_t *state;           /* [n] */
+    uint16_t *ligands;       /* [n] */
+    uint8_t *bonds;          /* [n] */
+} exo_vesicle_arrays;
+
 typedef struct exo_backend_ops {
     /** Inject one population (k_init_vesicles). */
     exo_status (*init_population)(exo_backend *b, const exo_init_params *ip,
@@ -72,6 +84,10 @@ typedef struct exo_backend_ops {
      *  step k, patch j).  Each such launch starts from zero. */
     exo_status (*add_formed)(exo_backend *b, uint32_t nsteps, uint64_t *formed,
                              exo_error *err);
+    /** Copy every vesicle's arrays to the host (to_device 0) or from it
+     *  (1), bit for bit. */
+    exo_status (*exchange)(exo_backend *b, int to_device, const exo_vesicle_arrays *a,
+                           exo_error *err);
     /** Ligand and bond counts of every vesicle; either may be NULL. */
     exo_status (*read_binding)(exo_backend *b, uint16_t *ligands, uint8_t *bonds,
                                exo_error *err);

@@ -996,6 +996,41 @@ cleanup:
     return rc;
 }
 
+static exo_status clb_exchange(exo_backend *bb, int to_device, const exo_vesicle_arrays *v,
+                               exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    size_t n = bb->n, stride = b->stride;
+    struct {
+        cl_mem mem;
+        void *host;
+        size_t elem;
+        int parts;
+        const char *what;
+    } a[] = {{b->pos, v->pos, sizeof(exo_real), 3, "positions"},
+             {b->image, v->image, sizeof(cl_int), 3, "image counts"},
+             {b->radius, v->radius, sizeof(float), 1, "radii"},
+             {b->state, v->state, 1, 1, "states"},
+             {b->ligands, v->ligands, sizeof(cl_ushort), 1, "ligand counts"},
+             {b->bonds, v->bonds, 1, 1, "bond counts"}};
+    for (size_t k = 0; k < sizeof a / sizeof a[0]; k++)
+        for (int c = 0; c < a[k].parts; c++) {
+            size_t off = (size_t)c * stride * a[k].elem;
+            char *host = (char *)a[k].host + (size_t)c * n * a[k].elem;
+            if (to_device)
+                EXO_CL(clEnqueueWriteBuffer(b->rt.queue, a[k].mem, CL_TRUE, off, n * a[k].elem,
+                                            host, 0, NULL, NULL), err, "writing %s of %zu vesicles",
+                       a[k].what, n);
+            else
+                EXO_CL(clEnqueueReadBuffer(b->rt.queue, a[k].mem, CL_TRUE, off, n * a[k].elem,
+                                           host, 0, NULL, NULL), err, "reading %s of %zu vesicles",
+                       a[k].what, n);
+        }
+cleanup:
+    return rc;
+}
+
 static exo_status clb_read_binding(exo_backend *bb, uint16_t *ligands, uint8_t *bonds,
                                    exo_error *err)
 {
@@ -1049,7 +1084,8 @@ static const exo_backend_ops clb_ops = {clb_init_population, clb_advance,
                                         clb_take_events,     clb_save,
                                         clb_restore,         clb_set_patches,
                                         clb_write_availability, clb_count_patches,
-                                        clb_add_formed,      clb_read_binding,
+                                        clb_add_formed,      clb_exchange,
+                                        clb_read_binding,
                                         clb_destroy};
 
 exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,

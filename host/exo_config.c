@@ -366,6 +366,9 @@ static exo_status load_simulation(cfg *c, const config_setting_t *root,
             return bad(c, config_setting_get_member(g, "duration"),
                        "must be a whole number (>= 1) of time steps dt = %g s "
                        "(got %g s = %.6g steps)", sc->dt, duration, duration / sc->dt);
+        if (!(n <= (double)((long long)1 << 62)))
+            return bad(c, config_setting_get_member(g, "duration"),
+                       "is %.6g time steps of dt = %g s: at most 2^62 steps", n, sc->dt);
         steps = (long long)n;
     }
     sc->steps = (uint64_t)steps;

@@ -47,7 +47,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <hdf5.h>
@@ -1139,6 +1141,21 @@ cleanup:
     return rc;
 }
 
+/* HDF5 closes files still open at exit from an atexit handler.  A file
+ * whose H5Fclose failed (a full disk, a file-size limit) stays open, and
+ * closing it again at exit crashes HDF5 1.10 (H5F__close_cb, measured under
+ * `ulimit -f`), turning a clean "disk full" exit 1 into a segfault.  Every
+ * file exobd opens is closed by exo_h5_close, so the handler has nothing to
+ * do: switch it off before the library starts (later calls do nothing). */
+static void no_close_at_exit(void)
+{
+    static int done;
+    if (!done) {
+        done = 1;
+        (void)H5dont_atexit();
+    }
+}
+
 exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
                          exo_error *err)
 {
@@ -1147,6 +1164,7 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
 
     EXO_CHECK(out != NULL, err, EXO_ERR_INVALID, "exo_h5_create: out is NULL");
     *out = NULL;
+    no_close_at_exit();
     EXO_TRY(check_layout(layout, err));
     /* HDF5 prints its error stack to stderr by default; we append it to
      * the error record instead (h5_fail). */
@@ -1190,6 +1208,275 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
     h = NULL;
 cleanup:
     exo_h5_close(h, 0, err);    /* NULL on success; keeps the first error */
+    return rc;
+}
+
+/* ------------------------------------------------------------ reopening */
+
+/* Open time-dependent element @p path written by series_create and cut it
+ * back to its first @p rows rows (it must have at least that many). */
+static exo_status series_open(const exo_h5 *h, h5_series *s, const char *path,
+                              hid_t file_type, hid_t mem_type, int rank, uint64_t rows,
+                              exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t space = H5I_INVALID_HID;
+    hsize_t one = rows;
+
+    s->rank = rank;
+    s->file_type = file_type;
+    s->mem_type = mem_type;
+    s->path = exo_strdup(path);
+    EXO_CHECK(s->path != NULL, err, EXO_ERR_NOMEM, "out of host memory naming %s", path);
+    EXO_H5_AS(EXO_ERR_IO, s->group = H5Gopen2(h->file, path, H5P_DEFAULT), err,
+              "%s has no %s: it is not the output this checkpoint belongs to", h->path, path);
+    EXO_H5(s->step = H5Dopen2(s->group, "step", H5P_DEFAULT), err, "opening %s/step in %s",
+           path, h->path);
+    EXO_H5(s->time = H5Dopen2(s->group, "time", H5P_DEFAULT), err, "opening %s/time in %s",
+           path, h->path);
+    EXO_H5(s->value = H5Dopen2(s->group, "value", H5P_DEFAULT), err,
+           "opening %s/value in %s", path, h->path);
+    EXO_H5(space = H5Dget_space(s->value), err, "getting the dataspace of %s/value in %s",
+           path, h->path);
+    int got = H5Sget_simple_extent_ndims(space);
+    EXO_CHECK(got == rank, err, EXO_ERR_IO, "%s/value in %s has rank %d, expected %d", path,
+              h->path, got, rank);
+    EXO_H5(H5Sget_simple_extent_dims(space, s->dims, NULL), err,
+           "reading the extent of %s/value in %s", path, h->path);
+    EXO_CHECK(s->dims[0] >= rows, err, EXO_ERR_IO,
+              "%s holds %llu rows of %s, fewer than the %llu the checkpoint counts: it "
+              "is older than the checkpoint", h->path, (unsigned long long)s->dims[0], path,
+              (unsigned long long)rows);
+    s->dims[0] = rows;
+    EXO_H5(H5Dset_extent(s->step, &one), err, "cutting %s/step back to %llu rows in %s", path,
+           (unsigned long long)rows, h->path);
+    EXO_H5(H5Dset_extent(s->time, &one), err, "cutting %s/time back to %llu rows in %s", path,
+           (unsigned long long)rows, h->path);
+    EXO_H5(H5Dset_extent(s->value, s->dims), err, "cutting %s/value back to %llu rows in %s",
+           path, (unsigned long long)rows, h->path);
+cleanup:
+    H5_RELEASE(space, path, h->path);
+    return rc;
+}
+
+/* Row @p k of a one-column dataset (step or time) of @p s. */
+static exo_status series_read_at(const exo_h5 *h, const h5_series *s, hid_t dset,
+                                 hid_t mem_type, uint64_t k, uint64_t n, void *out,
+                                 exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t fspace = H5I_INVALID_HID, mspace = H5I_INVALID_HID;
+    hsize_t start = k, count = n;
+    if (n == 0)
+        return EXO_OK;
+    EXO_H5(fspace = H5Dget_space(dset), err, "getting a dataspace of %s in %s", s->path,
+           h->path);
+    EXO_H5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &start, NULL, &count, NULL), err,
+           "selecting rows of %s in %s", s->path, h->path);
+    EXO_H5(mspace = H5Screate_simple(1, &count, NULL), err,
+           "making a memory dataspace for %s in %s", s->path, h->path);
+    EXO_H5(H5Dread(dset, mem_type, mspace, fspace, H5P_DEFAULT, out), err,
+           "reading rows of %s in %s", s->path, h->path);
+cleanup:
+    H5_RELEASE(mspace, s->path, h->path);
+    H5_RELEASE(fspace, s->path, h->path);
+    return rc;
+}
+
+/* The last step written to @p s (rows > 0). */
+static exo_status series_last_step(const exo_h5 *h, const h5_series *s, int64_t *step,
+                                   exo_error *err)
+{
+    return series_read_at(h, s, s->step, H5T_NATIVE_INT64, s->dims[0] - 1, 1, step, err);
+}
+
+exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
+                         const exo_h5_cursor *at, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    exo_h5 *h = NULL;
+    hid_t space = H5I_INVALID_HID;
+    double *times = NULL;
+    char *path = NULL;
+
+    EXO_CHECK(out != NULL && at != NULL, err, EXO_ERR_INVALID, "exo_h5_reopen: no cursor");
+    *out = NULL;
+    no_close_at_exit();
+    EXO_TRY(check_layout(layout, err));
+    EXO_CHECK(layout->n_event_kinds <= EXO_H5_MAX_EVENT_KINDS, err, EXO_ERR_INVALID,
+              "exo_h5_reopen: %u event kinds", layout->n_event_kinds);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+
+    EXO_ALLOC(h, 1, err, "the output file handle");
+    h->n = layout->n;
+    h->write_position = layout->write_position != 0;
+    h->write_state = layout->write_state != 0;
+    h->write_image = layout->write_image != 0;
+    h->write_bonds = layout->write_bonds != 0;
+    h->file = h->h5md = h->frames = h->str_type = H5I_INVALID_HID;
+    series_init(&h->edges);
+    series_init(&h->position);
+    series_init(&h->image);
+    series_init(&h->state);
+    series_init(&h->bonds);
+    EXO_TRY(make_names(h, layout->path, err));
+    for (int i = 0; i < 3; i++)
+        h->edges_nm[4 * i] = (float)layout->box_edges_nm[i];
+
+    EXO_H5_AS(EXO_ERR_IO, h->file = H5Fopen(h->path, H5F_ACC_RDWR, H5P_DEFAULT), err,
+              "cannot open output file %s to resume it", h->path);
+    EXO_H5(h->str_type = H5Tcopy(H5T_C_S1), err, "making the string type for %s", h->path);
+    EXO_H5(H5Tset_size(h->str_type, H5T_VARIABLE), err, "making the string type for %s",
+           h->path);
+    EXO_H5(H5Tset_cset(h->str_type, H5T_CSET_UTF8), err, "making the string type for %s",
+           h->path);
+    EXO_H5_AS(EXO_ERR_IO, h->h5md = H5Gopen2(h->file, "/h5md", H5P_DEFAULT), err,
+              "%s is not an exobd output file (no /h5md)", h->path);
+    EXO_TRY(h5_attr_str(h, h->h5md, "/h5md", "exobd_status", "running", err));
+
+    EXO_TRY(series_open(h, &h->edges, "/particles/vesicles/box/edges", H5T_IEEE_F32LE,
+                        H5T_NATIVE_FLOAT, 3, at->frames, err));
+    if (h->write_position)
+        EXO_TRY(series_open(h, &h->position, "/particles/vesicles/position", H5T_IEEE_F32LE,
+                            H5T_NATIVE_FLOAT, 3, at->frames, err));
+    if (h->write_image)
+        EXO_TRY(series_open(h, &h->image, "/particles/vesicles/image", H5T_STD_I32LE,
+                            H5T_NATIVE_INT32, 3, at->frames, err));
+    if (h->write_state)
+        EXO_TRY(series_open(h, &h->state, "/particles/vesicles/state", H5T_STD_I8LE,
+                            H5T_NATIVE_INT8, 2, at->frames, err));
+    if (h->write_bonds)
+        EXO_TRY(series_open(h, &h->bonds, "/particles/vesicles/bonds", H5T_STD_U8LE,
+                            H5T_NATIVE_UINT8, 2, at->frames, err));
+    if (layout->n_observables) {
+        EXO_ALLOC(h->obs, layout->n_observables, err, "the observables");
+        for (uint32_t i = 0; i < layout->n_observables; i++)
+            series_init(&h->obs[i]);
+        h->n_obs = layout->n_observables;
+        for (uint32_t i = 0; i < h->n_obs; i++) {
+            free(path);
+            path = path_join("/observables", layout->observable_names[i]);
+            EXO_CHECK(path != NULL, err, EXO_ERR_NOMEM, "out of host memory");
+            EXO_TRY(series_open(h, &h->obs[i], path, H5T_STD_I64LE, H5T_NATIVE_INT64, 1,
+                                at->obs_rows, err));
+        }
+    }
+    if (layout->n_real_observables) {
+        EXO_ALLOC(h->robs, layout->n_real_observables, err, "the real observables");
+        for (uint32_t i = 0; i < layout->n_real_observables; i++)
+            series_init(&h->robs[i]);
+        h->n_robs = layout->n_real_observables;
+        for (uint32_t i = 0; i < h->n_robs; i++) {
+            free(path);
+            path = path_join("/observables", layout->real_observable_names[i]);
+            EXO_CHECK(path != NULL, err, EXO_ERR_NOMEM, "out of host memory");
+            EXO_TRY(series_open(h, &h->robs[i], path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1,
+                                at->robs_rows, err));
+        }
+    }
+    if (layout->n_event_kinds) {
+        EXO_ALLOC(h->events, layout->n_event_kinds, err, "the event groups");
+        for (uint32_t k = 0; k < layout->n_event_kinds; k++) {
+            h->events[k].group = H5I_INVALID_HID;
+            for (int c = 0; c < EXO_H5_EVENT_COLUMNS; c++)
+                h->events[k].col[c] = H5I_INVALID_HID;
+        }
+        h->n_events = layout->n_event_kinds;
+        for (uint32_t k = 0; k < h->n_events; k++) {
+            h5_events *e = &h->events[k];
+            e->path = path_join("/events", layout->event_kinds[k]);
+            EXO_CHECK(e->path != NULL, err, EXO_ERR_NOMEM, "out of host memory naming events");
+            EXO_H5_AS(EXO_ERR_IO, e->group = H5Gopen2(h->file, e->path, H5P_DEFAULT), err,
+                      "%s has no %s: it is not the output this checkpoint belongs to",
+                      h->path, e->path);
+            for (int c = 0; c < EXO_H5_EVENT_COLUMNS; c++) {
+                hsize_t dims[2];
+                EXO_H5(e->col[c] = H5Dopen2(e->group, event_columns[c], H5P_DEFAULT), err,
+                       "opening %s/%s in %s", e->path, event_columns[c], h->path);
+                EXO_H5(space = H5Dget_space(e->col[c]), err,
+                       "getting the dataspace of %s/%s in %s", e->path, event_columns[c],
+                       h->path);
+                EXO_H5(H5Sget_simple_extent_dims(space, dims, NULL), err,
+                       "reading the extent of %s/%s in %s", e->path, event_columns[c],
+                       h->path);
+                H5_RELEASE(space, e->path, h->path);
+                EXO_CHECK(dims[0] >= at->event_rows[k], err, EXO_ERR_IO,
+                          "%s holds %llu %s events, fewer than the %llu the checkpoint "
+                          "counts: it is older than the checkpoint", h->path,
+                          (unsigned long long)dims[0], e->path,
+                          (unsigned long long)at->event_rows[k]);
+                dims[0] = at->event_rows[k];
+                EXO_H5(H5Dset_extent(e->col[c], dims), err,
+                       "cutting %s/%s back to %llu rows in %s", e->path, event_columns[c],
+                       (unsigned long long)dims[0], h->path);
+            }
+            e->rows = at->event_rows[k];
+        }
+    }
+    /* Frames after the checkpoint's lose their views. */
+    EXO_H5(h->frames = H5Gopen2(h->file, "/xdmf/frames", H5P_DEFAULT), err,
+           "opening /xdmf/frames in %s", h->path);
+    for (uint64_t k = at->frames;; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "%06" PRIu64, k);
+        htri_t there = 0;
+        EXO_H5(there = H5Lexists(h->frames, name, H5P_DEFAULT), err,
+               "looking up /xdmf/frames/%s in %s", name, h->path);
+        if (there <= 0)
+            break;
+        EXO_H5(H5Ldelete(h->frames, name, H5P_DEFAULT), err,
+               "removing /xdmf/frames/%s from %s", name, h->path);
+    }
+    h->n_frames = at->frames;
+    h->n_obs_rows = at->obs_rows;
+    h->n_robs_rows = at->robs_rows;
+    if (at->frames > 0) {
+        EXO_TRY(series_last_step(h, &h->edges, &h->last_step, err));
+        EXO_TRY(series_read_at(h, &h->edges, h->edges.time, H5T_NATIVE_DOUBLE, at->frames - 1,
+                               1, &h->last_time_s, err));
+    }
+    if (h->n_obs && at->obs_rows > 0)
+        EXO_TRY(series_last_step(h, &h->obs[0], &h->last_obs_step, err));
+    if (h->n_robs && at->robs_rows > 0)
+        EXO_TRY(series_last_step(h, &h->robs[0], &h->last_robs_step, err));
+    EXO_H5(H5Fflush(h->file, H5F_SCOPE_LOCAL), err, "flushing %s", h->path);
+
+    /* The sidecar again, naming the frames kept. */
+    EXO_TRY(xdmf_create(h, err));
+    if (h->write_position && at->frames > 0) {
+        EXO_ALLOC(times, at->frames, err, "frame times");
+        EXO_TRY(series_read_at(h, &h->edges, h->edges.time, H5T_NATIVE_DOUBLE, 0, at->frames,
+                               times, err));
+        for (uint64_t k = 0; k < at->frames; k++)
+            EXO_TRY(xdmf_append_frame(h, k, times[k], err));
+    }
+    *out = h;
+    h = NULL;
+cleanup:
+    H5_RELEASE(space, "a dataspace", layout->path);
+    free(times);
+    free(path);
+    exo_h5_close(h, 0, err);
+    return rc;
+}
+
+void exo_h5_cursor_get(const exo_h5 *h, exo_h5_cursor *at)
+{
+    memset(at, 0, sizeof *at);
+    if (h == NULL)
+        return;
+    at->frames = h->n_frames;
+    at->obs_rows = h->n_obs_rows;
+    at->robs_rows = h->n_robs_rows;
+    for (uint32_t k = 0; k < h->n_events && k < EXO_H5_MAX_EVENT_KINDS; k++)
+        at->event_rows[k] = h->events[k].rows;
+}
+
+exo_status exo_h5_flush(exo_h5 *h, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    EXO_H5(H5Fflush(h->file, H5F_SCOPE_LOCAL), err, "flushing %s", h->path);
+cleanup:
     return rc;
 }
 
@@ -1262,6 +1549,37 @@ cleanup:
     return rc;
 }
 
+/* Refuse to start writing @p bytes more when the disk (or the process's
+ * file-size limit) has no room for them and a margin.  HDF5 updates the
+ * superblock's end-of-file before the data behind it reach the disk, so a
+ * write that fails part-way leaves a file no reader opens ("truncated
+ * file"); stopping before the frame keeps every frame written so far
+ * readable and lets the file close cleanly. */
+static exo_status check_room(const exo_h5 *h, uint64_t bytes, uint64_t k, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hsize_t size = 0;
+    const double need = 2.0 * (double)bytes + 4194304.0; /* + metadata, close */
+    EXO_H5(H5Fget_filesize(h->file, &size), err, "getting the size of %s", h->path);
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
+        EXO_CHECK((double)size + need <= (double)lim.rlim_cur, err, EXO_ERR_IO,
+                  "no room for frame %" PRIu64 " in %s: the file-size limit (ulimit -f) is "
+                  "%.1f MB, the file holds %.1f MB and the frame needs about %.1f MB more; "
+                  "the file keeps the %" PRIu64 " frames written and closes cleanly",
+                  k, h->path, (double)lim.rlim_cur / 1e6, (double)size / 1e6, need / 1e6, k);
+    struct statvfs fs;
+    if (statvfs(h->path, &fs) == 0)
+        EXO_CHECK((double)fs.f_bavail * (double)fs.f_frsize >= need, err, EXO_ERR_IO,
+                  "no room for frame %" PRIu64 " in %s: %.1f MB free on its disk, the frame "
+                  "needs about %.1f MB; the file keeps the %" PRIu64 " frames written and "
+                  "closes cleanly (free space, or write fewer frames: output.every, "
+                  "output.sample)", k, h->path,
+                  (double)fs.f_bavail * (double)fs.f_frsize / 1e6, need / 1e6, k);
+cleanup:
+    return rc;
+}
+
 exo_status exo_h5_write_frame(exo_h5 *h, int64_t step, double time_s,
                               const float *pos_nm, const int32_t *image,
                               const int8_t *state, const uint8_t *bonds,
@@ -1285,6 +1603,9 @@ exo_status exo_h5_write_frame(exo_h5 *h, int64_t step, double time_s,
               " follow step %" PRId64 ", time %.17g s", h->path, k, step,
               time_s, h->last_step, h->last_time_s);
 
+    EXO_TRY(check_room(h, h->n * (12u * (uint64_t)h->write_position +
+                                  12u * (uint64_t)h->write_image + (uint64_t)h->write_state +
+                                  (uint64_t)h->write_bonds), k, err));
     if (h->write_position)
         EXO_TRY(series_append(h, &h->position, step, time_s, pos_nm, err));
     if (h->write_image)

@@ -103,6 +103,29 @@ exo_status exo_h5_write_frame(exo_h5 *h, int64_t step, double time_s,
                               const int8_t *state, const uint8_t *bonds,
                               exo_error *err);
 
+/** How much of each series a file holds: frames, observable rows (counts
+ *  and real ones), events per kind.  A checkpoint stores it; resuming cuts
+ *  the file back to it (exo_h5_reopen). */
+#define EXO_H5_MAX_EVENT_KINDS 8
+typedef struct exo_h5_cursor {
+    uint64_t frames, obs_rows, robs_rows;
+    uint64_t event_rows[EXO_H5_MAX_EVENT_KINDS];
+} exo_h5_cursor;
+
+void exo_h5_cursor_get(const exo_h5 *h, exo_h5_cursor *at);
+
+/** Open a file written by exo_h5_create with the same layout to go on
+ *  writing it: every series is cut back to the cursor (rows written after
+ *  it are dropped, with the frame views past it), /h5md@exobd_status is
+ *  "running" again and the XDMF sidecar is rewritten for the frames kept.
+ *  EXO_ERR_IO naming the file when it cannot be opened or holds less than
+ *  the cursor counts. */
+exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
+                         const exo_h5_cursor *at, exo_error *err);
+
+/** Flush everything written so far to disk. */
+exo_status exo_h5_flush(exo_h5 *h, exo_error *err);
+
 /** Append one row to every observable: values[n_observables]. */
 exo_status exo_h5_write_observables(exo_h5 *h, int64_t step, double time_s,
                                     const int64_t *values, exo_error *err);

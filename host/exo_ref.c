@@ -285,6 +285,25 @@ static exo_status ref_add_formed(exo_backend *b, uint32_t nsteps, uint64_t *form
     return EXO_OK;
 }
 
+static exo_status ref_exchange(exo_backend *b, int to_device, const exo_vesicle_arrays *v,
+                               exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    size_t n = b->n;
+    struct {
+        void *live, *host;
+        size_t bytes;
+    } a[] = {{r->pos, v->pos, 3 * n * sizeof *r->pos},
+             {r->image, v->image, 3 * n * sizeof *r->image},
+             {r->radius, v->radius, n * sizeof *r->radius},
+             {r->state, v->state, n * sizeof *r->state},
+             {r->ligands, v->ligands, n * sizeof *r->ligands},
+             {r->bonds, v->bonds, n * sizeof *r->bonds}};
+    for (size_t k = 0; k < sizeof a / sizeof a[0]; k++)
+        memcpy(to_device ? a[k].live : a[k].host, to_device ? a[k].host : a[k].live, a[k].bytes);
+    return EXO_OK;
+}
+
 static exo_status ref_read_binding(exo_backend *b, uint16_t *ligands, uint8_t *bonds,
                                    exo_error *err)
 {
@@ -322,7 +341,8 @@ static const exo_backend_ops ref_ops = {ref_init_population, ref_advance,
                                         ref_take_events,     ref_save,
                                         ref_restore,         ref_set_patches,
                                         ref_write_availability, ref_count_patches,
-                                        ref_add_formed,      ref_read_binding,
+                                        ref_add_formed,      ref_exchange,
+                                        ref_read_binding,
                                         ref_destroy};
 
 exo_status exo_ref_create(exo_backend **out, uint32_t n, uint32_t id0,

@@ -8,13 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "exo_backend.h"
+#include "exo_checkpoint.h"
 #include "exo_cl.h"
 #include "exo_error.h"
 #include "exo_h5.h"
 #include "exo_ref.h"
 #include "exo_scenario.h"
+#include "exo_sha256.h"
 #include "exo_vtk.h"
 #include "shared/exo_physics.h"
 
@@ -80,7 +83,28 @@ struct exo_sim {
                                   the free receptors                       */
     uint64_t held_steps;       /* steps in which some patch formed no bond
                                   because it had too few free              */
+    /* Checkpoints (docs/reliability.md). */
+    char *ckpt_path;           /* NULL: none                                */
+    double ckpt_every_s;       /* wall-clock seconds; <= 0: none            */
+    uint64_t ckpt_every_steps; /* 0: none                                   */
+    double ckpt_wall;          /* when the last one was written             */
+    volatile sig_atomic_t *stop_request;
+    char scenario_sha[65];     /* of the resolved scenario text             */
+    char *out_path;            /* the output file, NULL: none               */
 };
+
+/* What a checkpoint starts with; the rest follows in checkpoint_body's
+ * order.  Written and read on machines of the same byte order (endian
+ * says), by the same build's layout (version). */
+#define EXO_CKPT_VERSION 1u
+typedef struct ckpt_header {
+    char magic[8];             /* "EXOBDCP" */
+    uint32_t version, endian;  /* EXO_CKPT_VERSION, 0x01020304              */
+    char scenario_sha[72];     /* SHA-256 hex of the resolved scenario      */
+    uint64_t step, n;
+    uint32_t n_pop, n_patches, n_obs, n_real_obs, real_bytes, path_bytes;
+    exo_h5_cursor cursor;      /* what the output file held                 */
+} ckpt_header;
 
 static exo_status update_receptors(exo_sim *s, exo_error *err);
 
@@ -274,7 +298,8 @@ static double now_s(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-static exo_status open_output(exo_sim *s, const char *path, exo_error *err)
+static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor *resume,
+                              exo_error *err)
 {
     exo_status rc = EXO_OK;
     const exo_scenario *sc = s->sc;
@@ -386,7 +411,7 @@ static exo_status open_output(exo_sim *s, const char *path, exo_error *err)
     L.device_name = s->be->name;
     L.seed = sc->seed;
     L.dt_s = sc->dt;
-    rc = exo_h5_create(&s->h5, &L, err);
+    rc = resume ? exo_h5_reopen(&s->h5, &L, resume, err) : exo_h5_create(&s->h5, &L, err);
     /* An output that cannot be created at start is bad input (exit 2); a full disk mid-run is not. */
     if (rc == EXO_ERR_IO && err != NULL && err->status == EXO_ERR_IO)
         err->status = rc = EXO_ERR_INVALID;
@@ -412,6 +437,185 @@ cleanup:
     free(region_names);
     free(density);
     return rc;
+}
+
+/* ------------------------------------------------------------ checkpoints */
+
+static void free_arrays(exo_vesicle_arrays *v)
+{
+    free(v->pos);
+    free(v->image);
+    free(v->radius);
+    free(v->state);
+    free(v->ligands);
+    free(v->bonds);
+    memset(v, 0, sizeof *v);
+}
+
+static exo_status alloc_arrays(exo_vesicle_arrays *v, size_t n, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    memset(v, 0, sizeof *v);
+    EXO_ALLOC(v->pos, 3 * n + 1, err, "a checkpoint's positions");
+    EXO_ALLOC(v->image, 3 * n + 1, err, "a checkpoint's image counts");
+    EXO_ALLOC(v->radius, n + 1, err, "a checkpoint's radii");
+    EXO_ALLOC(v->state, n + 1, err, "a checkpoint's states");
+    EXO_ALLOC(v->ligands, n + 1, err, "a checkpoint's ligand counts");
+    EXO_ALLOC(v->bonds, n + 1, err, "a checkpoint's bond counts");
+cleanup:
+    if (rc != EXO_OK)
+        free_arrays(v);
+    return rc;
+}
+
+/* Everything after the header, in order, for writing (from s and v) and
+ * reading (into them) alike: one list, so the two cannot drift apart.
+ * What the run derives again from the scenario (step parameters, patch
+ * receptors, names) is not in it; what it has accumulated is. */
+static exo_status checkpoint_body(exo_sim *s, exo_ckpt *c, const exo_vesicle_arrays *v,
+                                  exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    size_t n = s->be->n, np = s->n_patches;
+#define FIELD(ptr, count, what) \
+    EXO_TRY(exo_ckpt_field(c, (ptr), (size_t)(count) * sizeof *(ptr), (what), err))
+    FIELD(v->pos, 3 * n, "positions");
+    FIELD(v->image, 3 * n, "image counts");
+    FIELD(v->radius, n, "radii");
+    FIELD(v->state, n, "states");
+    FIELD(v->ligands, n, "ligand counts");
+    FIELD(v->bonds, n, "bond counts");
+    FIELD(s->arrived, s->sc->n_pop, "infusion counters");
+    FIELD(s->dose, s->n_real_obs, "delivered doses");
+    FIELD(s->event_totals, EXO_EVENT_KINDS, "event totals");
+    if (np) {
+        FIELD(s->patch_lost, np, "receptors taken in");
+        FIELD(s->patch_taken_before, np, "receptors taken in");
+        FIELD(s->patch_free, np, "free receptors");
+        FIELD(s->formed_since, np, "bonds formed since the last update");
+        FIELD(s->patch_avail, np, "receptor availabilities");
+        FIELD(&s->last_update, 1, "the last receptor update");
+        FIELD(&s->extra_updates, 1, "receptor update counts");
+        FIELD(&s->held_steps, 1, "receptor update counts");
+    }
+#undef FIELD
+cleanup:
+    return rc;
+}
+
+static void checkpoint_header(const exo_sim *s, ckpt_header *h)
+{
+    memset(h, 0, sizeof *h);
+    memcpy(h->magic, "EXOBDCP", 8);
+    h->version = EXO_CKPT_VERSION;
+    h->endian = 0x01020304u;
+    memcpy(h->scenario_sha, s->scenario_sha, sizeof s->scenario_sha);
+    h->step = s->step;
+    h->n = s->be->n;
+    h->n_pop = s->sc->n_pop;
+    h->n_patches = s->n_patches;
+    h->n_obs = s->n_obs;
+    h->n_real_obs = s->n_real_obs;
+    h->real_bytes = (uint32_t)sizeof(exo_real);
+    h->path_bytes = s->out_path ? (uint32_t)strlen(s->out_path) : 0;
+    exo_h5_cursor_get(s->h5, &h->cursor);
+}
+
+/* Write the checkpoint for the current step: the output file is flushed
+ * first, so it holds at least what the checkpoint says it does. */
+static exo_status checkpoint_write(exo_sim *s, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    exo_vesicle_arrays v;
+    exo_ckpt *c = NULL;
+    double t0 = now_s();
+    memset(&v, 0, sizeof v);
+    if (s->h5)
+        EXO_TRY(exo_h5_flush(s->h5, err));
+    EXO_TRY(alloc_arrays(&v, s->be->n, err));
+    EXO_TRY(s->be->ops->exchange(s->be, 0, &v, err));
+    ckpt_header h;
+    checkpoint_header(s, &h);
+    EXO_TRY(exo_ckpt_create(&c, s->ckpt_path, err));
+    EXO_TRY(exo_ckpt_field(c, &h, sizeof h, "the header", err));
+    EXO_TRY(exo_ckpt_field(c, s->out_path, h.path_bytes, "the output path", err));
+    EXO_TRY(checkpoint_body(s, c, &v, err));
+    exo_ckpt *done = c;
+    c = NULL;
+    EXO_TRY(exo_ckpt_finish(done, err));
+    s->ckpt_wall = now_s();
+    if (s->log)
+        fprintf(s->log, "exobd: checkpoint at step %llu in %s (%.3f s)\n",
+                (unsigned long long)s->step, s->ckpt_path, s->ckpt_wall - t0);
+cleanup:
+    exo_ckpt_abandon(c);
+    free_arrays(&v);
+    return rc;
+}
+
+/* Load checkpoint `path` into s (whose vesicles were just injected as at
+ * step 0): vesicles, counters, receptors; *cursor and *out_path (malloc'd,
+ * may be NULL) say what the output held. */
+static exo_status checkpoint_read(exo_sim *s, const char *path, exo_h5_cursor *cursor,
+                                  char **out_path, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    exo_vesicle_arrays v;
+    exo_ckpt *c = NULL;
+    ckpt_header h, want;
+    memset(&v, 0, sizeof v);
+    *out_path = NULL;
+    EXO_TRY(exo_ckpt_open(&c, path, err));
+    EXO_TRY(exo_ckpt_field(c, &h, sizeof h, "header", err));
+    checkpoint_header(s, &want);
+    EXO_CHECK(memcmp(h.magic, "EXOBDCP", 8) == 0 && h.version == EXO_CKPT_VERSION &&
+                  h.endian == want.endian && h.real_bytes == want.real_bytes,
+              err, EXO_ERR_INVALID,
+              "%s is not a checkpoint this build of exobd reads (version %u)", path,
+              h.version);
+    EXO_CHECK(memcmp(h.scenario_sha, want.scenario_sha, sizeof h.scenario_sha) == 0, err,
+              EXO_ERR_INVALID,
+              "%s was written for another scenario: resume with the scenario file and "
+              "--set/--seed values the run started with", path);
+    EXO_CHECK(h.n == want.n && h.n_pop == want.n_pop && h.n_patches == want.n_patches &&
+                  h.n_obs == want.n_obs && h.n_real_obs == want.n_real_obs &&
+                  h.step <= s->sc->steps,
+              err, EXO_ERR_INVALID, "%s does not match the run it is resumed in", path);
+    if (h.path_bytes) {
+        EXO_ALLOC(*out_path, (size_t)h.path_bytes + 1, err, "the output path");
+        EXO_TRY(exo_ckpt_field(c, *out_path, h.path_bytes, "the output path", err));
+    }
+    EXO_TRY(alloc_arrays(&v, s->be->n, err));
+    EXO_TRY(checkpoint_body(s, c, &v, err));
+    exo_ckpt *done = c;
+    c = NULL;
+    EXO_TRY(exo_ckpt_finish(done, err));
+    EXO_TRY(s->be->ops->exchange(s->be, 1, &v, err));
+    if (s->n_patches)
+        EXO_TRY(s->be->ops->write_availability(s->be, s->patch_avail, err));
+    s->step = h.step;
+    *cursor = h.cursor;
+cleanup:
+    exo_ckpt_abandon(c);
+    free_arrays(&v);
+    if (rc != EXO_OK) {
+        free(*out_path);
+        *out_path = NULL;
+    }
+    return rc;
+}
+
+/* The default checkpoint path: the output's, .ckpt for .h5. */
+static char *default_checkpoint_path(const char *out)
+{
+    size_t len = strlen(out);
+    size_t stem = len >= 3 && strcmp(out + len - 3, ".h5") == 0 ? len - 3 : len;
+    char *p = malloc(stem + sizeof ".ckpt");
+    if (p) {
+        memcpy(p, out, stem);
+        memcpy(p + stem, ".ckpt", sizeof ".ckpt");
+    }
+    return p;
 }
 
 exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
@@ -481,9 +685,43 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
         EXO_TRY(s->be->ops->set_event_capacity(s->be, s->event_cap, err));
     }
 
-    const char *path = opt->output_path ? opt->output_path : sc->output_file;
-    if (path[0] != '\0')
-        EXO_TRY(open_output(s, path, err));
+    /* The scenario as resolved names the run a checkpoint belongs to. */
+    exo_sha256 sha;
+    exo_sha256_init(&sha);
+    exo_sha256_update(&sha, sc->resolved_text, strlen(sc->resolved_text));
+    exo_sha256_hex(&sha, s->scenario_sha);
+    exo_h5_cursor resume_at;
+    char *resume_out = NULL;
+    if (opt->resume_path) {
+        EXO_TRY(checkpoint_read(s, opt->resume_path, &resume_at, &resume_out, err));
+        if (s->log)
+            fprintf(s->log, "exobd: resuming at step %llu of %llu from %s\n",
+                    (unsigned long long)s->step, (unsigned long long)sc->steps,
+                    opt->resume_path);
+    }
+    const char *path = opt->output_path ? opt->output_path
+                       : resume_out     ? resume_out
+                                        : sc->output_file;
+    if (path[0] != '\0') {
+        s->out_path = malloc(strlen(path) + 1);
+        EXO_CHECK(s->out_path != NULL, err, EXO_ERR_NOMEM, "out of host memory");
+        strcpy(s->out_path, path);
+        free(resume_out);
+        resume_out = NULL;
+        EXO_TRY(open_output(s, s->out_path, opt->resume_path ? &resume_at : NULL, err));
+    }
+    free(resume_out);
+    if (opt->checkpoint_path || s->out_path) {
+        s->ckpt_path = opt->checkpoint_path ? malloc(strlen(opt->checkpoint_path) + 1)
+                                            : default_checkpoint_path(s->out_path);
+        EXO_CHECK(s->ckpt_path != NULL, err, EXO_ERR_NOMEM, "out of host memory");
+        if (opt->checkpoint_path)
+            strcpy(s->ckpt_path, opt->checkpoint_path);
+    }
+    s->ckpt_every_s = opt->checkpoint_every_s == 0 ? 1800 : opt->checkpoint_every_s;
+    s->ckpt_every_steps = opt->checkpoint_every_steps;
+    s->ckpt_wall = now_s();
+    s->stop_request = opt->stop_request;
     *out = s;
     return EXO_OK;
 cleanup:
@@ -967,6 +1205,19 @@ static exo_status advance_to(exo_sim *s, uint64_t last, exo_error *err)
             EXO_TRY(write_frame(s, err));
         if (s->h5 && exo_scenario_is_observation(s->sc, s->step))
             EXO_TRY(write_observables(s, err));
+        int halt = s->stop_request && *s->stop_request;
+        if (s->ckpt_path && s->step < s->sc->steps &&
+            (halt || (s->ckpt_every_steps && s->step % s->ckpt_every_steps == 0) ||
+             (s->ckpt_every_s > 0 && now_s() - s->ckpt_wall >= s->ckpt_every_s)))
+            EXO_TRY(checkpoint_write(s, err));
+        if (halt && s->step < s->sc->steps) {
+            rc = EXO_ERROR(err, EXO_ERR_INTERRUPTED, "stopped at step %llu of %llu%s%s",
+                           (unsigned long long)s->step, (unsigned long long)s->sc->steps,
+                           s->ckpt_path ? "; checkpoint written to " : " (no checkpoint: "
+                                                                      "no output file)",
+                           s->ckpt_path ? s->ckpt_path : "");
+            goto cleanup;
+        }
         if (s->progress) {
             double wall = now_s() - s->wall0;
             s->progress(s->progress_user, s->step, s->sc->steps,
@@ -998,6 +1249,9 @@ exo_status exo_sim_run(exo_sim *s, exo_error *err)
         s->h5 = NULL;
         EXO_TRY(exo_h5_close(h, 1, err));
     }
+    /* The run is complete: its checkpoint would only resume a finished run. */
+    if (s->ckpt_path)
+        unlink(s->ckpt_path);
 cleanup:
     return rc;
 }
@@ -1015,6 +1269,10 @@ exo_status exo_sim_advance(exo_sim *s, uint64_t nsteps, exo_error *err)
 }
 
 uint32_t exo_sim_patches(const exo_sim *s) { return s->n_patches; }
+
+const char *exo_sim_checkpoint_path(const exo_sim *s) { return s->ckpt_path; }
+
+const char *exo_sim_output_path(const exo_sim *s) { return s->out_path; }
 
 void exo_sim_depletion_counts(const exo_sim *s, uint64_t *extra_updates, uint64_t *held_steps)
 {
@@ -1124,6 +1382,8 @@ exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
     free(s->formed_since);
     free(s->formed);
     free(s->arrived_saved);
+    free(s->ckpt_path);
+    free(s->out_path);
     free(s->frame_bonds);
     free(s);
     return rc != EXO_OK ? rc : r2;

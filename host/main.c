@@ -5,6 +5,7 @@
  * errors or exits.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "exo_error.h"
 #include "exo_scenario.h"
 #include "exo_summary.h"
+#include "exo_units.h"
 #include "exobd/exobd.h"
 
 static const char usage[] =
@@ -23,6 +25,8 @@ static const char usage[] =
     "  exobd run SCENARIO.cfg [-o OUT.h5] [--device SPEC] [--set PATH=VALUE]...\n"
     "                         [--seed N] [--steps-per-launch K] [--work-group N]\n"
     "                         [--vector-width W] [--native-math] [--quiet]\n"
+    "                         [--resume CKPT] [--checkpoint CKPT]\n"
+    "                         [--checkpoint-every TIME] [--checkpoint-steps N]\n"
     "  exobd check SCENARIO.cfg [--set PATH=VALUE]... [--seed N]\n"
     "  exobd devices\n"
     "  exobd summary OUT.h5 [--target REGION[,REGION...]] [--csv FILE]\n"
@@ -50,8 +54,19 @@ static const char usage[] =
     "  --native-math            OpenCL native_ log/sin/cos/sqrt for the noise:\n"
     "                           faster, accuracy as the device defines it\n"
     "  --quiet                  no progress output\n"
+    "  --resume CKPT            continue the run saved in CKPT (same scenario and\n"
+    "                           --set/--seed; the output is cut back to the\n"
+    "                           checkpoint and continued)\n"
+    "  --checkpoint CKPT        where checkpoints go (default: OUT.ckpt beside OUT.h5)\n"
+    "  --checkpoint-every TIME  wall-clock time between checkpoints, e.g. \"10 min\"\n"
+    "                           (default 30 min; 0 s: only when stopped)\n"
+    "  --checkpoint-steps N     also a checkpoint every N steps\n"
     "\n"
-    "exit status: 0 success, 1 runtime failure, 2 bad input.\n"
+    "SIGINT or SIGTERM stops a run after the current launch with a checkpoint and\n"
+    "the output closed; a second one stops it at once (frames flushed so far stay\n"
+    "readable).\n"
+    "exit status: 0 success, 1 runtime failure, 2 bad input, 130/143 stopped by\n"
+    "SIGINT/SIGTERM.\n"
     "Documentation: README.md and docs/ in the source tree.\n";
 
 static int fail(const exo_error *err)
@@ -142,6 +157,9 @@ typedef struct args {
     unsigned long vector_width;
     int native_math;
     int quiet;
+    const char *resume, *checkpoint;
+    double checkpoint_every_s;      /* 0: default */
+    unsigned long checkpoint_steps;
 } args;
 
 static int parse_ulong(const char *s, unsigned long *out)
@@ -163,13 +181,17 @@ static int parse_args(int argc, char **argv, int allow_run_options, args *a)
         int takes = strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0 ||
                     strcmp(o, "--device") == 0 || strcmp(o, "--set") == 0 ||
                     strcmp(o, "--seed") == 0 || strcmp(o, "--steps-per-launch") == 0 ||
-                    strcmp(o, "--work-group") == 0 || strcmp(o, "--vector-width") == 0;
+                    strcmp(o, "--work-group") == 0 || strcmp(o, "--vector-width") == 0 ||
+                    strcmp(o, "--resume") == 0 || strcmp(o, "--checkpoint") == 0 ||
+                    strcmp(o, "--checkpoint-every") == 0 ||
+                    strcmp(o, "--checkpoint-steps") == 0;
         if (takes && v == NULL)
             return bad_usage("option %s needs a value", o);
         int run_only = strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0 ||
                        strcmp(o, "--device") == 0 || strcmp(o, "--steps-per-launch") == 0 ||
                        strcmp(o, "--work-group") == 0 || strcmp(o, "--quiet") == 0 ||
-                       strcmp(o, "--vector-width") == 0 || strcmp(o, "--native-math") == 0;
+                       strcmp(o, "--vector-width") == 0 || strcmp(o, "--native-math") == 0 ||
+                       strncmp(o, "--resume", 8) == 0 || strncmp(o, "--checkpoint", 12) == 0;
         if (run_only && !allow_run_options)
             return bad_usage("option %s applies to 'exobd run' only", o);
         if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0) {
@@ -204,6 +226,26 @@ static int parse_args(int argc, char **argv, int allow_run_options, args *a)
             if (parse_ulong(v, &w) || (w != 1 && w != 2 && w != 4 && w != 8 && w != 16))
                 return bad_usage("--vector-width expects 1, 2, 4, 8 or 16, got '%s'", v);
             a->vector_width = w;
+            i++;
+        } else if (strcmp(o, "--resume") == 0) {
+            a->resume = v;
+            i++;
+        } else if (strcmp(o, "--checkpoint") == 0) {
+            if (v[0] == '\0')
+                return bad_usage("--checkpoint expects a file name, got '%s'", v);
+            a->checkpoint = v;
+            i++;
+        } else if (strcmp(o, "--checkpoint-every") == 0) {
+            char why[256];
+            double t;
+            if (exo_units_parse(v, EXO_DIM_TIME, &t, why, sizeof why) != 0 || !(t >= 0))
+                return bad_usage("--checkpoint-every expects a time such as \"10 min\", "
+                                 "got '%s'", v);
+            a->checkpoint_every_s = t > 0 ? t : -1;
+            i++;
+        } else if (strcmp(o, "--checkpoint-steps") == 0) {
+            if (parse_ulong(v, &a->checkpoint_steps) || a->checkpoint_steps == 0)
+                return bad_usage("--checkpoint-steps expects a positive integer, got '%s'", v);
             i++;
         } else if (strcmp(o, "--native-math") == 0) {
             a->native_math = 1;
@@ -247,6 +289,33 @@ static int cmd_check(const args *a)
     return 0;
 }
 
+/* The signal that asked the run to stop (0: none).  The first SIGINT or
+ * SIGTERM only sets it: the run stops after its launch, with a checkpoint
+ * and closed files.  A second one ends the process at once; the output
+ * keeps every frame flushed before it. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    if (stop_signal)
+        _exit(128 + sig);
+    stop_signal = sig;
+}
+
+static int install_stop_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
+        return -1;
+    /* A file-size limit should fail a write (EFBIG), which exobd reports,
+     * not kill the process. */
+    signal(SIGXFSZ, SIG_IGN);
+    return 0;
+}
+
 static int cmd_run(const args *a)
 {
     exo_error err = {0};
@@ -265,20 +334,46 @@ static int cmd_run(const args *a)
     opt.vector_width = (uint32_t)a->vector_width;
     opt.native_math = a->native_math;
     opt.log = a->quiet ? NULL : stderr;
+    opt.resume_path = a->resume;
+    opt.checkpoint_path = a->checkpoint;
+    opt.checkpoint_every_s = a->checkpoint_every_s;
+    opt.checkpoint_every_steps = a->checkpoint_steps;
+    opt.stop_request = &stop_signal;
+    if (install_stop_handlers() != 0) {
+        fprintf(stderr, "exobd: error: cannot install the SIGINT/SIGTERM handlers: %s\n",
+                strerror(errno));
+        exo_scenario_destroy(sc);
+        return 1;
+    }
     if (!a->quiet) {
         opt.progress = on_progress;
         opt.progress_user = &ps;
     }
     if (exo_sim_create(&sim, sc, &opt, &err) != EXO_OK ||
         exo_sim_run(sim, &err) != EXO_OK) {
+        if (err.status == EXO_ERR_INTERRUPTED && stop_signal) {
+            const char *ckpt = sim ? exo_sim_checkpoint_path(sim) : NULL;
+            fprintf(stderr, "exobd: %s: %s\n", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+                    err.msg);
+            if (ckpt)
+                fprintf(stderr, "exobd: resume with: exobd run %s --resume %s%s%s\n",
+                        a->scenario, ckpt, a->n_sets ? " (and the same --set/--seed)" : "",
+                        "");
+            rc = 128 + stop_signal;
+            exo_sim_destroy(sim, NULL);
+            exo_scenario_destroy(sc);
+            return rc;
+        }
         rc = fail(&err);
         exo_sim_destroy(sim, NULL);
         exo_scenario_destroy(sc);
         return rc;
     }
+    char out[4096] = "";
+    if (exo_sim_output_path(sim))
+        snprintf(out, sizeof out, "%s", exo_sim_output_path(sim));
     if (exo_sim_destroy(sim, &err) != EXO_OK)
         rc = fail(&err);
-    const char *out = a->output ? a->output : sc->output_file;
     if (rc == 0 && !a->quiet && out[0])
         fprintf(stderr, "exobd: wrote %s and its ParaView sidecar (.xdmf)\n", out);
     exo_scenario_destroy(sc);

@@ -18,6 +18,7 @@
 #ifndef EXOBD_EXOBD_H
 #define EXOBD_EXOBD_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -118,6 +119,17 @@ typedef struct exo_run_options {
                                     $XDG_CACHE_HOME/exobd, else ~/.cache/exobd */
     uint32_t event_capacity;     /* events a launch may record before it is
                                     run again with more room; 0: default   */
+    const char *resume_path;     /* continue the run saved in this
+                                    checkpoint (docs/reliability.md)       */
+    const char *checkpoint_path; /* where checkpoints go; NULL: the output
+                                    file with .ckpt for .h5 (none without
+                                    an output file)                        */
+    double checkpoint_every_s;   /* wall-clock seconds between checkpoints;
+                                    0: every 30 min; < 0: none but at stop */
+    uint64_t checkpoint_every_steps; /* also every so many steps; 0: none  */
+    volatile sig_atomic_t *stop_request; /* nonzero (set by a signal handler): stop
+                                    after the current launch, write a
+                                    checkpoint and fail EXO_ERR_INTERRUPTED */
     exo_progress_fn progress;    /* optional */
     void *progress_user;
     FILE *log;                   /* informational messages; NULL: silent    */
@@ -131,7 +143,14 @@ typedef struct exo_run_options {
 exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
                           const exo_run_options *opt, exo_error *err);
 
-/** Run to the end of the scenario, writing output as configured. */
+/** The output file a run writes (NULL when it writes none). */
+const char *exo_sim_output_path(const exo_sim *sim);
+
+/** The checkpoint a run writes (NULL when it writes none). */
+const char *exo_sim_checkpoint_path(const exo_sim *sim);
+
+/** Run to the end of the scenario, writing output as configured.  A
+ *  completed run removes its checkpoint. */
 exo_status exo_sim_run(exo_sim *sim, exo_error *err);
 
 /** Advance @p nsteps steps without writing output (tests, benchmarks). */

@@ -1,0 +1,143 @@
+#!/bin/bash
+# test_resume.sh EXOBD SOURCE_DIR - checkpoints, interruption and crashes
+# (docs/reliability.md), end to end on the OpenCL device:
+#   - a run stopped by SIGTERM exits 143 with a checkpoint and a readable,
+#     "incomplete" file; resumed, its file is bitwise the run done straight
+#     (trajectory, observables, events), and the checkpoint is gone;
+#   - a second signal ends a run at once, its file still readable;
+#   - kill -9 at seeded random moments: each file opens and holds the first
+#     frames, observables and events of the straight run, and its XDMF names
+#     no frame the file lacks;
+#   - a checkpoint from another scenario, a damaged one and a missing one are
+#     refused with exit 2; a full disk (file-size limit) fails with exit 1.
+# Skips (77) without an OpenCL device or without h5py.
+set -u
+EXOBD=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+SRC=$(cd "$2" && pwd) || exit 1
+PY=/usr/bin/python3
+CMP="$PY $SRC/tests/tools/compare_runs.py"
+$PY -c 'import h5py, numpy' 2>/dev/null || { echo "skip: $PY cannot import h5py"; exit 77; }
+"$EXOBD" devices >/dev/null 2>&1 || { echo "skip: no OpenCL device"; exit 77; }
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/exobd_resume.XXXXXX") || exit 1
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+fails=0
+ok() { echo "ok: $*"; }
+bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# A binding capillary: events, receptor depletion (with extra updates and
+# held steps), uptake and cargo, so every kind of accumulated state must
+# survive the checkpoint.  About 4 s on two cores.
+cat > s.cfg <<'CFG'
+name = "resume_test";
+seed = 7;
+simulation = { dt = "20 us"; steps = 3000; receptor_update_every = 40; };
+medium = { viscosity = "1.2 mPa s"; };
+surfaces = ( { name = "tumour"; behaviour = "bind"; patches = [4, 4];
+               receptors = ( { type = "R"; density = "12.7 /um^2"; } );
+               internalization = { rate = "5 /s"; }; } );
+binding = ( { ligand = "L"; receptor = "R"; k_on = "200 um^2/s";
+              k_off = "20 /s"; bond_length = "10 nm"; } );
+vesicles = ( { count = 20000; radius = "50 nm"; ligands = { type = "L"; count = 200; };
+               start = { region = "cap"; }; cargo = { amount = 1.0; }; } );
+geometry = { vessels = ( { name = "cap"; radius = "1 um"; length = "6 um";
+             origin = [0.0, 0.0, 0.0]; axis = "z"; ends = "periodic";
+             regions = ( { name = "t"; from = 2.0; to = 4.0; wall = "tumour"; } );
+             flow = { mean_velocity = "200 um/s"; }; } ); };
+output = { file = "out.h5"; every = 100; observables_every = 10;
+           fields = ["position", "state", "bonds"]; };
+CFG
+
+"$EXOBD" run s.cfg -o straight.h5 --quiet || { echo "FAIL: the straight run"; exit 1; }
+ok "straight run"
+
+# Wait (up to 60 s) for a file to appear.
+wait_for() { for _ in $(seq 1200); do [ -e "$1" ] && return 0; sleep 0.05; done; return 1; }
+
+# ---- SIGTERM, then resume ---------------------------------------------------
+"$EXOBD" run s.cfg -o b.h5 --steps-per-launch 7 --checkpoint-steps 700 2>b.log &
+pid=$!
+wait_for b.ckpt || bad "no periodic checkpoint appeared"
+kill -TERM $pid
+wait $pid
+rc=$?
+[ $rc -eq 143 ] && ok "SIGTERM: exit 143" || bad "SIGTERM: exit $rc, expected 143"
+grep -q "resume with: exobd run s.cfg --resume b.ckpt" b.log && ok "SIGTERM: says how to resume" ||
+    bad "SIGTERM: no resume command in: $(tr '\r' '\n' < b.log | grep -v '^step')"
+$CMP straight.h5 b.h5 --prefix-of | sed 's/^/  /'
+[ "${PIPESTATUS[0]}" -eq 0 ] && ok "stopped file: readable, a prefix of the straight run" ||
+    bad "stopped file differs from the straight run"
+$PY -c "import h5py,sys; sys.exit(h5py.File('b.h5','r')['h5md'].attrs['exobd_status'] != 'incomplete')" &&
+    ok "stopped file: status incomplete" || bad "stopped file: status not incomplete"
+"$EXOBD" run s.cfg --resume b.ckpt --quiet
+rc=$?
+[ $rc -eq 0 ] && ok "resume: exit 0" || bad "resume: exit $rc"
+$CMP straight.h5 b.h5 | sed 's/^/  /'
+[ "${PIPESTATUS[0]}" -eq 0 ] && ok "resumed file: bitwise the straight run" ||
+    bad "resumed file differs from the straight run"
+cmp -s <(sed 's/straight\.h5/X/g' straight.xdmf) <(sed 's/b\.h5/X/g' b.xdmf) &&
+    ok "resumed XDMF: the straight run's" || bad "resumed XDMF differs"
+[ ! -e b.ckpt ] && ok "completed run removed its checkpoint" || bad "b.ckpt left behind"
+
+# ---- a second signal ends the run at once ----------------------------------
+"$EXOBD" run s.cfg -o c.h5 --quiet --checkpoint-steps 700 2>c.log &
+pid=$!
+wait_for c.ckpt
+kill -TERM $pid; kill -TERM $pid
+wait $pid
+rc=$?
+[ $rc -eq 143 ] && ok "two signals: exit 143" || bad "two signals: exit $rc"
+$CMP straight.h5 c.h5 --prefix-of >/dev/null && ok "two signals: file readable, a prefix" ||
+    bad "two signals: file unreadable or wrong"
+
+# ---- kill -9 at seeded random moments --------------------------------------
+RANDOM=2026
+for k in 1 2 3 4; do
+    delay=$((k - 1)).$(printf '%02d' $((RANDOM % 100)))
+    "$EXOBD" run s.cfg -o k$k.h5 --quiet &
+    pid=$!
+    sleep "$delay"
+    kill -KILL $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    if [ ! -e k$k.h5 ]; then
+        ok "kill -9 after $delay s: before the file was created"
+        continue
+    fi
+    out=$($CMP straight.h5 k$k.h5 --prefix-of 2>&1)
+    if [ $? -eq 0 ]; then
+        ok "kill -9 after $delay s: $(echo "$out" | head -1)"
+    else
+        bad "kill -9 after $delay s: $out"
+    fi
+done
+
+# ---- refused checkpoints ---------------------------------------------------
+"$EXOBD" run s.cfg -o d.h5 --quiet --checkpoint-steps 700 &
+pid=$!
+wait_for d.ckpt; kill -TERM $pid; wait $pid
+cp d.ckpt d2.ckpt
+"$EXOBD" run s.cfg --seed 8 --resume d.ckpt --quiet 2>e.txt
+rc=$?
+[ $rc -eq 2 ] && grep -q "written for another scenario" e.txt && ok "other scenario: exit 2" ||
+    bad "other scenario: exit $rc, $(cat e.txt)"
+head -c 1000 d2.ckpt > d3.ckpt
+"$EXOBD" run s.cfg --resume d3.ckpt --quiet 2>e.txt
+rc=$?
+[ $rc -eq 2 ] && grep -q "damaged or truncated" e.txt && ok "truncated checkpoint: exit 2" ||
+    bad "truncated checkpoint: exit $rc, $(cat e.txt)"
+"$EXOBD" run s.cfg --resume nothing.ckpt --quiet 2>e.txt
+rc=$?
+[ $rc -eq 2 ] && grep -q "nothing.ckpt" e.txt && ok "missing checkpoint: exit 2" ||
+    bad "missing checkpoint: exit $rc, $(cat e.txt)"
+
+# ---- a full disk: a file-size limit of 6 MB (the full file is ~9 MB) -------
+(ulimit -f 6144; "$EXOBD" run s.cfg -o f.h5 --quiet 2>e.txt)
+rc=$?
+[ $rc -eq 1 ] && grep -q "no room for frame .* in f.h5" e.txt &&
+    ok "file-size limit: exit 1: $(head -1 e.txt | cut -c8-150)..." ||
+    bad "file-size limit: exit $rc, $(cat e.txt)"
+out=$($CMP straight.h5 f.h5 --prefix-of 2>&1) && ok "file-size limit: $(echo "$out" | head -1)" ||
+    bad "file-size limit: the file is not readable: $out"
+
+[ $fails -eq 0 ] && echo "test_resume: all passed" || echo "test_resume: $fails failed"
+exit $((fails > 0))

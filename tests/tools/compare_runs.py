@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""compare_runs.py A.h5 B.h5 [--prefix-of] - compare the results of two runs.
+
+Without --prefix-of: every dataset under /particles, /observables and /events
+must be bitwise equal (same shape, same values), and both files complete.
+With --prefix-of: B is a run cut short (stopped or killed): it must open, and
+every time series in it must equal the first rows of A's (frames, observable
+rows and events alike); the XDMF sidecar of B must name only frames B holds.
+Prints one line per file compared; exits 1 on any difference.
+"""
+import re
+import sys
+
+import h5py
+import numpy as np
+
+def datasets(f):
+    out = {}
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset) and name.split('/')[0] in (
+                'particles', 'observables', 'events'):
+            out[name] = obj
+    f.visititems(visit)
+    return out
+
+def main():
+    a_path, b_path = sys.argv[1], sys.argv[2]
+    prefix = '--prefix-of' in sys.argv[3:]
+    a, b = h5py.File(a_path, 'r'), h5py.File(b_path, 'r')
+    da, db = datasets(a), datasets(b)
+    bad = []
+    if set(da) != set(db):
+        bad.append('datasets differ: %s' % sorted(set(da) ^ set(db)))
+    frames = None
+    for name in sorted(set(da) & set(db)):
+        x, y = da[name][()], db[name][()]
+        if prefix and x.ndim > 0 and da[name].maxshape[0] is None:
+            # a time series or event column: B holds A's first rows
+            if y.shape[0] > x.shape[0] or not np.array_equal(x[:y.shape[0]], y):
+                bad.append('%s: not the first %d rows of the full run' % (name, y.shape[0]))
+            if name == 'particles/vesicles/position/value':
+                frames = y.shape[0]
+        elif x.shape != y.shape or not np.array_equal(x, y):
+            bad.append('%s differs (%s vs %s)' % (name, x.shape, y.shape))
+    status_b = b['h5md'].attrs.get('exobd_status')
+    if not prefix and status_b != 'complete':
+        bad.append('%s is %s, not complete' % (b_path, status_b))
+    if prefix and frames is not None:
+        xdmf = re.sub(r'\.h5$', '', b_path) + '.xdmf'
+        try:
+            named = len(re.findall(r'<Grid Name="frame_', open(xdmf).read()))
+        except FileNotFoundError:
+            named = 0
+        if named > frames:
+            bad.append('%s names %d frames, the file holds %d' % (xdmf, named, frames))
+        print('%s: %d frames, %d named in the sidecar, status %s' %
+              (b_path, frames, named, status_b))
+    for line in bad:
+        print('DIFFERENT:', line)
+    print('%s vs %s: %d datasets, %s' % (a_path, b_path, len(da),
+                                         'equal' if not bad else '%d differ' % len(bad)))
+    return 1 if bad else 0
+
+if __name__ == '__main__':
+    sys.exit(main())
