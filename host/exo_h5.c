@@ -1161,6 +1161,7 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
 {
     exo_status rc = EXO_OK;
     exo_h5 *h = NULL;
+    char *part = NULL, eb[128];
 
     EXO_CHECK(out != NULL, err, EXO_ERR_INVALID, "exo_h5_create: out is NULL");
     *out = NULL;
@@ -1185,8 +1186,25 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
     EXO_TRY(make_names(h, layout->path, err));
 
     EXO_TRY(check_folder(h->path, err));
+    /* The file is built under PATH.part and renamed into place once its
+     * time-independent part is on disk: a run killed while creating it
+     * (when every byte of HDF5 metadata is new, and a reader would find a
+     * superblock pointing at headers not yet written) leaves no PATH, and
+     * an older run's PATH is removed first, so none can pass for this one. */
+    size_t plen = strlen(h->path);
+    EXO_ALLOC(part, plen + sizeof ".part", err, "a file name");
+    memcpy(part, h->path, plen);
+    memcpy(part + plen, ".part", sizeof ".part");
+    struct stat st;
+    EXO_CHECK(stat(h->path, &st) != 0 || !S_ISDIR(st.st_mode), err, EXO_ERR_IO,
+              "cannot create output file %s: it is a folder", h->path);
+    errno = 0;
+    EXO_CHECK((unlink(h->path) == 0 || errno == ENOENT) &&
+                  (unlink(h->xdmf_path) == 0 || errno == ENOENT),
+              err, EXO_ERR_IO, "cannot replace the output file %s: %s", h->path,
+              errno_text(errno, eb, sizeof eb));
     EXO_H5_AS(EXO_ERR_IO,
-              h->file = H5Fcreate(h->path, H5F_ACC_TRUNC, H5P_DEFAULT,
+              h->file = H5Fcreate(part, H5F_ACC_TRUNC, H5P_DEFAULT,
                                   H5P_DEFAULT),
               err, "cannot create output file %s", h->path);
     EXO_H5(h->str_type = H5Tcopy(H5T_C_S1), err,
@@ -1203,11 +1221,20 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
     EXO_TRY(write_parameters(h, layout, err));
     EXO_TRY(write_xdmf_group(h, err));
     EXO_H5(H5Fflush(h->file, H5F_SCOPE_LOCAL), err, "flushing %s", h->path);
+    errno = 0;
+    EXO_CHECK(rename(part, h->path) == 0, err, EXO_ERR_IO, "renaming %s to %s: %s", part,
+              h->path, errno_text(errno, eb, sizeof eb));
+    free(part);
+    part = NULL;
     EXO_TRY(xdmf_create(h, err));
     *out = h;
     h = NULL;
 cleanup:
     exo_h5_close(h, 0, err);    /* NULL on success; keeps the first error */
+    if (part) {
+        unlink(part);
+        free(part);
+    }
     return rc;
 }
 
