@@ -16,6 +16,42 @@
 #include "exo_sha256.h"
 #include "shared/exo_types.h"
 
+/* ------------------------------------------------------- fault injection */
+
+/* Test hooks (tests/cli/test_resume.sh, docs/reliability.md): with
+ * EXOBD_FAULT_ALLOC=N the N-th buffer allocation of the process fails as a
+ * device out of memory does (CL_MEM_OBJECT_ALLOCATION_FAILURE); with
+ * EXOBD_FAULT_LAUNCH=N the N-th kernel launch fails on completion as a lost
+ * device does (CL_OUT_OF_RESOURCES, what NVIDIA's driver reports after a
+ * GPU reset).  Unset, they cost one counter increment per call. */
+static int fault_now(const char *name, unsigned long *count)
+{
+    const char *v = getenv(name);
+    ++*count;
+    return v != NULL && strtoul(v, NULL, 10) == *count;
+}
+
+static cl_mem create_buffer(cl_context ctx, cl_mem_flags flags, size_t size, void *host,
+                            cl_int *e)
+{
+    static unsigned long allocations;
+    if (fault_now("EXOBD_FAULT_ALLOC", &allocations)) {
+        *e = CL_MEM_OBJECT_ALLOCATION_FAILURE;
+        return NULL;
+    }
+    return clCreateBuffer(ctx, flags, size, host, e);
+}
+#define clCreateBuffer create_buffer
+
+/* clFinish after a kernel launch. */
+static cl_int finish_launch(cl_command_queue q)
+{
+    static unsigned long launches;
+    if (fault_now("EXOBD_FAULT_LAUNCH", &launches))
+        return CL_OUT_OF_RESOURCES;
+    return clFinish(q);
+}
+
 extern const unsigned char exo_kernels_src[];
 extern const size_t exo_kernels_src_len;
 
@@ -102,6 +138,14 @@ static exo_status exo_cl_fail(exo_error *err, cl_int e, const char *file,
     exo_status st = EXO_ERR_OPENCL;
     exo_error_set(err, st, e, file, line, func, "OpenCL error %s (%d) in %s",
                   cl_error_name(e), (int)e, call);
+    /* What the user can do about the errors a healthy program still meets. */
+    if (e == CL_MEM_OBJECT_ALLOCATION_FAILURE || e == CL_OUT_OF_HOST_MEMORY)
+        exo_error_append(err, " (the device is out of memory: use fewer vesicles, a "
+                              "smaller output.sample, or a device with more memory)");
+    else if (e == CL_OUT_OF_RESOURCES || e == CL_DEVICE_NOT_AVAILABLE)
+        exo_error_append(err, " (the device ran out of resources or was lost, e.g. a "
+                              "driver reset: the output keeps every frame written; resume "
+                              "from the last checkpoint with --resume)");
     return st;
 }
 
@@ -596,7 +640,7 @@ static exo_status launch(exo_clb *b, cl_kernel k, const char *name, size_t n,
                                   local ? &local : NULL, 0, NULL, NULL),
            err, "launching %s (global %zu, local %zu) %s on '%s'", name, global,
            local, what, b->rt.dev.name);
-    EXO_CL(clFinish(b->rt.queue), err, "waiting for %s %s on '%s'", name, what,
+    EXO_CL(finish_launch(b->rt.queue), err, "waiting for %s %s on '%s'", name, what,
            b->rt.dev.name);
 cleanup:
     return rc;
@@ -1155,6 +1199,17 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
            err, "clearing the ligand counts of %u vesicles", n);
     EXO_CL(clEnqueueFillBuffer(b->rt.queue, b->bonds, &no_bonds, 1, 0, nn, 0, NULL, NULL),
            err, "clearing the bond counts of %u vesicles", n);
+    /* Positions and image counts too: the lanes past the last vesicle read
+     * them (masked), and valgrind showed branches in the kernel's vector
+     * math depending on what was there before. */
+    exo_real origin = 0;
+    cl_int no_image = 0;
+    EXO_CL(clEnqueueFillBuffer(b->rt.queue, b->pos, &origin, sizeof origin, 0,
+                               3 * nn * sizeof origin, 0, NULL, NULL),
+           err, "clearing the positions of %u vesicles", n);
+    EXO_CL(clEnqueueFillBuffer(b->rt.queue, b->image, &no_image, sizeof no_image, 0,
+                               3 * nn * sizeof no_image, 0, NULL, NULL),
+           err, "clearing the image counts of %u vesicles", n);
 
     EXO_CL_OBJ(b->k_advance, clCreateKernel(b->rt.program, "k_advance", &e_), err, "creating kernel k_advance");
     EXO_CL_OBJ(b->k_init, clCreateKernel(b->rt.program, "k_init_vesicles", &e_), err, "creating kernel k_init_vesicles");

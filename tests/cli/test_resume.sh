@@ -9,7 +9,11 @@
 #     frames, observables and events of the straight run, and its XDMF names
 #     no frame the file lacks;
 #   - a checkpoint from another scenario, a damaged one and a missing one are
-#     refused with exit 2; a full disk (file-size limit) fails with exit 1.
+#     refused with exit 2;
+#   - the device out of memory, the device lost mid-run (injected:
+#     EXOBD_FAULT_ALLOC, EXOBD_FAULT_LAUNCH) and a full disk (a file-size
+#     limit) fail with exit 1, the output readable up to its last frame, the
+#     checkpoint before the failure whole (resumed to the straight run).
 # Skips (77) without an OpenCL device or without h5py.
 set -u
 EXOBD=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -129,6 +133,23 @@ rc=$?
 rc=$?
 [ $rc -eq 2 ] && grep -q "nothing.ckpt" e.txt && ok "missing checkpoint: exit 2" ||
     bad "missing checkpoint: exit $rc, $(cat e.txt)"
+
+# ---- the device fails: out of memory at start, lost mid-run ----------------
+EXOBD_FAULT_ALLOC=3 "$EXOBD" run s.cfg -o h.h5 --quiet 2>e.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q "CL_MEM_OBJECT_ALLOCATION_FAILURE.*out of memory" e.txt && [ ! -e h.h5 ] &&
+    ok "device out of memory: exit 1, no output file" || bad "device out of memory: exit $rc, $(cat e.txt)"
+EXOBD_FAULT_LAUNCH=800 "$EXOBD" run s.cfg -o g.h5 --checkpoint-steps 700 --quiet 2>e.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q "CL_OUT_OF_RESOURCES.*was lost.*--resume" e.txt &&
+    ok "device lost: exit 1: $(cut -c1-100 e.txt | head -1)..." || bad "device lost: exit $rc, $(cat e.txt)"
+out=$($CMP straight.h5 g.h5 --prefix-of 2>&1) && ok "device lost: $(echo "$out" | head -1)" ||
+    bad "device lost: the file is not readable: $out"
+"$EXOBD" run s.cfg --resume g.ckpt --quiet 2>e.txt
+rc=$?
+out=$($CMP straight.h5 g.h5 2>&1)
+[ $rc -eq 0 ] && [ $? -eq 0 ] && ok "device lost: resumed from the checkpoint before it, bitwise the straight run" ||
+    bad "device lost: resume exit $rc: $out $(cat e.txt)"
 
 # ---- a full disk: a file-size limit of 6 MB (the full file is ~9 MB) -------
 (ulimit -f 6144; "$EXOBD" run s.cfg -o f.h5 --quiet 2>e.txt)

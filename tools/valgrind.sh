@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Memcheck small full runs of exobd's host code: check the tumour scenario,
+# run it (events, depletion, checkpoints) to its end, stop another run with
+# SIGTERM and resume it, summarise.  Fails on any memory error or definite
+# leak.
+#
+# usage: tools/valgrind.sh [BUILD_DIR] [DEVICE]
+#   DEVICE defaults to cpu-reference (the C reference stepper: all host code,
+#   no OpenCL); give "cpu" to run on PoCL too (minutes: LLVM builds the
+#   kernels under valgrind), with tools/valgrind-opencl.supp for the OpenCL
+#   stack's own allocations.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-$root/build}"
+device="${2:-cpu-reference}"
+exobd="$build/exobd"
+if ! command -v valgrind >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null
+  else
+    echo "valgrind: not installed (apt-get install valgrind)" >&2
+    exit 1
+  fi
+fi
+work=$(mktemp -d "${TMPDIR:-/tmp}/exobd_valgrind.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+vg=(valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite
+    --suppressions="$root/tools/valgrind-opencl.supp" --num-callers=30)
+scenario="$root/scenarios/tumor_vessel_targeting.cfg"
+sets=(--set 'vesicles.[0].count=500' --set 'simulation.duration="2 ms"'
+      --set output.every=50 --set output.sample=500)
+echo "valgrind: exobd check"
+"${vg[@]}" "$exobd" check "$scenario" "${sets[@]}" >/dev/null
+echo "valgrind: exobd run on $device (checkpoints every 50 steps)"
+"${vg[@]}" "$exobd" run "$scenario" "${sets[@]}" -o "$work/t.h5" --device "$device" \
+    --checkpoint-steps 50 --quiet
+echo "valgrind: exobd run stopped by SIGTERM, then resumed"
+long=(--set 'vesicles.[0].count=500' --set 'simulation.duration="10 ms"'
+      --set output.every=50 --set output.sample=500)
+rc=0
+timeout --preserve-status -s TERM 4 "${vg[@]}" "$exobd" run "$scenario" "${long[@]}" -o "$work/r.h5" \
+    --device "$device" --quiet 2>"$work/stop.txt" || rc=$?
+if [ $rc -ne 143 ]; then
+  echo "valgrind: the stopped run exited $rc, expected 143:"; cat "$work/stop.txt"; exit 1
+fi
+"${vg[@]}" "$exobd" run "$scenario" "${long[@]}" --resume "$work/r.ckpt" --device "$device" \
+    --quiet
+echo "valgrind: exobd summary"
+"${vg[@]}" "$exobd" summary "$work/t.h5" >/dev/null
+echo "valgrind: clean"
