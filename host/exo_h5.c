@@ -1122,11 +1122,49 @@ cleanup:
     return rc;
 }
 
+/* Whether s is valid UTF-8 (no overlong forms, surrogates or code points
+ * past U+10FFFF). */
+static int utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p++, n = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2
+                                           : (c >> 3) == 30 ? 3 : 9;
+        if (n == 9 || (n == 1 && c < 0xC2))
+            return 0;
+        unsigned cp = n ? c & (0x3Fu >> n) : c;
+        for (unsigned k = 0; k < n; k++, p++) {
+            if ((*p & 0xC0) != 0x80)
+                return 0;
+            cp = cp << 6 | (*p & 0x3Fu);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return 0;
+    }
+    return 1;
+}
+
 /* Names of the sidecar and of the .h5 file as the sidecar refers to it. */
 static exo_status make_names(exo_h5 *h, const char *path, exo_error *err)
 {
     exo_status rc = EXO_OK;
     size_t len = strlen(path);
+    /* The sidecar is XML, which holds only UTF-8, and names the file as it
+     * is: a name that is not UTF-8 would make a sidecar no reader parses. */
+    size_t longest = 0, run = 0;
+    for (const char *c = path; *c; c++) {
+        run = *c == '/' ? 0 : run + 1;
+        longest = run > longest ? run : longest;
+    }
+    /* Named shortly: messages built on a 5000-character name lose their end. */
+    EXO_CHECK(len < 4096 && longest <= 255, err, EXO_ERR_INVALID,
+              "the output file name '%.60s...' is too long (File name too long): %zu "
+              "characters, a part of %zu; at most 255 per part and 4095 in all", path, len,
+              longest);
+    EXO_CHECK(utf8_valid(path), err, EXO_ERR_INVALID,
+              "the output file name %s is not valid UTF-8, so the XDMF sidecar (XML) "
+              "cannot name it: choose a UTF-8 name", path);
     size_t stem = len >= 3 && strcmp(path + len - 3, ".h5") == 0 ? len - 3 : len;
     const char *base = strrchr(path, '/');
 
@@ -1201,8 +1239,8 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
     errno = 0;
     EXO_CHECK((unlink(h->path) == 0 || errno == ENOENT) &&
                   (unlink(h->xdmf_path) == 0 || errno == ENOENT),
-              err, EXO_ERR_IO, "cannot replace the output file %s: %s", h->path,
-              errno_text(errno, eb, sizeof eb));
+              err, EXO_ERR_IO, "cannot create output file %s (removing the one there): %s",
+              h->path, errno_text(errno, eb, sizeof eb));
     EXO_H5_AS(EXO_ERR_IO,
               h->file = H5Fcreate(part, H5F_ACC_TRUNC, H5P_DEFAULT,
                                   H5P_DEFAULT),

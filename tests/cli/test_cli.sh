@@ -338,5 +338,25 @@ expect_status 2
 expect_stderr "/nonexistent/dir/x.h5"
 ok
 
+check "exobd run -o with a name that is not UTF-8: exit 2, says why, writes nothing"
+run "$EXOBD" run "$DEMO" "${SMALL[@]}" -o $'bad\xff\xfename.h5' --device cpu-reference
+expect_status 2
+expect_stderr "is not valid UTF-8"
+[ -z "$(ls | grep -a 'bad.*name')" ] || { echo "FAIL: $what: a file was written"; exit 1; }
+ok
+
+check "exobd run -o with a 5000-character name: exit 2, names the problem"
+long=$(printf 'a%.0s' $(seq 5000))
+run "$EXOBD" run "$DEMO" "${SMALL[@]}" -o "$long.h5" --device cpu-reference
+expect_status 2
+expect_stderr "File name too long"
+ok
+
+check "exobd run --set name=<5000 characters>: exit 2, names the setting"
+run "$EXOBD" run "$DEMO" "${SMALL[@]}" --set "name=\"$long\"" --device cpu-reference
+expect_status 2
+expect_stderr "setting 'name': expected 1 to 63 letters"
+ok
+
 echo "$passed passed, 0 failed"
 exit 0
