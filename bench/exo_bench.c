@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "exobd/exobd.h"
@@ -48,6 +50,9 @@ static const char usage[] =
     "  --workload W        free, capillary, targeting or all (default all): free\n"
     "                      diffusion in a periodic box, capillary_flow.cfg's\n"
     "                      vessel, or tumor_vessel_targeting.cfg's binding\n"
+    "  --output-n N        measure the cost of output at N vesicles (free workload,\n"
+    "                      trajectory every 1000 steps, against none; default 1e6;\n"
+    "                      0: skip)\n"
     "  --ceiling PATH      also run the ceiling program (bench/ceiling.c) at\n"
     "                      every N and report each rate as a fraction of it\n"
     "  --help\n";
@@ -291,6 +296,86 @@ fail:
     exo_scenario_destroy(sc);
 }
 
+/* The cost of writing output: the free workload at n vesicles, `steps`
+ * steps run to the end (exo_sim_run) with the whole trajectory (positions,
+ * states, image counts of all n) written every `every` steps and the
+ * observables likewise, against the same run writing nothing; runs
+ * alternate, `repeats` of each.  Medians of the wall times into *with and
+ * *without; 0 on success. */
+static int measure_output_cost(const char *spec, const char *cache_dir, uint64_t n,
+                               uint64_t steps, uint64_t every, int repeats, double *with,
+                               double *without, double *bytes)
+{
+    char dir[] = "/tmp/exo_bench_output.XXXXXX", path[128], xdmf[128], text[2048];
+    if (mkdtemp(dir) == NULL) {
+        fprintf(stderr, "exo_bench: cannot make a folder for the output test\n");
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/out.h5", dir);
+    snprintf(xdmf, sizeof xdmf, "%s/out.xdmf", dir);
+    snprintf(text, sizeof text,
+             "name = \"bench_output\";\n"
+             "seed = 20240601;\n"
+             "simulation = { dt = \"1 us\"; steps = %llu; integrator = \"overdamped\"; };\n"
+             "medium = { temperature = \"310.15 K\"; viscosity = \"1.2 mPa s\"; };\n"
+             "vesicles = ( { name = \"exosomes\"; count = %llu; radius = \"50 nm\";\n"
+             "               start = { kind = \"uniform\"; region = \"box\"; }; } );\n"
+             "geometry = { box = { lower = [0.0, 0.0, 0.0]; upper = [100.0, 100.0, 100.0];\n"
+             "             faces = [\"periodic\", \"periodic\", \"periodic\"]; }; };\n"
+             "output = { file = \"%s\"; every = %llu; sample = %llu; observables_every = %llu;\n"
+             "           fields = [\"position\", \"state\", \"image\"]; compression = 0; };\n",
+             (unsigned long long)steps, (unsigned long long)n, path,
+             (unsigned long long)every, (unsigned long long)n, (unsigned long long)every);
+    exo_error err = {0};
+    exo_scenario *sc = NULL;
+    double tw[MAX_REPEATS], tn[MAX_REPEATS];
+    int rc = -1;
+    if (exo_scenario_load_text(&sc, text, "bench_output.cfg", NULL, 0, &err) != EXO_OK) {
+        fprintf(stderr, "exo_bench: output scenario rejected: %s\n", err.msg);
+        goto done;
+    }
+    for (int k = 0; k < repeats; k++)
+        for (int out = 1; out >= 0; out--) {
+            exo_sim *sim = NULL;
+            exo_run_options opt;
+            memset(&opt, 0, sizeof opt);
+            opt.device = strcmp(spec, "default") == 0 ? NULL : spec;
+            opt.output_path = out ? path : "";
+            opt.cache_dir = cache_dir;
+            opt.checkpoint_every_s = -1;
+            if (exo_sim_create(&sim, sc, &opt, &err) != EXO_OK) {
+                fprintf(stderr, "exo_bench: output test: %s\n", err.msg);
+                goto done;
+            }
+            double t0 = now_s();
+            exo_status st = exo_sim_run(sim, &err);
+            double t = now_s() - t0;
+            exo_sim_destroy(sim, NULL);
+            if (st != EXO_OK) {
+                fprintf(stderr, "exo_bench: output test: %s\n", err.msg);
+                goto done;
+            }
+            (out ? tw : tn)[k] = t;
+            if (out) {
+                struct stat stt;
+                *bytes = stat(path, &stt) == 0 ? (double)stt.st_size : 0;
+            }
+            fprintf(stderr, "exo_bench: output test run %d, %s: %.3f s\n", k + 1,
+                    out ? "with output" : "without", t);
+            remove(path);
+            remove(xdmf);
+        }
+    qsort(tw, (size_t)repeats, sizeof tw[0], cmp_double);
+    qsort(tn, (size_t)repeats, sizeof tn[0], cmp_double);
+    *with = repeats % 2 ? tw[repeats / 2] : 0.5 * (tw[repeats / 2 - 1] + tw[repeats / 2]);
+    *without = repeats % 2 ? tn[repeats / 2] : 0.5 * (tn[repeats / 2 - 1] + tn[repeats / 2]);
+    rc = 0;
+done:
+    exo_scenario_destroy(sc);
+    rmdir(dir);
+    return rc;
+}
+
 /* Split a comma-separated list in place. */
 static int split(char *s, char **out, int max)
 {
@@ -388,7 +473,7 @@ int main(int argc, char **argv)
 {
     char n_arg[512] = "1e4,1e5,1e6,1e7";
     char dev_arg[512] = "all";
-    uint64_t ref_max_n = 1000000, fixed_steps = 0, min_steps = 10;
+    uint64_t ref_max_n = 1000000, fixed_steps = 0, min_steps = 10, output_n = 1000000;
     int repeats = 3;
     double target_s = 2.0;
     const char *cache_dir = NULL, *ceiling = NULL, *workload_arg = "all";
@@ -404,7 +489,8 @@ int main(int argc, char **argv)
         static const char *const known[] = {"--n", "--devices", "--ref-max-n", "--steps",
                                             "--min-steps", "--repeats",
                                             "--target-seconds", "--cache-dir",
-                                            "--ceiling", "--workload", NULL};
+                                            "--ceiling", "--workload", "--output-n",
+                                            NULL};
         int is_known = 0;
         for (int k = 0; known[k]; k++)
             is_known |= strcmp(a, known[k]) == 0;
@@ -438,6 +524,8 @@ int main(int argc, char **argv)
             bad = end == v || *end != '\0' || !(target_s > 0);
         } else if (strcmp(a, "--ceiling") == 0) {
             ceiling = v;
+        } else if (strcmp(a, "--output-n") == 0) {
+            bad = parse_count(v, &output_n) != 0;
         } else if (strcmp(a, "--workload") == 0) {
             bad = strcmp(v, "all") != 0 && strcmp(v, "free") != 0 &&
                   strcmp(v, "capillary") != 0 && strcmp(v, "targeting") != 0;
@@ -529,6 +617,11 @@ int main(int argc, char **argv)
             }
             measure(r, cache_dir, repeats, fixed_steps, target_s, min_steps);
         }
+    /* The cost of output, on the first device measured. */
+    double out_with = 0, out_without = 0, out_bytes = 0;
+    int out_ok = output_n > 0 &&
+                 measure_output_cost(devs[0].spec, cache_dir, output_n, 2000, 1000, repeats,
+                                     &out_with, &out_without, &out_bytes) == 0;
     /* The ceiling (bench/ceiling.c) at every N, in the same run. */
     double ceil_rate[MAX_N] = {0};
     for (int i = 0; ceiling && i < nn; i++)
@@ -600,6 +693,16 @@ int main(int argc, char **argv)
                r->workload, r->spec,
                nstr, (unsigned long long)r->steps, med, lo, hi, ratio, vs_ceil, bytes,
                mem, r->startup_s);
+    }
+    if (out_ok) {
+        char nstr[32];
+        fmt_count(nstr, sizeof nstr, output_n);
+        printf("\nOutput cost (free workload, `%s`, N = %s, 2000 steps run to the end with "
+               "the whole trajectory, positions, states and image counts, and the "
+               "observables written every 1000 steps: 3 frames, %.0f MB, uncompressed; "
+               "medians of %d alternating runs): %.3f s with output, %.3f s without, "
+               "ratio %.3f (target <= 1.15).\n", devs[0].spec, nstr, out_bytes / 1e6,
+               repeats, out_with, out_without, out_with / out_without);
     }
     printf("\nBenchmark wall time %.0f s.\n", t_all);
     return 0;

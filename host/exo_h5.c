@@ -1194,21 +1194,16 @@ static void no_close_at_exit(void)
     }
 }
 
-exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
-                         exo_error *err)
+/* A handle for @p layout with nothing open yet (exo_h5_create and
+ * exo_h5_reopen): checked layout, HDF5's error printing off (h5_fail
+ * appends its stack to the error record instead), names made. */
+static exo_status handle_new(exo_h5 **out, const exo_h5_layout *layout, exo_error *err)
 {
     exo_status rc = EXO_OK;
     exo_h5 *h = NULL;
-    char *part = NULL, eb[128];
-
-    EXO_CHECK(out != NULL, err, EXO_ERR_INVALID, "exo_h5_create: out is NULL");
-    *out = NULL;
     no_close_at_exit();
     EXO_TRY(check_layout(layout, err));
-    /* HDF5 prints its error stack to stderr by default; we append it to
-     * the error record instead (h5_fail). */
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-
     EXO_ALLOC(h, 1, err, "the output file handle");
     h->n = layout->n;
     h->write_position = layout->write_position != 0;
@@ -1221,7 +1216,35 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
     series_init(&h->image);
     series_init(&h->state);
     series_init(&h->bonds);
+    *out = h;
     EXO_TRY(make_names(h, layout->path, err));
+cleanup:
+    return rc;
+}
+
+/* The variable-length UTF-8 string type of attributes and text. */
+static exo_status make_str_type(exo_h5 *h, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    EXO_H5(h->str_type = H5Tcopy(H5T_C_S1), err, "making the string type for %s", h->path);
+    EXO_H5(H5Tset_size(h->str_type, H5T_VARIABLE), err, "making the string type for %s",
+           h->path);
+    EXO_H5(H5Tset_cset(h->str_type, H5T_CSET_UTF8), err, "making the string type for %s",
+           h->path);
+cleanup:
+    return rc;
+}
+
+exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
+                         exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    exo_h5 *h = NULL;
+    char *part = NULL, eb[128];
+
+    EXO_CHECK(out != NULL, err, EXO_ERR_INVALID, "exo_h5_create: out is NULL");
+    *out = NULL;
+    EXO_TRY(handle_new(&h, layout, err));
 
     EXO_TRY(check_folder(h->path, err));
     /* The file is built under PATH.part and renamed into place once its
@@ -1245,12 +1268,7 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
               h->file = H5Fcreate(part, H5F_ACC_TRUNC, H5P_DEFAULT,
                                   H5P_DEFAULT),
               err, "cannot create output file %s", h->path);
-    EXO_H5(h->str_type = H5Tcopy(H5T_C_S1), err,
-           "making the string type for %s", h->path);
-    EXO_H5(H5Tset_size(h->str_type, H5T_VARIABLE), err,
-           "making the string type for %s", h->path);
-    EXO_H5(H5Tset_cset(h->str_type, H5T_CSET_UTF8), err,
-           "making the string type for %s", h->path);
+    EXO_TRY(make_str_type(h, err));
 
     EXO_TRY(write_h5md(h, err));
     EXO_TRY(write_particles(h, layout, err));
@@ -1366,35 +1384,15 @@ exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
 
     EXO_CHECK(out != NULL && at != NULL, err, EXO_ERR_INVALID, "exo_h5_reopen: no cursor");
     *out = NULL;
-    no_close_at_exit();
-    EXO_TRY(check_layout(layout, err));
     EXO_CHECK(layout->n_event_kinds <= EXO_H5_MAX_EVENT_KINDS, err, EXO_ERR_INVALID,
               "exo_h5_reopen: %u event kinds", layout->n_event_kinds);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-
-    EXO_ALLOC(h, 1, err, "the output file handle");
-    h->n = layout->n;
-    h->write_position = layout->write_position != 0;
-    h->write_state = layout->write_state != 0;
-    h->write_image = layout->write_image != 0;
-    h->write_bonds = layout->write_bonds != 0;
-    h->file = h->h5md = h->frames = h->str_type = H5I_INVALID_HID;
-    series_init(&h->edges);
-    series_init(&h->position);
-    series_init(&h->image);
-    series_init(&h->state);
-    series_init(&h->bonds);
-    EXO_TRY(make_names(h, layout->path, err));
+    EXO_TRY(handle_new(&h, layout, err));
     for (int i = 0; i < 3; i++)
         h->edges_nm[4 * i] = (float)layout->box_edges_nm[i];
 
     EXO_H5_AS(EXO_ERR_IO, h->file = H5Fopen(h->path, H5F_ACC_RDWR, H5P_DEFAULT), err,
               "cannot open output file %s to resume it", h->path);
-    EXO_H5(h->str_type = H5Tcopy(H5T_C_S1), err, "making the string type for %s", h->path);
-    EXO_H5(H5Tset_size(h->str_type, H5T_VARIABLE), err, "making the string type for %s",
-           h->path);
-    EXO_H5(H5Tset_cset(h->str_type, H5T_CSET_UTF8), err, "making the string type for %s",
-           h->path);
+    EXO_TRY(make_str_type(h, err));
     EXO_H5_AS(EXO_ERR_IO, h->h5md = H5Gopen2(h->file, "/h5md", H5P_DEFAULT), err,
               "%s is not an exobd output file (no /h5md)", h->path);
     EXO_TRY(h5_attr_str(h, h->h5md, "/h5md", "exobd_status", "running", err));
