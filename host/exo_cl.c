@@ -57,7 +57,7 @@ extern const size_t exo_kernels_src_len;
 
 /* The host and device views of the shared structs must agree (the device
  * view is checked at run time by tests/device/test_layout). */
-_Static_assert(sizeof(exo_step_params) == 122 * sizeof(exo_real) + 74 * 4,
+_Static_assert(sizeof(exo_step_params) == 123 * sizeof(exo_real) + 73 * 4,
                "exo_step_params layout");
 _Static_assert(sizeof(exo_init_params) == 29 * sizeof(exo_real) + 10 * 4,
                "exo_init_params layout");

@@ -390,8 +390,9 @@ cleanup:
 
 static exo_status load_medium(cfg *c, const config_setting_t *root, exo_scenario *sc)
 {
-    static const char *const keys[] = {"temperature", "viscosity", "flow", NULL};
+    static const char *const keys[] = {"temperature", "viscosity", "flow", "clearance", NULL};
     static const char *const flow_keys[] = {"kind", "velocity", NULL};
+    static const char *const clearance_keys[] = {"rate", "half_life", NULL};
     static const char *const flow_kinds[] = {"uniform", NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *g, *f;
@@ -405,6 +406,21 @@ static exo_status load_medium(cfg *c, const config_setting_t *root, exo_scenario
                          &sc->temperature, NULL));
     EXO_TRY(opt_quantity(c, g, "viscosity", EXO_DIM_VISCOSITY, POSITIVE,
                          &sc->viscosity, NULL));
+    EXO_TRY(get_group(c, g, "clearance", 0, &f));
+    if (f) {
+        /* First-order clearance from the blood, as a rate or a half-life. */
+        EXO_TRY(check_keys(c, f, clearance_keys));
+        int have_rate = 0, have_half = 0;
+        double half = 0;
+        EXO_TRY(opt_quantity(c, f, "rate", EXO_DIM_RATE, POSITIVE, &sc->clearance_rate,
+                             &have_rate));
+        EXO_TRY(opt_quantity(c, f, "half_life", EXO_DIM_TIME, POSITIVE, &half, &have_half));
+        if (have_rate == have_half)
+            return bad(c, f, "give one of 'rate' (e.g. \"1e-3 /s\") or 'half_life' "
+                             "(e.g. \"10 min\")");
+        if (have_half)
+            sc->clearance_rate = M_LN2 / half;
+    }
     EXO_TRY(get_group(c, g, "flow", 0, &f));
     if (f) {
         EXO_TRY(check_keys(c, f, flow_keys));

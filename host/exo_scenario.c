@@ -259,6 +259,7 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
         p->drift[a] = (exo_real)(sc->flow[a] * sc->dt);
     }
     p->dt = (exo_real)sc->dt;
+    p->clear_prob = (exo_real)(-expm1(-sc->clearance_rate * sc->dt));
     p->sigma_coef =
         (exo_real)exo_sigma_coef(exo_scenario_kT(sc), sc->viscosity, sc->dt);
     p->seed_lo = (uint32_t)sc->seed;
@@ -513,6 +514,10 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
     fprintf(out, "seed          %llu\n", (unsigned long long)sc->seed);
     fprintf(out, "medium        T = %.2f K, kT = %.5g pN um, viscosity = %.4g mPa s\n",
             sc->temperature, kT, sc->viscosity * 1e3);
+    if (sc->clearance_rate > 0)
+        fprintf(out, "clearance     free vesicles leave the blood at %.4g /s (half-life %.4g s): "
+                     "probability %.4g per step\n", sc->clearance_rate,
+                M_LN2 / sc->clearance_rate, -expm1(-sc->clearance_rate * sc->dt));
     if (sc->has_box)
         fprintf(out, "flow          in the box: uniform (%.4g, %.4g, %.4g) um/s\n",
                 sc->flow[0], sc->flow[1], sc->flow[2]);

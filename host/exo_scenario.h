@@ -21,6 +21,9 @@
 #ifndef M_PI /* strict C11 does not define it */
 #define M_PI 3.14159265358979323846
 #endif
+#ifndef M_LN2
+#define M_LN2 0.69314718055994530942
+#endif
 
 /* Output fields (bit mask). */
 #define EXO_FIELD_POSITION 1u
@@ -149,6 +152,8 @@ struct exo_scenario {
 
     double temperature;        /* K                                        */
     double viscosity;          /* Pa s                                     */
+    double clearance_rate;     /* 1/s, first-order removal of free vesicles
+                                  from the blood (state cleared); 0: none  */
     double flow[3];            /* um/s, uniform                            */
 
     exo_population *pop;

@@ -823,6 +823,23 @@ EXO_FN void exo_emit(const exo_launch_io *io, exo_intv mask, int32_t kind,
     }
 }
 
+/** First-order clearance from the blood (the liver and spleen; PHYSICS.md
+ *  table of section 6, Lai 2014): a free vesicle is removed at the start of
+ *  a step with probability 1 - exp(-k dt), so the free fraction without
+ *  other losses is exactly exp(-k t) at every step.  Uniform: purpose
+ *  EXO_RNG_CLEARANCE, word 0. */
+EXO_FN void exo_clearance_step(exo_vesicle *v, const exo_step_params *p, exo_uintv id,
+                               uint64_t step)
+{
+    exo_intv free_ = v->state == EXO_STATE_FREE;
+    if (!EXO_ANY(free_))
+        return;
+    exo_uintv w[4];
+    exo_rng_drawv(id, step, EXO_RNG_CLEARANCE, p->seed_lo, p->seed_hi, w);
+    exo_intv gone = free_ && exo_u01v(w[0]) < (exo_realv)(p->clear_prob);
+    v->state = EXO_SELECT(v->state, (exo_intv)(EXO_STATE_CLEARED), gone);
+}
+
 /** Whether a lane's vesicle needs stepping in a launch: free, arriving
  *  (infusion), or bound where bound vesicles change. */
 EXO_FN exo_intv exo_needs_steps(const exo_step_params *p, exo_intv state, exo_intv arrive)
@@ -868,6 +885,8 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
                          EXO_EVENT_INTERNALIZATION, v, slot, id, step);
             }
         }
+        if (p->clear_prob > EXO_R(0.0))
+            exo_clearance_step(v, p, id, step);
         if (!EXO_ANY(v->state == EXO_STATE_FREE || arrive > (int32_t)k ||
                      (p->bound_moves && v->state == EXO_STATE_BOUND)))
             break;

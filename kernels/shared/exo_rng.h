@@ -38,6 +38,7 @@
 #define EXO_RNG_INIT_LIGANDS 6u /* uniforms of the ligand count (step 0)     */
 #define EXO_RNG_RECEPTORS 7u    /* receptors of a patch, rounded to a whole
                                    number: counter id is the patch (host)  */
+#define EXO_RNG_CLEARANCE 8u    /* uniform of a free vesicle's clearance     */
 
 #define EXO_PHILOX_M0 0xD2511F53u
 #define EXO_PHILOX_M1 0xCD9E8D57u

@@ -121,6 +121,8 @@ typedef struct exo_step_params {
     exo_real x_slip_kT;      /* x_beta / kT, 1/pN                           */
     exo_real k_catch;        /* catch pathway k_c exp(-f x_c / kT), 1/s     */
     exo_real x_catch_kT;     /* x_c / kT, 1/pN                              */
+    exo_real clear_prob;     /* first-order clearance of free vesicles from
+                                the blood: 1 - exp(-k dt) per step; 0: none */
     /* Receptor patches of slot k (exo_patch): a vessel wall or region is
      * cut into n_axial stretches of s_from + [0, s_len) by n_around angle
      * bins, other slots are one patch; patch numbers from patch_base. */
@@ -154,7 +156,6 @@ typedef struct exo_step_params {
     int32_t patch_n_around[EXO_SLOTS];
     int32_t depletion;       /* 1: capture and new bonds scale with the
                                 available receptor fraction of the patch    */
-    int32_t reserved_;       /* keeps the size a multiple of 8              */
 } exo_step_params;
 
 /* Events of a vesicle's life (/events/<kind>, DESIGN.md section 10). */

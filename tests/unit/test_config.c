@@ -523,6 +523,16 @@ static void test_units_in_strings(void)
 
 static void test_ranges(void)
 {
+    /* clearance: exactly one of rate and half_life, positive */
+    BAD(EDITS({10, "  viscosity = \"1.2 mPa s\"; clearance = { rate = \"1 /s\"; "
+                   "half_life = \"1 s\"; };"}), NO_SETS, 10, "'medium.clearance'",
+        "give one of 'rate'");
+    BAD(EDITS({10, "  viscosity = \"1.2 mPa s\"; clearance = { };"}), NO_SETS, 10,
+        "'medium.clearance'", "give one of 'rate'");
+    BAD(EDITS({10, "  viscosity = \"1.2 mPa s\"; clearance = { rate = \"-1 /s\"; };"}),
+        NO_SETS, 10, "'medium.clearance.rate'", "must be > 0");
+    BAD(EDITS({10, "  viscosity = \"1.2 mPa s\"; clearance = { half_life = \"2 nm\"; };"}),
+        NO_SETS, 10, "'medium.clearance.half_life'", "a time is expected");
     BAD(EDITS({15, "    radius = \"-5 nm\";"}), NO_SETS, 15, "'vesicles.[0].radius'",
         "must be > 0 (got -0.005 um)");
     BAD(EDITS({15, "    radius = 0;"}), NO_SETS, 15, "'vesicles.[0].radius'",
