@@ -356,9 +356,9 @@ static int cmd_run(const args *a)
             fprintf(stderr, "exobd: %s: %s\n", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
                     err.msg);
             if (ckpt)
-                fprintf(stderr, "exobd: resume with: exobd run %s --resume %s%s%s\n",
-                        a->scenario, ckpt, a->n_sets ? " (and the same --set/--seed)" : "",
-                        "");
+                fprintf(stderr, "exobd: resume with: exobd run %s --resume %s%s\n",
+                        a->scenario, ckpt,
+                        a->n_sets || a->seed ? " (and the same --set/--seed)" : "");
             rc = 128 + stop_signal;
             exo_sim_destroy(sim, NULL);
             exo_scenario_destroy(sc);
