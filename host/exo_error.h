@@ -67,6 +67,20 @@ static inline int exo_error_is_set(const exo_error *err)
     } while (0)
 
 /* Allocate or fail with EXO_ERR_NOMEM naming what was being allocated. */
+/* Make the host array ptr (holding cap elements) hold at least count,
+ * reallocating it (contents not kept) only when it is too small. */
+#define EXO_GROW(ptr, cap, count, err, what)                                \
+    do {                                                                    \
+        size_t want_ = (size_t)(count);                                     \
+        if (want_ > (cap)) {                                                \
+            free(ptr);                                                      \
+            (ptr) = NULL;                                                   \
+            (cap) = 0;                                                      \
+            EXO_ALLOC(ptr, want_, err, what);                               \
+            (cap) = want_;                                                  \
+        }                                                                   \
+    } while (0)
+
 #define EXO_ALLOC(ptr, count, err, what)                                    \
     do {                                                                    \
         size_t n_ = (size_t)(count);                                        \

@@ -67,13 +67,7 @@ static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
     uint32_t n = b->n;
     if (p->depletion && r->n_patches) {
         size_t need = (size_t)nsteps * r->n_patches;
-        if (need > r->formed_cap) {
-            free(r->formed);
-            r->formed = NULL;
-            r->formed_cap = 0;
-            EXO_ALLOC(r->formed, need, err, "the bonds-formed counters");
-            r->formed_cap = need;
-        }
+        EXO_GROW(r->formed, r->formed_cap, need, err, "the bonds-formed counters");
         memset(r->formed, 0, need * sizeof *r->formed);
     }
     for (uint32_t i = first; i < first + count; i++) {

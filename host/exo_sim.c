@@ -49,7 +49,7 @@ struct exo_sim {
      * left through the inlet and outlet; the bonds held in all. */
     uint64_t *arrived;         /* [n_pop] infused vesicles entered so far    */
     uint32_t *sched;           /* arrival schedule of one launch             */
-    uint32_t sched_cap;
+    size_t sched_cap;
     char (*obs_name)[2 * EXO_NAME_MAX];
     const char **obs_ptr;       /* the counts' names, then the real ones'    */
     uint32_t n_obs;             /* int64 observables (counts)                */
@@ -791,13 +791,7 @@ static exo_status schedule_arrivals(exo_sim *s, uint32_t k, uint32_t nsteps,
                                     exo_error *err)
 {
     exo_status rc = EXO_OK;
-    if (nsteps + 1 > s->sched_cap) {
-        free(s->sched);
-        s->sched = NULL;
-        s->sched_cap = 0;
-        EXO_ALLOC(s->sched, (size_t)nsteps + 1, err, "the arrival schedule");
-        s->sched_cap = nsteps + 1;
-    }
+    EXO_GROW(s->sched, s->sched_cap, (size_t)nsteps + 1, err, "the arrival schedule");
     uint64_t total = s->arrived[k], slots = s->sc->pop[k].count;
     s->sched[0] = (uint32_t)total;
     for (uint32_t j = 0; j < nsteps; j++) {
@@ -1061,13 +1055,7 @@ static exo_status run_round(exo_sim *s, uint32_t nsteps, exo_error *err)
     exo_status rc = EXO_OK;
     size_t cells = (size_t)nsteps * s->n_patches;
     if (s->depleting) {
-        if (cells > s->formed_cap) {
-            free(s->formed);
-            s->formed = NULL;
-            s->formed_cap = 0;
-            EXO_ALLOC(s->formed, cells, err, "the bonds-formed counters");
-            s->formed_cap = cells;
-        }
+        EXO_GROW(s->formed, s->formed_cap, cells, err, "the bonds-formed counters");
         memset(s->formed, 0, cells * sizeof *s->formed);
     }
     for (uint32_t k = 0; k < s->sc->n_pop; k++) {

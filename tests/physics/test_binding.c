@@ -436,6 +436,35 @@ static void same_state(const exo_test_state *a, const exo_test_state *b, const c
                   "%s: bitwise the same", what);
 }
 
+/* The depletion tests' capillary: a 2-um tumour region of a periodic 6-um
+ * vessel (R = 1 um, 200 um/s) whose wall binds through receptors cut into
+ * `patches` and depleted; `count` vesicles with `ligands` ligands each. */
+static exo_scenario *depletion_scenario(int seed, int steps, int update_every,
+                                        const char *patches, const char *density,
+                                        const char *k_on, const char *k_off, int count,
+                                        int ligands)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "seed = %d;\n"
+             "simulation = { dt = \"20 us\"; steps = %d; receptor_update_every = %d; };\n"
+             "medium = { viscosity = \"1.2 mPa s\"; };\n"
+             "surfaces = ( { name = \"tumour\"; behaviour = \"bind\"; patches = [%s];\n"
+             "               receptors = ( { type = \"R\"; density = \"%s\"; } ); } );\n"
+             "binding = ( { ligand = \"L\"; receptor = \"R\"; k_on = \"%s\";\n"
+             "              %sbond_length = \"10 nm\"; } );\n"
+             "vesicles = ( { count = %d; radius = \"50 nm\";\n"
+             "               ligands = { type = \"L\"; count = %d; };\n"
+             "               start = { region = \"cap\"; }; } );\n"
+             "geometry = { vessels = ( { name = \"cap\"; radius = \"1 um\"; length = \"6 um\";\n"
+             "             origin = [0.0, 0.0, 0.0]; axis = \"z\"; ends = \"periodic\";\n"
+             "             regions = ( { name = \"t\"; from = 2.0; to = 4.0; wall = \"tumour\"; } );\n"
+             "             flow = { mean_velocity = \"200 um/s\"; }; } ); };\n"
+             "output = { file = \"\"; };\n",
+             seed, steps, update_every, patches, density, k_on, k_off, count, ligands);
+    return exo_test_scenario(text);
+}
+
 /*
  * Receptor depletion, one bond per vesicle: a region (R = 1 um, 2 um
  * long) cut into 4 x 2 patches of 20 receptors/um^2, 31.4 receptors each
@@ -450,22 +479,8 @@ static void same_state(const exo_test_state *a, const exo_test_state *b, const c
  */
 static void depletion(void)
 {
-    const char *text =
-        "seed = 19;\n"
-        "simulation = { dt = \"20 us\"; steps = 5000; receptor_update_every = 50; };\n"
-        "medium = { viscosity = \"1.2 mPa s\"; };\n"
-        "surfaces = ( { name = \"tumour\"; behaviour = \"bind\"; patches = [4, 2];\n"
-        "               receptors = ( { type = \"R\"; density = \"20 /um^2\"; } ); } );\n"
-        "binding = ( { ligand = \"L\"; receptor = \"R\"; k_on = \"50 um^2/s\";\n"
-        "              bond_length = \"10 nm\"; } );\n"
-        "vesicles = ( { count = 4000; radius = \"50 nm\"; ligands = { type = \"L\"; count = 10; };\n"
-        "               start = { region = \"cap\"; }; } );\n"
-        "geometry = { vessels = ( { name = \"cap\"; radius = \"1 um\"; length = \"6 um\";\n"
-        "             origin = [0.0, 0.0, 0.0]; axis = \"z\"; ends = \"periodic\";\n"
-        "             regions = ( { name = \"t\"; from = 2.0; to = 4.0; wall = \"tumour\"; } );\n"
-        "             flow = { mean_velocity = \"200 um/s\"; }; } ); };\n"
-        "output = { file = \"\"; };\n";
-    exo_scenario *sc = exo_test_scenario(text);
+    exo_scenario *sc = depletion_scenario(19, 5000, 50, "4, 2", "20 /um^2", "50 um^2/s", "",
+                                          4000, 10);
     uint64_t bonds = 0, receptors = 0, counts[2], unused[2], b2, r2;
     exo_test_state a = depletion_run(sc, 0, 0, 5000, 250, &bonds, &receptors, counts);
     exo_test_state b = depletion_run(sc, 13, 0, 5000, 250, &b2, &r2, unused);
@@ -512,22 +527,8 @@ static void depletion(void)
  */
 static void depletion_multivalent(void)
 {
-    const char *text =
-        "seed = 23;\n"
-        "simulation = { dt = \"20 us\"; steps = 3000; receptor_update_every = 40; };\n"
-        "medium = { viscosity = \"1.2 mPa s\"; };\n"
-        "surfaces = ( { name = \"tumour\"; behaviour = \"bind\"; patches = [4, 4];\n"
-        "               receptors = ( { type = \"R\"; density = \"12.7 /um^2\"; } ); } );\n"
-        "binding = ( { ligand = \"L\"; receptor = \"R\"; k_on = \"200 um^2/s\";\n"
-        "              k_off = \"20 /s\"; bond_length = \"10 nm\"; } );\n"
-        "vesicles = ( { count = 2000; radius = \"50 nm\"; ligands = { type = \"L\"; count = 200; };\n"
-        "               start = { region = \"cap\"; }; } );\n"
-        "geometry = { vessels = ( { name = \"cap\"; radius = \"1 um\"; length = \"6 um\";\n"
-        "             origin = [0.0, 0.0, 0.0]; axis = \"z\"; ends = \"periodic\";\n"
-        "             regions = ( { name = \"t\"; from = 2.0; to = 4.0; wall = \"tumour\"; } );\n"
-        "             flow = { mean_velocity = \"200 um/s\"; }; } ); };\n"
-        "output = { file = \"\"; };\n";
-    exo_scenario *sc = exo_test_scenario(text);
+    exo_scenario *sc = depletion_scenario(23, 3000, 40, "4, 4", "12.7 /um^2", "200 um^2/s",
+                                          "k_off = \"20 /s\"; ", 2000, 200);
     uint64_t bonds = 0, receptors = 0, counts[2], unused[2], b2, r2;
     exo_test_state a = depletion_run(sc, 0, 0, 3000, 50, &bonds, &receptors, counts);
     exo_test_state b = depletion_run(sc, 7, 0, 3000, 50, &b2, &r2, unused);
