@@ -47,9 +47,11 @@ static const char usage[] =
     "  --min-steps M       fewest steps per timed run when --steps is 0\n"
     "                      (default 10)\n"
     "  --cache-dir DIR     kernel binary cache (default: exobd's default)\n"
-    "  --workload W        free, capillary, targeting or all (default all): free\n"
-    "                      diffusion in a periodic box, capillary_flow.cfg's\n"
-    "                      vessel, or tumor_vessel_targeting.cfg's binding\n"
+    "  --workload W        free, capillary, targeting, tissue or all (default\n"
+    "                      all): free diffusion in a periodic box,\n"
+    "                      capillary_flow.cfg's vessel, tumor_vessel_targeting.cfg's\n"
+    "                      binding, or diffusion among cells (64, 1000 and 15625\n"
+    "                      cells: the cost per step against the cell count)\n"
     "  --output-n N        measure the cost of output at N vesicles (free workload,\n"
     "                      trajectory every 1000 steps, against none; default 1e6;\n"
     "                      0: skip)\n"
@@ -153,6 +155,28 @@ static char *scenario_text(uint64_t n)
         "   regions = ( { name = \"tumour\"; from = \"80 um\"; to = \"120 um\";\n"
         "                 wall = \"tumour\"; } );\n"
         "   flow = { mean_velocity = \"1 mm/s\"; }; } ); };\n";
+    /* Tissue: cells of radius 4.15 um on a 10-um simple cubic lattice (they
+     * fill 0.30 of the box), k x k x k of them in a periodic box k x 10 um
+     * wide: the same geometry around every vesicle, more cells. */
+    static const char tissue[] =
+        "name = \"bench_tissue\";\n"
+        "seed = 20240601;\n"
+        "simulation = { dt = \"10 us\"; steps = 1; };\n"
+        "medium = { temperature = \"310.15 K\"; viscosity = \"1.2 mPa s\"; };\n"
+        "vesicles = ( { name = \"exosomes\"; count = %llu; radius = \"50 nm\";\n"
+        "               start = { kind = \"uniform\"; region = \"box\"; }; } );\n"
+        "geometry = { box = { lower = [0.0, 0.0, 0.0]; upper = [%d.0, %d.0, %d.0];\n"
+        "                     faces = [\"periodic\", \"periodic\", \"periodic\"]; };\n"
+        "  tissue = { placement = \"simple_cubic\"; spacing = \"10 um\";\n"
+        "             cell_types = ( { name = \"c\"; radius = \"4.15 um\"; } ); }; };\n";
+    int k = 0;
+    if (sscanf(g_workload, "tissue-%d", &k) == 1) {
+        size_t len = sizeof tissue + 64;
+        char *t = malloc(len);
+        if (t)
+            snprintf(t, len, tissue, (unsigned long long)n, 10 * k, 10 * k, 10 * k);
+        return t;
+    }
     const char *text = strcmp(g_workload, "capillary") == 0   ? capillary
                        : strcmp(g_workload, "targeting") == 0 ? targeting
                                                               : fmt;
@@ -528,7 +552,8 @@ int main(int argc, char **argv)
             bad = parse_count(v, &output_n) != 0;
         } else if (strcmp(a, "--workload") == 0) {
             bad = strcmp(v, "all") != 0 && strcmp(v, "free") != 0 &&
-                  strcmp(v, "capillary") != 0 && strcmp(v, "targeting") != 0;
+                  strcmp(v, "capillary") != 0 && strcmp(v, "targeting") != 0 &&
+                  strcmp(v, "tissue") != 0;
             workload_arg = v;
         } else {
             cache_dir = v;
@@ -596,14 +621,18 @@ int main(int argc, char **argv)
     }
 
     /* Measure. */
-    static const char *const workloads[3] = {"free", "capillary", "targeting"};
-    static row rows[3 * MAX_DEV * MAX_N];
+#define N_WORKLOADS 6
+    static const char *const workloads[N_WORKLOADS] = {"free",     "capillary", "targeting",
+                                                       "tissue-4", "tissue-10", "tissue-25"};
+    static row rows[N_WORKLOADS * MAX_DEV * MAX_N];
     int nrows = 0;
     double t_all = now_s();
-    for (int w = 0; w < 3; w++)
+    for (int w = 0; w < N_WORKLOADS; w++)
     for (int d = 0; d < ndev; d++)
         for (int i = 0; i < nn; i++) {
-            if (strcmp(workload_arg, "all") != 0 && strcmp(workload_arg, workloads[w]) != 0)
+            int tissue = strncmp(workloads[w], "tissue-", 7) == 0;
+            if (strcmp(workload_arg, "all") != 0 && strcmp(workload_arg, workloads[w]) != 0 &&
+                !(tissue && strcmp(workload_arg, "tissue") == 0))
                 continue;
             g_workload = workloads[w];
             row *r = &rows[nrows++];
@@ -644,7 +673,10 @@ int main(int argc, char **argv)
            "reflecting wall with an adsorbing 40-um region, periodic ends), dt = 10 us; "
            "`targeting` = scenarios/tumor_vessel_targeting.cfg's binding in that capillary "
            "(Poisson 100 RGD ligands per vesicle, avb3 at 100 /um^2 on the 40-um tumour "
-           "region and 5 /um^2 elsewhere, bonds, uptake, events recorded). "
+           "region and 5 /um^2 elsewhere, bonds, uptake, events recorded); `tissue-k` = "
+           "the free workload's vesicles (dt = 10 us) among k^3 cells of radius 4.15 um on "
+           "a 10-um simple cubic lattice (they fill 0.30) in a periodic box k x 10 um wide: "
+           "k = 4, 10, 25 are 64, 1000 and 15625 cells around the same local geometry. "
            "No output, default steps per launch; %d timed run(s) per row%s. The ceiling "
            "is the free workload's arithmetic.\n\n",
            repeats, fixed_steps ? "" : ", steps chosen for about the target duration");

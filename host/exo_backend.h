@@ -29,6 +29,17 @@ typedef struct exo_vesicle_arrays {
     uint8_t *bonds;          /* [n] */
 } exo_vesicle_arrays;
 
+/** A tissue's cells and their lookup grid (exo_cell_grid), as
+ *  host/exo_tissue.c builds them: cell[4 j .. 4 j + 3] is cell j's centre
+ *  and radius (um); bin b lists bin_cells[bin_start[b] .. bin_start[b+1]-1]. */
+typedef struct exo_cell_lists {
+    uint32_t n_cells;
+    const exo_real *cell;      /* [4 n_cells]                             */
+    uint32_t n_bins;
+    const uint32_t *bin_start; /* [n_bins + 1]                            */
+    const uint32_t *bin_cells; /* [bin_start[n_bins]]                     */
+} exo_cell_lists;
+
 typedef struct exo_backend_ops {
     /** Inject one population (k_init_vesicles). */
     exo_status (*init_population)(exo_backend *b, const exo_init_params *ip,
@@ -84,6 +95,10 @@ typedef struct exo_backend_ops {
      *  step k, patch j).  Each such launch starts from zero. */
     exo_status (*add_formed)(exo_backend *b, uint32_t nsteps, uint64_t *formed,
                              exo_error *err);
+    /** The tissue's cells, which launches and injections of populations
+     *  whose parameters have cells (exo_cell_grid.n_cells > 0) read; none
+     *  until this is called.  The backend keeps its own copy. */
+    exo_status (*set_cells)(exo_backend *b, const exo_cell_lists *cells, exo_error *err);
     /** Copy every vesicle's arrays to the host (to_device 0) or from it
      *  (1), bit for bit. */
     exo_status (*exchange)(exo_backend *b, int to_device, const exo_vesicle_arrays *a,

@@ -57,9 +57,9 @@ extern const size_t exo_kernels_src_len;
 
 /* The host and device views of the shared structs must agree (the device
  * view is checked at run time by tests/device/test_layout). */
-_Static_assert(sizeof(exo_step_params) == 123 * sizeof(exo_real) + 73 * 4,
+_Static_assert(sizeof(exo_step_params) == 141 * sizeof(exo_real) + 81 * 4,
                "exo_step_params layout");
-_Static_assert(sizeof(exo_init_params) == 29 * sizeof(exo_real) + 10 * 4,
+_Static_assert(sizeof(exo_init_params) == 40 * sizeof(exo_real) + 18 * 4,
                "exo_init_params layout");
 /* Passed by value: within the smallest CL_DEVICE_MAX_PARAMETER_SIZE an
  * OpenCL 1.2 full-profile device may have. */
@@ -612,6 +612,7 @@ typedef struct exo_clb {
     cl_mem counts;                         /* [EXO_STATE_COUNT] uint     */
     cl_mem out_pos, out_image, out_state, out_bonds; /* frame staging,
                                               [3m] [3m] [m] [m]           */
+    cl_mem cells, cell_bin_start, cell_bin_cells; /* exo_cell_lists       */
     cl_mem arrivals;                       /* infusion schedule of a launch */
     size_t arrivals_bytes;
     uint32_t stride;                       /* entries per component: n
@@ -660,6 +661,11 @@ static exo_status clb_init_population(exo_backend *bb, const exo_init_params *ip
     EXO_CL(clSetKernelArg(b->k_init, 5, sizeof n, &n), err, "k_init_vesicles arg 5");
     EXO_CL(clSetKernelArg(b->k_init, 6, sizeof(cl_mem), &b->ligands), err, "k_init_vesicles arg 6");
     EXO_CL(clSetKernelArg(b->k_init, 7, sizeof(cl_mem), &b->bonds), err, "k_init_vesicles arg 7");
+    EXO_CL(clSetKernelArg(b->k_init, 8, sizeof(cl_mem), &b->cells), err, "k_init_vesicles arg 8");
+    EXO_CL(clSetKernelArg(b->k_init, 9, sizeof(cl_mem), &b->cell_bin_start), err,
+           "k_init_vesicles arg 9");
+    EXO_CL(clSetKernelArg(b->k_init, 10, sizeof(cl_mem), &b->cell_bin_cells), err,
+           "k_init_vesicles arg 10");
     EXO_TRY(launch(b, b->k_init, "k_init_vesicles", ip->count, b->wg,
                    "injecting a population", err));
 cleanup:
@@ -965,6 +971,43 @@ cleanup:
     return rc;
 }
 
+/* A read-only buffer holding a copy of n bytes at data (one zero word if
+ * n is 0: kernels take a valid buffer even where they never read it). */
+static exo_status upload(exo_clb *b, cl_mem *m, const void *data, size_t n,
+                         const char *what, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    cl_uint zero = 0;
+    if (*m)
+        clReleaseMemObject(*m);
+    *m = NULL;
+    EXO_CL_OBJ(*m, clCreateBuffer(b->rt.ctx, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
+                                  n ? n : sizeof zero, n ? (void *)data : &zero, &e_),
+               err, "allocating %zu bytes for %s", n, what);
+cleanup:
+    return rc;
+}
+
+static exo_status clb_set_cells(exo_backend *bb, const exo_cell_lists *c, exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    size_t listed = c->n_bins ? c->bin_start[c->n_bins] : 0;
+    EXO_TRY(upload(b, &b->cells, c->cell, 4 * (size_t)c->n_cells * sizeof(exo_real),
+                   "the tissue's cells", err));
+    EXO_TRY(upload(b, &b->cell_bin_start, c->bin_start,
+                   c->n_bins ? (c->n_bins + 1) * sizeof(cl_uint) : 0, "the cell grid", err));
+    EXO_TRY(upload(b, &b->cell_bin_cells, c->bin_cells, listed * sizeof(cl_uint),
+                   "the cell grid's lists", err));
+    EXO_CL(clSetKernelArg(b->k_advance, 20, sizeof(cl_mem), &b->cells), err, "k_advance arg 20");
+    EXO_CL(clSetKernelArg(b->k_advance, 21, sizeof(cl_mem), &b->cell_bin_start), err,
+           "k_advance arg 21");
+    EXO_CL(clSetKernelArg(b->k_advance, 22, sizeof(cl_mem), &b->cell_bin_cells), err,
+           "k_advance arg 22");
+cleanup:
+    return rc;
+}
+
 static exo_status clb_write_availability(exo_backend *bb, const float *avail, exo_error *err)
 {
     exo_clb *b = (exo_clb *)bb;
@@ -1099,7 +1142,7 @@ static exo_status clb_destroy(exo_backend *bb, exo_error *err)
                       &b->events, &b->event_count, &b->s_pos, &b->s_image, &b->s_state,
                       &b->s_bonds, &b->avail, &b->patch_bound, &b->patch_taken, &b->formed, &b->counts,
                       &b->out_pos, &b->out_image, &b->out_state, &b->out_bonds,
-                      &b->arrivals};
+                      &b->arrivals, &b->cells, &b->cell_bin_start, &b->cell_bin_cells};
     cl_kernel *ks[] = {&b->k_advance, &b->k_init, &b->k_count, &b->k_gather, &b->k_patches};
     for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++)
         if (*mems[i]) {
@@ -1128,7 +1171,8 @@ static const exo_backend_ops clb_ops = {clb_init_population, clb_advance,
                                         clb_take_events,     clb_save,
                                         clb_restore,         clb_set_patches,
                                         clb_write_availability, clb_count_patches,
-                                        clb_add_formed,      clb_exchange,
+                                        clb_add_formed,      clb_set_cells,
+                                        clb_exchange,
                                         clb_read_binding,
                                         clb_destroy};
 
@@ -1229,6 +1273,8 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
     EXO_CL_OBJ(b->k_patches, clCreateKernel(b->rt.program, "k_count_patches", &e_), err,
                "creating kernel k_count_patches");
     EXO_TRY(clb_set_patches(&b->base, 0, err));
+    const exo_cell_lists no_cells = {0, NULL, 0, NULL, NULL};
+    EXO_TRY(clb_set_cells(&b->base, &no_cells, err));
     EXO_CL(clSetKernelArg(b->k_count, 0, sizeof(cl_mem), &b->pos), err, "k_count_places arg 0");
     EXO_CL(clSetKernelArg(b->k_count, 1, sizeof(cl_mem), &b->state), err, "k_count_places arg 1");
     EXO_CL(clSetKernelArg(b->k_count, 2, sizeof(cl_uint), &b->stride), err, "k_count_places arg 2");

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "exo_error.h"
+#include "exo_tissue.h"
 #include "exo_units.h"
 
 #define MAX_OVERRIDES 256
@@ -129,7 +130,7 @@ static int edit_distance(const char *a, const char *b)
 
 /* Settings DESIGN.md names for later versions: a clear "not yet" instead
  * of "unknown". */
-static const char *const later_keys[] = {"sweep", "tissue", NULL};
+static const char *const later_keys[] = {"sweep", NULL};
 
 /* Every member of group g must be one of `known` (NULL-terminated). */
 static exo_status check_keys(cfg *c, const config_setting_t *g,
@@ -391,9 +392,9 @@ cleanup:
 static exo_status load_medium(cfg *c, const config_setting_t *root, exo_scenario *sc)
 {
     static const char *const keys[] = {"temperature", "viscosity", "flow", "clearance", NULL};
-    static const char *const flow_keys[] = {"kind", "velocity", NULL};
+    static const char *const flow_keys[] = {"kind", "velocity", "centre", "radius", NULL};
     static const char *const clearance_keys[] = {"rate", "half_life", NULL};
-    static const char *const flow_kinds[] = {"uniform", NULL};
+    static const char *const flow_kinds[] = {"uniform", "radial", NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *g, *f;
     sc->temperature = 310.15;  /* 37 C */
@@ -429,9 +430,25 @@ static exo_status load_medium(cfg *c, const config_setting_t *root, exo_scenario
         if (k)
             EXO_TRY(read_choice(c, k, flow_kinds, &which));
         const config_setting_t *v = config_setting_get_member(f, "velocity");
-        if (v == NULL)
-            return missing(c, f, "velocity", "3 velocities, e.g. [100.0, 0.0, 0.0] (um/s)");
-        EXO_TRY(read_vec3(c, v, EXO_DIM_VELOCITY, sc->flow));
+        if (which == 1) {
+            /* Radial interstitial flow out of a tumour (PHYSICS.md 3). */
+            const config_setting_t *ce = config_setting_get_member(f, "centre");
+            if (ce == NULL)
+                return missing(c, f, "centre", "the tumour's centre [x, y, z] (um)");
+            EXO_TRY(read_vec3(c, ce, EXO_DIM_LENGTH, sc->radial_centre));
+            EXO_TRY(req_quantity(c, f, "radius", EXO_DIM_LENGTH, POSITIVE, &sc->radial_radius));
+            EXO_TRY(req_quantity(c, f, "velocity", EXO_DIM_VELOCITY, POSITIVE,
+                                 &sc->radial_speed));
+        } else {
+            const config_setting_t *extra = config_setting_get_member(f, "centre");
+            if (extra == NULL)
+                extra = config_setting_get_member(f, "radius");
+            if (extra)
+                return bad(c, extra, "only kind = \"radial\" flow has a centre and radius");
+            if (v == NULL)
+                return missing(c, f, "velocity", "3 velocities, e.g. [100.0, 0.0, 0.0] (um/s)");
+            EXO_TRY(read_vec3(c, v, EXO_DIM_VELOCITY, sc->flow));
+        }
     }
 cleanup:
     return rc;
@@ -687,10 +704,174 @@ cleanup:
     return rc;
 }
 
+/* A list of groups: its length in *n (at most max), or an error naming
+ * what each element should be. */
+static exo_status read_group_list(cfg *c, const config_setting_t *l, int max,
+                                  const char *what, int *n)
+{
+    int t = config_setting_type(l);
+    *n = config_setting_length(l);
+    if (t != CONFIG_TYPE_LIST || *n < 1)
+        return bad(c, l, "expected a list ( %s, ... )", what);
+    if (*n > max)
+        return bad(c, l, "at most %d entries", max);
+    for (int i = 0; i < *n; i++)
+        if (config_setting_type(config_setting_get_elem(l, (unsigned)i)) != CONFIG_TYPE_GROUP)
+            return bad(c, config_setting_get_elem(l, (unsigned)i), "expected %s", what);
+    return EXO_OK;
+}
+
+/*
+ * geometry.tissue: cells in the box (placement, spacing or volume_fraction,
+ * cell_types, cells) or, without explicit cells, the effective diffusion of
+ * the extracellular space (effective_diffusion = { tortuosity; width; }).
+ * The cells are placed here (exo_tissue_place), so that an impossible
+ * packing is reported against the setting.
+ */
+static exo_status load_tissue(cfg *c, const config_setting_t *g, exo_scenario *sc)
+{
+    static const char *const keys[] = {"placement", "spacing", "volume_fraction",
+                                       "cell_types", "cells", "effective_diffusion", NULL};
+    static const char *const placements[] = {"simple_cubic", "hexagonal", "random",
+                                             "fixed", NULL};
+    static const char *const type_keys[] = {"name", "radius", "share", NULL};
+    static const char *const cell_keys[] = {"type", "centre", "radius", NULL};
+    static const char *const ecs_keys[] = {"tortuosity", "width", NULL};
+    exo_status rc = EXO_OK;
+    const config_setting_t *t, *s, *e;
+    EXO_TRY(get_group(c, g, "tissue", 0, &t));
+    if (t == NULL)
+        return EXO_OK;
+    EXO_TRY(check_keys(c, t, keys));
+    if (!sc->has_box)
+        return bad(c, t, "a tissue needs geometry.box (the tissue fills the box)");
+    if (sc->n_vessels)
+        return bad(c, t, "a tissue beside vessels (compartments with vessel walls) is "
+                         "not available in exobd %s yet: simulate the tissue in a box "
+                         "without vessels", EXOBD_VERSION_STRING);
+    EXO_TRY(get_group(c, t, "effective_diffusion", 0, &e));
+    const config_setting_t *pl = config_setting_get_member(t, "placement");
+    if (e) {
+        EXO_TRY(check_keys(c, e, ecs_keys));
+        if (pl)
+            return bad(c, e, "give either explicit cells (placement) or the "
+                             "effective diffusion of the extracellular space, not both: "
+                             "explicit cells already hinder diffusion");
+        EXO_TRY(req_quantity(c, e, "tortuosity", EXO_DIM_NUMBER, POSITIVE,
+                             &sc->ecs_tortuosity));
+        if (sc->ecs_tortuosity < 1)
+            return bad(c, config_setting_get_member(e, "tortuosity"),
+                       "a tortuosity lambda = sqrt(D / D_ECS) is at least 1 (got %g); "
+                       "brain ECS has 1.6 (PHYSICS.md 6)", sc->ecs_tortuosity);
+        EXO_TRY(opt_quantity(c, e, "width", EXO_DIM_LENGTH, POSITIVE, &sc->ecs_width, NULL));
+        sc->has_tissue = 1;
+        return EXO_OK;
+    }
+    if (pl == NULL)
+        return missing(c, t, "placement", "\"simple_cubic\", \"hexagonal\", \"random\" "
+                                          "or \"fixed\" (or effective_diffusion = { ... })");
+    EXO_TRY(read_choice(c, pl, placements, &sc->placement));
+    const config_setting_t *tl = config_setting_get_member(t, "cell_types");
+    if (tl == NULL)
+        return missing(c, t, "cell_types", "a list ( { name; radius; share; }, ... )");
+    int nt = 0;
+    EXO_TRY(read_group_list(c, tl, EXO_MAX_CELL_TYPES, "a cell type { name; radius; share; }",
+                            &nt));
+    for (int k = 0; k < nt; k++) {
+        const config_setting_t *tg = config_setting_get_elem(tl, (unsigned)k);
+        exo_cell_type *ct = &sc->cell_type[k];
+        EXO_TRY(check_keys(c, tg, type_keys));
+        const char *name = NULL;
+        if ((s = config_setting_get_member(tg, "name")) == NULL)
+            return missing(c, tg, "name", "the cell type's name, e.g. \"tumour\"");
+        EXO_TRY(read_string(c, s, &name));
+        if (!valid_name(name) || strlen(name) >= sizeof ct->name)
+            return bad(c, s, "expected 1 to %zu letters, digits, '_', '-' or '.'",
+                       sizeof ct->name - 1);
+        for (int j = 0; j < k; j++)
+            if (strcmp(name, sc->cell_type[j].name) == 0)
+                return bad(c, s, "a cell type named \"%s\" is already defined", name);
+        snprintf(ct->name, sizeof ct->name, "%s", name);
+        EXO_TRY(req_quantity(c, tg, "radius", EXO_DIM_LENGTH, POSITIVE, &ct->radius));
+        ct->share = 1;
+        EXO_TRY(opt_quantity(c, tg, "share", EXO_DIM_NUMBER, POSITIVE, &ct->share, NULL));
+    }
+    sc->n_cell_types = (uint32_t)nt;
+    const config_setting_t *sp = config_setting_get_member(t, "spacing");
+    const config_setting_t *vf = config_setting_get_member(t, "volume_fraction");
+    const config_setting_t *cl = config_setting_get_member(t, "cells");
+    const int lattice = sc->placement == EXO_PLACEMENT_SIMPLE_CUBIC ||
+                        sc->placement == EXO_PLACEMENT_HEXAGONAL;
+    /* Each placement takes its own settings and no other's. */
+    if (lattice && sp == NULL)
+        return missing(c, t, "spacing", "the distance between neighbouring cell centres, "
+                                        "e.g. \"20 um\"");
+    if (!lattice && sp)
+        return bad(c, sp, "only a lattice (simple_cubic, hexagonal) has a spacing");
+    if (sc->placement == EXO_PLACEMENT_RANDOM && vf == NULL)
+        return missing(c, t, "volume_fraction", "the fraction of the box the cells fill, "
+                                                "e.g. 0.3");
+    if (sc->placement != EXO_PLACEMENT_RANDOM && vf)
+        return bad(c, vf, "only random placement takes a volume_fraction (a lattice's "
+                          "follows from its spacing and the cell radii)");
+    if (sc->placement == EXO_PLACEMENT_FIXED && cl == NULL)
+        return missing(c, t, "cells", "a list ( { type; centre; radius; }, ... )");
+    if (sc->placement != EXO_PLACEMENT_FIXED && cl)
+        return bad(c, cl, "only placement = \"fixed\" lists cells");
+    if (sp)
+        EXO_TRY(req_quantity(c, t, "spacing", EXO_DIM_LENGTH, POSITIVE, &sc->cell_spacing));
+    if (vf) {
+        EXO_TRY(req_quantity(c, t, "volume_fraction", EXO_DIM_NUMBER, POSITIVE,
+                             &sc->cell_fraction));
+        if (sc->cell_fraction >= 1)
+            return bad(c, vf, "must be below 1 (got %g)", sc->cell_fraction);
+    }
+    if (cl) {
+        int n = 0;
+        EXO_TRY(read_group_list(c, cl, 10000, "a cell { type; centre; radius; }", &n));
+        free(sc->cell);
+        EXO_ALLOC(sc->cell, (size_t)n, c->err, "the listed cells");
+        sc->n_cells = (uint32_t)n;
+        for (int i = 0; i < n; i++) {
+            const config_setting_t *cg = config_setting_get_elem(cl, (unsigned)i);
+            exo_cell *cell = &sc->cell[i];
+            EXO_TRY(check_keys(c, cg, cell_keys));
+            const char *type = NULL;
+            cell->type = nt == 1 ? 0 : -1;
+            if ((s = config_setting_get_member(cg, "type")) != NULL) {
+                EXO_TRY(read_string(c, s, &type));
+                cell->type = -1;
+                for (int k = 0; k < nt; k++)
+                    if (strcmp(type, sc->cell_type[k].name) == 0)
+                        cell->type = k;
+                if (cell->type < 0)
+                    return bad(c, s, "no cell type named \"%s\" in cell_types", type);
+            } else if (cell->type < 0) {
+                return missing(c, cg, "type", "one of the cell_types' names");
+            }
+            if ((s = config_setting_get_member(cg, "centre")) == NULL)
+                return missing(c, cg, "centre", "the cell's centre [x, y, z] (um)");
+            EXO_TRY(read_vec3(c, s, EXO_DIM_LENGTH, cell->centre));
+            cell->radius = sc->cell_type[cell->type].radius;
+            EXO_TRY(opt_quantity(c, cg, "radius", EXO_DIM_LENGTH, POSITIVE, &cell->radius,
+                                 NULL));
+        }
+    }
+    {
+        exo_error why;
+        memset(&why, 0, sizeof why);
+        if (exo_tissue_place(sc, &why) != EXO_OK)
+            return bad(c, cl ? cl : t, "%s", why.msg);
+    }
+    sc->has_tissue = 1;
+cleanup:
+    return rc;
+}
+
 static exo_status load_geometry(cfg *c, const config_setting_t *root,
                                 exo_scenario *sc)
 {
-    static const char *const keys[] = {"box", "vessels", NULL};
+    static const char *const keys[] = {"box", "vessels", "tissue", NULL};
     static const char *const box_keys[] = {"lower", "upper", "faces", NULL};
     static const char *const builtin[] = {"periodic", "reflect", "open", "absorb", NULL};
     exo_status rc = EXO_OK;
@@ -756,6 +937,7 @@ static exo_status load_geometry(cfg *c, const config_setting_t *root,
                 return bad(c, s, "axis %c: periodic must apply to both faces of an "
                                  "axis", "xyz"[a]);
     }
+    EXO_TRY(load_tissue(c, g, sc));
 cleanup:
     return rc;
 }
@@ -1516,6 +1698,42 @@ cleanup:
     return rc;
 }
 
+/* A vesicle starting at a point must not start inside a cell, and a start
+ * region must leave some room between the cells. */
+static exo_status check_starts_outside_cells(cfg *c, const config_setting_t *root,
+                                             const exo_scenario *sc)
+{
+    for (uint32_t k = 0; k < sc->n_pop && sc->n_cells; k++) {
+        const exo_population *p = &sc->pop[k];
+        if (p->vessel >= 0)
+            continue;
+        const config_setting_t *where =
+            config_setting_get_elem(config_setting_get_member(root, "vesicles"), k);
+        const config_setting_t *st = config_setting_get_member(where, "start");
+        for (uint32_t i = 0; i < sc->n_cells; i++) {
+            const exo_cell *cell = &sc->cell[i];
+            double grown = cell->radius + p->radius_max, far2 = 0;
+            /* The start region's farthest point from the centre (a plain
+             * distance; periodic images only add room). */
+            for (int a = 0; a < 3; a++) {
+                double lo = p->start_lo[a] - cell->centre[a], hi = p->start_hi[a] - cell->centre[a];
+                double f = fmax(fabs(lo), fabs(hi));
+                far2 += f * f;
+            }
+            if (far2 < grown * grown)
+                return bad(c, st ? st : where,
+                           p->start_point ? "the start point (%g, %g, %g) um lies inside "
+                                            "cell %u (centre (%g, %g, %g) um, radius %g um)"
+                                          : "the start region ends at (%g, %g, %g) um and "
+                                            "lies inside cell %u (centre (%g, %g, %g) um, "
+                                            "radius %g um)",
+                           p->start_hi[0], p->start_hi[1], p->start_hi[2], i, cell->centre[0],
+                           cell->centre[1], cell->centre[2], cell->radius);
+        }
+    }
+    return EXO_OK;
+}
+
 static exo_status load_all(cfg *c, exo_scenario *sc)
 {
     static const char *const keys[] = {"name", "seed", "simulation", "medium",
@@ -1550,6 +1768,7 @@ static exo_status load_all(cfg *c, exo_scenario *sc)
     EXO_TRY(load_binding(c, root, sc));
     EXO_TRY(load_geometry(c, root, sc));
     EXO_TRY(load_vesicles(c, root, sc));
+    EXO_TRY(check_starts_outside_cells(c, root, sc));
     EXO_TRY(check_binding(c, root, sc));
     EXO_TRY(load_output(c, root, sc));
 cleanup:
@@ -1878,6 +2097,7 @@ void exo_scenario_destroy(exo_scenario *sc)
         return;
     free(sc->source);
     free(sc->pop);
+    free(sc->cell);
     free(sc->output_file);
     free(sc->resolved_text);
     free(sc);

@@ -25,6 +25,8 @@ typedef struct exo_ref {
                             in the last depleting launch               */
     size_t formed_cap;
     uint32_t event_cap, event_count;
+    exo_real *cells;     /* exo_cell_lists, copied                     */
+    uint32_t *cell_bin_start, *cell_bin_cells;
     /* saved copies for a launch run again (save/restore) */
     exo_real *s_pos;
     int32_t *s_image;
@@ -45,7 +47,8 @@ static exo_status ref_init_population(exo_backend *b, const exo_init_params *ip,
         uint32_t i = ip->first + j;
         exo_real x[3];
         exo_real a_i = exo_init_radius(ip, ip->id0 + i);
-        exo_init_position(ip, ip->id0 + i, a_i, x);
+        const exo_cells_io tissue = {r->cells, r->cell_bin_start, r->cell_bin_cells};
+        exo_init_position(ip, &tissue, ip->id0 + i, a_i, x);
         for (int a = 0; a < 3; a++) {
             r->pos[a * n + i] = x[a];
             r->image[a * n + i] = 0;
@@ -85,9 +88,11 @@ static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
         v.radius = r->radius[i];
         v.ligands = r->ligands[i];
         v.bonds = r->bonds[i];
-        v.sigma = exo_step_sigma(p->sigma_coef, v.radius);
-        exo_launch_io sink = {r->events,  &r->event_count, r->event_cap,
-                              r->avail,   r->formed,       r->n_patches};
+        v.sigma = exo_vesicle_sigma(p, v.radius);
+        exo_cells_forget(&v);
+        exo_launch_io sink = {r->events, &r->event_count, r->event_cap,
+                              r->avail,  r->formed,       r->n_patches,
+                              {r->cells, r->cell_bin_start, r->cell_bin_cells}};
         exo_advance(&v, p, b->id0 + i, step0, nsteps, arrive, &sink);
         for (int a = 0; a < 3; a++) {
             r->pos[a * n + i] = v.x[a];
@@ -279,6 +284,33 @@ static exo_status ref_add_formed(exo_backend *b, uint32_t nsteps, uint64_t *form
     return EXO_OK;
 }
 
+/* A copy of n elements of `size` bytes (NULL for none). */
+static void *copy_of(const void *data, size_t n, size_t size)
+{
+    void *c = n ? malloc(n * size) : NULL;
+    if (c)
+        memcpy(c, data, n * size);
+    return c;
+}
+
+static exo_status ref_set_cells(exo_backend *b, const exo_cell_lists *c, exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    free(r->cells);
+    free(r->cell_bin_start);
+    free(r->cell_bin_cells);
+    size_t listed = c->n_bins ? c->bin_start[c->n_bins] : 0;
+    r->cells = copy_of(c->cell, 4 * (size_t)c->n_cells, sizeof *r->cells);
+    r->cell_bin_start = copy_of(c->bin_start, c->n_bins ? c->n_bins + 1 : 0,
+                                sizeof *r->cell_bin_start);
+    r->cell_bin_cells = copy_of(c->bin_cells, listed, sizeof *r->cell_bin_cells);
+    if ((c->n_cells && !r->cells) || (c->n_bins && !r->cell_bin_start) ||
+        (listed && !r->cell_bin_cells))
+        return EXO_ERROR(err, EXO_ERR_NOMEM, "out of memory for %u cells and %u grid bins",
+                         c->n_cells, c->n_bins);
+    return EXO_OK;
+}
+
 static exo_status ref_exchange(exo_backend *b, int to_device, const exo_vesicle_arrays *v,
                                exo_error *err)
 {
@@ -317,6 +349,9 @@ static exo_status ref_destroy(exo_backend *b, exo_error *err)
     free(r->events);
     free(r->avail);
     free(r->formed);
+    free(r->cells);
+    free(r->cell_bin_start);
+    free(r->cell_bin_cells);
     free(r->s_pos);
     free(r->s_image);
     free(r->s_state);
@@ -335,7 +370,8 @@ static const exo_backend_ops ref_ops = {ref_init_population, ref_advance,
                                         ref_take_events,     ref_save,
                                         ref_restore,         ref_set_patches,
                                         ref_write_availability, ref_count_patches,
-                                        ref_add_formed,      ref_exchange,
+                                        ref_add_formed,      ref_set_cells,
+                                        ref_exchange,
                                         ref_read_binding,
                                         ref_destroy};
 

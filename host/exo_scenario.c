@@ -3,6 +3,7 @@
  * validated struct; nothing is read from files.
  */
 #include "exo_scenario.h"
+#include "exo_tissue.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -257,7 +258,10 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
         p->hi[a] = (exo_real)sc->box_hi[a];
         p->len[a] = (exo_real)(sc->box_hi[a] - sc->box_lo[a]);
         p->drift[a] = (exo_real)(sc->flow[a] * sc->dt);
+        p->radial_centre[a] = (exo_real)sc->radial_centre[a];
     }
+    p->radial_radius = (exo_real)sc->radial_radius;
+    p->radial_speed_dt = (exo_real)(sc->radial_speed * sc->dt);
     p->dt = (exo_real)sc->dt;
     p->clear_prob = (exo_real)(-expm1(-sc->clearance_rate * sc->dt));
     p->sigma_coef =
@@ -281,6 +285,12 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
     }
     int vi = pp->vessel;
     p->domain = vi < 0 ? EXO_DOMAIN_BOX : EXO_DOMAIN_VESSEL;
+    if (vi < 0 && sc->ecs_tortuosity > 0) {
+        /* The box is extracellular space (geometry.tissue.effective_diffusion). */
+        p->ecs_diffusion = (exo_real)(1 / (sc->ecs_tortuosity * sc->ecs_tortuosity));
+        p->ecs_width = (exo_real)sc->ecs_width;
+    }
+    /* p->cells: filled by exo_sim from the grid it builds (exo_tissue). */
     if (vi < 0) {
         /* No shear in the box: its flow is uniform. */
         for (int f = 0; f < 6; f++)
@@ -518,7 +528,12 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
         fprintf(out, "clearance     free vesicles leave the blood at %.4g /s (half-life %.4g s): "
                      "probability %.4g per step\n", sc->clearance_rate,
                 M_LN2 / sc->clearance_rate, -expm1(-sc->clearance_rate * sc->dt));
-    if (sc->has_box)
+    if (sc->has_box && sc->radial_speed > 0)
+        fprintf(out, "flow          in the box: radial interstitial flow from (%g, %g, %g) "
+                     "um, %.4g um/s outward at the tumour radius %g um (U r / R_t inside, "
+                     "U (R_t / r)^2 outside)\n", sc->radial_centre[0], sc->radial_centre[1],
+                sc->radial_centre[2], sc->radial_speed, sc->radial_radius);
+    else if (sc->has_box)
         fprintf(out, "flow          in the box: uniform (%.4g, %.4g, %.4g) um/s\n",
                 sc->flow[0], sc->flow[1], sc->flow[2]);
     fprintf(out, "time          dt = %.4g s, %llu steps, duration %.6g s\n",
@@ -530,6 +545,36 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
             face_name(sc, 2), face_name(sc, 3), face_name(sc, 4), face_name(sc, 5));
     if (!sc->has_box)
         fprintf(out, "              (no box: the vessels' bounding box, for output)\n");
+    double smallest_cell = INFINITY;
+    if (sc->n_cells) {
+        static const char *const placement[] = {"simple cubic lattice", "hexagonal "
+                                                "close-packed lattice", "random (sequential "
+                                                "addition)", "listed"};
+        fprintf(out, "tissue        %u cells, %s", sc->n_cells, placement[sc->placement]);
+        if (sc->placement <= EXO_PLACEMENT_HEXAGONAL)
+            fprintf(out, ", spacing %g um", sc->cell_spacing);
+        fprintf(out, "; they fill %.4f of the box (extracellular fraction %.4f)\n",
+                exo_tissue_volume_fraction(sc), 1 - exo_tissue_volume_fraction(sc));
+        for (uint32_t t = 0; t < sc->n_cell_types; t++) {
+            uint32_t n = 0;
+            for (uint32_t i = 0; i < sc->n_cells; i++)
+                if (sc->cell[i].type == (int32_t)t) {
+                    n++;
+                    smallest_cell = fmin(smallest_cell, sc->cell[i].radius);
+                }
+            fprintf(out, "  cell type   %s: %u cells, radius %g um\n", sc->cell_type[t].name,
+                    n, sc->cell_type[t].radius);
+        }
+        fprintf(out, "  cells       impermeable, reflecting (specular about the tangent "
+                     "plane); Maxwell's dilute-limit tortuosity for this fraction: "
+                     "lambda^2 = %.4g\n", (2 + exo_tissue_volume_fraction(sc)) / 2);
+    } else if (sc->ecs_tortuosity > 0) {
+        fprintf(out, "tissue        extracellular space as an effective medium: D_ECS = D "
+                     "f_hind(2a/w) / lambda^2, lambda = %g", sc->ecs_tortuosity);
+        if (sc->ecs_width > 0)
+            fprintf(out, ", w = %g nm (Renkin's f_hind)", sc->ecs_width * 1e3);
+        fprintf(out, "\n");
+    }
     for (uint32_t k = 0; k < sc->n_vessels; k++) {
         const exo_vessel *v = &sc->vessel[k];
         static const char *const end_name[] = {"periodic", "reflect", "open", "absorb",
@@ -625,6 +670,23 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
             fprintf(out, "              range %.5g .. %.5g um^2/s\n", Dlo, Dhi);
             step = sqrt(2 * Dhi * sc->dt);
         }
+        if (p->vessel < 0 && sc->ecs_tortuosity > 0) {
+            double f = 1 / (sc->ecs_tortuosity * sc->ecs_tortuosity), f_big = f;
+            if (sc->ecs_width > 0) {
+                f *= (double)exo_renkin_hindrance((exo_real)(2 * p->radius_median / sc->ecs_width));
+                f_big *= (double)exo_renkin_hindrance((exo_real)(2 * p->radius_max / sc->ecs_width));
+            }
+            fprintf(out, "  D_ECS       %.5g um^2/s in the extracellular space (D_ECS / D = "
+                         "%.4g)\n", D * f, f);
+            D *= f;
+            step = sqrt(2 * D * sc->dt);
+            if (f_big <= 0) {
+                fprintf(out, "  warning: vesicles of diameter %g nm or more do not fit the "
+                             "extracellular width %g nm and do not move (f_hind = 0)\n",
+                        fmin(2 * p->radius_max, sc->ecs_width) * 1e3, sc->ecs_width * 1e3);
+                warnings++;
+            }
+        }
         fprintf(out, "  rms step    sqrt(2 D dt) = %.4g nm per axis%s; %.3g of the "
                      "smallest box edge\n",
                 step * 1e3,
@@ -634,12 +696,20 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
             fprintf(out, "  flow step   2U dt = %.4g nm on the centreline\n",
                     2 * sc->vessel[p->vessel].mean_velocity * sc->dt * 1e3);
         else
-            fprintf(out, "  drift step  |u| dt = %.4g nm\n",
-                    sqrt(sc->flow[0] * sc->flow[0] + sc->flow[1] * sc->flow[1] +
-                         sc->flow[2] * sc->flow[2]) * sc->dt * 1e3);
+            fprintf(out, "  drift step  |u| dt = %.4g nm%s\n",
+                    (sqrt(sc->flow[0] * sc->flow[0] + sc->flow[1] * sc->flow[1] +
+                          sc->flow[2] * sc->flow[2]) + sc->radial_speed) * sc->dt * 1e3,
+                    sc->radial_speed > 0 ? " (the largest, at the tumour radius)" : "");
         if (step > 0.1 * min_edge) {
             fprintf(out, "  warning: the rms step is more than 0.1 of the smallest "
                          "box edge; reduce simulation.dt\n");
+            warnings++;
+        }
+        if (p->vessel < 0 && step > 0.05 * smallest_cell) {
+            /* Reflection about the tangent plane is exact to O(step^2 / R). */
+            fprintf(out, "  warning: the rms step is more than 0.05 of the smallest cell "
+                         "radius (%g um): reflection off the curved cell surface loses "
+                         "accuracy; reduce simulation.dt\n", smallest_cell);
             warnings++;
         }
         for (uint32_t j = 0; j < sc->n_surfaces; j++) {

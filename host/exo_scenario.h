@@ -113,6 +113,28 @@ typedef struct exo_vessel {
     int hindered;              /* 1: near-wall hindered diffusion          */
 } exo_vessel;
 
+/* How a tissue's cells are placed (geometry.tissue.placement). */
+#define EXO_PLACEMENT_SIMPLE_CUBIC 0
+#define EXO_PLACEMENT_HEXAGONAL 1  /* hexagonal close-packed layers (ABAB) */
+#define EXO_PLACEMENT_RANDOM 2     /* random sequential addition          */
+#define EXO_PLACEMENT_FIXED 3      /* the listed cells                    */
+#define EXO_MAX_CELL_TYPES 8
+
+/** A kind of cell of the tissue (tumour, normal, neuron, ...). */
+typedef struct exo_cell_type {
+    char name[EXO_NAME_MAX];
+    double radius;             /* um                                       */
+    double share;              /* fraction of the placed cells (lattice and
+                                  random placement), normalised            */
+} exo_cell_type;
+
+/** One cell: an impermeable sphere. */
+typedef struct exo_cell {
+    double centre[3];          /* um                                       */
+    double radius;             /* um                                       */
+    int32_t type;              /* index into cell_type[]                   */
+} exo_cell;
+
 typedef struct exo_population {
     char name[EXO_NAME_MAX];
     uint32_t count;
@@ -155,6 +177,11 @@ struct exo_scenario {
     double clearance_rate;     /* 1/s, first-order removal of free vesicles
                                   from the blood (state cleared); 0: none  */
     double flow[3];            /* um/s, uniform                            */
+    double radial_speed;       /* um/s, radial interstitial flow (medium.flow
+                                  kind "radial"): outward speed at the
+                                  tumour's radius; 0: none                 */
+    double radial_centre[3];   /* um                                       */
+    double radial_radius;      /* um                                       */
 
     exo_population *pop;
     uint32_t n_pop;
@@ -170,6 +197,20 @@ struct exo_scenario {
     uint32_t n_vessels;
     int has_box;               /* geometry.box given (else: the vessels'
                                   bounding box, for output only)           */
+
+    /* geometry.tissue: cells in the box (exo_tissue.c places them at load) */
+    int has_tissue;
+    int placement;             /* EXO_PLACEMENT_*                          */
+    double cell_spacing;       /* um, nearest-neighbour distance (lattices) */
+    double cell_fraction;      /* requested volume fraction (random)       */
+    exo_cell_type cell_type[EXO_MAX_CELL_TYPES];
+    uint32_t n_cell_types;
+    exo_cell *cell;            /* the placed cells (malloc'd)              */
+    uint32_t n_cells;
+    /* geometry.tissue.effective_diffusion: the extracellular space without
+     * explicit cells, D_ECS = D f_hind(2a / w) / lambda^2 (PHYSICS.md 6) */
+    double ecs_tortuosity;     /* lambda; 0: not used                      */
+    double ecs_width;          /* w, um; 0: no hindrance                   */
 
     double box_lo[3], box_hi[3]; /* um                                     */
     int32_t face[6];           /* EXO_FACE_* for x-, x+, y-, y+, z-, z+     */

@@ -18,6 +18,7 @@
 #include "exo_ref.h"
 #include "exo_scenario.h"
 #include "exo_sha256.h"
+#include "exo_tissue.h"
 #include "exo_vtk.h"
 #include "shared/exo_physics.h"
 
@@ -91,6 +92,7 @@ struct exo_sim {
     volatile sig_atomic_t *stop_request;
     char scenario_sha[65];     /* of the resolved scenario text             */
     char *out_path;            /* the output file, NULL: none               */
+    exo_tissue_grid cells;     /* the tissue's cells and their lookup grid  */
 };
 
 /* What a checkpoint starts with; the rest follows in checkpoint_body's
@@ -417,9 +419,15 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
         err->status = rc = EXO_ERR_INVALID;
     if (rc == EXO_OK && sc->n_vessels > 0) {
         char vtk[4096];
-        EXO_CHECK(exo_vtk_path(path, vtk, sizeof vtk) == 0, err, EXO_ERR_INVALID,
+        EXO_CHECK(exo_vtk_path(path, "vessels", vtk, sizeof vtk) == 0, err, EXO_ERR_INVALID,
                   "output path too long: %s", path);
         EXO_TRY(exo_vtk_write_vessels(sc, vtk, err));
+    }
+    if (rc == EXO_OK && sc->n_cells > 0) {
+        char vtk[4096];
+        EXO_CHECK(exo_vtk_path(path, "cells", vtk, sizeof vtk) == 0, err, EXO_ERR_INVALID,
+                  "output path too long: %s", path);
+        EXO_TRY(exo_vtk_write_cells(sc, vtk, err));
     }
 cleanup:
     if (mem)
@@ -618,6 +626,19 @@ static char *default_checkpoint_path(const char *out)
     return p;
 }
 
+/* The farthest a vesicle of radius a_min (the population's smallest, which
+ * steps farthest) moves in one step: the displacement normals are
+ * truncated at 6.7 sigma per axis (exo_rng.h), so 12 sigma bounds the
+ * length of the three, plus the drift (radial flow is fastest at the
+ * tumour's radius). */
+static double cell_step_reach(const exo_step_params *p, double a_min)
+{
+    double drift = sqrt((double)p->drift[0] * p->drift[0] + (double)p->drift[1] * p->drift[1] +
+                        (double)p->drift[2] * p->drift[2]);
+    return 12 * (double)exo_vesicle_sigma(p, (exo_real)a_min) + drift +
+           (double)p->radial_speed_dt;
+}
+
 exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
                           const exo_run_options *opt, exo_error *err)
 {
@@ -650,16 +671,33 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
     }
     if (s->log)
         fprintf(s->log, "exobd: device %s\n", s->be->name);
+    EXO_ALLOC(s->p, sc->n_pop, err, "step parameters");
+    for (uint32_t k = 0; k < sc->n_pop; k++)
+        exo_scenario_step_params(sc, k, &s->p[k]);
+    if (sc->n_cells) {
+        /* Cells: the grid lists every cell a step can reach (exo_tissue). */
+        double a_max = 0, reach = 0;
+        for (uint32_t k = 0; k < sc->n_pop; k++) {
+            if (sc->pop[k].vessel >= 0)
+                continue;
+            a_max = fmax(a_max, sc->pop[k].radius_max);
+            reach = fmax(reach, cell_step_reach(&s->p[k], sc->pop[k].radius_min));
+        }
+        EXO_TRY(exo_tissue_grid_build(sc, a_max, reach, &s->cells, err));
+        EXO_TRY(s->be->ops->set_cells(s->be, &s->cells.lists, err));
+        for (uint32_t k = 0; k < sc->n_pop; k++)
+            if (s->p[k].domain == EXO_DOMAIN_BOX)
+                s->p[k].cells = s->cells.grid;
+    }
     for (uint32_t k = 0; k < sc->n_pop; k++) {
         exo_init_params ip;
         exo_scenario_init_params(sc, k, &ip);
+        if (!ip.lumen)
+            ip.cells = s->cells.grid;
         EXO_TRY(s->be->ops->init_population(s->be, &ip, err));
     }
     EXO_TRY(name_observables(s, err));
     EXO_ALLOC(s->arrived, sc->n_pop, err, "infusion counters");
-    EXO_ALLOC(s->p, sc->n_pop, err, "step parameters");
-    for (uint32_t k = 0; k < sc->n_pop; k++)
-        exo_scenario_step_params(sc, k, &s->p[k]);
     s->n_patches = exo_scenario_patches(sc, &s->patch);
     EXO_CHECK(s->n_patches == 0 || s->patch != NULL, err, EXO_ERR_NOMEM,
               "out of host memory for the receptor patches");
@@ -1372,6 +1410,7 @@ exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
     free(s->arrived_saved);
     free(s->ckpt_path);
     free(s->out_path);
+    exo_tissue_grid_free(&s->cells);
     free(s->frame_bonds);
     free(s);
     return rc != EXO_OK ? rc : r2;

@@ -14,12 +14,12 @@
 /* Points around a wall circle: smooth enough to look round in ParaView. */
 #define EXO_VTK_SEGMENTS 48
 
-int exo_vtk_path(const char *h5_path, char *out, size_t n)
+int exo_vtk_path(const char *h5_path, const char *kind, char *out, size_t n)
 {
     size_t len = strlen(h5_path);
     if (len > 3 && strcmp(h5_path + len - 3, ".h5") == 0)
         len -= 3;
-    int w = snprintf(out, n, "%.*s.vessels.vtk", (int)len, h5_path);
+    int w = snprintf(out, n, "%.*s.%s.vtk", (int)len, h5_path, kind);
     return w < 0 || (size_t)w >= n ? -1 : 0;
 }
 
@@ -111,6 +111,101 @@ exo_status exo_vtk_write_vessels(const exo_scenario *sc, const char *path,
     f = NULL;
     EXO_CHECK(!failed && closed == 0, err, EXO_ERR_IO,
               "cannot write the vessel geometry file %s: %s", tmp, strerror(errno));
+    EXO_CHECK(rename(tmp, path) == 0, err, EXO_ERR_IO,
+              "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    return EXO_OK;
+cleanup:
+    if (f)
+        fclose(f);
+    remove(tmp);
+    return rc;
+}
+
+/* A cell's sphere: EXO_VTK_AROUND points on each of EXO_VTK_RINGS - 1
+ * circles of latitude, and the two poles; triangles between them. */
+#define EXO_VTK_AROUND 12
+#define EXO_VTK_RINGS 6
+#define EXO_VTK_SPHERE_POINTS (EXO_VTK_AROUND * (EXO_VTK_RINGS - 1) + 2)
+#define EXO_VTK_SPHERE_TRIANGLES (2 * EXO_VTK_AROUND * (EXO_VTK_RINGS - 1))
+
+exo_status exo_vtk_write_cells(const exo_scenario *sc, const char *path, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    char tmp[4200];
+    FILE *f = NULL;
+    const int spheres = sc->n_cells <= EXO_VTK_MAX_SPHERES;
+    const uint32_t n = sc->n_cells;
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+    f = fopen(tmp, "w");
+    EXO_CHECK(f != NULL, err, EXO_ERR_IO, "cannot create the cell geometry file %s: %s",
+              tmp, strerror(errno));
+    fprintf(f, "# vtk DataFile Version 3.0\n"
+               "exobd tissue cells of scenario %s (nm)\n"
+               "ASCII\nDATASET POLYDATA\nPOINTS %lu double\n", sc->name,
+            (unsigned long)n * (spheres ? EXO_VTK_SPHERE_POINTS : 1));
+    for (uint32_t i = 0; i < n; i++) {
+        const exo_cell *c = &sc->cell[i];
+        if (!spheres) {
+            fprintf(f, "%.9g %.9g %.9g\n", c->centre[0] * 1e3, c->centre[1] * 1e3,
+                    c->centre[2] * 1e3);
+            continue;
+        }
+        double r = c->radius * 1e3, x = c->centre[0] * 1e3, y = c->centre[1] * 1e3,
+               z = c->centre[2] * 1e3;
+        fprintf(f, "%.9g %.9g %.9g\n", x, y, z + r);
+        for (int k = 1; k < EXO_VTK_RINGS; k++) {
+            double th = M_PI * k / EXO_VTK_RINGS;
+            for (int j = 0; j < EXO_VTK_AROUND; j++) {
+                double ph = 2 * M_PI * j / EXO_VTK_AROUND;
+                fprintf(f, "%.9g %.9g %.9g\n", x + r * sin(th) * cos(ph),
+                        y + r * sin(th) * sin(ph), z + r * cos(th));
+            }
+        }
+        fprintf(f, "%.9g %.9g %.9g\n", x, y, z - r);
+    }
+    if (spheres) {
+        unsigned long tri = (unsigned long)n * EXO_VTK_SPHERE_TRIANGLES;
+        fprintf(f, "POLYGONS %lu %lu\n", tri, 4 * tri);
+        for (uint32_t i = 0; i < n; i++) {
+            unsigned long b = (unsigned long)i * EXO_VTK_SPHERE_POINTS;
+            unsigned long south = b + EXO_VTK_SPHERE_POINTS - 1;
+            for (int j = 0; j < EXO_VTK_AROUND; j++) {
+                int j1 = (j + 1) % EXO_VTK_AROUND;
+                fprintf(f, "3 %lu %lu %lu\n", b, b + 1 + j, b + 1 + j1);
+                for (int k = 0; k + 1 < EXO_VTK_RINGS - 1; k++) {
+                    unsigned long a0 = b + 1 + k * EXO_VTK_AROUND;
+                    unsigned long a1 = a0 + EXO_VTK_AROUND;
+                    fprintf(f, "3 %lu %lu %lu\n3 %lu %lu %lu\n", a0 + j, a1 + j, a1 + j1,
+                            a0 + j, a1 + j1, a0 + j1);
+                }
+                unsigned long last = b + 1 + (EXO_VTK_RINGS - 2) * EXO_VTK_AROUND;
+                fprintf(f, "3 %lu %lu %lu\n", last + j, south, last + j1);
+            }
+        }
+        fprintf(f, "CELL_DATA %lu\nSCALARS cell int 1\nLOOKUP_TABLE default\n", tri);
+        for (uint32_t i = 0; i < n; i++)
+            for (int t = 0; t < EXO_VTK_SPHERE_TRIANGLES; t++)
+                fprintf(f, "%u\n", i);
+        fprintf(f, "SCALARS cell_type int 1\nLOOKUP_TABLE default\n");
+        for (uint32_t i = 0; i < n; i++)
+            for (int t = 0; t < EXO_VTK_SPHERE_TRIANGLES; t++)
+                fprintf(f, "%d\n", sc->cell[i].type);
+    } else {
+        fprintf(f, "VERTICES %u %lu\n", n, 2ul * n);
+        for (uint32_t i = 0; i < n; i++)
+            fprintf(f, "1 %u\n", i);
+        fprintf(f, "POINT_DATA %u\nSCALARS radius double 1\nLOOKUP_TABLE default\n", n);
+        for (uint32_t i = 0; i < n; i++)
+            fprintf(f, "%.9g\n", sc->cell[i].radius * 1e3);
+        fprintf(f, "SCALARS cell_type int 1\nLOOKUP_TABLE default\n");
+        for (uint32_t i = 0; i < n; i++)
+            fprintf(f, "%d\n", sc->cell[i].type);
+    }
+    int failed = ferror(f);
+    int closed = fclose(f);
+    f = NULL;
+    EXO_CHECK(!failed && closed == 0, err, EXO_ERR_IO,
+              "cannot write the cell geometry file %s: %s", tmp, strerror(errno));
     EXO_CHECK(rename(tmp, path) == 0, err, EXO_ERR_IO,
               "cannot rename %s to %s: %s", tmp, path, strerror(errno));
     return EXO_OK;

@@ -44,7 +44,8 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
                         __global uchar *bonds, __global exo_event *events,
                         __global uint *event_count, const uint event_capacity,
                         __global const float *patch_avail, __global uint *formed,
-                        const uint n_patches)
+                        const uint n_patches, __global const exo_real *cells,
+                        __global const uint *cell_bin_start, __global const uint *cell_bin_cells)
 {
     uint g = get_global_id(0);
     if (g * EXO_W >= count)
@@ -69,7 +70,8 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
     v.radius = EXO_VLOAD(0, radius + at);
     v.ligands = exo_ligands_load(0, ligands + at);
     v.bonds = exo_bonds_load(0, bonds + at);
-    v.sigma = exo_step_sigma(p.sigma_coef, v.radius);
+    v.sigma = exo_vesicle_sigma(&p, v.radius);
+    exo_cells_forget(&v);
     exo_uintv id = (exo_uintv)(id0 + at) + EXO_LANES;
     exo_launch_io sink;
     sink.buf = events;
@@ -78,6 +80,9 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
     sink.avail = patch_avail;
     sink.formed = formed;
     sink.n_patches = n_patches;
+    sink.tissue.cell = cells;
+    sink.tissue.bin_start = cell_bin_start;
+    sink.tissue.bin_cells = cell_bin_cells;
     exo_advance(&v, &p, id, step0, nsteps, arrive, &sink);
     for (int a = 0; a < 3; a++) {
         EXO_VSTORE(v.x[a], 0, pos + a * stride + at);
@@ -87,12 +92,15 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
     exo_state_store(EXO_SELECT(stored, v.state, inside), 0, state + at);
 }
 
-/** Inject one population: radius, start position, state free.  n is the
- *  arrays' stride. */
+/** Inject one population: radius, start position (outside the cells),
+ *  state free.  n is the arrays' stride. */
 __kernel void k_init_vesicles(__global exo_real *pos, __global int *image,
                               __global float *radius, __global char *state,
                               const exo_init_params ip, const uint n,
-                              __global ushort *ligands, __global uchar *bonds)
+                              __global ushort *ligands, __global uchar *bonds,
+                              __global const exo_real *cells,
+                              __global const uint *cell_bin_start,
+                              __global const uint *cell_bin_cells)
 {
     uint j = get_global_id(0);
     if (j >= ip.count)
@@ -100,7 +108,11 @@ __kernel void k_init_vesicles(__global exo_real *pos, __global int *image,
     uint i = ip.first + j;
     exo_real x[3];
     exo_real a_i = exo_init_radius(&ip, ip.id0 + i);
-    exo_init_position(&ip, ip.id0 + i, a_i, x);
+    exo_cells_io tissue;
+    tissue.cell = cells;
+    tissue.bin_start = cell_bin_start;
+    tissue.bin_cells = cell_bin_cells;
+    exo_init_position(&ip, &tissue, ip.id0 + i, a_i, x);
     for (int a = 0; a < 3; a++) {
         pos[a * n + i] = x[a];
         image[a * n + i] = 0;

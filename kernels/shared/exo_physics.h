@@ -27,6 +27,11 @@ typedef struct exo_vesicle {
     exo_realv ligands;   /* ligand copies n_L on the vesicle                */
     exo_intv bonds;      /* bonds held while bound at a receptor surface    */
     exo_intv state;      /* EXO_STATE_*                                     */
+    /* Among cells: at the last look-up the vesicle was at cell_at and no
+     * cell was nearer than cell_clear, so until it has moved that far from
+     * there it cannot touch one (exo_cells_step); < 0: look up next step. */
+    exo_realv cell_at[3];
+    exo_realv cell_clear;
 } exo_vesicle;
 
 /** The device buffers a launch reads and appends to besides the vesicles:
@@ -37,6 +42,16 @@ typedef struct exo_vesicle {
  *  count counts every event, also those past the capacity, so the host
  *  sees an overflow and runs the launch again with room (exo_sim): none is
  *  lost. */
+/** The device buffers of a tissue's cells (exo_cell_grid): cell[4 j ..
+ *  4 j + 3] is cell j's centre (um) and radius (um); the cells a vesicle
+ *  ending its step in bin b may touch are bin_cells[bin_start[b] ..
+ *  bin_start[b + 1] - 1]. */
+typedef struct exo_cells_io {
+    EXO_GLOBAL const exo_real *cell;
+    EXO_GLOBAL const uint32_t *bin_start;
+    EXO_GLOBAL const uint32_t *bin_cells;
+} exo_cells_io;
+
 typedef struct exo_launch_io {
     EXO_GLOBAL exo_event *buf;
     EXO_GLOBAL uint32_t *count;
@@ -44,6 +59,7 @@ typedef struct exo_launch_io {
     EXO_GLOBAL const float *avail;
     EXO_GLOBAL uint32_t *formed;
     uint32_t n_patches;
+    exo_cells_io tissue;
 } exo_launch_io;
 
 #if EXO_HAS_DOUBLE
@@ -70,6 +86,34 @@ EXO_FN double exo_sigma_coef(double kT, double eta, double dt)
 EXO_FN exo_realv exo_step_sigma(exo_real sigma_coef, exo_realv a)
 {
     return sigma_coef / exo_sqrt(a);
+}
+
+/** Renkin's hindrance factor of a sphere of diameter d in a pore of width
+ *  w, lambda = d / w: (1 - lambda)^2 (1 - 2.104 lambda + 2.09 lambda^3 -
+ *  0.95 lambda^5), which falls to 0 as d -> w (Renkin 1954; PHYSICS.md 6:
+ *  D_ECS = D f_hind(2a/w) / lambda_geo^2 with f_hind -> 0 as 2a -> w). */
+EXO_FN exo_realv exo_renkin_hindrance(exo_realv lam)
+{
+    lam = EXO_SELECT(lam, (exo_realv)(EXO_R(1.0)), lam > EXO_R(1.0));
+    exo_realv l2 = lam * lam, one_minus = EXO_R(1.0) - lam;
+    return one_minus * one_minus *
+           (EXO_R(1.0) - EXO_R(2.104) * lam + EXO_R(2.09) * lam * l2 -
+            EXO_R(0.95) * lam * l2 * l2);
+}
+
+/** The rms step per axis of a vesicle of radius a in its population's
+ *  medium: Stokes-Einstein (exo_step_sigma), or, in an extracellular space
+ *  given by its effective diffusion, sqrt(D_ECS / D) times that. */
+EXO_FN exo_realv exo_vesicle_sigma(const exo_step_params *p, exo_realv a)
+{
+    exo_realv s = exo_step_sigma(p->sigma_coef, a);
+    if (p->ecs_diffusion > EXO_R(0.0)) {
+        exo_realv f = (exo_realv)(p->ecs_diffusion);
+        if (p->ecs_width > EXO_R(0.0))
+            f *= exo_renkin_hindrance(EXO_R(2.0) * a / p->ecs_width);
+        s *= exo_sqrt(f);
+    }
+    return s;
 }
 
 /**
@@ -342,6 +386,222 @@ EXO_FN void exo_boundary_words(const exo_step_params *p, exo_uintv id,
         exo_rng_drawv(id, step, EXO_RNG_BOUNDARY, p->seed_lo, p->seed_hi, w);
 }
 
+/* ------------------------------------------------------------------ cells */
+
+/** The component d of a separation along axis a, as the minimum image on a
+ *  periodic axis (cells and vesicles near opposite faces are neighbours). */
+EXO_FN exo_real exo_cell_sep(const exo_cell_grid *g, int a, exo_real d)
+{
+    if (g->periodic[a])
+        d -= g->len[a] * exo_floor(d / g->len[a] + EXO_R(0.5));
+    return d;
+}
+
+/** The grid bin of a point (periodic axes wrapped, others clamped). */
+EXO_FN uint32_t exo_cell_bin(const exo_cell_grid *g, const exo_real x[3])
+{
+    uint32_t bin = 0;
+    for (int a = 2; a >= 0; a--) {
+        exo_real u = (x[a] - g->lo[a]) * g->inv_bin[a];
+        if (g->periodic[a])
+            u -= (exo_real)g->bins[a] * exo_floor(u / (exo_real)g->bins[a]);
+        int32_t i = u > EXO_R(0.0) ? (int32_t)u : 0;
+        i = i < g->bins[a] ? i : g->bins[a] - 1;
+        bin = bin * (uint32_t)g->bins[a] + (uint32_t)i;
+    }
+    return bin;
+}
+
+/**
+ * Specular reflection off the tissue's cells, for one vesicle (scalar):
+ * cells are impermeable spheres, and the centre of a vesicle of radius a
+ * stays outside radius R + a of each.  The step from x0 to x1 (x1 as the
+ * box faces left it) is followed as a segment: at the first sphere it
+ * enters (|x0 + t d - c| = R + a, the smaller root), the rest of the step
+ * is mirrored about the tangent plane there (PHYSICS.md 4.1, curved
+ * walls).  A sphere is convex, so the mirrored end is outside it; it may
+ * enter a neighbour, so the remainder is followed again, up to
+ * EXO_CELL_BOUNCES times, after which the vesicle stays at its last
+ * contact point (a step that keeps bouncing is far longer than the gaps).
+ * Returns 1 and the new end in x1, as x0 plus the displacement (not
+ * wrapped: the caller wraps it), if the step touched a cell; else 0 and x1
+ * untouched.  Only the cells listed in the bin of the end are looked at:
+ * the grid lists every cell within reach of a step ending there.
+ */
+EXO_FN int exo_cells_reflect(const exo_cell_grid *g, const exo_cells_io *io,
+                             const exo_real x0[3], exo_real x1[3], exo_real a,
+                             exo_real *clear)
+{
+    *clear = EXO_R(-1.0); /* unknown: look again next step */
+    exo_real p[3], d[3];
+    for (int k = 0; k < 3; k++) {
+        p[k] = x0[k];
+        d[k] = exo_cell_sep(g, k, x1[k] - x0[k]);
+    }
+    int hits = 0;
+    for (int bounce = 0; bounce <= EXO_CELL_BOUNCES; bounce++) {
+        exo_real end[3] = {p[0] + d[0], p[1] + d[1], p[2] + d[2]};
+        uint32_t bin = exo_cell_bin(g, end);
+        exo_real best = EXO_R(2.0), q_hit[3] = {EXO_R(0.0), EXO_R(0.0), EXO_R(0.0)};
+        exo_real dd = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+        /* The clearance at the end, for the next step's shortcut: from the
+         * listed cells, and `reach` from all the others. */
+        exo_real near = g->reach;
+        for (uint32_t j = io->bin_start[bin]; j < io->bin_start[bin + 1]; j++) {
+            EXO_GLOBAL const exo_real *c = io->cell + 4 * io->bin_cells[j];
+            exo_real q[3], e2 = EXO_R(0.0);
+            for (int k = 0; k < 3; k++) {
+                q[k] = exo_cell_sep(g, k, p[k] - c[k]);
+                exo_real e = exo_cell_sep(g, k, end[k] - c[k]);
+                e2 += e * e;
+            }
+            exo_real re = c[3] + a, gap = exo_sqrt(e2) - re;
+            near = gap < near ? gap : near;
+            exo_real b = q[0] * d[0] + q[1] * d[1] + q[2] * d[2];
+            if (b >= EXO_R(0.0) || !(dd > EXO_R(0.0)))
+                continue; /* moving away from its centre: cannot enter */
+            exo_real cc = q[0] * q[0] + q[1] * q[1] + q[2] * q[2] - re * re;
+            exo_real disc = b * b - dd * cc;
+            if (disc < EXO_R(0.0))
+                continue;
+            /* Starting inside by rounding (cc < 0) counts as contact at once. */
+            exo_real t = cc <= EXO_R(0.0) ? EXO_R(0.0) : (-b - exo_sqrt(disc)) / dd;
+            if (t < best) {
+                best = t;
+                for (int k = 0; k < 3; k++)
+                    q_hit[k] = q[k];
+            }
+        }
+        if (!(best <= EXO_R(1.0))) {
+            *clear = near;
+            break;
+        }
+        if (bounce == EXO_CELL_BOUNCES) {
+            for (int k = 0; k < 3; k++)
+                d[k] *= best; /* stay at the contact point */
+            hits++;
+            break;
+        }
+        exo_real n[3], nn = EXO_R(0.0);
+        for (int k = 0; k < 3; k++) {
+            n[k] = q_hit[k] + best * d[k];
+            nn += n[k] * n[k];
+        }
+        exo_real inv = EXO_R(1.0) / exo_sqrt(nn), en = EXO_R(0.0);
+        for (int k = 0; k < 3; k++) {
+            n[k] *= inv;
+            p[k] += best * d[k];
+            d[k] *= EXO_R(1.0) - best;
+            en += d[k] * n[k];
+        }
+        for (int k = 0; k < 3; k++)
+            d[k] -= EXO_R(2.0) * en * n[k];
+        hits++;
+    }
+    if (!hits)
+        return 0;
+    for (int k = 0; k < 3; k++)
+        x1[k] = p[k] + d[k];
+    return 1;
+}
+
+/** Start a launch with no clearance known: the first step looks up. */
+EXO_FN void exo_cells_forget(exo_vesicle *v)
+{
+    for (int a = 0; a < 3; a++)
+        v->cell_at[a] = v->x[a];
+    v->cell_clear = (exo_realv)(EXO_R(-1.0));
+}
+
+/** Cells for all lanes after the box faces: each free lane's step from
+ *  v->x to x is reflected off the cells (exo_cells_reflect); a reflected
+ *  end is wrapped on periodic axes from the image counts the step started
+ *  with, and kept in the box on the others (cells near a closed face).
+ *  A lane whose end is still within cell_clear of where it last looked
+ *  (less the rounding slack) skips the look-up: that ball touches no cell,
+ *  and it holds the whole step, so most steps in open space cost a few
+ *  vector operations. */
+EXO_FN void exo_cells_step(exo_vesicle *v, const exo_step_params *p, const exo_launch_io *io,
+                           exo_intv free_, exo_realv x[3], exo_intv image[3])
+{
+    const exo_cell_grid *g = &p->cells;
+    exo_realv r2 = (exo_realv)(EXO_R(0.0));
+    for (int a = 0; a < 3; a++) {
+        exo_realv d = x[a] - v->cell_at[a];
+        if (g->periodic[a])
+            d -= g->len[a] * exo_floor(d / g->len[a] + EXO_R(0.5));
+        r2 += d * d;
+    }
+    exo_realv room = v->cell_clear - g->slack;
+    exo_intv look = free_ && !(room > EXO_R(0.0) && r2 < room * room);
+    if (!EXO_ANY(look))
+        return;
+    exo_intv moved = (exo_intv)(0);
+    for (int l = 0; l < EXO_W; l++) {
+        if (!EXO_LANE(int32_t, look, l))
+            continue;
+        exo_real x0[3], x1[3], clear;
+        for (int a = 0; a < 3; a++) {
+            x0[a] = EXO_LANE(exo_real, v->x[a], l);
+            x1[a] = EXO_LANE(exo_real, x[a], l);
+        }
+        int hit = exo_cells_reflect(g, &io->tissue, x0, x1,
+                                    EXO_LANE(exo_real, v->radius, l), &clear);
+        for (int a = 0; a < 3; a++)
+            EXO_LANE(exo_real, v->cell_at[a], l) = x1[a];
+        EXO_LANE(exo_real, v->cell_clear, l) = clear;
+        if (!hit)
+            continue;
+        for (int a = 0; a < 3; a++) {
+            EXO_LANE(exo_real, x[a], l) = x1[a];
+            EXO_LANE(int32_t, image[a], l) = EXO_LANE(int32_t, v->image[a], l);
+        }
+        EXO_LANE(int32_t, moved, l) = -1; /* a vector mask is all ones */
+    }
+    if (!EXO_ANY(moved))
+        return;
+    for (int a = 0; a < 3; a++) {
+        if (p->face[2 * a] == EXO_FACE_PERIODIC) {
+            exo_realv w = x[a];
+            exo_intv im = image[a];
+            exo_wrap_periodic(&w, &im, p->lo[a], p->len[a]);
+            x[a] = EXO_SELECT(x[a], w, moved);
+            image[a] = EXO_SELECT(image[a], im, moved);
+        } else {
+            exo_realv c = EXO_SELECT(x[a], (exo_realv)(p->lo[a]), x[a] < p->lo[a]);
+            c = EXO_SELECT(c, (exo_realv)(p->hi[a]), c > p->hi[a]);
+            x[a] = EXO_SELECT(x[a], c, moved);
+        }
+    }
+}
+
+/** The flow's displacement in a step at x (Ito: at the step's start): the
+ *  uniform drift plus, with radial interstitial flow, the outward flow of a
+ *  spherical tumour of radius R_t that makes fluid uniformly (Darcy flow
+ *  with a uniform source, Baxter & Jain 1989): U r / R_t inside, U (R_t /
+ *  r)^2 outside, which is divergence-free there.  The centre is a point of
+ *  the box, not wrapped on periodic axes. */
+EXO_FN void exo_radial_drift(const exo_step_params *p, const exo_realv x[3], exo_realv d[3])
+{
+    for (int a = 0; a < 3; a++)
+        d[a] = (exo_realv)(p->drift[a]);
+    if (!(p->radial_speed_dt > EXO_R(0.0)))
+        return;
+    exo_realv q[3], r2 = (exo_realv)(EXO_R(0.0));
+    for (int a = 0; a < 3; a++) {
+        q[a] = x[a] - p->radial_centre[a];
+        r2 += q[a] * q[a];
+    }
+    const exo_real rt = p->radial_radius;
+    /* speed / r: U / R_t inside, U R_t^2 / r^3 outside */
+    exo_realv r = exo_sqrt(r2);
+    exo_realv outside = p->radial_speed_dt * rt * rt /
+                        (r2 * EXO_SELECT(r, (exo_realv)(EXO_R(1.0)), r <= EXO_R(0.0)));
+    exo_realv per_r = EXO_SELECT((exo_realv)(p->radial_speed_dt / rt), outside, r > rt);
+    for (int a = 0; a < 3; a++)
+        d[a] += per_r * q[a];
+}
+
 /**
  * One overdamped Euler-Maruyama step (PHYSICS.md section 2.1, constant D)
  * for all lanes:  x += u dt + sqrt(2 D dt) xi, then the box faces.  Only
@@ -365,10 +625,11 @@ EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
     exo_realv n[3];
     exo_displacement_normals(p, id, step, n);
 
-    exo_realv x[3];
+    exo_realv x[3], drift[3];
     exo_intv image[3], need = (exo_intv)(0);
+    exo_radial_drift(p, v->x, drift);
     for (int a = 0; a < 3; a++) {
-        x[a] = v->x[a] + p->drift[a] + v->sigma * n[a];
+        x[a] = v->x[a] + drift[a] + v->sigma * n[a];
         image[a] = v->image[a];
         if (has_events && p->face[2 * a] != EXO_FACE_PERIODIC) {
             exo_intv lo = exo_wall_needs_uniform(p->face[2 * a], v->x[a] - p->lo[a],
@@ -424,6 +685,8 @@ EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
             x[a] = EXO_SELECT(x[a], folded, still);
         }
     }
+    if (p->cells.n_cells > 0)
+        exo_cells_step(v, p, io, active && state == EXO_STATE_FREE, x, image);
     for (int a = 0; a < 3; a++) {
         v->x[a] = EXO_SELECT(v->x[a], x[a], active);
         v->image[a] = EXO_SELECT(v->image[a], image[a], active);
@@ -988,19 +1251,50 @@ EXO_FN exo_real exo_init_ligands(const exo_init_params *ip, uint32_t id)
     return n < EXO_R(0.0) ? EXO_R(0.0) : (n > EXO_R(65535.0) ? EXO_R(65535.0) : n);
 }
 
+/** Whether a vesicle of radius a centred at x overlaps a cell. */
+EXO_FN int exo_inside_cell(const exo_cell_grid *g, const exo_cells_io *io,
+                           const exo_real x[3], exo_real a)
+{
+    if (g->n_cells <= 0)
+        return 0;
+    uint32_t bin = exo_cell_bin(g, x);
+    for (uint32_t j = io->bin_start[bin]; j < io->bin_start[bin + 1]; j++) {
+        EXO_GLOBAL const exo_real *c = io->cell + 4 * io->bin_cells[j];
+        exo_real r2 = EXO_R(0.0), re = c[3] + a;
+        for (int k = 0; k < 3; k++) {
+            exo_real q = exo_cell_sep(g, k, x[k] - c[k]);
+            r2 += q * q;
+        }
+        if (r2 < re * re)
+            return 1;
+    }
+    return 0;
+}
+
+/** Most draws of a start position that lands in a cell before the last
+ *  draw is kept anyway; with cells filling at most 74% of space the
+ *  chance of that is below 0.74^1000. */
+#define EXO_START_TRIES 1000u
+
 /** Initial position: uniform in the start region (a point if lo == hi),
- *  or, for a lumen start, uniform in the disk r <= R - a (a: the vesicle's
- *  radius) times the axial range [s_lo, s_hi]. */
-EXO_FN void exo_init_position(const exo_init_params *ip, uint32_t id,
-                              exo_real a, exo_real *x)
+ *  outside every cell (a draw that lands in one is drawn again, counter
+ *  step = try; uniform in the space between the cells), or, for a lumen
+ *  start, uniform in the disk r <= R - a (a: the vesicle's radius) times
+ *  the axial range [s_lo, s_hi]. */
+EXO_FN void exo_init_position(const exo_init_params *ip, const exo_cells_io *cells,
+                              uint32_t id, exo_real a, exo_real *x)
 {
     exo_u32x4 r = exo_rng_draw(id, 0, EXO_RNG_INIT_POSITION, ip->seed_lo,
                                ip->seed_hi);
     if (!ip->lumen) {
-        for (int k = 0; k < 3; k++)
-            x[k] = ip->start_lo[k] +
-                   (ip->start_hi[k] - ip->start_lo[k]) * exo_u01(r.v[k]);
-        return;
+        for (uint32_t t = 1;; t++) {
+            for (int k = 0; k < 3; k++)
+                x[k] = ip->start_lo[k] +
+                       (ip->start_hi[k] - ip->start_lo[k]) * exo_u01(r.v[k]);
+            if (t >= EXO_START_TRIES || !exo_inside_cell(&ip->cells, cells, x, a))
+                return;
+            r = exo_rng_draw(id, t, EXO_RNG_INIT_POSITION, ip->seed_lo, ip->seed_hi);
+        }
     }
     exo_real rho = (ip->v_radius - a) * exo_sqrt(exo_u01(r.v[0]));
     exo_real phi = EXO_R(6.283185307179586) * exo_u01(r.v[1]);

@@ -72,6 +72,31 @@
 #define EXO_COUNT_BONDS EXO_STATE_COUNT
 #define EXO_COUNT_COLS (EXO_STATE_COUNT + 1)
 
+/* Most times one step's remaining displacement is mirrored off cells before
+ * the vesicle is held at its last contact point (exo_cells_reflect). */
+#define EXO_CELL_BOUNCES 4
+
+/** The cells of a tissue (geometry.tissue) as the kernels look them up: a
+ *  uniform grid over the box whose bins list every cell that a vesicle
+ *  ending its step in the bin could have touched (host/exo_tissue.c builds
+ *  it), so the cost of a step does not grow with the number of cells.  The
+ *  cells and the bin lists live in device buffers (exo_cells_io). */
+typedef struct exo_cell_grid {
+    exo_real lo[3];          /* grid origin: the box's lower corner, um     */
+    exo_real inv_bin[3];     /* bins per um along each axis                 */
+    exo_real len[3];         /* box lengths, um (minimum image on periodic
+                                axes)                                       */
+    exo_real reach;          /* um: a point in a bin is farther than this
+                                from the grown sphere (R + a) of every cell
+                                the bin does not list                      */
+    exo_real slack;          /* um: rounding allowance of the clearance test
+                                (a few ulps of the box's coordinates)      */
+    int32_t bins[3];         /* bins per axis                               */
+    int32_t periodic[3];     /* 1: the axis wraps                           */
+    int32_t n_cells;         /* 0: no cells                                 */
+    int32_t reserved_;       /* keeps the size a multiple of 8              */
+} exo_cell_grid;
+
 /** What every step of a population's vesicles needs (one per population). */
 typedef struct exo_step_params {
     exo_real lo[3];          /* box lower corner, um                        */
@@ -123,6 +148,17 @@ typedef struct exo_step_params {
     exo_real x_catch_kT;     /* x_c / kT, 1/pN                              */
     exo_real clear_prob;     /* first-order clearance of free vesicles from
                                 the blood: 1 - exp(-k dt) per step; 0: none */
+    exo_real radial_centre[3]; /* radial interstitial flow (box): centre, um */
+    exo_real radial_radius;  /* R_t, um: the tumour's radius                */
+    exo_real radial_speed_dt;/* outward speed at R_t times dt, um per step:
+                                u(r) = U r / R_t inside, U (R_t / r)^2
+                                outside; 0: no radial flow                 */
+    exo_real ecs_diffusion;  /* effective diffusion of the extracellular
+                                space: D_ECS / D = f_hind / lambda^2 is
+                                ecs_diffusion times Renkin's f_hind(2a/w)
+                                (PHYSICS.md 6); 0: not used, plain D       */
+    exo_real ecs_width;      /* w, um; 0: no hindrance (f_hind = 1)         */
+    exo_cell_grid cells;     /* the tissue's cells (box domain), or none    */
     /* Receptor patches of slot k (exo_patch): a vessel wall or region is
      * cut into n_axial stretches of s_from + [0, s_len) by n_around angle
      * bins, other slots are one patch; patch numbers from patch_base. */
@@ -202,6 +238,8 @@ typedef struct exo_init_params {
     exo_real s_lo, s_hi;     /* lumen start: axial range, um from the inlet */
     exo_real ligand_mean;    /* ligand copies per vesicle (mean)            */
     exo_real ligand_sd;      /* their standard deviation (normal)           */
+    exo_cell_grid cells;     /* a box start never places a vesicle inside a
+                                cell (exo_init_position)                    */
     uint32_t first;          /* index of the population's first vesicle in
                                 the device arrays                           */
     uint32_t count;          /* vesicles in the population                  */

@@ -28,4 +28,11 @@ timeout 300 pvpython "$src/tests/tools/check_paraview.py" "$dir/cap.xdmf" 1000 3
   --set vesicles.[0].count=3000 --set simulation.steps=20 --set output.every=10 \
   --set output.sample=1000 || { echo "FAIL: exobd run tumor_vessel_targeting failed"; exit 1; }
 EXO_EXPECT_ARRAYS=bonds timeout 300 pvpython "$src/tests/tools/check_paraview.py" \
-  "$dir/tum.xdmf" 1000 3 "$dir/tum.vessels.vtk" 144
+  "$dir/tum.xdmf" 1000 3 "$dir/tum.vessels.vtk" 144 || exit 1
+# A tissue: its cells (.cells.vtk, 64 spheres of 120 triangles) load beside
+# the trajectory.
+"$exobd" run "$src/scenarios/tissue_ecs.cfg" --quiet -o "$dir/ecs.h5" \
+  --set vesicles.[0].count=3000 --set simulation.steps=20 --set output.every=10 \
+  --set output.sample=1000 || { echo "FAIL: exobd run tissue_ecs failed"; exit 1; }
+EXO_GEOMETRY_ARRAYS=cell,cell_type timeout 300 pvpython "$src/tests/tools/check_paraview.py" \
+  "$dir/ecs.xdmf" 1000 3 "$dir/ecs.cells.vtk" 7680

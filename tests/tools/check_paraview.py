@@ -8,7 +8,8 @@ connectivity) at the last time, the point arrays, and that the last frame's
 first point equals /particles/vesicles/position/value[-1, 0] read with h5py
 (when h5py is importable in pvpython).  With WALLS.vtk: the vessel walls
 load with the legacy VTK reader, CELLS polygons and the cell arrays vessel
-and region.  EXO_EXPECT_ARRAYS (comma-separated) names further point arrays
+and region (EXO_GEOMETRY_ARRAYS, comma-separated, names others: "cell,cell_type"
+for a tissue's .cells.vtk).  EXO_EXPECT_ARRAYS (comma-separated) names further point arrays
 that must load.  Exit 0 on success, 1 on a mismatch.
 """
 import os
@@ -61,9 +62,9 @@ if len(sys.argv) > 5:
     print(f"LegacyVTKReader: {w.GetNumberOfCells()} cells, arrays {arrays}")
     if w.GetNumberOfCells() != cells:
         problems.append(f"walls: {w.GetNumberOfCells()} cells, expected {cells}")
-    for a in ("vessel", "region"):
+    for a in os.environ.get("EXO_GEOMETRY_ARRAYS", "vessel,region").split(","):
         if a not in arrays:
-            problems.append(f"walls: cell array {a} missing")
+            problems.append(f"geometry: cell array {a} missing")
 
 for p in problems:
     print("FAIL:", p)

@@ -245,7 +245,7 @@ static void test_unknown_keys(void)
         "'geometry.vessels'", "expected a list of one or more vessels");
     BAD(EDITS({22, "          faces = [\"periodic\", \"periodic\", \"reflect\"]; };"
                    " tissue = { };"}), NO_SETS, 22,
-        "'geometry.tissue'", "not available");
+        "'geometry.tissue.placement'", "required setting", "\"simple_cubic\"");
     BAD(EDITS({17, "    cargo = { amount = -1.0; }; }"}), NO_SETS, 17,
         "'vesicles.[0].cargo.amount'", "must be >= 0");
     BAD(EDITS({17, "    cargo = { release_rate = \"2 um\"; }; }"}), NO_SETS, 17,
@@ -254,6 +254,136 @@ static void test_unknown_keys(void)
         "'vesicles.[0].cargo.amout'", "did you mean 'amount'");
     BAD(EDITS({30, "  observables_every = 10; events = 1;"}), NO_SETS, 30,
         "'output.events'", "expected true or false, got an integer");
+}
+
+/* geometry.tissue (line 23 of the base: in the 10-um box, periodic in x
+ * and y, reflecting in z): impossible packings and inconsistent settings. */
+#define TISSUE(body) EDITS({23, "  tissue = { " body " }; };"})
+#define ONE_TYPE "cell_types = ( { name = \"tumour\"; radius = \"1.5 um\"; } ); "
+
+static void test_tissue_bad(void)
+{
+    BAD(TISSUE("placement = \"fixed\"; " ONE_TYPE
+               "cells = ( { centre = [3.0, 5.0, 5.0]; }, { centre = [5.0, 5.0, 5.0]; } );"),
+        NO_SETS, 23, "'geometry.tissue.cells'", "cells 0 and 1 overlap",
+        "2 um apart, less than the sum of their radii 3 um");
+    /* the minimum image: 0.5 and 9.5 are 1 um apart across the periodic x faces */
+    BAD(TISSUE("placement = \"fixed\"; " ONE_TYPE
+               "cells = ( { centre = [0.5, 5.0, 5.0]; }, { centre = [9.5, 5.0, 5.0]; } );"),
+        NO_SETS, 23, "cells 0 and 1 overlap", "1 um apart");
+    BAD(TISSUE("placement = \"fixed\"; " ONE_TYPE
+               "cells = ( { centre = [5.0, 5.0, 1.0]; } );"),
+        NO_SETS, 23, "'geometry.tissue.cells'", "cell 0 (centre z = 1 um, radius 1.5 um) "
+        "crosses the box face at z = 0 um");
+    BAD(TISSUE("placement = \"fixed\"; " ONE_TYPE
+               "cells = ( { type = \"normal\"; centre = [5.0, 5.0, 5.0]; } );"),
+        NO_SETS, 23, "'geometry.tissue.cells.[0].type'", "no cell type named \"normal\"");
+    BAD(TISSUE("placement = \"random\"; volume_fraction = 0.5; " ONE_TYPE),
+        NO_SETS, 23, "'geometry.tissue'", "0.5 is above what random placement can reach",
+        "saturates at 0.3828", "hexagonal up to 0.74");
+    BAD(TISSUE("placement = \"random\"; volume_fraction = 1.5; " ONE_TYPE),
+        NO_SETS, 23, "'geometry.tissue.volume_fraction'", "must be below 1");
+    BAD(TISSUE("placement = \"random\"; " ONE_TYPE), NO_SETS, 23,
+        "'geometry.tissue.volume_fraction'", "required setting");
+    BAD(TISSUE("placement = \"random\"; spacing = \"5 um\"; volume_fraction = 0.1; "
+               ONE_TYPE), NO_SETS, 23, "'geometry.tissue.spacing'", "only a lattice");
+    BAD(TISSUE("placement = \"simple_cubic\"; spacing = \"2.5 um\"; " ONE_TYPE),
+        NO_SETS, 23, "'geometry.tissue'", "cells overlap: the lattice spacing 2.5 um is "
+        "less than the diameter 3 um");
+    BAD(TISSUE("placement = \"simple_cubic\"; spacing = \"3 um\"; " ONE_TYPE),
+        NO_SETS, 23, "does not tile the periodic x axis", "3.333 periods",
+        "a whole number of periods, e.g. with a spacing of 3.333 um");
+    BAD(TISSUE("placement = \"hexagonal\"; spacing = \"5 um\"; " ONE_TYPE),
+        NO_SETS, 23, "hexagonal lattice does not tile the periodic y axis",
+        "period there is 8.66");
+    BAD(TISSUE("placement = \"simple_cubic\"; " ONE_TYPE), NO_SETS, 23,
+        "'geometry.tissue.spacing'", "required setting");
+    BAD(TISSUE("placement = \"square\"; " ONE_TYPE), NO_SETS, 23,
+        "'geometry.tissue.placement'", "expected one of \"simple_cubic\", \"hexagonal\", "
+        "\"random\", \"fixed\"");
+    BAD(TISSUE("placement = \"simple_cubic\"; spacing = \"5 um\";"), NO_SETS, 23,
+        "'geometry.tissue.cell_types'", "required setting");
+    BAD(TISSUE("placement = \"simple_cubic\"; spacing = \"5 um\"; "
+               "cell_types = ( { name = \"a\"; radius = \"-1 um\"; } );"), NO_SETS, 23,
+        "'geometry.tissue.cell_types.[0].radius'", "must be > 0");
+    BAD(EDITS({16, "    start = { kind = \"point\"; position = [5.0, 5.0, 5.5]; };"},
+              {23, "  tissue = { placement = \"fixed\"; " ONE_TYPE
+                   "cells = ( { centre = [5.0, 5.0, 5.0]; } ); }; };"}),
+        NO_SETS, 16, "'vesicles.[0].start'", "the start point (5, 5, 5.5) um lies inside "
+        "cell 0");
+    BAD(EDITS({10, "  viscosity = \"1.2 mPa s\"; flow = { kind = \"radial\"; "
+                   "velocity = \"1 um/s\"; radius = \"100 um\"; };"}), NO_SETS, 10,
+        "'medium.flow.centre'", "required setting", "the tumour's centre");
+    BAD(EDITS({10, "  viscosity = \"1.2 mPa s\"; flow = { kind = \"radial\"; "
+                   "centre = [5.0, 5.0, 5.0]; velocity = \"-1 um/s\"; radius = \"100 um\"; };"}),
+        NO_SETS, 10, "'medium.flow.velocity'", "must be > 0");
+    BAD(EDITS({10, "  viscosity = \"1.2 mPa s\"; flow = { velocity = [1.0, 0.0, 0.0]; "
+                   "radius = \"100 um\"; };"}), NO_SETS, 10, "'medium.flow.radius'",
+        "only kind = \"radial\" flow has a centre and radius");
+    BAD(TISSUE("effective_diffusion = { tortuosity = 0.8; };"), NO_SETS, 23,
+        "'geometry.tissue.effective_diffusion.tortuosity'", "at least 1");
+    BAD(TISSUE("effective_diffusion = { tortuosity = 1.6; width = \"-40 nm\"; };"),
+        NO_SETS, 23, "'geometry.tissue.effective_diffusion.width'", "must be > 0");
+    BAD(TISSUE("placement = \"simple_cubic\"; spacing = \"5 um\"; " ONE_TYPE
+               "effective_diffusion = { tortuosity = 1.6; };"), NO_SETS, 23,
+        "'geometry.tissue.effective_diffusion'", "not both");
+}
+
+/* Load must succeed; stop the test otherwise (later checks read sc). */
+#define LOAD_OK(call, err)                                                    \
+    do {                                                                      \
+        exo_status st_ = (call);                                              \
+        EXO_TEST_TRUE(st_ == EXO_OK, "load failed: %s", (err)->msg);          \
+        if (st_ != EXO_OK)                                                    \
+            return;                                                           \
+    } while (0)
+
+/* Valid tissues: what the placement gives. */
+static void test_tissue_good(void)
+{
+    exo_error err;
+    exo_scenario *sc = NULL;
+    /* simple cubic, 2 x 2 sites across the periodic x, y (10 um = 2 x 5 um)
+     * and 2 along the closed z (sites at z = 2.5, 7.5): 8 cells */
+    char *text = build(TISSUE("placement = \"simple_cubic\"; spacing = \"5 um\"; "
+                              ONE_TYPE));
+    memset(&err, 0, sizeof err);
+    LOAD_OK(exo_scenario_load_text(&sc, text, "t.cfg", NULL, 0, &err), &err);
+    EXO_TEST_EQ_INT(sc->n_cells, 8, "simple cubic cells");
+    EXO_TEST_NEAR(sc->cell[0].centre[0], 2.5, 1e-12, "first site x");
+    EXO_TEST_NEAR(sc->cell[7].centre[2], 7.5, 1e-12, "last site z");
+    EXO_TEST_NEAR(sc->cell[7].radius, 1.5, 1e-12, "cell radius");
+    exo_scenario_destroy(sc);
+    free(text);
+    /* two listed cells of two types */
+    text = build(TISSUE("placement = \"fixed\"; cell_types = ( { name = \"a\"; radius = 1.0; },"
+                        " { name = \"b\"; radius = 2.0; } ); cells = ( { type = \"b\"; "
+                        "centre = [5.0, 5.0, 5.0]; }, { type = \"a\"; centre = [1.0, 1.0, "
+                        "2.0]; radius = 0.5; } );"));
+    sc = NULL;
+    LOAD_OK(exo_scenario_load_text(&sc, text, "t.cfg", NULL, 0, &err), &err);
+    EXO_TEST_EQ_INT(sc->n_cells, 2, "listed cells");
+    EXO_TEST_EQ_INT(sc->cell[0].type, 1, "type by name");
+    EXO_TEST_NEAR(sc->cell[0].radius, 2.0, 0, "the type's radius");
+    EXO_TEST_NEAR(sc->cell[1].radius, 0.5, 0, "a cell's own radius");
+    exo_scenario_destroy(sc);
+    free(text);
+    /* effective diffusion: 1 / lambda^2 and the width reach the step */
+    text = build(TISSUE("effective_diffusion = { tortuosity = 1.6; width = \"400 nm\"; };"));
+    sc = NULL;
+    LOAD_OK(exo_scenario_load_text(&sc, text, "t.cfg", NULL, 0, &err), &err);
+    exo_step_params p;
+    exo_scenario_step_params(sc, 0, &p);
+    EXO_TEST_NEAR(p.ecs_diffusion, 1 / 2.56, 1e-7, "1 / lambda^2");
+    EXO_TEST_NEAR(p.ecs_width, 0.4, 1e-7, "ECS width");
+    /* Renkin at d / w = 0.25: 0.5625 (1 - 0.526 + 0.03265625 - 0.00092773) */
+    double lam = 0.25, renkin = (1 - lam) * (1 - lam) *
+                                (1 - 2.104 * lam + 2.09 * pow(lam, 3) - 0.95 * pow(lam, 5));
+    EXO_TEST_NEAR(exo_vesicle_sigma(&p, 0.05f) / exo_step_sigma(p.sigma_coef, 0.05f),
+                  sqrt(renkin / 2.56), 1e-6, "sigma scaled by sqrt(f_hind / lambda^2)");
+    EXO_TEST_NEAR(exo_renkin_hindrance(1.0f), 0, 1e-7, "Renkin: 0 when d = w");
+    exo_scenario_destroy(sc);
+    free(text);
 }
 
 /* A receptor surface on face z- and a pair (line 2), ligands on the
@@ -1248,6 +1378,8 @@ int main(int argc, char **argv)
         return 2;
     }
     test_unknown_keys();
+    test_tissue_bad();
+    test_tissue_good();
     test_wrong_types();
     test_binding_config();
     test_units_in_strings();
