@@ -99,6 +99,10 @@ typedef struct exo_backend_ops {
      *  whose parameters have cells (exo_cell_grid.n_cells > 0) read; none
      *  until this is called.  The backend keeps its own copy. */
     exo_status (*set_cells)(exo_backend *b, const exo_cell_lists *cells, exo_error *err);
+    /** A density image of every vesicle: counts[n_counts] (zeroed here)
+     *  get one per vesicle at exo_density_index (k_density). */
+    exo_status (*density)(exo_backend *b, const exo_density_params *d, uint32_t n_counts,
+                          uint32_t *counts, exo_error *err);
     /** Copy every vesicle's arrays to the host (to_device 0) or from it
      *  (1), bit for bit. */
     exo_status (*exchange)(exo_backend *b, int to_device, const exo_vesicle_arrays *a,

@@ -64,6 +64,8 @@ _Static_assert(sizeof(exo_init_params) == 40 * sizeof(exo_real) + 18 * 4,
 /* Passed by value: within the smallest CL_DEVICE_MAX_PARAMETER_SIZE an
  * OpenCL 1.2 full-profile device may have. */
 _Static_assert(sizeof(exo_event) == 7 * 4 + 3 * sizeof(exo_real), "exo_event layout");
+_Static_assert(sizeof(exo_density_params) == 6 * sizeof(exo_real) + 12 * 4,
+               "exo_density_params layout");
 _Static_assert(sizeof(exo_step_params) <= 1024, "exo_step_params too large for a kernel argument");
 
 /* ------------------------------------------------------------------ errors */
@@ -613,6 +615,9 @@ typedef struct exo_clb {
     cl_mem out_pos, out_image, out_state, out_bonds; /* frame staging,
                                               [3m] [3m] [m] [m]           */
     cl_mem cells, cell_bin_start, cell_bin_cells; /* exo_cell_lists       */
+    cl_kernel k_density;
+    cl_mem density;                        /* [density_n] uint counts     */
+    uint32_t density_n;
     cl_mem arrivals;                       /* infusion schedule of a launch */
     size_t arrivals_bytes;
     uint32_t stride;                       /* entries per component: n
@@ -1008,6 +1013,38 @@ cleanup:
     return rc;
 }
 
+static exo_status clb_density(exo_backend *bb, const exo_density_params *d, uint32_t n_counts,
+                              uint32_t *counts, exo_error *err)
+{
+    exo_clb *b = (exo_clb *)bb;
+    exo_status rc = EXO_OK;
+    cl_uint zero = 0, n = b->base.n;
+    if (b->density == NULL || b->density_n < n_counts) {
+        if (b->density)
+            clReleaseMemObject(b->density);
+        b->density = NULL;
+        EXO_CL_OBJ(b->density, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE,
+                                              (size_t)n_counts * sizeof(cl_uint), NULL, &e_),
+                   err, "allocating a density image of %u counts", n_counts);
+        b->density_n = n_counts;
+    }
+    EXO_CL(clEnqueueFillBuffer(b->rt.queue, b->density, &zero, sizeof zero, 0,
+                               (size_t)n_counts * sizeof zero, 0, NULL, NULL),
+           err, "clearing the density image");
+    EXO_CL(clSetKernelArg(b->k_density, 0, sizeof(cl_mem), &b->pos), err, "k_density arg 0");
+    EXO_CL(clSetKernelArg(b->k_density, 1, sizeof(cl_mem), &b->state), err, "k_density arg 1");
+    EXO_CL(clSetKernelArg(b->k_density, 2, sizeof(cl_uint), &b->stride), err, "k_density arg 2");
+    EXO_CL(clSetKernelArg(b->k_density, 3, sizeof n, &n), err, "k_density arg 3");
+    EXO_CL(clSetKernelArg(b->k_density, 4, sizeof *d, d), err, "k_density arg 4");
+    EXO_CL(clSetKernelArg(b->k_density, 5, sizeof(cl_mem), &b->density), err, "k_density arg 5");
+    EXO_TRY(launch(b, b->k_density, "k_density", n, b->wg, "for a density image", err));
+    EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->density, CL_TRUE, 0,
+                               (size_t)n_counts * sizeof(cl_uint), counts, 0, NULL, NULL),
+           err, "reading a density image of %u counts", n_counts);
+cleanup:
+    return rc;
+}
+
 static exo_status clb_write_availability(exo_backend *bb, const float *avail, exo_error *err)
 {
     exo_clb *b = (exo_clb *)bb;
@@ -1142,8 +1179,10 @@ static exo_status clb_destroy(exo_backend *bb, exo_error *err)
                       &b->events, &b->event_count, &b->s_pos, &b->s_image, &b->s_state,
                       &b->s_bonds, &b->avail, &b->patch_bound, &b->patch_taken, &b->formed, &b->counts,
                       &b->out_pos, &b->out_image, &b->out_state, &b->out_bonds,
-                      &b->arrivals, &b->cells, &b->cell_bin_start, &b->cell_bin_cells};
-    cl_kernel *ks[] = {&b->k_advance, &b->k_init, &b->k_count, &b->k_gather, &b->k_patches};
+                      &b->arrivals, &b->cells, &b->cell_bin_start, &b->cell_bin_cells,
+                      &b->density};
+    cl_kernel *ks[] = {&b->k_advance, &b->k_init,    &b->k_count,
+                       &b->k_gather,  &b->k_patches, &b->k_density};
     for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++)
         if (*mems[i]) {
             cl_int e = clReleaseMemObject(*mems[i]);
@@ -1172,7 +1211,7 @@ static const exo_backend_ops clb_ops = {clb_init_population, clb_advance,
                                         clb_restore,         clb_set_patches,
                                         clb_write_availability, clb_count_patches,
                                         clb_add_formed,      clb_set_cells,
-                                        clb_exchange,
+                                        clb_density,         clb_exchange,
                                         clb_read_binding,
                                         clb_destroy};
 
@@ -1259,6 +1298,7 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
     EXO_CL_OBJ(b->k_init, clCreateKernel(b->rt.program, "k_init_vesicles", &e_), err, "creating kernel k_init_vesicles");
     EXO_CL_OBJ(b->k_count, clCreateKernel(b->rt.program, "k_count_places", &e_), err, "creating kernel k_count_places");
     EXO_CL_OBJ(b->k_gather, clCreateKernel(b->rt.program, "k_gather_frame", &e_), err, "creating kernel k_gather_frame");
+    EXO_CL_OBJ(b->k_density, clCreateKernel(b->rt.program, "k_density", &e_), err, "creating kernel k_density");
     EXO_CL(clSetKernelArg(b->k_advance, 0, sizeof(cl_mem), &b->pos), err, "k_advance arg 0");
     EXO_CL(clSetKernelArg(b->k_advance, 1, sizeof(cl_mem), &b->image), err, "k_advance arg 1");
     EXO_CL(clSetKernelArg(b->k_advance, 2, sizeof(cl_mem), &b->radius), err, "k_advance arg 2");

@@ -1624,11 +1624,85 @@ cleanup:
 }
 
 
+/*
+ * output.density: every `every` frames, a voxel histogram of the vesicles
+ * in each of `states` on a grid of `bins` voxels over lower..upper (the box
+ * by default), computed on the device (docs/output.md).
+ */
+static exo_status load_density(cfg *c, const config_setting_t *out, exo_scenario *sc)
+{
+    static const char *const keys[] = {"every", "lower", "upper", "bins", "states", NULL};
+    static const char *const states[] = {"inactive", "free",   "bound",  "internalized",
+                                         "absorbed", "exited", "cleared", NULL};
+    exo_status rc = EXO_OK;
+    const config_setting_t *d, *s;
+    EXO_TRY(get_group(c, out, "density", 0, &d));
+    if (d == NULL)
+        return EXO_OK;
+    EXO_TRY(check_keys(c, d, keys));
+    if (sc->output_file[0] == '\0' || exo_scenario_frames(sc) == 0)
+        return bad(c, d, "density images are written with the frames: give output.file "
+                         "and fields with \"position\" or \"state\"");
+    long long every = 1;
+    EXO_TRY(opt_int(c, d, "every", 1, (long long)1 << 62, &every, NULL));
+    sc->density_every = (uint64_t)every;
+    for (int a = 0; a < 3; a++) {
+        sc->density_lo[a] = sc->box_lo[a];
+        sc->density_hi[a] = sc->box_hi[a];
+    }
+    if ((s = config_setting_get_member(d, "lower")) != NULL)
+        EXO_TRY(read_vec3(c, s, EXO_DIM_LENGTH, sc->density_lo));
+    if ((s = config_setting_get_member(d, "upper")) != NULL)
+        EXO_TRY(read_vec3(c, s, EXO_DIM_LENGTH, sc->density_hi));
+    for (int a = 0; a < 3; a++)
+        if (!(sc->density_hi[a] > sc->density_lo[a]))
+            return bad(c, s ? s : d, "the density grid's upper %c = %g um is not above its "
+                                     "lower %c = %g um", "xyz"[a], sc->density_hi[a],
+                       "xyz"[a], sc->density_lo[a]);
+    if ((s = config_setting_get_member(d, "bins")) == NULL)
+        return missing(c, d, "bins", "voxels along x, y and z, e.g. [64, 64, 64]");
+    int t = config_setting_type(s);
+    if ((t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) || config_setting_length(s) != 3)
+        return bad(c, s, "expected 3 integers [nx, ny, nz], e.g. [64, 64, 64]");
+    double voxels = 1;
+    for (int a = 0; a < 3; a++) {
+        long long n = 0;
+        EXO_TRY(read_int(c, config_setting_get_elem(s, (unsigned)a), 1, 4096, &n));
+        sc->density_bins[a] = (uint32_t)n;
+        voxels *= (double)n;
+    }
+    sc->density_states = (1u << EXO_STATE_FREE) | (1u << EXO_STATE_BOUND) |
+                         (1u << EXO_STATE_INTERNALIZED);
+    if ((s = config_setting_get_member(d, "states")) != NULL) {
+        t = config_setting_type(s);
+        if ((t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) || config_setting_length(s) < 1)
+            return bad(c, s, "expected an array of state names, e.g. [\"free\", \"bound\"]");
+        sc->density_states = 0;
+        for (int i = 0; i < config_setting_length(s); i++) {
+            int which = 0;
+            EXO_TRY(read_choice(c, config_setting_get_elem(s, (unsigned)i), states, &which));
+            if (which == EXO_STATE_INACTIVE)
+                return bad(c, config_setting_get_elem(s, (unsigned)i),
+                           "inactive vesicles (not yet injected) have no position to image");
+            sc->density_states |= 1u << which;
+        }
+    }
+    int n_states = 0;
+    for (int k = 0; k < EXO_STATE_COUNT; k++)
+        n_states += (sc->density_states >> k) & 1;
+    /* The device holds one 32-bit count per voxel and state. */
+    if (voxels * n_states > (double)(1u << 26))
+        return bad(c, d, "%.4g voxels x %d states is more than the %u counts a density "
+                         "image may hold; use fewer bins", voxels, n_states, 1u << 26);
+cleanup:
+    return rc;
+}
+
 static exo_status load_output(cfg *c, const config_setting_t *root, exo_scenario *sc)
 {
     static const char *const keys[] = {"file", "every", "fields", "sample",
                                        "compression", "observables_every", "events",
-                                       NULL};
+                                       "density", NULL};
     static const char *const fields[] = {"position", "state", "image", "bonds", NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *g, *s;
@@ -1694,6 +1768,8 @@ static exo_status load_output(cfg *c, const config_setting_t *root, exo_scenario
     if (obs < 0)
         obs = every > 0 ? every : (long long)(sc->steps >= 100 ? sc->steps / 100 : 1);
     sc->observables_every = (uint64_t)obs;
+    if (g)
+        EXO_TRY(load_density(c, g, sc));
 cleanup:
     return rc;
 }

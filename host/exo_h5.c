@@ -62,7 +62,7 @@
 #define EXO_H5_CHUNK_MAX_BYTES ((hsize_t)1 << 30)   /* bytes per chunk, max */
 #define EXO_H5_SERIES_CHUNK    1024    /* rows per chunk of step/time/small values */
 #define EXO_H5_IOTA_BLOCK      65536   /* elements of /xdmf/iota written at once */
-#define EXO_H5_MAX_RANK        3       /* value[T,N,3] */
+#define EXO_H5_MAX_RANK        4       /* value[T,N,3]; density value[T,nz,ny,nx] */
 
 /* One H5MD time-dependent element: a group with step[T], time[T] and
  * value[T,...], all extendible in T. */
@@ -116,6 +116,20 @@ struct exo_h5 {
 
     FILE *xdmf;
     long xdmf_tail;                    /* offset of the closing tags        */
+
+    /* Density images (output.density): one series per state, their views
+     * under /xdmf/density, and their own sidecar. */
+    h5_series *dens;                   /* [n_dens] /density/<state>         */
+    char **dens_names;
+    uint32_t n_dens;
+    uint32_t dens_bins[3];             /* x, y, z                           */
+    double dens_lower_nm[3], dens_voxel_nm[3];
+    uint64_t n_dens_rows;
+    int64_t last_dens_step;
+    hid_t dens_views;                  /* /xdmf/density                     */
+    char *dxdmf_path;
+    FILE *dxdmf;
+    long dxdmf_tail;
 };
 
 static const char xdmf_tail[] = "  </Grid>\n </Domain>\n</Xdmf>\n";
@@ -584,57 +598,67 @@ static void series_init(h5_series *s)
 
 /* Write @p len bytes of @p text at the tail offset, then the closing tags,
  * and flush: the file is complete XML after every successful call. */
-static exo_status xdmf_write_at_tail(exo_h5 *h, const char *text, size_t len,
-                                     exo_error *err)
+static exo_status sidecar_write_at_tail(FILE *f, long *at, const char *path,
+                                        const char *text, size_t len, exo_error *err)
 {
     exo_status rc = EXO_OK;
     char eb[128];
     long tail;
 
     errno = 0;
-    EXO_CHECK(fseek(h->xdmf, h->xdmf_tail, SEEK_SET) == 0, err, EXO_ERR_IO,
-              "seeking to offset %ld of %s: %s", h->xdmf_tail, h->xdmf_path,
+    EXO_CHECK(fseek(f, *at, SEEK_SET) == 0, err, EXO_ERR_IO,
+              "seeking to offset %ld of %s: %s", *at, path,
               errno_text(errno, eb, sizeof eb));
-    EXO_CHECK(len == 0 || fwrite(text, 1, len, h->xdmf) == len, err,
-              EXO_ERR_IO, "writing %zu bytes to %s: %s", len, h->xdmf_path,
+    EXO_CHECK(len == 0 || fwrite(text, 1, len, f) == len, err,
+              EXO_ERR_IO, "writing %zu bytes to %s: %s", len, path,
               errno_text(errno, eb, sizeof eb));
-    tail = ftell(h->xdmf);
+    tail = ftell(f);
     EXO_CHECK(tail >= 0, err, EXO_ERR_IO, "reading the offset in %s: %s",
-              h->xdmf_path, errno_text(errno, eb, sizeof eb));
-    EXO_CHECK(fwrite(xdmf_tail, 1, sizeof xdmf_tail - 1, h->xdmf) ==
-                  sizeof xdmf_tail - 1,
+              path, errno_text(errno, eb, sizeof eb));
+    EXO_CHECK(fwrite(xdmf_tail, 1, sizeof xdmf_tail - 1, f) == sizeof xdmf_tail - 1,
               err, EXO_ERR_IO, "writing the closing tags of %s: %s",
-              h->xdmf_path, errno_text(errno, eb, sizeof eb));
-    EXO_CHECK(fflush(h->xdmf) == 0, err, EXO_ERR_IO, "flushing %s: %s",
-              h->xdmf_path, errno_text(errno, eb, sizeof eb));
-    h->xdmf_tail = tail;
+              path, errno_text(errno, eb, sizeof eb));
+    EXO_CHECK(fflush(f) == 0, err, EXO_ERR_IO, "flushing %s: %s",
+              path, errno_text(errno, eb, sizeof eb));
+    *at = tail;
+cleanup:
+    return rc;
+}
+
+static exo_status xdmf_write_at_tail(exo_h5 *h, const char *text, size_t len,
+                                     exo_error *err)
+{
+    return sidecar_write_at_tail(h->xdmf, &h->xdmf_tail, h->xdmf_path, text, len, err);
+}
+
+/* Create (truncate) a sidecar holding one empty temporal collection. */
+static exo_status sidecar_create(FILE **f, long *at, const char *path, const char *grid,
+                                 const char *what, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    char eb[128], head[512];
+    int len = snprintf(head, sizeof head,
+                       "<?xml version=\"1.0\" ?>\n"
+                       "<!-- Written by exobd " EXOBD_VERSION_STRING ".  Open this file in"
+                       " ParaView (Xdmf3ReaderS); the data are in the H5MD file beside it."
+                       " %s are appended while the run goes on. -->\n"
+                       "<Xdmf Version=\"3.0\">\n"
+                       " <Domain>\n"
+                       "  <Grid Name=\"%s\" GridType=\"Collection\""
+                       " CollectionType=\"Temporal\">\n", what, grid);
+    errno = 0;
+    *f = fopen(path, "w");
+    EXO_CHECK(*f != NULL, err, EXO_ERR_IO, "cannot create the XDMF file %s: %s", path,
+              errno_text(errno, eb, sizeof eb));
+    *at = 0;
+    EXO_TRY(sidecar_write_at_tail(*f, at, path, head, (size_t)len, err));
 cleanup:
     return rc;
 }
 
 static exo_status xdmf_create(exo_h5 *h, exo_error *err)
 {
-    exo_status rc = EXO_OK;
-    char eb[128];
-    static const char head[] =
-        "<?xml version=\"1.0\" ?>\n"
-        "<!-- Written by exobd " EXOBD_VERSION_STRING ".  Open this file in"
-        " ParaView (Xdmf3ReaderS); the data are in the H5MD file beside it."
-        " Frames are appended while the run goes on. -->\n"
-        "<Xdmf Version=\"3.0\">\n"
-        " <Domain>\n"
-        "  <Grid Name=\"vesicles\" GridType=\"Collection\""
-        " CollectionType=\"Temporal\">\n";
-
-    errno = 0;
-    h->xdmf = fopen(h->xdmf_path, "w");
-    EXO_CHECK(h->xdmf != NULL, err, EXO_ERR_IO,
-              "cannot create the XDMF file %s: %s", h->xdmf_path,
-              errno_text(errno, eb, sizeof eb));
-    h->xdmf_tail = 0;
-    EXO_TRY(xdmf_write_at_tail(h, head, sizeof head - 1, err));
-cleanup:
-    return rc;
+    return sidecar_create(&h->xdmf, &h->xdmf_tail, h->xdmf_path, "vesicles", "Frames", err);
 }
 
 /* One DataItem naming a dataset of the .h5 file. */
@@ -748,6 +772,15 @@ static exo_status check_layout(const exo_h5_layout *l, exo_error *err)
     EXO_CHECK(l->n_observables == 0 || l->observable_names != NULL, err,
               EXO_ERR_INVALID, "%s: %u observables but no names", l->path,
               l->n_observables);
+    EXO_CHECK(l->n_density == 0 ||
+                  (l->density_names != NULL && l->density_bins[0] > 0 &&
+                   l->density_bins[1] > 0 && l->density_bins[2] > 0),
+              err, EXO_ERR_INVALID, "%s: density images without names or voxels", l->path);
+    for (uint32_t i = 0; i < l->n_density; i++)
+        EXO_CHECK(l->density_names[i] && l->density_names[i][0] &&
+                      strchr(l->density_names[i], '/') == NULL,
+                  err, EXO_ERR_INVALID, "%s: density image name '%s' is not a plain name",
+                  l->path, l->density_names[i] ? l->density_names[i] : "(null)");
     for (uint32_t i = 0; i < l->n_observables; i++) {
         const char *o = l->observable_names[i];
         EXO_CHECK(o != NULL && o[0] != '\0' && strchr(o, '/') == NULL &&
@@ -1122,6 +1155,74 @@ cleanup:
     return rc;
 }
 
+/* ------------------------------------------------------ density images */
+
+static exo_status write_density_groups(exo_h5 *h, const exo_h5_layout *l, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t group = H5I_INVALID_HID, xdmf = H5I_INVALID_HID;
+    /* value[T, nz, ny, nx]: C order, as XDMF's 3DCoRectMesh reads cells */
+    const hsize_t row[3] = {h->dens_bins[2], h->dens_bins[1], h->dens_bins[0]};
+    const double origin[3] = {h->dens_lower_nm[0], h->dens_lower_nm[1], h->dens_lower_nm[2]};
+    const double voxel[3] = {h->dens_voxel_nm[0], h->dens_voxel_nm[1], h->dens_voxel_nm[2]};
+    if (h->n_dens == 0)
+        return EXO_OK;
+    EXO_TRY(h5_group(h, &group, h->file, "density", "/density", err));
+    EXO_TRY(h5_attr(h, group, "/density", "lower", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3,
+                    origin, err));
+    EXO_TRY(h5_attr(h, group, "/density", "voxel", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3,
+                    voxel, err));
+    EXO_TRY(h5_attr_str(h, group, "/density", "unit", "nm", err));
+    for (uint32_t i = 0; i < h->n_dens; i++)
+        EXO_TRY(series_create(h, &h->dens[i], group, "/density", h->dens_names[i],
+                              H5T_STD_U32LE, H5T_NATIVE_UINT32, 4, row, 1, l->compression,
+                              NULL, err));
+    EXO_H5(xdmf = H5Gopen2(h->file, "/xdmf", H5P_DEFAULT), err, "opening /xdmf in %s",
+           h->path);
+    EXO_TRY(h5_group(h, &h->dens_views, xdmf, "density", "/xdmf/density", err));
+cleanup:
+    H5_RELEASE(xdmf, "/xdmf", h->path);
+    H5_RELEASE(group, "/density", h->path);
+    return rc;
+}
+
+/* Name density image k (its views already flushed) in the density sidecar:
+ * a 3DCoRectMesh of nx x ny x nz cells (ORIGIN_DXDYDZ takes z, y, x). */
+static exo_status dxdmf_append(exo_h5 *h, uint64_t k, double time_s, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    xbuf b = {NULL, 0, 0};
+    char cells[64], view[96];
+    const uint32_t *n = h->dens_bins;
+    snprintf(cells, sizeof cells, "%u %u %u", n[2], n[1], n[0]);
+    int bad = xbuf_printf(&b,
+                          "   <Grid Name=\"density_%06" PRIu64 "\" GridType=\"Uniform\">\n"
+                          "    <Time Value=\"%.17g\"/>\n"
+                          "    <Topology TopologyType=\"3DCoRectMesh\" Dimensions=\"%u %u %u\"/>\n"
+                          "    <Geometry GeometryType=\"ORIGIN_DXDYDZ\">\n"
+                          "     <DataItem Dimensions=\"3\" NumberType=\"Float\" Precision=\"8\""
+                          " Format=\"XML\">%.17g %.17g %.17g</DataItem>\n"
+                          "     <DataItem Dimensions=\"3\" NumberType=\"Float\" Precision=\"8\""
+                          " Format=\"XML\">%.17g %.17g %.17g</DataItem>\n"
+                          "    </Geometry>\n",
+                          k, time_s, n[2] + 1, n[1] + 1, n[0] + 1, h->dens_lower_nm[2],
+                          h->dens_lower_nm[1], h->dens_lower_nm[0], h->dens_voxel_nm[2],
+                          h->dens_voxel_nm[1], h->dens_voxel_nm[0]);
+    for (uint32_t i = 0; i < h->n_dens && !bad; i++) {
+        snprintf(view, sizeof view, "/xdmf/density/%06" PRIu64 "/%s", k, h->dens_names[i]);
+        bad = xbuf_printf(&b, "    <Attribute Name=\"%s\" AttributeType=\"Scalar\""
+                              " Center=\"Cell\">\n", h->dens_names[i]) ||
+              xdmf_item(&b, h, cells, "UInt", 4, view) || xbuf_printf(&b, "    </Attribute>\n");
+    }
+    bad = bad || xbuf_printf(&b, "   </Grid>\n");
+    EXO_CHECK(!bad, err, EXO_ERR_NOMEM, "out of host memory formatting density image %" PRIu64
+              " of %s", k, h->dxdmf_path);
+    EXO_TRY(sidecar_write_at_tail(h->dxdmf, &h->dxdmf_tail, h->dxdmf_path, b.p, b.len, err));
+cleanup:
+    free(b.p);
+    return rc;
+}
+
 /* Whether s is valid UTF-8 (no overlong forms, surrogates or code points
  * past U+10FFFF). */
 static int utf8_valid(const char *s)
@@ -1175,6 +1276,11 @@ static exo_status make_names(exo_h5 *h, const char *path, exo_error *err)
               "out of host memory naming the files of %s", path);
     memcpy(h->xdmf_path, path, stem);
     memcpy(h->xdmf_path + stem, ".xdmf", sizeof ".xdmf");
+    h->dxdmf_path = malloc(stem + sizeof ".density.xdmf");
+    EXO_CHECK(h->dxdmf_path, err, EXO_ERR_NOMEM, "out of host memory naming the files of %s",
+              path);
+    memcpy(h->dxdmf_path, path, stem);
+    memcpy(h->dxdmf_path + stem, ".density.xdmf", sizeof ".density.xdmf");
 cleanup:
     return rc;
 }
@@ -1210,7 +1316,23 @@ static exo_status handle_new(exo_h5 **out, const exo_h5_layout *layout, exo_erro
     h->write_state = layout->write_state != 0;
     h->write_image = layout->write_image != 0;
     h->write_bonds = layout->write_bonds != 0;
-    h->file = h->h5md = h->frames = h->str_type = H5I_INVALID_HID;
+    h->file = h->h5md = h->frames = h->str_type = h->dens_views = H5I_INVALID_HID;
+    if (layout->n_density) {
+        EXO_ALLOC(h->dens, layout->n_density, err, "the density images");
+        EXO_ALLOC(h->dens_names, layout->n_density, err, "the density images");
+        h->n_dens = layout->n_density;
+        for (uint32_t i = 0; i < h->n_dens; i++) {
+            series_init(&h->dens[i]);
+            h->dens_names[i] = exo_strdup(layout->density_names[i]);
+            EXO_CHECK(h->dens_names[i] != NULL, err, EXO_ERR_NOMEM,
+                      "out of host memory naming the density images");
+        }
+        for (int a = 0; a < 3; a++) {
+            h->dens_bins[a] = layout->density_bins[a];
+            h->dens_lower_nm[a] = layout->density_lower_nm[a];
+            h->dens_voxel_nm[a] = layout->density_voxel_nm[a];
+        }
+    }
     series_init(&h->edges);
     series_init(&h->position);
     series_init(&h->image);
@@ -1261,7 +1383,8 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
               "cannot create output file %s: it is a folder", h->path);
     errno = 0;
     EXO_CHECK((unlink(h->path) == 0 || errno == ENOENT) &&
-                  (unlink(h->xdmf_path) == 0 || errno == ENOENT),
+                  (unlink(h->xdmf_path) == 0 || errno == ENOENT) &&
+                  (unlink(h->dxdmf_path) == 0 || errno == ENOENT),
               err, EXO_ERR_IO, "cannot create output file %s (removing the one there): %s",
               h->path, errno_text(errno, eb, sizeof eb));
     EXO_H5_AS(EXO_ERR_IO,
@@ -1276,6 +1399,7 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
     EXO_TRY(write_events_groups(h, layout, err));
     EXO_TRY(write_parameters(h, layout, err));
     EXO_TRY(write_xdmf_group(h, err));
+    EXO_TRY(write_density_groups(h, layout, err));
     EXO_H5(H5Fflush(h->file, H5F_SCOPE_LOCAL), err, "flushing %s", h->path);
     errno = 0;
     EXO_CHECK(rename(part, h->path) == 0, err, EXO_ERR_IO, "renaming %s to %s: %s", part,
@@ -1283,6 +1407,9 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
     free(part);
     part = NULL;
     EXO_TRY(xdmf_create(h, err));
+    if (h->n_dens)
+        EXO_TRY(sidecar_create(&h->dxdmf, &h->dxdmf_tail, h->dxdmf_path, "density",
+                               "Density images", err));
     *out = h;
     h = NULL;
 cleanup:
@@ -1476,6 +1603,32 @@ exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
             e->rows = at->event_rows[k];
         }
     }
+    for (uint32_t i = 0; i < h->n_dens; i++) {
+        free(path);
+        path = path_join("/density", h->dens_names[i]);
+        EXO_CHECK(path != NULL, err, EXO_ERR_NOMEM, "out of host memory");
+        EXO_TRY(series_open(h, &h->dens[i], path, H5T_STD_U32LE, H5T_NATIVE_UINT32, 4,
+                            at->density_rows, err));
+    }
+    if (h->n_dens) {
+        /* Images after the checkpoint's lose their views too. */
+        EXO_H5(h->dens_views = H5Gopen2(h->file, "/xdmf/density", H5P_DEFAULT), err,
+               "opening /xdmf/density in %s", h->path);
+        for (uint64_t k = at->density_rows;; k++) {
+            char name[32];
+            snprintf(name, sizeof name, "%06" PRIu64, k);
+            htri_t there = 0;
+            EXO_H5(there = H5Lexists(h->dens_views, name, H5P_DEFAULT), err,
+                   "looking up /xdmf/density/%s in %s", name, h->path);
+            if (there <= 0)
+                break;
+            EXO_H5(H5Ldelete(h->dens_views, name, H5P_DEFAULT), err,
+                   "removing /xdmf/density/%s from %s", name, h->path);
+        }
+        h->n_dens_rows = at->density_rows;
+        if (at->density_rows > 0)
+            EXO_TRY(series_last_step(h, &h->dens[0], &h->last_dens_step, err));
+    }
     /* Frames after the checkpoint's lose their views. */
     EXO_H5(h->frames = H5Gopen2(h->file, "/xdmf/frames", H5P_DEFAULT), err,
            "opening /xdmf/frames in %s", h->path);
@@ -1513,6 +1666,17 @@ exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
         for (uint64_t k = 0; k < at->frames; k++)
             EXO_TRY(xdmf_append_frame(h, k, times[k], err));
     }
+    if (h->n_dens) {
+        EXO_TRY(sidecar_create(&h->dxdmf, &h->dxdmf_tail, h->dxdmf_path, "density",
+                               "Density images", err));
+        free(times);
+        times = NULL;
+        EXO_ALLOC(times, at->density_rows, err, "density image times");
+        EXO_TRY(series_read_at(h, &h->dens[0], h->dens[0].time, H5T_NATIVE_DOUBLE, 0,
+                               at->density_rows, times, err));
+        for (uint64_t k = 0; k < at->density_rows; k++)
+            EXO_TRY(dxdmf_append(h, k, times[k], err));
+    }
     *out = h;
     h = NULL;
 cleanup:
@@ -1531,6 +1695,7 @@ void exo_h5_cursor_get(const exo_h5 *h, exo_h5_cursor *at)
     at->frames = h->n_frames;
     at->obs_rows = h->n_obs_rows;
     at->robs_rows = h->n_robs_rows;
+    at->density_rows = h->n_dens_rows;
     for (uint32_t k = 0; k < h->n_events && k < EXO_H5_MAX_EVENT_KINDS; k++)
         at->event_rows[k] = h->events[k].rows;
 }
@@ -1607,6 +1772,21 @@ static exo_status frame_views(exo_h5 *h, uint64_t k, exo_error *err)
         EXO_TRY(frame_view(h, group, gpath, "image", &h->image, k, err));
     if (h->write_bonds)
         EXO_TRY(frame_view(h, group, gpath, "bonds", &h->bonds, k, err));
+cleanup:
+    H5_RELEASE(group, gpath, h->path);
+    return rc;
+}
+
+static exo_status density_views(exo_h5 *h, uint64_t k, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t group = H5I_INVALID_HID;
+    char name[32], gpath[64];
+    snprintf(name, sizeof name, "%06" PRIu64, k);
+    snprintf(gpath, sizeof gpath, "/xdmf/density/%s", name);
+    EXO_TRY(h5_group(h, &group, h->dens_views, name, gpath, err));
+    for (uint32_t i = 0; i < h->n_dens; i++)
+        EXO_TRY(frame_view(h, group, gpath, h->dens_names[i], &h->dens[i], k, err));
 cleanup:
     H5_RELEASE(group, gpath, h->path);
     return rc;
@@ -1692,6 +1872,30 @@ cleanup:
     return rc;
 }
 
+exo_status exo_h5_write_density(exo_h5 *h, int64_t step, double time_s,
+                                const uint32_t *counts, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    EXO_CHECK(h != NULL && h->n_dens > 0 && counts != NULL, err, EXO_ERR_INVALID,
+              "exo_h5_write_density: no file, no density images or no counts");
+    uint64_t k = h->n_dens_rows;
+    EXO_CHECK(isfinite(time_s) && (k == 0 || step > h->last_dens_step), err, EXO_ERR_INVALID,
+              "%s: density image %" PRIu64 " (step %" PRId64 ") does not follow step %" PRId64,
+              h->path, k, step, h->last_dens_step);
+    size_t voxels = (size_t)h->dens_bins[0] * h->dens_bins[1] * h->dens_bins[2];
+    EXO_TRY(check_room(h, 4u * (uint64_t)voxels * h->n_dens, k, err));
+    for (uint32_t i = 0; i < h->n_dens; i++)
+        EXO_TRY(series_append(h, &h->dens[i], step, time_s, counts + i * voxels, err));
+    EXO_TRY(density_views(h, k, err));
+    EXO_H5(H5Fflush(h->file, H5F_SCOPE_LOCAL), err,
+           "flushing density image %" PRIu64 " to %s", k, h->path);
+    EXO_TRY(dxdmf_append(h, k, time_s, err));
+    h->n_dens_rows = k + 1;
+    h->last_dens_step = step;
+cleanup:
+    return rc;
+}
+
 exo_status exo_h5_write_real_observables(exo_h5 *h, int64_t step, double time_s,
                                          const double *values, exo_error *err)
 {
@@ -1764,6 +1968,16 @@ exo_status exo_h5_close(exo_h5 *h, int complete, exo_error *err)
     }
     free(h->events);
     h->events = NULL;
+    for (uint32_t i = 0; i < h->n_dens; i++) {
+        series_release(h, &h->dens[i], &rc, err);
+        free(h->dens_names[i]);
+    }
+    free(h->dens);
+    free(h->dens_names);
+    h->dens = NULL;
+    h->dens_names = NULL;
+    h->n_dens = 0;
+    H5_RELEASE(h->dens_views, "/xdmf/density", h->path);
     series_release(h, &h->bonds, &rc, err);
     series_release(h, &h->state, &rc, err);
     series_release(h, &h->image, &rc, err);
@@ -1785,8 +1999,20 @@ exo_status exo_h5_close(exo_h5 *h, int complete, exo_error *err)
                 rc = s;
         }
     }
+    if (h->dxdmf != NULL) {
+        errno = 0;
+        if (fclose(h->dxdmf) != 0) {
+            int e = errno;
+            exo_status s = exo_error_set(err, EXO_ERR_IO, e, __FILE__, __LINE__, __func__,
+                                         "closing %s: %s", h->dxdmf_path,
+                                         errno_text(e, eb, sizeof eb));
+            if (rc == EXO_OK)
+                rc = s;
+        }
+    }
     free(h->obs);
     free(h->xdmf_h5name);
+    free(h->dxdmf_path);
     free(h->xdmf_path);
     free(h->path);
     free(h);

@@ -23,6 +23,12 @@
  *   /parameters/exobd         scenario (resolved text), derived (text), attrs
  *   /xdmf/iota                int32 0..N-1 (Polyvertex connectivity)
  *   /xdmf/frames/<k>/position, state, image, bonds   virtual views of row k
+ *   /density/<state>          step[D], time[D], value[D,nz,ny,nx] uint32:
+ *                             vesicles per voxel (output.density)
+ *   /xdmf/density/<k>/<state> virtual views of row k of each
+ *
+ * Density images have their own sidecar, OUT.density.xdmf (3DCoRectMesh
+ * grids with one cell array per state), written the same way.
  *
  * The sidecar OUT.xdmf names a frame only after the HDF5 file has been
  * flushed with that frame in it; a frame is appended by rewriting only the
@@ -81,6 +87,11 @@ typedef struct exo_h5_layout {
     const char *device_name;        /* what ran the simulation                */
     uint64_t seed;
     double dt_s;
+    uint32_t density_bins[3];       /* voxels along x, y, z; all 0: no images */
+    double density_lower_nm[3];     /* the grid's lower corner               */
+    double density_voxel_nm[3];     /* voxel edges                           */
+    const char *const *density_names; /* [n_density]: one image per state    */
+    uint32_t n_density;
 } exo_h5_layout;
 
 /** Create (truncate) the file and its sidecar and write everything
@@ -108,7 +119,7 @@ exo_status exo_h5_write_frame(exo_h5 *h, int64_t step, double time_s,
  *  the file back to it (exo_h5_reopen). */
 #define EXO_H5_MAX_EVENT_KINDS 8
 typedef struct exo_h5_cursor {
-    uint64_t frames, obs_rows, robs_rows;
+    uint64_t frames, obs_rows, robs_rows, density_rows;
     uint64_t event_rows[EXO_H5_MAX_EVENT_KINDS];
 } exo_h5_cursor;
 
@@ -143,6 +154,12 @@ exo_status exo_h5_write_events(exo_h5 *h, uint32_t kind, uint64_t n, const int64
                                const float *pos_nm, const int32_t *surface,
                                const int32_t *region, const int32_t *patch,
                                const int32_t *bonds, exo_error *err);
+
+/** Append one density image of every state (counts[n_density][nz][ny][nx],
+ *  C order) at step/time (s), flush, and only then name it in the
+ *  density sidecar. */
+exo_status exo_h5_write_density(exo_h5 *h, int64_t step, double time_s,
+                                const uint32_t *counts, exo_error *err);
 
 /** Append one row to every real (float64) observable: values[n_real]. */
 exo_status exo_h5_write_real_observables(exo_h5 *h, int64_t step, double time_s,

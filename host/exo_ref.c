@@ -311,6 +311,22 @@ static exo_status ref_set_cells(exo_backend *b, const exo_cell_lists *c, exo_err
     return EXO_OK;
 }
 
+static exo_status ref_density(exo_backend *b, const exo_density_params *d, uint32_t n_counts,
+                              uint32_t *counts, exo_error *err)
+{
+    exo_ref *r = (exo_ref *)b;
+    uint32_t n = b->n;
+    memset(counts, 0, (size_t)n_counts * sizeof *counts);
+    for (uint32_t i = 0; i < n; i++) {
+        int32_t at = exo_density_index(d, r->pos[i], r->pos[n + i], r->pos[2 * n + i],
+                                       r->state[i]);
+        if (at >= 0 && (uint32_t)at < n_counts)
+            counts[at]++;
+    }
+    (void)err;
+    return EXO_OK;
+}
+
 static exo_status ref_exchange(exo_backend *b, int to_device, const exo_vesicle_arrays *v,
                                exo_error *err)
 {
@@ -371,7 +387,7 @@ static const exo_backend_ops ref_ops = {ref_init_population, ref_advance,
                                         ref_restore,         ref_set_patches,
                                         ref_write_availability, ref_count_patches,
                                         ref_add_formed,      ref_set_cells,
-                                        ref_exchange,
+                                        ref_density,         ref_exchange,
                                         ref_read_binding,
                                         ref_destroy};
 

@@ -412,6 +412,24 @@ uint64_t exo_scenario_frames(const exo_scenario *sc)
     return f + (sc->steps % sc->output_every != 0);
 }
 
+/* Density images written (output.density: with every density_every-th
+ * frame), and the bytes of one (a 32-bit count per voxel and state). */
+static double density_images(const exo_scenario *sc)
+{
+    if (sc->density_every == 0)
+        return 0;
+    uint64_t frames = exo_scenario_frames(sc);
+    return (double)((frames + sc->density_every - 1) / sc->density_every);
+}
+
+static double density_bytes(const exo_scenario *sc)
+{
+    int states = 0;
+    for (int k = 0; k < EXO_STATE_COUNT; k++)
+        states += (sc->density_states >> k) & 1;
+    return 4.0 * states * sc->density_bins[0] * (double)sc->density_bins[1] * sc->density_bins[2];
+}
+
 double exo_scenario_output_bytes(const exo_scenario *sc)
 {
     double per = 0;
@@ -419,7 +437,7 @@ double exo_scenario_output_bytes(const exo_scenario *sc)
     if (sc->output_fields & EXO_FIELD_STATE) per += 1;
     if (sc->output_fields & EXO_FIELD_IMAGE) per += 12;
     return (double)exo_scenario_frames(sc) * (double)sc->output_sample * per +
-           (double)sc->output_sample * 16;
+           (double)sc->output_sample * 16 + density_images(sc) * density_bytes(sc);
 }
 
 static const char *face_name(const exo_scenario *sc, int f)
@@ -797,6 +815,25 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                 sc->output_file, (unsigned long long)exo_scenario_frames(sc),
                 (unsigned long long)sc->output_sample,
                 (unsigned long long)sc->observables_every);
+        if (sc->density_every > 0) {
+            static const char *const names[] = {"inactive", "free", "bound", "internalized",
+                                                 "absorbed", "exited", "cleared"};
+            fprintf(out, "density       %.0f images (every %llu frames) of %u x %u x %u voxels "
+                         "of %.4g x %.4g x %.4g um over [%g, %g] x [%g, %g] x [%g, %g] um, "
+                         "states", density_images(sc), (unsigned long long)sc->density_every,
+                    sc->density_bins[0], sc->density_bins[1], sc->density_bins[2],
+                    (sc->density_hi[0] - sc->density_lo[0]) / sc->density_bins[0],
+                    (sc->density_hi[1] - sc->density_lo[1]) / sc->density_bins[1],
+                    (sc->density_hi[2] - sc->density_lo[2]) / sc->density_bins[2],
+                    sc->density_lo[0], sc->density_hi[0], sc->density_lo[1],
+                    sc->density_hi[1], sc->density_lo[2], sc->density_hi[2]);
+            for (int k = 0; k < EXO_STATE_COUNT; k++)
+                if ((sc->density_states >> k) & 1)
+                    fprintf(out, " %s", names[k]);
+            fprintf(out, "; ");
+            print_bytes(out, density_bytes(sc));
+            fprintf(out, " each (+ .density.xdmf)\n");
+        }
         fprintf(out, "output size   about ");
         print_bytes(out, exo_scenario_output_bytes(sc));
         fprintf(out, " before compression\n");

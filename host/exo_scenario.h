@@ -225,6 +225,11 @@ struct exo_scenario {
     uint64_t observables_every;/* steps between observable rows            */
     int output_events;         /* 1: record binding, unbinding and uptake
                                   events (/events)                         */
+    /* output.density: voxel histograms of vesicles per state, with frames */
+    uint64_t density_every;    /* frames between images; 0: none           */
+    double density_lo[3], density_hi[3]; /* um, the grid's corners         */
+    uint32_t density_bins[3];  /* voxels along x, y, z                     */
+    uint32_t density_states;   /* bit mask of EXO_STATE_* imaged           */
 
     char *resolved_text;       /* the scenario after --set, libconfig text */
 };

@@ -93,12 +93,17 @@ struct exo_sim {
     char scenario_sha[65];     /* of the resolved scenario text             */
     char *out_path;            /* the output file, NULL: none               */
     exo_tissue_grid cells;     /* the tissue's cells and their lookup grid  */
+    /* Density images (output.density), with every density_every-th frame */
+    exo_density_params density;
+    uint32_t density_images;   /* states imaged                             */
+    uint32_t density_n;        /* counts: voxels x images; 0: none          */
+    uint32_t *density_counts;  /* [density_n]                               */
 };
 
 /* What a checkpoint starts with; the rest follows in checkpoint_body's
  * order.  Written and read on machines of the same byte order (endian
  * says), by the same build's layout (version). */
-#define EXO_CKPT_VERSION 1u
+#define EXO_CKPT_VERSION 2u
 typedef struct ckpt_header {
     char magic[8];             /* "EXOBDCP" */
     uint32_t version, endian;  /* EXO_CKPT_VERSION, 0x01020304              */
@@ -413,6 +418,20 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
     L.device_name = s->be->name;
     L.seed = sc->seed;
     L.dt_s = sc->dt;
+    const char *density_names[EXO_STATE_COUNT];
+    if (s->density_n) {
+        for (int st = 0; st < EXO_STATE_COUNT; st++)
+            if (s->density.slot[st] >= 0)
+                density_names[s->density.slot[st]] = exo_state_names[st];
+        L.density_names = density_names;
+        L.n_density = s->density_images;
+        for (int a = 0; a < 3; a++) {
+            L.density_bins[a] = sc->density_bins[a];
+            L.density_lower_nm[a] = sc->density_lo[a] * 1e3;
+            L.density_voxel_nm[a] =
+                (sc->density_hi[a] - sc->density_lo[a]) / sc->density_bins[a] * 1e3;
+        }
+    }
     rc = resume ? exo_h5_reopen(&s->h5, &L, resume, err) : exo_h5_create(&s->h5, &L, err);
     /* An output that cannot be created at start is bad input (exit 2); a full disk mid-run is not. */
     if (rc == EXO_ERR_IO && err != NULL && err->status == EXO_ERR_IO)
@@ -740,6 +759,22 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
     const char *path = opt->output_path ? opt->output_path
                        : resume_out     ? resume_out
                                         : sc->output_file;
+    if (path[0] != '\0' && sc->density_every > 0) {
+        /* Density images: which states, the grid, one count per voxel each. */
+        for (int st = 0; st < EXO_STATE_COUNT; st++)
+            s->density.slot[st] = (sc->density_states >> st) & 1 ? (int32_t)s->density_images++
+                                                                   : -1;
+        uint32_t voxels = 1;
+        for (int a = 0; a < 3; a++) {
+            s->density.bins[a] = (int32_t)sc->density_bins[a];
+            s->density.lo[a] = (exo_real)sc->density_lo[a];
+            s->density.inv_voxel[a] =
+                (exo_real)(sc->density_bins[a] / (sc->density_hi[a] - sc->density_lo[a]));
+            voxels *= sc->density_bins[a];
+        }
+        s->density_n = voxels * s->density_images;
+        EXO_ALLOC(s->density_counts, s->density_n, err, "a density image");
+    }
     if (path[0] != '\0') {
         s->out_path = malloc(strlen(path) + 1);
         EXO_CHECK(s->out_path != NULL, err, EXO_ERR_NOMEM, "out of host memory");
@@ -772,9 +807,15 @@ static exo_status write_frame(exo_sim *s, exo_error *err)
     exo_status rc = EXO_OK;
     EXO_TRY(s->be->ops->gather_frame(s->be, s->n_out, s->frame_pos, s->frame_image,
                                      s->frame_state, s->frame_bonds, err));
+    uint64_t k = exo_h5_frames(s->h5);
     EXO_TRY(exo_h5_write_frame(s->h5, (int64_t)s->step,
                                (double)s->step * s->sc->dt, s->frame_pos,
                                s->frame_image, s->frame_state, s->frame_bonds, err));
+    if (s->density_n && k % s->sc->density_every == 0) {
+        EXO_TRY(s->be->ops->density(s->be, &s->density, s->density_n, s->density_counts, err));
+        EXO_TRY(exo_h5_write_density(s->h5, (int64_t)s->step, (double)s->step * s->sc->dt,
+                                     s->density_counts, err));
+    }
 cleanup:
     return rc;
 }
@@ -1411,6 +1452,7 @@ exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
     free(s->ckpt_path);
     free(s->out_path);
     exo_tissue_grid_free(&s->cells);
+    free(s->density_counts);
     free(s->frame_bonds);
     free(s);
     return rc != EXO_OK ? rc : r2;

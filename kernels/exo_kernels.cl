@@ -154,6 +154,21 @@ __kernel void k_count_places(__global const exo_real *pos, __global const char *
             atomic_add(&counts[s], hist[s]);
 }
 
+/** A density image of all n vesicles (exo_density_index): integer
+ *  atomics into counts, so the image is the same however the work is
+ *  split. */
+__kernel void k_density(__global const exo_real *pos, __global const char *state,
+                        const uint stride, const uint n, const exo_density_params d,
+                        __global uint *counts)
+{
+    uint i = get_global_id(0);
+    if (i >= n)
+        return;
+    int at = exo_density_index(&d, pos[i], pos[stride + i], pos[2 * stride + i], state[i]);
+    if (at >= 0)
+        atomic_inc(&counts[at]);
+}
+
 /** Bonds per receptor patch of one population's vesicles, EXO_W per
  *  work-item as k_advance: held by bound vesicles (bound_bonds) and taken
  *  in by internalized ones (taken_bonds); integer atomics, so the sums are

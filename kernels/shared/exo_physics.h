@@ -1326,6 +1326,27 @@ EXO_FN int exo_place(const exo_step_params *p, exo_real x0, exo_real x1, exo_rea
     return p->n_regions;
 }
 
+/** The counter of a vesicle at (x, y, z) in state `state` in a density
+ *  image (exo_density_params), or -1 where its state is not imaged or it
+ *  lies outside the grid (each voxel is half-open, [lo, lo + h)). */
+EXO_FN int32_t exo_density_index(const exo_density_params *d, exo_real x0, exo_real x1,
+                                 exo_real x2, int state)
+{
+    if (state < 0 || state >= EXO_STATE_COUNT || d->slot[state] < 0)
+        return -1;
+    const exo_real x[3] = {x0, x1, x2};
+    int32_t at = d->slot[state];
+    for (int a = 2; a >= 0; a--) {
+        exo_real u = (x[a] - d->lo[a]) * d->inv_voxel[a];
+        if (!(u >= EXO_R(0.0) && u < (exo_real)d->bins[a]))
+            return -1;
+        int32_t i = (int32_t)u;
+        i = i < d->bins[a] ? i : d->bins[a] - 1;
+        at = at * d->bins[a] + i;
+    }
+    return at;
+}
+
 /** Which vesicle (array index) is the j-th of n_out written of n: evenly
  *  spaced by index, the first one always included. */
 EXO_FN uint32_t exo_sample_index(uint32_t j, uint32_t n, uint32_t n_out)

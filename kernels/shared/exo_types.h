@@ -194,6 +194,17 @@ typedef struct exo_step_params {
                                 available receptor fraction of the patch    */
 } exo_step_params;
 
+/** A density image's grid (output.density; k_density): voxel (i, j, k)
+ *  of image `slot` is counts[((slot * bins[2] + k) * bins[1] + j) * bins[0]
+ *  + i], C order (z, y, x) as HDF5 and XDMF read it. */
+typedef struct exo_density_params {
+    exo_real lo[3];          /* the grid's lower corner, um                 */
+    exo_real inv_voxel[3];   /* voxels per um along each axis               */
+    int32_t bins[3];         /* voxels along x, y, z                        */
+    int32_t slot[EXO_STATE_COUNT]; /* image of each state, or -1: not imaged */
+    int32_t reserved_[2];    /* keeps the size a multiple of 8              */
+} exo_density_params;
+
 /* Events of a vesicle's life (/events/<kind>, DESIGN.md section 10). */
 #define EXO_EVENT_BINDING 0         /* free -> bound on a surface            */
 #define EXO_EVENT_UNBINDING 1       /* bound -> free (last bond, desorption) */

@@ -35,4 +35,12 @@ EXO_EXPECT_ARRAYS=bonds timeout 300 pvpython "$src/tests/tools/check_paraview.py
   --set vesicles.[0].count=3000 --set simulation.steps=20 --set output.every=10 \
   --set output.sample=1000 || { echo "FAIL: exobd run tissue_ecs failed"; exit 1; }
 EXO_GEOMETRY_ARRAYS=cell,cell_type timeout 300 pvpython "$src/tests/tools/check_paraview.py" \
-  "$dir/ecs.xdmf" 1000 3 "$dir/ecs.cells.vtk" 7680
+  "$dir/ecs.xdmf" 1000 3 "$dir/ecs.cells.vtk" 7680 || exit 1
+# Density images: OUT.density.xdmf loads as a 3D grid of voxels with one
+# cell array per state, summing to the counts in the file.
+"$exobd" run "$src/scenarios/tissue_ecs.cfg" --quiet -o "$dir/den.h5" \
+  --set vesicles.[0].count=3000 --set simulation.steps=20 --set output.every=10 \
+  --set 'output.density={bins=[13,11,10];states=["free"];}' ||
+  { echo "FAIL: exobd run with density images failed"; exit 1; }
+timeout 300 pvpython "$src/tests/tools/check_paraview_density.py" "$dir/den.density.xdmf" \
+  3 13 11 10 free

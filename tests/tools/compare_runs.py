@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """compare_runs.py A.h5 B.h5 [--prefix-of] - compare the results of two runs.
 
-Without --prefix-of: every dataset under /particles, /observables and /events
-must be bitwise equal (same shape, same values), and both files complete.
+Without --prefix-of: every dataset under /particles, /observables, /events and
+/density must be bitwise equal (same shape, same values), and both files complete.
 With --prefix-of: B is a run cut short (stopped or killed): it must open, and
 every time series in it must equal the first rows of A's (frames, observable
-rows and events alike); the XDMF sidecar of B must name only frames B holds.
+rows, events and density images alike); the XDMF sidecars of B must name only
+frames (and density images) B holds.
 Prints one line per file compared; exits 1 on any difference.
 """
 import re
@@ -18,7 +19,7 @@ def datasets(f):
     out = {}
     def visit(name, obj):
         if isinstance(obj, h5py.Dataset) and name.split('/')[0] in (
-                'particles', 'observables', 'events'):
+                'particles', 'observables', 'events', 'density'):
             out[name] = obj
     f.visititems(visit)
     return out
@@ -31,7 +32,7 @@ def main():
     bad = []
     if set(da) != set(db):
         bad.append('datasets differ: %s' % sorted(set(da) ^ set(db)))
-    frames = None
+    frames = images = None
     for name in sorted(set(da) & set(db)):
         x, y = da[name][()], db[name][()]
         if prefix and x.ndim > 0 and da[name].maxshape[0] is None:
@@ -40,6 +41,8 @@ def main():
                 bad.append('%s: not the first %d rows of the full run' % (name, y.shape[0]))
             if name == 'particles/vesicles/position/value':
                 frames = y.shape[0]
+            if name.startswith('density/') and name.endswith('/value'):
+                images = y.shape[0]
         elif x.shape != y.shape or not np.array_equal(x, y):
             bad.append('%s differs (%s vs %s)' % (name, x.shape, y.shape))
     status_b = b['h5md'].attrs.get('exobd_status')
@@ -55,6 +58,14 @@ def main():
             bad.append('%s names %d frames, the file holds %d' % (xdmf, named, frames))
         print('%s: %d frames, %d named in the sidecar, status %s' %
               (b_path, frames, named, status_b))
+    if prefix and images is not None:
+        dxdmf = re.sub(r'\.h5$', '', b_path) + '.density.xdmf'
+        try:
+            named = len(re.findall(r'<Grid Name="density_', open(dxdmf).read()))
+        except FileNotFoundError:
+            named = 0
+        if named > images:
+            bad.append('%s names %d density images, the file holds %d' % (dxdmf, named, images))
     for line in bad:
         print('DIFFERENT:', line)
     print('%s vs %s: %d datasets, %s' % (a_path, b_path, len(da),
