@@ -31,13 +31,14 @@ typedef struct exo_vesicle_arrays {
 
 /** A tissue's cells and their lookup grid (exo_cell_grid), as
  *  host/exo_tissue.c builds them: cell[4 j .. 4 j + 3] is cell j's centre
- *  and radius (um); bin b lists bin_cells[bin_start[b] .. bin_start[b+1]-1]. */
+ *  and radius (um), cell_type[j] its type; bin b lists bin_cells[bin_start[b] .. bin_start[b+1]-1]. */
 typedef struct exo_cell_lists {
     uint32_t n_cells;
     const exo_real *cell;      /* [4 n_cells]                             */
     uint32_t n_bins;
     const uint32_t *bin_start; /* [n_bins + 1]                            */
     const uint32_t *bin_cells; /* [bin_start[n_bins]]                     */
+    const int32_t *cell_type;  /* [n_cells] type of each cell             */
 } exo_cell_lists;
 
 typedef struct exo_backend_ops {

@@ -57,7 +57,7 @@ extern const size_t exo_kernels_src_len;
 
 /* The host and device views of the shared structs must agree (the device
  * view is checked at run time by tests/device/test_layout). */
-_Static_assert(sizeof(exo_step_params) == 141 * sizeof(exo_real) + 81 * 4,
+_Static_assert(sizeof(exo_step_params) == 149 * sizeof(exo_real) + 91 * 4,
                "exo_step_params layout");
 _Static_assert(sizeof(exo_init_params) == 40 * sizeof(exo_real) + 18 * 4,
                "exo_init_params layout");
@@ -614,7 +614,7 @@ typedef struct exo_clb {
     cl_mem counts;                         /* [EXO_STATE_COUNT] uint     */
     cl_mem out_pos, out_image, out_state, out_bonds; /* frame staging,
                                               [3m] [3m] [m] [m]           */
-    cl_mem cells, cell_bin_start, cell_bin_cells; /* exo_cell_lists       */
+    cl_mem cells, cell_bin_start, cell_bin_cells, cell_type; /* exo_cell_lists */
     cl_kernel k_density;
     cl_mem density;                        /* [density_n] uint counts     */
     uint32_t density_n;
@@ -1004,11 +1004,15 @@ static exo_status clb_set_cells(exo_backend *bb, const exo_cell_lists *c, exo_er
                    c->n_bins ? (c->n_bins + 1) * sizeof(cl_uint) : 0, "the cell grid", err));
     EXO_TRY(upload(b, &b->cell_bin_cells, c->bin_cells, listed * sizeof(cl_uint),
                    "the cell grid's lists", err));
+    EXO_TRY(upload(b, &b->cell_type, c->cell_type, (size_t)c->n_cells * sizeof(cl_int),
+                   "the cells' types", err));
     EXO_CL(clSetKernelArg(b->k_advance, 20, sizeof(cl_mem), &b->cells), err, "k_advance arg 20");
     EXO_CL(clSetKernelArg(b->k_advance, 21, sizeof(cl_mem), &b->cell_bin_start), err,
            "k_advance arg 21");
     EXO_CL(clSetKernelArg(b->k_advance, 22, sizeof(cl_mem), &b->cell_bin_cells), err,
            "k_advance arg 22");
+    EXO_CL(clSetKernelArg(b->k_advance, 23, sizeof(cl_mem), &b->cell_type), err,
+           "k_advance arg 23");
 cleanup:
     return rc;
 }
@@ -1180,7 +1184,7 @@ static exo_status clb_destroy(exo_backend *bb, exo_error *err)
                       &b->s_bonds, &b->avail, &b->patch_bound, &b->patch_taken, &b->formed, &b->counts,
                       &b->out_pos, &b->out_image, &b->out_state, &b->out_bonds,
                       &b->arrivals, &b->cells, &b->cell_bin_start, &b->cell_bin_cells,
-                      &b->density};
+                      &b->cell_type, &b->density};
     cl_kernel *ks[] = {&b->k_advance, &b->k_init,    &b->k_count,
                        &b->k_gather,  &b->k_patches, &b->k_density};
     for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++)
@@ -1313,7 +1317,7 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
     EXO_CL_OBJ(b->k_patches, clCreateKernel(b->rt.program, "k_count_patches", &e_), err,
                "creating kernel k_count_patches");
     EXO_TRY(clb_set_patches(&b->base, 0, err));
-    const exo_cell_lists no_cells = {0, NULL, 0, NULL, NULL};
+    const exo_cell_lists no_cells = {0, NULL, 0, NULL, NULL, NULL};
     EXO_TRY(clb_set_cells(&b->base, &no_cells, err));
     EXO_CL(clSetKernelArg(b->k_count, 0, sizeof(cl_mem), &b->pos), err, "k_count_places arg 0");
     EXO_CL(clSetKernelArg(b->k_count, 1, sizeof(cl_mem), &b->state), err, "k_count_places arg 1");

@@ -734,7 +734,7 @@ static exo_status load_tissue(cfg *c, const config_setting_t *g, exo_scenario *s
                                        "cell_types", "cells", "effective_diffusion", NULL};
     static const char *const placements[] = {"simple_cubic", "hexagonal", "random",
                                              "fixed", NULL};
-    static const char *const type_keys[] = {"name", "radius", "share", NULL};
+    static const char *const type_keys[] = {"name", "radius", "share", "surface", NULL};
     static const char *const cell_keys[] = {"type", "centre", "radius", NULL};
     static const char *const ecs_keys[] = {"tortuosity", "width", NULL};
     exo_status rc = EXO_OK;
@@ -795,6 +795,28 @@ static exo_status load_tissue(cfg *c, const config_setting_t *g, exo_scenario *s
         EXO_TRY(req_quantity(c, tg, "radius", EXO_DIM_LENGTH, POSITIVE, &ct->radius));
         ct->share = 1;
         EXO_TRY(opt_quantity(c, tg, "share", EXO_DIM_NUMBER, POSITIVE, &ct->share, NULL));
+        ct->surface = -1;
+        if ((s = config_setting_get_member(tg, "surface")) != NULL) {
+            /* Uptake by cells: an absorbing surface, or an adsorbing one whose
+             * vesicles are taken up (state absorbed).  Cells that hold bound
+             * vesicles (receptor binding, desorption) come later. */
+            const char *sname = NULL;
+            EXO_TRY(read_string(c, s, &sname));
+            for (uint32_t j = 0; j < sc->n_surfaces; j++)
+                if (strcmp(sname, sc->surface[j].name) == 0)
+                    ct->surface = (int)j;
+            if (ct->surface < 0)
+                return bad(c, s, "no surface named \"%s\" in surfaces", sname);
+            const exo_surface *sf = &sc->surface[ct->surface];
+            if (sf->behaviour == EXO_SURFACE_BIND ||
+                (sf->behaviour == EXO_SURFACE_ADSORB && sf->adsorbed_state != EXO_STATE_ABSORBED))
+                return bad(c, s, "cells that hold vesicles (surface \"%s\" %s) are not "
+                                 "available in exobd %s yet: a cell's surface may reflect, "
+                                 "absorb, or adsorb with adsorbed = \"removed\" (uptake)",
+                           sname, sf->behaviour == EXO_SURFACE_BIND ? "binds through receptors"
+                                                                    : "keeps what it adsorbs",
+                           EXOBD_VERSION_STRING);
+        }
     }
     sc->n_cell_types = (uint32_t)nt;
     const config_setting_t *sp = config_setting_get_member(t, "spacing");

@@ -27,6 +27,7 @@ typedef struct exo_ref {
     uint32_t event_cap, event_count;
     exo_real *cells;     /* exo_cell_lists, copied                     */
     uint32_t *cell_bin_start, *cell_bin_cells;
+    int32_t *cell_type;
     /* saved copies for a launch run again (save/restore) */
     exo_real *s_pos;
     int32_t *s_image;
@@ -47,7 +48,7 @@ static exo_status ref_init_population(exo_backend *b, const exo_init_params *ip,
         uint32_t i = ip->first + j;
         exo_real x[3];
         exo_real a_i = exo_init_radius(ip, ip->id0 + i);
-        const exo_cells_io tissue = {r->cells, r->cell_bin_start, r->cell_bin_cells};
+        const exo_cells_io tissue = {r->cells, r->cell_bin_start, r->cell_bin_cells, NULL};
         exo_init_position(ip, &tissue, ip->id0 + i, a_i, x);
         for (int a = 0; a < 3; a++) {
             r->pos[a * n + i] = x[a];
@@ -92,7 +93,8 @@ static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
         exo_cells_forget(&v);
         exo_launch_io sink = {r->events, &r->event_count, r->event_cap,
                               r->avail,  r->formed,       r->n_patches,
-                              {r->cells, r->cell_bin_start, r->cell_bin_cells}};
+                              {r->cells, r->cell_bin_start, r->cell_bin_cells,
+                               r->cell_type}};
         exo_advance(&v, p, b->id0 + i, step0, nsteps, arrive, &sink);
         for (int a = 0; a < 3; a++) {
             r->pos[a * n + i] = v.x[a];
@@ -304,7 +306,9 @@ static exo_status ref_set_cells(exo_backend *b, const exo_cell_lists *c, exo_err
     r->cell_bin_start = copy_of(c->bin_start, c->n_bins ? c->n_bins + 1 : 0,
                                 sizeof *r->cell_bin_start);
     r->cell_bin_cells = copy_of(c->bin_cells, listed, sizeof *r->cell_bin_cells);
-    if ((c->n_cells && !r->cells) || (c->n_bins && !r->cell_bin_start) ||
+    free(r->cell_type);
+    r->cell_type = copy_of(c->cell_type, c->n_cells, sizeof *r->cell_type);
+    if ((c->n_cells && (!r->cells || !r->cell_type)) || (c->n_bins && !r->cell_bin_start) ||
         (listed && !r->cell_bin_cells))
         return EXO_ERROR(err, EXO_ERR_NOMEM, "out of memory for %u cells and %u grid bins",
                          c->n_cells, c->n_bins);
@@ -368,6 +372,7 @@ static exo_status ref_destroy(exo_backend *b, exo_error *err)
     free(r->cells);
     free(r->cell_bin_start);
     free(r->cell_bin_cells);
+    free(r->cell_type);
     free(r->s_pos);
     free(r->s_image);
     free(r->s_state);

@@ -290,7 +290,19 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
         p->ecs_diffusion = (exo_real)(1 / (sc->ecs_tortuosity * sc->ecs_tortuosity));
         p->ecs_width = (exo_real)sc->ecs_width;
     }
-    /* p->cells: filled by exo_sim from the grid it builds (exo_tissue). */
+    /* p->cells: filled by exo_sim from the grid it builds (exo_tissue).
+     * Cells whose surface takes up vesicles: every contact (absorb), or
+     * with the Robin probability of the surface's kappa (adsorb). */
+    for (uint32_t t = 0; vi < 0 && t < sc->n_cell_types && t < EXO_CELL_TYPES; t++) {
+        int j = sc->cell_type[t].surface;
+        if (j < 0 || sc->surface[j].behaviour == EXO_SURFACE_REFLECT)
+            continue;
+        p->cell_uptake[t] = 1;
+        p->cells_take = 1;
+        p->cell_adsorb_coef[t] = sc->surface[j].behaviour == EXO_SURFACE_ABSORB
+                                     ? (exo_real)3.0e38f
+                                     : adsorb_coef(sc, j);
+    }
     if (vi < 0) {
         /* No shear in the box: its flow is uniform. */
         for (int f = 0; f < 6; f++)
@@ -580,10 +592,21 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                     n++;
                     smallest_cell = fmin(smallest_cell, sc->cell[i].radius);
                 }
-            fprintf(out, "  cell type   %s: %u cells, radius %g um\n", sc->cell_type[t].name,
-                    n, sc->cell_type[t].radius);
+            int j = sc->cell_type[t].surface;
+            fprintf(out, "  cell type   %s: %u cells, radius %g um; %s%s\n",
+                    sc->cell_type[t].name, n, sc->cell_type[t].radius,
+                    j < 0 || sc->surface[j].behaviour == EXO_SURFACE_REFLECT
+                        ? "reflects vesicles"
+                        : sc->surface[j].behaviour == EXO_SURFACE_ABSORB
+                              ? "takes up every vesicle that touches it (surface "
+                              : "takes up vesicles as a Robin surface (surface ",
+                    j < 0 || sc->surface[j].behaviour == EXO_SURFACE_REFLECT
+                        ? ""
+                        : sc->surface[j].name);
+            if (j >= 0 && sc->surface[j].behaviour == EXO_SURFACE_ADSORB)
+                fprintf(out, "              kappa = %.4g um/s\n", sc->surface[j].kappa);
         }
-        fprintf(out, "  cells       impermeable, reflecting (specular about the tangent "
+        fprintf(out, "  cells       impermeable (specular reflection about the tangent "
                      "plane); Maxwell's dilute-limit tortuosity for this fraction: "
                      "lambda^2 = %.4g\n", (2 + exo_tissue_volume_fraction(sc)) / 2);
     } else if (sc->ecs_tortuosity > 0) {

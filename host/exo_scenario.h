@@ -126,6 +126,9 @@ typedef struct exo_cell_type {
     double radius;             /* um                                       */
     double share;              /* fraction of the placed cells (lattice and
                                   random placement), normalised            */
+    int surface;               /* index into surface[]: what the cell's
+                                  surface does (absorb, or adsorb into state
+                                  absorbed: uptake), or -1: it reflects    */
 } exo_cell_type;
 
 /** One cell: an impermeable sphere. */

@@ -10,11 +10,6 @@
 #include "exo_error.h"
 #include "shared/exo_rng.h"
 
-/* Purpose word of the placement's random numbers (exo_rng.h lists the
- * kernels' purposes 0-8; the host's placement draws are keyed apart from
- * them): counter (draw index low, high) of the run's seed. */
-#define EXO_RNG_CELLS 9u
-
 static double box_volume(const exo_scenario *sc)
 {
     double v = 1;
@@ -59,7 +54,7 @@ double exo_tissue_volume_fraction(const exo_scenario *sc)
 /* Uniforms of draw k of the placement (exo_rng's Philox, the run's seed). */
 static exo_u32x4 draw(const exo_scenario *sc, uint64_t k)
 {
-    return exo_rng_draw((uint32_t)k, k >> 32, EXO_RNG_CELLS, (uint32_t)sc->seed,
+    return exo_rng_draw((uint32_t)k, k >> 32, EXO_RNG_PLACEMENT, (uint32_t)sc->seed,
                         (uint32_t)(sc->seed >> 32));
 }
 
@@ -447,6 +442,9 @@ exo_status exo_tissue_grid_build(const exo_scenario *sc, double a_max, double st
     g->slack = (exo_real)(extent * (sizeof(exo_real) == 4 ? 1e-6 : 1e-14) * 8);
     g->n_cells = (int32_t)sc->n_cells;
     EXO_ALLOC(out->cell, 4 * (size_t)sc->n_cells, err, "the cells for the device");
+    EXO_ALLOC(out->cell_type, sc->n_cells, err, "the cells for the device");
+    for (uint32_t i = 0; i < sc->n_cells; i++)
+        out->cell_type[i] = sc->cell[i].type;
     EXO_ALLOC(out->bin_start, n_bins + 1, err, "the cell grid");
     memset(out->bin_start, 0, (n_bins + 1) * sizeof *out->bin_start);
     for (uint32_t i = 0; i < sc->n_cells; i++) {
@@ -519,6 +517,7 @@ exo_status exo_tissue_grid_build(const exo_scenario *sc, double a_max, double st
     out->lists.n_bins = (uint32_t)n_bins;
     out->lists.bin_start = out->bin_start;
     out->lists.bin_cells = out->bin_cells;
+    out->lists.cell_type = out->cell_type;
 cleanup:
     if (rc != EXO_OK)
         exo_tissue_grid_free(out);
@@ -532,5 +531,6 @@ void exo_tissue_grid_free(exo_tissue_grid *g)
     free(g->cell);
     free(g->bin_start);
     free(g->bin_cells);
+    free(g->cell_type);
     memset(g, 0, sizeof *g);
 }

@@ -46,6 +46,7 @@ typedef struct exo_tissue_grid {
                                   below)                                 */
     exo_real *cell;
     uint32_t *bin_start, *bin_cells;
+    int32_t *cell_type;
 } exo_tissue_grid;
 
 /** Build the lookup grid of sc's cells for vesicles of radius up to

@@ -45,7 +45,8 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
                         __global uint *event_count, const uint event_capacity,
                         __global const float *patch_avail, __global uint *formed,
                         const uint n_patches, __global const exo_real *cells,
-                        __global const uint *cell_bin_start, __global const uint *cell_bin_cells)
+                        __global const uint *cell_bin_start, __global const uint *cell_bin_cells,
+                        __global const int *cell_type)
 {
     uint g = get_global_id(0);
     if (g * EXO_W >= count)
@@ -83,6 +84,7 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
     sink.tissue.cell = cells;
     sink.tissue.bin_start = cell_bin_start;
     sink.tissue.bin_cells = cell_bin_cells;
+    sink.tissue.type = cell_type;
     exo_advance(&v, &p, id, step0, nsteps, arrive, &sink);
     for (int a = 0; a < 3; a++) {
         EXO_VSTORE(v.x[a], 0, pos + a * stride + at);
@@ -112,6 +114,7 @@ __kernel void k_init_vesicles(__global exo_real *pos, __global int *image,
     tissue.cell = cells;
     tissue.bin_start = cell_bin_start;
     tissue.bin_cells = cell_bin_cells;
+    tissue.type = 0; /* a start only avoids cells */
     exo_init_position(&ip, &tissue, ip.id0 + i, a_i, x);
     for (int a = 0; a < 3; a++) {
         pos[a * n + i] = x[a];

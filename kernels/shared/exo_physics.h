@@ -43,13 +43,14 @@ typedef struct exo_vesicle {
  *  sees an overflow and runs the launch again with room (exo_sim): none is
  *  lost. */
 /** The device buffers of a tissue's cells (exo_cell_grid): cell[4 j ..
- *  4 j + 3] is cell j's centre (um) and radius (um); the cells a vesicle
+ *  4 j + 3] is cell j's centre (um) and radius (um), type[j] its type; the cells a vesicle
  *  ending its step in bin b may touch are bin_cells[bin_start[b] ..
  *  bin_start[b + 1] - 1]. */
 typedef struct exo_cells_io {
     EXO_GLOBAL const exo_real *cell;
     EXO_GLOBAL const uint32_t *bin_start;
     EXO_GLOBAL const uint32_t *bin_cells;
+    EXO_GLOBAL const int32_t *type;      /* [n_cells] cell type (stepping only) */
 } exo_cells_io;
 
 typedef struct exo_launch_io {
@@ -413,66 +414,122 @@ EXO_FN uint32_t exo_cell_bin(const exo_cell_grid *g, const exo_real x[3])
 }
 
 /**
- * Specular reflection off the tissue's cells, for one vesicle (scalar):
- * cells are impermeable spheres, and the centre of a vesicle of radius a
- * stays outside radius R + a of each.  The step from x0 to x1 (x1 as the
- * box faces left it) is followed as a segment: at the first sphere it
- * enters (|x0 + t d - c| = R + a, the smaller root), the rest of the step
- * is mirrored about the tangent plane there (PHYSICS.md 4.1, curved
- * walls).  A sphere is convex, so the mirrored end is outside it; it may
- * enter a neighbour, so the remainder is followed again, up to
- * EXO_CELL_BOUNCES times, after which the vesicle stays at its last
- * contact point (a step that keeps bouncing is far longer than the gaps).
+ * Specular reflection off the tissue's cells, and uptake by those that take
+ * up vesicles, for one vesicle (scalar): cells are impermeable spheres, and
+ * the centre of a vesicle of radius a stays outside radius R + a of each.
+ * The step from x0 to x1 (x1 as the box faces left it) is followed as a
+ * segment: at the first sphere it enters (|x0 + t d - c| = R + a, the
+ * smaller root), the rest of the step is mirrored about the tangent plane
+ * there (PHYSICS.md 4.1, curved walls).  A sphere is convex, so the
+ * mirrored end is outside it; it may enter a neighbour, so the remainder is
+ * followed again, up to EXO_CELL_BOUNCES times, after which the vesicle
+ * stays at its last contact point (a step that keeps bouncing is far longer
+ * than the gaps).  Only the cells listed in the bin of the end are looked
+ * at: the grid lists every cell within reach of a step ending there.
+ *
+ * A cell that takes up vesicles (p->cell_uptake of its type) is a partially
+ * adsorbing (Robin) surface as the box faces are (PHYSICS.md 4.2-4.3): its
+ * first contact in the step -- the segment entering it, or, where the step
+ * ends outside, the Brownian-bridge touch with probability
+ * exp(-2 d0 d1 / sigma^2) from the gaps d0, d1 at the two ends (the planar
+ * bridge on a curved surface, as on vessel walls) -- takes the vesicle with
+ * probability cell_adsorb_coef / sigma (1 for an absorbing cell); it is put
+ * on the surface with state absorbed.  Uniforms: purpose EXO_RNG_CELLS,
+ * word 0 the bridge, word 1 the uptake.
+ *
  * Returns 1 and the new end in x1, as x0 plus the displacement (not
- * wrapped: the caller wraps it), if the step touched a cell; else 0 and x1
- * untouched.  Only the cells listed in the bin of the end are looked at:
- * the grid lists every cell within reach of a step ending there.
+ * wrapped: the caller wraps it), if the step touched a cell (reflected or
+ * taken up: *state becomes EXO_STATE_ABSORBED); else 0 and x1 untouched.
+ * *clear gets the clearance at the end (exo_cells_step), or -1.
  */
-EXO_FN int exo_cells_reflect(const exo_cell_grid *g, const exo_cells_io *io,
+EXO_FN int exo_cells_reflect(const exo_step_params *p, const exo_cells_io *io,
                              const exo_real x0[3], exo_real x1[3], exo_real a,
-                             exo_real *clear)
+                             exo_real sigma, uint32_t id, uint64_t step,
+                             exo_real *clear, int32_t *state)
 {
+    const exo_cell_grid *g = &p->cells;
     *clear = EXO_R(-1.0); /* unknown: look again next step */
-    exo_real p[3], d[3];
+    exo_real q0[3], d[3];
     for (int k = 0; k < 3; k++) {
-        p[k] = x0[k];
+        q0[k] = x0[k];
         d[k] = exo_cell_sep(g, k, x1[k] - x0[k]);
     }
-    int hits = 0;
+    int hits = 0, contact = 0; /* contact: a taking cell was met this step */
+    exo_u32x4 w = {{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}};
     for (int bounce = 0; bounce <= EXO_CELL_BOUNCES; bounce++) {
-        exo_real end[3] = {p[0] + d[0], p[1] + d[1], p[2] + d[2]};
+        exo_real end[3] = {q0[0] + d[0], q0[1] + d[1], q0[2] + d[2]};
         uint32_t bin = exo_cell_bin(g, end);
         exo_real best = EXO_R(2.0), q_hit[3] = {EXO_R(0.0), EXO_R(0.0), EXO_R(0.0)};
+        int32_t hit_type = -1;
         exo_real dd = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
         /* The clearance at the end, for the next step's shortcut: from the
-         * listed cells, and `reach` from all the others. */
-        exo_real near = g->reach;
+         * listed cells, and `reach` from all the others; and the taking cell
+         * the bridge most likely touched. */
+        exo_real near = g->reach, bridge = EXO_R(0.0), bridge_coef = EXO_R(0.0);
+        exo_real bridge_c[4] = {EXO_R(0.0), EXO_R(0.0), EXO_R(0.0), EXO_R(0.0)};
         for (uint32_t j = io->bin_start[bin]; j < io->bin_start[bin + 1]; j++) {
-            EXO_GLOBAL const exo_real *c = io->cell + 4 * io->bin_cells[j];
-            exo_real q[3], e2 = EXO_R(0.0);
+            uint32_t cj = io->bin_cells[j];
+            EXO_GLOBAL const exo_real *c = io->cell + 4 * cj;
+            exo_real q[3], e2 = EXO_R(0.0), s2 = EXO_R(0.0);
             for (int k = 0; k < 3; k++) {
-                q[k] = exo_cell_sep(g, k, p[k] - c[k]);
+                q[k] = exo_cell_sep(g, k, q0[k] - c[k]);
                 exo_real e = exo_cell_sep(g, k, end[k] - c[k]);
                 e2 += e * e;
+                s2 += q[k] * q[k];
             }
             exo_real re = c[3] + a, gap = exo_sqrt(e2) - re;
             near = gap < near ? gap : near;
+            int32_t t = p->cells_take ? io->type[cj] : 0;
+            if (p->cells_take && p->cell_uptake[t] && !contact) {
+                exo_real g0 = exo_sqrt(s2) - re;
+                exo_real pb = g0 > EXO_R(0.0) && gap > EXO_R(0.0)
+                                  ? exo_exp(-EXO_R(2.0) * g0 * gap / (sigma * sigma))
+                                  : EXO_R(0.0);
+                if (pb > bridge) {
+                    bridge = pb;
+                    bridge_coef = p->cell_adsorb_coef[t];
+                    for (int k = 0; k < 4; k++)
+                        bridge_c[k] = c[k];
+                }
+            }
             exo_real b = q[0] * d[0] + q[1] * d[1] + q[2] * d[2];
             if (b >= EXO_R(0.0) || !(dd > EXO_R(0.0)))
                 continue; /* moving away from its centre: cannot enter */
-            exo_real cc = q[0] * q[0] + q[1] * q[1] + q[2] * q[2] - re * re;
+            exo_real cc = s2 - re * re;
             exo_real disc = b * b - dd * cc;
             if (disc < EXO_R(0.0))
                 continue;
             /* Starting inside by rounding (cc < 0) counts as contact at once. */
-            exo_real t = cc <= EXO_R(0.0) ? EXO_R(0.0) : (-b - exo_sqrt(disc)) / dd;
-            if (t < best) {
-                best = t;
+            exo_real tt = cc <= EXO_R(0.0) ? EXO_R(0.0) : (-b - exo_sqrt(disc)) / dd;
+            if (tt < best) {
+                best = tt;
+                hit_type = t;
                 for (int k = 0; k < 3; k++)
                     q_hit[k] = q[k];
             }
         }
         if (!(best <= EXO_R(1.0))) {
+            /* No entry: a bridge touch of a taking cell may still take it. */
+            if (bridge > EXO_BRIDGE_NEGLIGIBLE) {
+                w = exo_rng_draw(id, step, EXO_RNG_CELLS, p->seed_lo, p->seed_hi);
+                if (exo_u01(w.v[0]) < bridge) {
+                    contact = 1;
+                    if (exo_u01(w.v[1]) * sigma < bridge_coef) {
+                        /* put on the surface, nearest the end */
+                        exo_real e[3], e2 = EXO_R(0.0);
+                        for (int k = 0; k < 3; k++) {
+                            e[k] = exo_cell_sep(g, k, end[k] - bridge_c[k]);
+                            e2 += e[k] * e[k];
+                        }
+                        exo_real f = (bridge_c[3] + a) / exo_sqrt(e2) - EXO_R(1.0);
+                        for (int k = 0; k < 3; k++)
+                            d[k] += f * e[k];
+                        *state = EXO_STATE_ABSORBED;
+                        hits++;
+                        break;
+                    }
+                }
+            }
             *clear = near;
             break;
         }
@@ -482,6 +539,17 @@ EXO_FN int exo_cells_reflect(const exo_cell_grid *g, const exo_cells_io *io,
             hits++;
             break;
         }
+        if (p->cells_take && p->cell_uptake[hit_type] && !contact) {
+            contact = 1;
+            w = exo_rng_draw(id, step, EXO_RNG_CELLS, p->seed_lo, p->seed_hi);
+            if (exo_u01(w.v[1]) * sigma < p->cell_adsorb_coef[hit_type]) {
+                for (int k = 0; k < 3; k++)
+                    d[k] *= best; /* taken up where it touched */
+                *state = EXO_STATE_ABSORBED;
+                hits++;
+                break;
+            }
+        }
         exo_real n[3], nn = EXO_R(0.0);
         for (int k = 0; k < 3; k++) {
             n[k] = q_hit[k] + best * d[k];
@@ -490,7 +558,7 @@ EXO_FN int exo_cells_reflect(const exo_cell_grid *g, const exo_cells_io *io,
         exo_real inv = EXO_R(1.0) / exo_sqrt(nn), en = EXO_R(0.0);
         for (int k = 0; k < 3; k++) {
             n[k] *= inv;
-            p[k] += best * d[k];
+            q0[k] += best * d[k];
             d[k] *= EXO_R(1.0) - best;
             en += d[k] * n[k];
         }
@@ -501,7 +569,7 @@ EXO_FN int exo_cells_reflect(const exo_cell_grid *g, const exo_cells_io *io,
     if (!hits)
         return 0;
     for (int k = 0; k < 3; k++)
-        x1[k] = p[k] + d[k];
+        x1[k] = q0[k] + d[k];
     return 1;
 }
 
@@ -522,7 +590,8 @@ EXO_FN void exo_cells_forget(exo_vesicle *v)
  *  and it holds the whole step, so most steps in open space cost a few
  *  vector operations. */
 EXO_FN void exo_cells_step(exo_vesicle *v, const exo_step_params *p, const exo_launch_io *io,
-                           exo_intv free_, exo_realv x[3], exo_intv image[3])
+                           exo_uintv id, uint64_t step, exo_intv free_, exo_realv x[3],
+                           exo_intv image[3], exo_intv *state)
 {
     const exo_cell_grid *g = &p->cells;
     exo_realv r2 = (exo_realv)(EXO_R(0.0));
@@ -532,7 +601,11 @@ EXO_FN void exo_cells_step(exo_vesicle *v, const exo_step_params *p, const exo_l
             d -= g->len[a] * exo_floor(d / g->len[a] + EXO_R(0.5));
         r2 += d * d;
     }
+    /* Where cells take up vesicles, a bridge touch matters within a few
+     * rms steps of a surface: keep 8 sigma clear (exp(-128) at most). */
     exo_realv room = v->cell_clear - g->slack;
+    if (p->cells_take)
+        room -= EXO_R(8.0) * v->sigma;
     exo_intv look = free_ && !(room > EXO_R(0.0) && r2 < room * room);
     if (!EXO_ANY(look))
         return;
@@ -545,8 +618,11 @@ EXO_FN void exo_cells_step(exo_vesicle *v, const exo_step_params *p, const exo_l
             x0[a] = EXO_LANE(exo_real, v->x[a], l);
             x1[a] = EXO_LANE(exo_real, x[a], l);
         }
-        int hit = exo_cells_reflect(g, &io->tissue, x0, x1,
-                                    EXO_LANE(exo_real, v->radius, l), &clear);
+        int32_t st = EXO_STATE_FREE;
+        int hit = exo_cells_reflect(p, &io->tissue, x0, x1, EXO_LANE(exo_real, v->radius, l),
+                                    EXO_LANE(exo_real, v->sigma, l),
+                                    EXO_LANE(uint32_t, id, l), step, &clear, &st);
+        EXO_LANE(int32_t, *state, l) = st;
         for (int a = 0; a < 3; a++)
             EXO_LANE(exo_real, v->cell_at[a], l) = x1[a];
         EXO_LANE(exo_real, v->cell_clear, l) = clear;
@@ -686,7 +762,7 @@ EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
         }
     }
     if (p->cells.n_cells > 0)
-        exo_cells_step(v, p, io, active && state == EXO_STATE_FREE, x, image);
+        exo_cells_step(v, p, io, id, step, active && state == EXO_STATE_FREE, x, image, &state);
     for (int a = 0; a < 3; a++) {
         v->x[a] = EXO_SELECT(v->x[a], x[a], active);
         v->image[a] = EXO_SELECT(v->image[a], image[a], active);

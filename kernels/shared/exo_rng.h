@@ -39,6 +39,10 @@
 #define EXO_RNG_RECEPTORS 7u    /* receptors of a patch, rounded to a whole
                                    number: counter id is the patch (host)  */
 #define EXO_RNG_CLEARANCE 8u    /* uniform of a free vesicle's clearance     */
+#define EXO_RNG_PLACEMENT 9u    /* placement of a tissue's cells: counter id
+                                   and step are the draw number (host)      */
+#define EXO_RNG_CELLS 10u       /* uptake at a cell: word 0 the bridge touch,
+                                   word 1 the uptake                        */
 
 #define EXO_PHILOX_M0 0xD2511F53u
 #define EXO_PHILOX_M1 0xCD9E8D57u

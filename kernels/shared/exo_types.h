@@ -72,6 +72,9 @@
 #define EXO_COUNT_BONDS EXO_STATE_COUNT
 #define EXO_COUNT_COLS (EXO_STATE_COUNT + 1)
 
+/* Most kinds of cell in a tissue (geometry.tissue.cell_types). */
+#define EXO_CELL_TYPES 8
+
 /* Most times one step's remaining displacement is mirrored off cells before
  * the vesicle is held at its last contact point (exo_cells_reflect). */
 #define EXO_CELL_BOUNCES 4
@@ -159,6 +162,11 @@ typedef struct exo_step_params {
                                 (PHYSICS.md 6); 0: not used, plain D       */
     exo_real ecs_width;      /* w, um; 0: no hindrance (f_hind = 1)         */
     exo_cell_grid cells;     /* the tissue's cells (box domain), or none    */
+    exo_real cell_adsorb_coef[EXO_CELL_TYPES]; /* cells of type t that take
+                                up vesicles: a contact (the step entering
+                                the cell, or a Brownian-bridge touch) takes
+                                it with probability cell_adsorb_coef / sigma,
+                                as adsorb_coef; >= sigma: every contact      */
     /* Receptor patches of slot k (exo_patch): a vessel wall or region is
      * cut into n_axial stretches of s_from + [0, s_len) by n_around angle
      * bins, other slots are one patch; patch numbers from patch_base. */
@@ -192,6 +200,11 @@ typedef struct exo_step_params {
     int32_t patch_n_around[EXO_SLOTS];
     int32_t depletion;       /* 1: capture and new bonds scale with the
                                 available receptor fraction of the patch    */
+    int32_t cell_uptake[EXO_CELL_TYPES]; /* 1: cells of type t take up the
+                                vesicles they catch (state absorbed); 0: they
+                                only reflect                                */
+    int32_t cells_take;      /* 1: some cell type takes up vesicles          */
+    int32_t reserved3_;      /* keeps the int count even                    */
 } exo_step_params;
 
 /** A density image's grid (output.density; k_density): voxel (i, j, k)

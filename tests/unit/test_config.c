@@ -320,6 +320,17 @@ static void test_tissue_bad(void)
     BAD(EDITS({10, "  viscosity = \"1.2 mPa s\"; flow = { velocity = [1.0, 0.0, 0.0]; "
                    "radius = \"100 um\"; };"}), NO_SETS, 10, "'medium.flow.radius'",
         "only kind = \"radial\" flow has a centre and radius");
+    BAD(TISSUE("placement = \"simple_cubic\"; spacing = \"5 um\"; cell_types = ( { name = "
+               "\"a\"; radius = \"1 um\"; surface = \"nowhere\"; } );"), NO_SETS, 23,
+        "'geometry.tissue.cell_types.[0].surface'", "no surface named \"nowhere\"");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"grab\"; behaviour = \"adsorb\"; "
+                  "kappa = 1.0; } );"},
+              {23, "  tissue = { placement = \"simple_cubic\"; spacing = \"5 um\"; "
+                   "cell_types = ( { name = \"a\"; radius = \"1 um\"; surface = \"grab\"; } "
+                   "); }; };"}),
+        NO_SETS, 23, "'geometry.tissue.cell_types.[0].surface'",
+        "cells that hold vesicles (surface \"grab\" keeps what it adsorbs) are not available",
+        "adsorbed = \"removed\"");
     BAD(TISSUE("effective_diffusion = { tortuosity = 0.8; };"), NO_SETS, 23,
         "'geometry.tissue.effective_diffusion.tortuosity'", "at least 1");
     BAD(TISSUE("effective_diffusion = { tortuosity = 1.6; width = \"-40 nm\"; };"),
