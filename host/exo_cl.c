@@ -1013,6 +1013,10 @@ static exo_status clb_set_cells(exo_backend *bb, const exo_cell_lists *c, exo_er
            "k_advance arg 22");
     EXO_CL(clSetKernelArg(b->k_advance, 23, sizeof(cl_mem), &b->cell_type), err,
            "k_advance arg 23");
+    cl_mem *count_args[4] = {&b->cells, &b->cell_bin_start, &b->cell_bin_cells, &b->cell_type};
+    for (cl_uint k = 0; k < 4; k++)
+        EXO_CL(clSetKernelArg(b->k_count, 9 + k, sizeof(cl_mem), count_args[k]), err,
+               "k_count_places arg %u", 9 + k);
 cleanup:
     return rc;
 }
@@ -1324,6 +1328,7 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
     EXO_CL(clSetKernelArg(b->k_count, 2, sizeof(cl_uint), &b->stride), err, "k_count_places arg 2");
     EXO_CL(clSetKernelArg(b->k_count, 6, sizeof(cl_mem), &b->counts), err, "k_count_places arg 6");
     EXO_CL(clSetKernelArg(b->k_count, 7, sizeof(cl_mem), &b->bonds), err, "k_count_places arg 7");
+    EXO_CL(clSetKernelArg(b->k_count, 8, sizeof(cl_mem), &b->radius), err, "k_count_places arg 8");
     EXO_CL(clSetKernelArg(b->k_gather, 0, sizeof(cl_mem), &b->pos), err, "k_gather_frame arg 0");
     EXO_CL(clSetKernelArg(b->k_gather, 1, sizeof(cl_mem), &b->image), err, "k_gather_frame arg 1");
     EXO_CL(clSetKernelArg(b->k_gather, 2, sizeof(cl_mem), &b->state), err, "k_gather_frame arg 2");

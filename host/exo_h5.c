@@ -1500,6 +1500,27 @@ static exo_status series_last_step(const exo_h5 *h, const h5_series *s, int64_t 
     return series_read_at(h, s, s->step, H5T_NATIVE_INT64, s->dims[0] - 1, 1, step, err);
 }
 
+/* Remove the per-frame view groups <k0>, <k0 + 1>, ... of @p group (at
+ * @p gpath): what a resumed run writes again. */
+static exo_status drop_views(const exo_h5 *h, hid_t group, const char *gpath, uint64_t k0,
+                             exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    for (uint64_t k = k0;; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "%06" PRIu64, k);
+        htri_t there = 0;
+        EXO_H5(there = H5Lexists(group, name, H5P_DEFAULT), err, "looking up %s/%s in %s",
+               gpath, name, h->path);
+        if (there <= 0)
+            break;
+        EXO_H5(H5Ldelete(group, name, H5P_DEFAULT), err, "removing %s/%s from %s", gpath,
+               name, h->path);
+    }
+cleanup:
+    return rc;
+}
+
 exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
                          const exo_h5_cursor *at, exo_error *err)
 {
@@ -1614,17 +1635,7 @@ exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
         /* Images after the checkpoint's lose their views too. */
         EXO_H5(h->dens_views = H5Gopen2(h->file, "/xdmf/density", H5P_DEFAULT), err,
                "opening /xdmf/density in %s", h->path);
-        for (uint64_t k = at->density_rows;; k++) {
-            char name[32];
-            snprintf(name, sizeof name, "%06" PRIu64, k);
-            htri_t there = 0;
-            EXO_H5(there = H5Lexists(h->dens_views, name, H5P_DEFAULT), err,
-                   "looking up /xdmf/density/%s in %s", name, h->path);
-            if (there <= 0)
-                break;
-            EXO_H5(H5Ldelete(h->dens_views, name, H5P_DEFAULT), err,
-                   "removing /xdmf/density/%s from %s", name, h->path);
-        }
+        EXO_TRY(drop_views(h, h->dens_views, "/xdmf/density", at->density_rows, err));
         h->n_dens_rows = at->density_rows;
         if (at->density_rows > 0)
             EXO_TRY(series_last_step(h, &h->dens[0], &h->last_dens_step, err));
@@ -1632,17 +1643,7 @@ exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
     /* Frames after the checkpoint's lose their views. */
     EXO_H5(h->frames = H5Gopen2(h->file, "/xdmf/frames", H5P_DEFAULT), err,
            "opening /xdmf/frames in %s", h->path);
-    for (uint64_t k = at->frames;; k++) {
-        char name[32];
-        snprintf(name, sizeof name, "%06" PRIu64, k);
-        htri_t there = 0;
-        EXO_H5(there = H5Lexists(h->frames, name, H5P_DEFAULT), err,
-               "looking up /xdmf/frames/%s in %s", name, h->path);
-        if (there <= 0)
-            break;
-        EXO_H5(H5Ldelete(h->frames, name, H5P_DEFAULT), err,
-               "removing /xdmf/frames/%s from %s", name, h->path);
-    }
+    EXO_TRY(drop_views(h, h->frames, "/xdmf/frames", at->frames, err));
     h->n_frames = at->frames;
     h->n_obs_rows = at->obs_rows;
     h->n_robs_rows = at->robs_rows;

@@ -118,7 +118,10 @@ static exo_status ref_count_places(exo_backend *b, const exo_step_params *p,
         int st = r->state[i];
         if (st < 0 || st >= EXO_STATE_COUNT)
             continue;
-        int place = exo_place(p, r->pos[i], r->pos[n + i], r->pos[2 * n + i], st);
+        const exo_cells_io tissue = {r->cells, r->cell_bin_start, r->cell_bin_cells,
+                                     r->cell_type};
+        int place = exo_place(p, &tissue, r->pos[i], r->pos[n + i], r->pos[2 * n + i],
+                              r->radius[i], st);
         counts[place * EXO_COUNT_COLS + st]++;
         counts[place * EXO_COUNT_COLS + EXO_COUNT_BONDS] += r->bonds[i];
     }

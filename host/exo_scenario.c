@@ -830,6 +830,11 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                                 : " (with the copy kept for depleting receptors)");
     print_bytes(out, (double)bpv * (double)sc->n_vesicles);
     fprintf(out, " in total\n");
+    if (sc->n_cells) {
+        fprintf(out, "              + ");
+        print_bytes(out, exo_tissue_device_bytes(sc));
+        fprintf(out, " for the %u cells and their grid\n", sc->n_cells);
+    }
     if (sc->output_file[0] == '\0') {
         fprintf(out, "output        none\n");
     } else {

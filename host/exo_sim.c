@@ -172,6 +172,14 @@ static uint32_t region_offset(const exo_scenario *sc, int v)
  * all; with several populations, each one's states, bonds and regions.
  * Real observables (when events are recorded): the cargo dose delivered in
  * all and per region, and per population. */
+/* Whether cells of type t take up vesicles (one observable each:
+ * <type>_taken_up). */
+static int cell_takes(const exo_scenario *sc, uint32_t t)
+{
+    int j = sc->cell_type[t].surface;
+    return j >= 0 && sc->surface[j].behaviour != EXO_SURFACE_REFLECT;
+}
+
 static exo_status name_observables(exo_sim *s, exo_error *err)
 {
     exo_status rc = EXO_OK;
@@ -182,6 +190,8 @@ static exo_status name_observables(exo_sim *s, exo_error *err)
     if (sc->n_pop > 1)
         for (uint32_t k = 0; k < sc->n_pop; k++)
             n += population_observables(sc, k);
+    for (uint32_t t = 0; t < sc->n_cell_types; t++)
+        n += cell_takes(sc, t);
     uint32_t nr = 0;
     if (sc->output_events) {
         nr = 1 + n_regions;
@@ -221,6 +231,10 @@ static exo_status name_observables(exo_sim *s, exo_error *err)
                          region_cols[q] == EXO_COUNT_BONDS ? "bonds"
                                                            : exo_state_names[region_cols[q]]);
     }
+    for (uint32_t t = 0; t < sc->n_cell_types; t++)
+        if (cell_takes(sc, t))
+            snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_taken_up",
+                     sc->cell_type[t].name);
     if (nr > 0) {
         snprintf(s->obs_name[k++], sizeof s->obs_name[0], "dose");
         for (uint32_t v = 0; v < sc->n_vessels; v++)
@@ -280,8 +294,17 @@ static exo_status count_observables(exo_sim *s, int64_t *values, exo_error *err)
                         (int64_t)counts[r * EXO_COUNT_COLS + region_cols[q]];
             pop_at += population_observables(sc, k);
         }
-        if (pop->vessel < 0)
+        if (pop->vessel < 0) {
+            /* Taken up by cells of each type: place 1 + type (exo_place). */
+            uint32_t at = s->n_obs;
+            for (uint32_t t = 0; t < sc->n_cell_types; t++)
+                at -= (uint32_t)cell_takes(sc, t);
+            for (uint32_t t = 0; t < sc->n_cell_types; t++)
+                if (cell_takes(sc, t))
+                    values[at++] += (int64_t)counts[(1 + t) * EXO_COUNT_COLS +
+                                                    EXO_STATE_ABSORBED];
             continue;
+        }
         uint32_t at = EXO_STATE_COUNT;
         for (int v = 0; v < pop->vessel; v++)
             at += vessel_observables(&sc->vessel[v]);
@@ -645,19 +668,6 @@ static char *default_checkpoint_path(const char *out)
     return p;
 }
 
-/* The farthest a vesicle of radius a_min (the population's smallest, which
- * steps farthest) moves in one step: the displacement normals are
- * truncated at 6.7 sigma per axis (exo_rng.h), so 12 sigma bounds the
- * length of the three, plus the drift (radial flow is fastest at the
- * tumour's radius). */
-static double cell_step_reach(const exo_step_params *p, double a_min)
-{
-    double drift = sqrt((double)p->drift[0] * p->drift[0] + (double)p->drift[1] * p->drift[1] +
-                        (double)p->drift[2] * p->drift[2]);
-    return 12 * (double)exo_vesicle_sigma(p, (exo_real)a_min) + drift +
-           (double)p->radial_speed_dt;
-}
-
 exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
                           const exo_run_options *opt, exo_error *err)
 {
@@ -695,14 +705,7 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
         exo_scenario_step_params(sc, k, &s->p[k]);
     if (sc->n_cells) {
         /* Cells: the grid lists every cell a step can reach (exo_tissue). */
-        double a_max = 0, reach = 0;
-        for (uint32_t k = 0; k < sc->n_pop; k++) {
-            if (sc->pop[k].vessel >= 0)
-                continue;
-            a_max = fmax(a_max, sc->pop[k].radius_max);
-            reach = fmax(reach, cell_step_reach(&s->p[k], sc->pop[k].radius_min));
-        }
-        EXO_TRY(exo_tissue_grid_build(sc, a_max, reach, &s->cells, err));
+        EXO_TRY(exo_tissue_grid_for_run(sc, &s->cells, err));
         EXO_TRY(s->be->ops->set_cells(s->be, &s->cells.lists, err));
         for (uint32_t k = 0; k < sc->n_pop; k++)
             if (s->p[k].domain == EXO_DOMAIN_BOX)
@@ -977,7 +980,7 @@ static int32_t event_region(const exo_scenario *sc, const exo_step_params *p, ui
     int vi = sc->pop[k].vessel;
     if (vi < 0)
         return -1;
-    int place = exo_place(p, e->x[0], e->x[1], e->x[2], EXO_STATE_BOUND);
+    int place = exo_place(p, NULL, e->x[0], e->x[1], e->x[2], 0, EXO_STATE_BOUND);
     if (place >= (int)sc->vessel[vi].n_regions)
         return -1;
     int32_t at = 0;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "exo_error.h"
-#include "shared/exo_rng.h"
+#include "shared/exo_physics.h"
 
 static double box_volume(const exo_scenario *sc)
 {
@@ -533,4 +533,35 @@ void exo_tissue_grid_free(exo_tissue_grid *g)
     free(g->bin_cells);
     free(g->cell_type);
     memset(g, 0, sizeof *g);
+}
+
+exo_status exo_tissue_grid_for_run(const exo_scenario *sc, exo_tissue_grid *out,
+                                   exo_error *err)
+{
+    double a_max = 0, reach = 0;
+    for (uint32_t k = 0; k < sc->n_pop; k++) {
+        if (sc->pop[k].vessel >= 0)
+            continue;
+        exo_step_params p;
+        exo_scenario_step_params(sc, k, &p);
+        double drift = sqrt((double)p.drift[0] * p.drift[0] + (double)p.drift[1] * p.drift[1] +
+                            (double)p.drift[2] * p.drift[2]);
+        a_max = fmax(a_max, sc->pop[k].radius_max);
+        reach = fmax(reach, 12 * (double)exo_vesicle_sigma(&p, (exo_real)sc->pop[k].radius_min) +
+                                drift + (double)p.radial_speed_dt);
+    }
+    return exo_tissue_grid_build(sc, a_max, reach, out, err);
+}
+
+double exo_tissue_device_bytes(const exo_scenario *sc)
+{
+    exo_tissue_grid g;
+    exo_error err;
+    memset(&err, 0, sizeof err);
+    if (sc->n_cells == 0 || exo_tissue_grid_for_run(sc, &g, &err) != EXO_OK)
+        return 0;
+    double bytes = (double)sc->n_cells * (4 * sizeof(exo_real) + sizeof(int32_t)) +
+                   4.0 * (g.lists.n_bins + 1) + 4.0 * g.bin_start[g.lists.n_bins];
+    exo_tissue_grid_free(&g);
+    return bytes;
 }

@@ -57,4 +57,15 @@ exo_status exo_tissue_grid_build(const exo_scenario *sc, double a_max, double st
                                  exo_tissue_grid *out, exo_error *err);
 void exo_tissue_grid_free(exo_tissue_grid *g);
 
+/** The grid a run of sc uses: for its box populations' largest vesicle
+ *  and longest step (12 rms steps of the smallest vesicle -- the normals are
+ *  truncated at 6.7 sigma per axis, exo_rng.h -- plus the drift, radial
+ *  flow at its fastest). */
+exo_status exo_tissue_grid_for_run(const exo_scenario *sc, exo_tissue_grid *out,
+                                   exo_error *err);
+
+/** Bytes the grid of a run of sc takes on the device (cells, types and bin
+ *  lists), or 0 without cells. */
+double exo_tissue_device_bytes(const exo_scenario *sc);
+
 #endif /* EXO_TISSUE_H */

@@ -23,6 +23,25 @@ int exo_vtk_path(const char *h5_path, const char *kind, char *out, size_t n)
     return w < 0 || (size_t)w >= n ? -1 : 0;
 }
 
+/* Close the temporary file *f and rename it to path; on failure remove it.
+ * A partial file never has the final name. */
+static exo_status finish(FILE **f, const char *tmp, const char *path, const char *what,
+                         exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    int failed = ferror(*f);
+    int closed = fclose(*f);
+    *f = NULL;
+    EXO_CHECK(!failed && closed == 0, err, EXO_ERR_IO,
+              "cannot write the %s geometry file %s: %s", what, tmp, strerror(errno));
+    EXO_CHECK(rename(tmp, path) == 0, err, EXO_ERR_IO, "cannot rename %s to %s: %s", tmp, path,
+              strerror(errno));
+    return EXO_OK;
+cleanup:
+    remove(tmp);
+    return rc;
+}
+
 /* The axial stations of vessel v: 0, its region boundaries, L (sorted, as
  * regions do not overlap). */
 static int stations(const exo_vessel *v, double *s)
@@ -106,14 +125,7 @@ exo_status exo_vtk_write_vessels(const exo_scenario *sc, const char *path,
             for (int j = 0; j < EXO_VTK_SEGMENTS; j++)
                 fprintf(f, "%d\n", r);
         }
-    int failed = ferror(f);
-    int closed = fclose(f);
-    f = NULL;
-    EXO_CHECK(!failed && closed == 0, err, EXO_ERR_IO,
-              "cannot write the vessel geometry file %s: %s", tmp, strerror(errno));
-    EXO_CHECK(rename(tmp, path) == 0, err, EXO_ERR_IO,
-              "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-    return EXO_OK;
+    return finish(&f, tmp, path, "vessel", err);
 cleanup:
     if (f)
         fclose(f);
@@ -201,14 +213,7 @@ exo_status exo_vtk_write_cells(const exo_scenario *sc, const char *path, exo_err
         for (uint32_t i = 0; i < n; i++)
             fprintf(f, "%d\n", sc->cell[i].type);
     }
-    int failed = ferror(f);
-    int closed = fclose(f);
-    f = NULL;
-    EXO_CHECK(!failed && closed == 0, err, EXO_ERR_IO,
-              "cannot write the cell geometry file %s: %s", tmp, strerror(errno));
-    EXO_CHECK(rename(tmp, path) == 0, err, EXO_ERR_IO,
-              "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-    return EXO_OK;
+    return finish(&f, tmp, path, "cell", err);
 cleanup:
     if (f)
         fclose(f);

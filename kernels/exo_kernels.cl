@@ -133,8 +133,17 @@ __kernel void k_init_vesicles(__global exo_real *pos, __global int *image,
 __kernel void k_count_places(__global const exo_real *pos, __global const char *state,
                              const uint stride, const uint first, const uint count,
                              const exo_step_params p, __global uint *counts,
-                             __global const uchar *bonds)
+                             __global const uchar *bonds, __global const float *radius,
+                             __global const exo_real *cells,
+                             __global const uint *cell_bin_start,
+                             __global const uint *cell_bin_cells,
+                             __global const int *cell_type)
 {
+    exo_cells_io tissue;
+    tissue.cell = cells;
+    tissue.bin_start = cell_bin_start;
+    tissue.bin_cells = cell_bin_cells;
+    tissue.type = cell_type;
     __local uint hist[EXO_PLACES * EXO_COUNT_COLS];
     uint l = get_local_id(0);
     for (uint s = l; s < EXO_PLACES * EXO_COUNT_COLS; s += get_local_size(0))
@@ -145,7 +154,8 @@ __kernel void k_count_places(__global const exo_real *pos, __global const char *
         uint i = first + j;
         int st = state[i];
         if (st >= 0 && st < EXO_STATE_COUNT) {
-            int place = exo_place(&p, pos[i], pos[stride + i], pos[2 * stride + i], st);
+            int place = exo_place(&p, &tissue, pos[i], pos[stride + i], pos[2 * stride + i],
+                                  radius[i], st);
             atomic_inc(&hist[place * EXO_COUNT_COLS + st]);
             if (bonds[i] != 0)
                 atomic_add(&hist[place * EXO_COUNT_COLS + EXO_COUNT_BONDS], (uint)bonds[i]);

@@ -1381,12 +1381,36 @@ EXO_FN void exo_init_position(const exo_init_params *ip, const exo_cells_io *cel
 
 /* ------------------------------------------------------------------ output */
 
-/** The place of a vesicle at (x, y, z) in state `state` (scalar). */
-EXO_FN int exo_place(const exo_step_params *p, exo_real x0, exo_real x1, exo_real x2,
-                     int state)
+/** Within this of a cell's membrane (um), an absorbed vesicle was taken
+ *  up by that cell (it is put on the membrane, to rounding; vesicles are
+ *  far larger, so one removed at a box face is not mistaken for it). */
+#define EXO_ON_CELL EXO_R(1e-3)
+
+/** The place of a vesicle of radius a at (x, y, z) in state `state`
+ *  (scalar); cells: the tissue's, read only where cells take up vesicles
+ *  (may be NULL otherwise). */
+EXO_FN int exo_place(const exo_step_params *p, const exo_cells_io *cells, exo_real x0,
+                     exo_real x1, exo_real x2, exo_real a, int state)
 {
-    if (p->domain != EXO_DOMAIN_VESSEL)
+    if (p->domain != EXO_DOMAIN_VESSEL) {
+        if (state != EXO_STATE_ABSORBED || !p->cells_take)
+            return 0;
+        const exo_real x[3] = {x0, x1, x2};
+        const exo_cell_grid *g = &p->cells;
+        uint32_t bin = exo_cell_bin(g, x);
+        for (uint32_t j = cells->bin_start[bin]; j < cells->bin_start[bin + 1]; j++) {
+            uint32_t cj = cells->bin_cells[j];
+            EXO_GLOBAL const exo_real *c = cells->cell + 4 * cj;
+            exo_real r2 = EXO_R(0.0);
+            for (int k = 0; k < 3; k++) {
+                exo_real q = exo_cell_sep(g, k, x[k] - c[k]);
+                r2 += q * q;
+            }
+            if (exo_fabs(exo_sqrt(r2) - (c[3] + a)) < EXO_ON_CELL)
+                return 1 + cells->type[cj];
+        }
         return 0;
+    }
     exo_real x[3], s, y, z;
     x[0] = x0;
     x[1] = x1;

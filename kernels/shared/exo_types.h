@@ -47,6 +47,9 @@
 #define EXO_VESSEL_OUTLET 1
 #define EXO_VESSEL_WALL 2
 
+/* Most kinds of cell in a tissue (geometry.tissue.cell_types). */
+#define EXO_CELL_TYPES 8
+
 /* Named axial regions of a vessel, each with its own wall (at most). */
 #define EXO_MAX_REGIONS 4
 
@@ -64,16 +67,15 @@
 /* Places a vesicle is counted in, for observables (exo_place): in a
  * vessel, region k (0 <= k < n_regions), the rest of the vessel
  * (n_regions), or, once exited, the inlet (n_regions + 1) or the outlet
- * (n_regions + 2); in the box, place 0. */
-#define EXO_PLACES (EXO_MAX_REGIONS + 3)
+ * (n_regions + 2); in the box, place 0, or, taken up by a cell of type t,
+ * place 1 + t. */
+#define EXO_PLACES (EXO_MAX_REGIONS + 3 > 1 + EXO_CELL_TYPES ? EXO_MAX_REGIONS + 3 \
+                                                               : 1 + EXO_CELL_TYPES)
 
 /* Columns of the (place, column) histogram of k_count_places: one per
  * state, then the bonds held by the place's bound vesicles. */
 #define EXO_COUNT_BONDS EXO_STATE_COUNT
 #define EXO_COUNT_COLS (EXO_STATE_COUNT + 1)
-
-/* Most kinds of cell in a tissue (geometry.tissue.cell_types). */
-#define EXO_CELL_TYPES 8
 
 /* Most times one step's remaining displacement is mirrored off cells before
  * the vesicle is held at its last contact point (exo_cells_reflect). */

@@ -235,6 +235,65 @@ static void cell_uptake(void)
                   "Robin cell (kappa = 1 um/s): taken up by t = 1, dt = 1e-3");
 }
 
+/* Uptake counted per cell type (/observables/<type>_taken_up): two
+ * absorbing cells of two types and a reflecting one; every absorbed
+ * vesicle is on one of the two, the counts add up to /observables/absorbed,
+ * the nearer cell takes more, and the device counts as the C reference. */
+static void uptake_per_type(void)
+{
+    const char *text =
+        "seed = 4;\n"
+        "simulation = { dt = 1e-3; steps = 500; };\n"
+        "medium = { viscosity = 0.0045442; };\n"
+        "surfaces = ( { name = \"eat\"; behaviour = \"absorb\"; } );\n"
+        "vesicles = ( { count = 20000; radius = \"50 nm\";\n"
+        "               start = { kind = \"point\"; position = [22.0, 20.0, 20.0]; }; } );\n"
+        "geometry = { box = { lower = [0.0, 0.0, 0.0]; upper = [40.0, 40.0, 40.0];\n"
+        "             faces = [\"open\", \"open\", \"open\"]; };\n"
+        "  tissue = { placement = \"fixed\";\n"
+        "             cell_types = ( { name = \"near\"; radius = 0.95; surface = \"eat\"; },\n"
+        "                            { name = \"far\"; radius = 0.95; surface = \"eat\"; },\n"
+        "                            { name = \"inert\"; radius = 0.95; } );\n"
+        "             cells = ( { type = \"near\"; centre = [20.0, 20.0, 20.0]; },\n"
+        "                       { type = \"far\"; centre = [26.0, 20.0, 20.0]; },\n"
+        "                       { type = \"inert\"; centre = [22.0, 22.5, 20.0]; } ); }; };\n"
+        "output = { file = \"\"; };\n";
+    exo_scenario *sc = exo_test_scenario(text);
+    int64_t got[2][3];
+    for (int dev = 0; dev < 2; dev++) {
+        exo_sim *sim = exo_test_sim(sc, dev ? "cpu-reference" : NULL, 0, 0);
+        exo_test_advance(sim, 500);
+        const char *const *names = NULL;
+        uint32_t n = exo_sim_observables(sim, &names);
+        int64_t *v = calloc(n, sizeof *v);
+        exo_error err = {0};
+        if (v == NULL || exo_sim_read_observables(sim, v, &err) != EXO_OK) {
+            fprintf(stderr, "observables: %s\n", err.msg);
+            exit(1);
+        }
+        got[dev][0] = got[dev][1] = got[dev][2] = -1;
+        for (uint32_t i = 0; i < n; i++) {
+            if (strcmp(names[i], "near_taken_up") == 0)
+                got[dev][0] = v[i];
+            if (strcmp(names[i], "far_taken_up") == 0)
+                got[dev][1] = v[i];
+            if (strcmp(names[i], "absorbed") == 0)
+                got[dev][2] = v[i];
+            EXO_TEST_TRUE(strcmp(names[i], "inert_taken_up") != 0,
+                          "no uptake observable for a reflecting cell type");
+        }
+        free(v);
+        exo_sim_destroy(sim, NULL);
+    }
+    printf("uptake per type: near %lld, far %lld, absorbed %lld (reference: %lld, %lld, "
+           "%lld)\n", (long long)got[0][0], (long long)got[0][1], (long long)got[0][2],
+           (long long)got[1][0], (long long)got[1][1], (long long)got[1][2]);
+    EXO_TEST_TRUE(got[0][0] + got[0][1] == got[0][2], "near + far taken up = absorbed");
+    EXO_TEST_TRUE(got[0][0] > got[0][1] && got[0][1] > 0, "both types take up, the nearer more");
+    EXO_TEST_TRUE(memcmp(got[0], got[1], sizeof got[0]) == 0, "device counts = reference");
+    exo_scenario_destroy(sc);
+}
+
 int main(int argc, char **argv)
 {
     exo_test_options(argc, argv);
@@ -256,5 +315,6 @@ int main(int argc, char **argv)
     device_vs_reference();
     radial_flow();
     cell_uptake();
+    uptake_per_type();
     return exo_test_finish("test_tissue");
 }
