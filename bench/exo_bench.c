@@ -51,7 +51,8 @@ static const char usage[] =
     "                      all): free diffusion in a periodic box,\n"
     "                      capillary_flow.cfg's vessel, tumor_vessel_targeting.cfg's\n"
     "                      binding, or diffusion among cells (64, 1000 and 15625\n"
-    "                      cells: the cost per step against the cell count)\n"
+    "                      cells: the cost per step against the cell count; and\n"
+    "                      tissue_ecs.cfg's dense tissue)\n"
     "  --output-n N        measure the cost of output at N vesicles (free workload,\n"
     "                      trajectory every 1000 steps, against none; default 1e6;\n"
     "                      0: skip)\n"
@@ -169,6 +170,27 @@ static char *scenario_text(uint64_t n)
         "                     faces = [\"periodic\", \"periodic\", \"periodic\"]; };\n"
         "  tissue = { placement = \"simple_cubic\"; spacing = \"10 um\";\n"
         "             cell_types = ( { name = \"c\"; radius = \"4.15 um\"; } ); }; };\n";
+    /* scenarios/tissue_ecs.cfg: dense tumour tissue (hexagonal, cells fill
+     * 0.58, 1-um gaps), interstitial fluid, dt = 1 ms. */
+    static const char tissue_ecs[] =
+        "name = \"bench_tissue_ecs\";\n"
+        "seed = 20240601;\n"
+        "simulation = { dt = \"1 ms\"; steps = 1; };\n"
+        "medium = { temperature = \"310.15 K\"; viscosity = \"0.692 mPa s\"; };\n"
+        "vesicles = ( { name = \"exosomes\"; count = %llu; radius = \"50 nm\";\n"
+        "               start = { kind = \"uniform\"; region = \"box\"; }; } );\n"
+        "geometry = { box = { lower = [0.0, 0.0, 0.0];\n"
+        "   upper = [52.0, 45.033320996790806, 42.45782220824175];\n"
+        "   faces = [\"periodic\", \"periodic\", \"periodic\"]; };\n"
+        "  tissue = { placement = \"hexagonal\"; spacing = \"13 um\";\n"
+        "             cell_types = ( { name = \"tumour\"; radius = \"6 um\"; } ); }; };\n";
+    if (strcmp(g_workload, "tissue-ecs") == 0) {
+        size_t len = sizeof tissue_ecs + 32;
+        char *t = malloc(len);
+        if (t)
+            snprintf(t, len, tissue_ecs, (unsigned long long)n);
+        return t;
+    }
     int k = 0;
     if (sscanf(g_workload, "tissue-%d", &k) == 1) {
         size_t len = sizeof tissue + 64;
@@ -621,9 +643,9 @@ int main(int argc, char **argv)
     }
 
     /* Measure. */
-#define N_WORKLOADS 6
-    static const char *const workloads[N_WORKLOADS] = {"free",     "capillary", "targeting",
-                                                       "tissue-4", "tissue-10", "tissue-25"};
+#define N_WORKLOADS 7
+    static const char *const workloads[N_WORKLOADS] = {
+        "free", "capillary", "targeting", "tissue-4", "tissue-10", "tissue-25", "tissue-ecs"};
     static row rows[N_WORKLOADS * MAX_DEV * MAX_N];
     int nrows = 0;
     double t_all = now_s();
@@ -676,7 +698,9 @@ int main(int argc, char **argv)
            "region and 5 /um^2 elsewhere, bonds, uptake, events recorded); `tissue-k` = "
            "the free workload's vesicles (dt = 10 us) among k^3 cells of radius 4.15 um on "
            "a 10-um simple cubic lattice (they fill 0.30) in a periodic box k x 10 um wide: "
-           "k = 4, 10, 25 are 64, 1000 and 15625 cells around the same local geometry. "
+           "k = 4, 10, 25 are 64, 1000 and 15625 cells around the same local geometry; "
+           "`tissue-ecs` = scenarios/tissue_ecs.cfg's dense tumour tissue (64 cells on a "
+           "hexagonal lattice filling 0.58, 1-um gaps, dt = 1 ms, rms step 115 nm). "
            "No output, default steps per launch; %d timed run(s) per row%s. The ceiling "
            "is the free workload's arithmetic.\n\n",
            repeats, fixed_steps ? "" : ", steps chosen for about the target duration");

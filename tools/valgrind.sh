@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Memcheck small full runs of exobd's host code: check the tumour scenario,
 # run it (events, depletion, checkpoints) to its end, stop another run with
-# SIGTERM and resume it, summarise.  Fails on any memory error or definite
+# SIGTERM and resume it, summarise; check and run the tissue scenario with
+# uptake by cells and density images.  Fails on any memory error or definite
 # leak.
 #
 # usage: tools/valgrind.sh [BUILD_DIR] [DEVICE]
@@ -46,6 +47,16 @@ if [ $rc -ne 143 ]; then
 fi
 "${vg[@]}" "$exobd" run "$scenario" "${long[@]}" --resume "$work/r.ckpt" --device "$device" \
     --quiet
+echo "valgrind: exobd check and run of a tissue with uptake and density images"
+tissue="$root/scenarios/tissue_ecs.cfg"
+tsets=(--set 'vesicles.[0].count=500' --set simulation.steps=60 --set output.every=10
+       --set output.sample=500
+       --set 'surfaces=({name="eat";behaviour="absorb";})'
+       --set 'geometry.tissue.cell_types.[0].surface="eat"'
+       --set 'output.density={bins=[8,8,8];every=2;}')
+"${vg[@]}" "$exobd" check "$tissue" "${tsets[@]}" >/dev/null
+"${vg[@]}" "$exobd" run "$tissue" "${tsets[@]}" -o "$work/c.h5" --device "$device" \
+    --checkpoint-steps 20 --quiet
 echo "valgrind: exobd summary"
 "${vg[@]}" "$exobd" summary "$work/t.h5" >/dev/null
 echo "valgrind: clean"
