@@ -764,7 +764,6 @@ static exo_status load_tissue(cfg *c, const config_setting_t *g, exo_scenario *s
                        "a tortuosity lambda = sqrt(D / D_ECS) is at least 1 (got %g); "
                        "brain ECS has 1.6 (PHYSICS.md 6)", sc->ecs_tortuosity);
         EXO_TRY(opt_quantity(c, e, "width", EXO_DIM_LENGTH, POSITIVE, &sc->ecs_width, NULL));
-        sc->has_tissue = 1;
         return EXO_OK;
     }
     if (pl == NULL)
@@ -885,7 +884,6 @@ static exo_status load_tissue(cfg *c, const config_setting_t *g, exo_scenario *s
         if (exo_tissue_place(sc, &why) != EXO_OK)
             return bad(c, cl ? cl : t, "%s", why.msg);
     }
-    sc->has_tissue = 1;
 cleanup:
     return rc;
 }

@@ -202,7 +202,6 @@ struct exo_scenario {
                                   bounding box, for output only)           */
 
     /* geometry.tissue: cells in the box (exo_tissue.c places them at load) */
-    int has_tissue;
     int placement;             /* EXO_PLACEMENT_*                          */
     double cell_spacing;       /* um, nearest-neighbour distance (lattices) */
     double cell_fraction;      /* requested volume fraction (random)       */
