@@ -146,6 +146,13 @@ static exo_status read_input(const char *path, summary_in *in, exo_error *err)
         EXO_CHECK(read_attr(par, "region_receptor_density", H5T_NATIVE_DOUBLE, in->density,
                             in->n_regions) == 0,
                   err, EXO_ERR_INVALID, "%s: region names without receptor densities", path);
+    /* Without events there is nothing to summarise: say what the run holds. */
+    EXO_CHECK(H5Lexists(f, "/events", H5P_DEFAULT) > 0, err, EXO_ERR_INVALID,
+              "%s: no /events: exobd summary reports capture at receptor surfaces from the "
+              "binding events, which this run did not record (output.events = true writes "
+              "them where a surface binds); its counts per state (and, in a tissue, "
+              "<type>_taken_up) are under /observables (tools/plot_observables.py plots "
+              "them)", path);
     for (int k = 0; k < 3; k++) {
         char p[96];
         size_t n1 = 0, n2 = 0, n3 = 0;

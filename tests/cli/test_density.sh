@@ -69,6 +69,13 @@ out=$($PY "$SRC/tests/tools/compare_runs.py" d.h5 g.h5 2>&1) &&
     ok "stopped and resumed: $(echo "$out" | tail -1), same density sidecar" ||
     bad "resumed run differs: $out"
 
+# A run without events: summary says what the file holds instead.
+"$EXOBD" run d.cfg -o ne.h5 --set output.events=false --set simulation.steps=20 --quiet &&
+    "$EXOBD" summary ne.h5 >o.txt 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q "no /events.*/observables" o.txt && ok "summary without events: exit 2, points to /observables" ||
+    bad "summary without events: exit $rc, $(cat o.txt)"
+
 # Bad input names the setting and exits 2.
 for set in 'output.density={bins=[0,4,4];}' 'output.density={bins=[4,4];}' \
            'output.density={bins=[4,4,4];states=["inactive"];}' \
