@@ -331,6 +331,10 @@ static void test_tissue_bad(void)
         NO_SETS, 23, "'geometry.tissue.cell_types.[0].surface'",
         "cells that hold vesicles (surface \"grab\" keeps what it adsorbs) are not available",
         "adsorbed = \"removed\"");
+    BAD(EDITS({23, "  vessels = ( { name = \"cap\"; radius = \"2 um\"; length = \"10 um\"; "
+                   "origin = [5.0, 5.0, 0.0]; } ); tissue = { placement = \"simple_cubic\"; "
+                   "spacing = \"5 um\"; " ONE_TYPE " }; };"}),
+        NO_SETS, 23, "'geometry.tissue'", "a tissue beside vessels", "not available");
     BAD(TISSUE("effective_diffusion = { tortuosity = 0.8; };"), NO_SETS, 23,
         "'geometry.tissue.effective_diffusion.tortuosity'", "at least 1");
     BAD(TISSUE("effective_diffusion = { tortuosity = 1.6; width = \"-40 nm\"; };"),
