@@ -1469,6 +1469,26 @@ cleanup:
     return rc;
 }
 
+/* series_open for the n elements <parent>/<names[i]> into s[0..n-1]. */
+static exo_status series_open_all(const exo_h5 *h, h5_series *s, uint32_t n,
+                                  const char *parent, const char *const *names,
+                                  hid_t file_type, hid_t mem_type, int rank, uint64_t rows,
+                                  exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    char *path = NULL;
+    for (uint32_t i = 0; i < n; i++) {
+        free(path);
+        path = path_join(parent, names[i]);
+        EXO_CHECK(path != NULL, err, EXO_ERR_NOMEM, "out of host memory naming %s/%s", parent,
+                  names[i]);
+        EXO_TRY(series_open(h, &s[i], path, file_type, mem_type, rank, rows, err));
+    }
+cleanup:
+    free(path);
+    return rc;
+}
+
 /* Row @p k of a one-column dataset (step or time) of @p s. */
 static exo_status series_read_at(const exo_h5 *h, const h5_series *s, hid_t dset,
                                  hid_t mem_type, uint64_t k, uint64_t n, void *out,
@@ -1528,7 +1548,6 @@ exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
     exo_h5 *h = NULL;
     hid_t space = H5I_INVALID_HID;
     double *times = NULL;
-    char *path = NULL;
 
     EXO_CHECK(out != NULL && at != NULL, err, EXO_ERR_INVALID, "exo_h5_reopen: no cursor");
     *out = NULL;
@@ -1564,26 +1583,17 @@ exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
         for (uint32_t i = 0; i < layout->n_observables; i++)
             series_init(&h->obs[i]);
         h->n_obs = layout->n_observables;
-        for (uint32_t i = 0; i < h->n_obs; i++) {
-            free(path);
-            path = path_join("/observables", layout->observable_names[i]);
-            EXO_CHECK(path != NULL, err, EXO_ERR_NOMEM, "out of host memory");
-            EXO_TRY(series_open(h, &h->obs[i], path, H5T_STD_I64LE, H5T_NATIVE_INT64, 1,
-                                at->obs_rows, err));
-        }
+        EXO_TRY(series_open_all(h, h->obs, h->n_obs, "/observables", layout->observable_names,
+                                H5T_STD_I64LE, H5T_NATIVE_INT64, 1, at->obs_rows, err));
     }
     if (layout->n_real_observables) {
         EXO_ALLOC(h->robs, layout->n_real_observables, err, "the real observables");
         for (uint32_t i = 0; i < layout->n_real_observables; i++)
             series_init(&h->robs[i]);
         h->n_robs = layout->n_real_observables;
-        for (uint32_t i = 0; i < h->n_robs; i++) {
-            free(path);
-            path = path_join("/observables", layout->real_observable_names[i]);
-            EXO_CHECK(path != NULL, err, EXO_ERR_NOMEM, "out of host memory");
-            EXO_TRY(series_open(h, &h->robs[i], path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1,
-                                at->robs_rows, err));
-        }
+        EXO_TRY(series_open_all(h, h->robs, h->n_robs, "/observables",
+                                layout->real_observable_names, H5T_IEEE_F64LE,
+                                H5T_NATIVE_DOUBLE, 1, at->robs_rows, err));
     }
     if (layout->n_event_kinds) {
         EXO_ALLOC(h->events, layout->n_event_kinds, err, "the event groups");
@@ -1624,14 +1634,10 @@ exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
             e->rows = at->event_rows[k];
         }
     }
-    for (uint32_t i = 0; i < h->n_dens; i++) {
-        free(path);
-        path = path_join("/density", h->dens_names[i]);
-        EXO_CHECK(path != NULL, err, EXO_ERR_NOMEM, "out of host memory");
-        EXO_TRY(series_open(h, &h->dens[i], path, H5T_STD_U32LE, H5T_NATIVE_UINT32, 4,
-                            at->density_rows, err));
-    }
     if (h->n_dens) {
+        EXO_TRY(series_open_all(h, h->dens, h->n_dens, "/density",
+                                (const char *const *)h->dens_names, H5T_STD_U32LE,
+                                H5T_NATIVE_UINT32, 4, at->density_rows, err));
         /* Images after the checkpoint's lose their views too. */
         EXO_H5(h->dens_views = H5Gopen2(h->file, "/xdmf/density", H5P_DEFAULT), err,
                "opening /xdmf/density in %s", h->path);
@@ -1683,7 +1689,6 @@ exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
 cleanup:
     H5_RELEASE(space, "a dataspace", layout->path);
     free(times);
-    free(path);
     exo_h5_close(h, 0, err);
     return rc;
 }

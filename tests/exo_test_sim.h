@@ -99,6 +99,16 @@ static inline void exo_test_advance(exo_sim *sim, uint64_t steps)
     }
 }
 
+/** Vesicles per state (counts[EXO_STATE_COUNT]); any failure ends the test. */
+static inline void exo_test_count_states(exo_sim *sim, uint64_t *counts)
+{
+    exo_error err = {0};
+    if (exo_sim_count_states(sim, counts, &err) != EXO_OK) {
+        fprintf(stderr, "exo_sim_count_states failed: %s\n", err.msg);
+        exit(1);
+    }
+}
+
 static inline exo_test_state exo_test_read(exo_sim *sim)
 {
     exo_error err = {0};

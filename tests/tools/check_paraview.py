@@ -16,8 +16,10 @@ import os
 import sys
 
 from paraview import servermanager as sm
-from paraview.simple import LegacyVTKReader, XDMFReader, Xdmf3ReaderS, Xdmf3ReaderT
+from paraview.simple import LegacyVTKReader
 from paraview.vtk.numpy_interface import dataset_adapter as dsa
+
+from pv_readers import last_step
 
 path, n, frames = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 expected_first = None
@@ -29,16 +31,8 @@ except Exception as e:  # h5py is optional inside pvpython
     print("note: no h5py comparison:", e)
 
 problems = []
-for name, make in [("Xdmf3ReaderS", lambda: Xdmf3ReaderS(FileName=path)),
-                   ("Xdmf3ReaderT", lambda: Xdmf3ReaderT(FileName=path)),
-                   ("XDMFReader", lambda: XDMFReader(FileNames=[path]))]:
-    r = make()
-    r.UpdatePipelineInformation()
-    times = list(r.TimestepValues)
-    r.UpdatePipeline(times[-1] if times else 0.0)
-    d = sm.Fetch(r)
-    if d.IsA("vtkMultiBlockDataSet"):
-        d = d.GetBlock(0)
+for name in ("Xdmf3ReaderS", "Xdmf3ReaderT", "XDMFReader"):
+    times, d = last_step(name, path)
     arrays = [d.GetPointData().GetArrayName(i) for i in range(d.GetPointData().GetNumberOfArrays())]
     print(f"{name}: {len(times)} times, {d.GetNumberOfPoints()} points, "
           f"{d.GetNumberOfCells()} cells, arrays {arrays}")

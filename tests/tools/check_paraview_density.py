@@ -10,9 +10,9 @@ h5py when pvpython can import it).  Exit 0 on success, 1 on a mismatch.
 """
 import sys
 
-from paraview import servermanager as sm
-from paraview.simple import XDMFReader, Xdmf3ReaderS
 from paraview.vtk.numpy_interface import dataset_adapter as dsa
+
+from pv_readers import last_step
 
 path, images = sys.argv[1], int(sys.argv[2])
 nx, ny, nz = (int(v) for v in sys.argv[3:6])
@@ -27,15 +27,8 @@ except Exception as e:  # h5py is optional inside pvpython
     print("note: no h5py comparison:", e)
 
 problems = []
-for name, make in [("Xdmf3ReaderS", lambda: Xdmf3ReaderS(FileName=path)),
-                   ("XDMFReader", lambda: XDMFReader(FileNames=[path]))]:
-    r = make()
-    r.UpdatePipelineInformation()
-    times = list(r.TimestepValues)
-    r.UpdatePipeline(times[-1] if times else 0.0)
-    d = sm.Fetch(r)
-    if d.IsA("vtkMultiBlockDataSet"):
-        d = d.GetBlock(0)
+for name in ("Xdmf3ReaderS", "XDMFReader"):
+    times, d = last_step(name, path)
     arrays = [d.GetCellData().GetArrayName(i) for i in range(d.GetCellData().GetNumberOfArrays())]
     print(f"{name}: {d.GetClassName()}, {len(times)} times, {d.GetNumberOfCells()} cells, "
           f"{d.GetNumberOfPoints()} points, cell arrays {arrays}, bounds {d.GetBounds()}")

@@ -24,6 +24,15 @@ def datasets(f):
     f.visititems(visit)
     return out
 
+def sidecar_grids(h5_path, suffix, prefix):
+    """The sidecar of h5_path with suffix, and how many grids named prefix* it
+    names (0 if it is missing)."""
+    path = re.sub(r'\.h5$', '', h5_path) + suffix
+    try:
+        return path, len(re.findall(r'<Grid Name="%s' % prefix, open(path).read()))
+    except FileNotFoundError:
+        return path, 0
+
 def main():
     a_path, b_path = sys.argv[1], sys.argv[2]
     prefix = '--prefix-of' in sys.argv[3:]
@@ -49,21 +58,13 @@ def main():
     if not prefix and status_b != 'complete':
         bad.append('%s is %s, not complete' % (b_path, status_b))
     if prefix and frames is not None:
-        xdmf = re.sub(r'\.h5$', '', b_path) + '.xdmf'
-        try:
-            named = len(re.findall(r'<Grid Name="frame_', open(xdmf).read()))
-        except FileNotFoundError:
-            named = 0
+        xdmf, named = sidecar_grids(b_path, '.xdmf', 'frame_')
         if named > frames:
             bad.append('%s names %d frames, the file holds %d' % (xdmf, named, frames))
         print('%s: %d frames, %d named in the sidecar, status %s' %
               (b_path, frames, named, status_b))
     if prefix and images is not None:
-        dxdmf = re.sub(r'\.h5$', '', b_path) + '.density.xdmf'
-        try:
-            named = len(re.findall(r'<Grid Name="density_', open(dxdmf).read()))
-        except FileNotFoundError:
-            named = 0
+        dxdmf, named = sidecar_grids(b_path, '.density.xdmf', 'density_')
         if named > images:
             bad.append('%s names %d density images, the file holds %d' % (dxdmf, named, images))
     for line in bad:
