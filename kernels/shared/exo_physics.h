@@ -455,7 +455,7 @@ EXO_FN int exo_cells_reflect(const exo_step_params *p, const exo_cells_io *io,
         d[k] = exo_cell_sep(g, k, x1[k] - x0[k]);
     }
     int hits = 0, contact = 0; /* contact: a taking cell was met this step */
-    exo_u32x4 w = {{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}};
+    exo_u32x4 w; /* drawn at the first contact with a taking cell */
     for (int bounce = 0; bounce <= EXO_CELL_BOUNCES; bounce++) {
         exo_real end[3] = {q0[0] + d[0], q0[1] + d[1], q0[2] + d[2]};
         uint32_t bin = exo_cell_bin(g, end);
