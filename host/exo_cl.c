@@ -57,7 +57,7 @@ extern const size_t exo_kernels_src_len;
 
 /* The host and device views of the shared structs must agree (the device
  * view is checked at run time by tests/device/test_layout). */
-_Static_assert(sizeof(exo_step_params) == 149 * sizeof(exo_real) + 91 * 4,
+_Static_assert(sizeof(exo_step_params) == 153 * sizeof(exo_real) + 94 * 4,
                "exo_step_params layout");
 _Static_assert(sizeof(exo_init_params) == 40 * sizeof(exo_real) + 18 * 4,
                "exo_init_params layout");

@@ -469,7 +469,7 @@ static int inside_box(const exo_scenario *sc, const double x[3])
  */
 static exo_status read_boundary(cfg *c, const config_setting_t *e,
                                 const exo_scenario *sc, const char *const *builtin,
-                                int *kind, int *surf)
+                                int wall, int *kind, int *surf)
 {
     static const char *const codes[] = {"periodic", "reflect", "open", "absorb", NULL};
     const char *name = NULL;
@@ -488,9 +488,14 @@ static exo_status read_boundary(cfg *c, const config_setting_t *e,
             /* a receptor surface captures like an adsorbing one, with
              * the probability of its reactive layer (exo_scenario.c) */
             static const int face_of[] = {EXO_FACE_REFLECT, EXO_FACE_ABSORB,
-                                          EXO_FACE_ADSORB, EXO_FACE_ADSORB};
+                                          EXO_FACE_ADSORB, EXO_FACE_ADSORB,
+                                          EXO_FACE_LEAKY};
             *surf = (int)k;
             *kind = face_of[sc->surface[k].behaviour];
+            if (*kind == EXO_FACE_LEAKY && !wall)
+                return bad(c, e, "surface \"%s\" is leaky: pores belong to a vessel's "
+                                 "wall (geometry.vessels.[i].wall or a region's wall), "
+                                 "with a tissue on its other side", name);
         }
     if (*kind >= 0)
         return EXO_OK;
@@ -577,14 +582,15 @@ static exo_status load_vessels(cfg *c, const config_setting_t *geo, exo_scenario
         if ((s = config_setting_get_member(g, "ends")) != NULL) {
             int t = config_setting_type(s);
             if (t == CONFIG_TYPE_STRING) {
-                EXO_TRY(read_boundary(c, s, sc, end_kinds, &v->end[0], &v->end_surface[0]));
+                EXO_TRY(read_boundary(c, s, sc, end_kinds, 0, &v->end[0],
+                                      &v->end_surface[0]));
                 v->end[1] = v->end[0];
                 v->end_surface[1] = v->end_surface[0];
             } else if ((t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST) &&
                        config_setting_length(s) == 2) {
                 for (int e = 0; e < 2; e++)
                     EXO_TRY(read_boundary(c, config_setting_get_elem(s, (unsigned)e), sc,
-                                          end_kinds, &v->end[e], &v->end_surface[e]));
+                                          end_kinds, 0, &v->end[e], &v->end_surface[e]));
             } else {
                 return bad(c, s, "expected a string for both ends or [inlet, outlet], each "
                                  "\"open\", \"periodic\", \"reflect\", \"absorb\" or "
@@ -601,7 +607,7 @@ static exo_status load_vessels(cfg *c, const config_setting_t *geo, exo_scenario
         v->wall = EXO_FACE_REFLECT;
         v->wall_surface = -1;
         if ((s = config_setting_get_member(g, "wall")) != NULL)
-            EXO_TRY(read_boundary(c, s, sc, wall_kinds, &v->wall, &v->wall_surface));
+            EXO_TRY(read_boundary(c, s, sc, wall_kinds, 1, &v->wall, &v->wall_surface));
         v->hindered = 0;
         if ((s = config_setting_get_member(g, "hindered")) != NULL) {
             if (config_setting_type(s) != CONFIG_TYPE_BOOL)
@@ -649,7 +655,7 @@ static exo_status load_vessels(cfg *c, const config_setting_t *geo, exo_scenario
                 reg->wall = v->wall;
                 reg->wall_surface = v->wall_surface;
                 if ((rs = config_setting_get_member(rg, "wall")) != NULL)
-                    EXO_TRY(read_boundary(c, rs, sc, wall_kinds, &reg->wall,
+                    EXO_TRY(read_boundary(c, rs, sc, wall_kinds, 1, &reg->wall,
                                           &reg->wall_surface));
             }
             v->n_regions = (uint32_t)nr;
@@ -722,6 +728,56 @@ static exo_status read_group_list(cfg *c, const config_setting_t *l, int max,
 }
 
 /*
+ * A tissue beside a vessel: the box outside the vessel is the tissue
+ * compartment.  One vessel, along x, y or z, running through the box from
+ * face to face (its ends on the box faces normal to its axis) and inside
+ * it across the axis, whose side faces do not wrap (the lateral distance
+ * to the vessel is taken in the box).
+ */
+static exo_status check_tissue_vessel(cfg *c, const config_setting_t *t, exo_scenario *sc)
+{
+    if (sc->n_vessels == 0)
+        return EXO_OK;
+    if (sc->n_vessels > 1)
+        return bad(c, t, "a tissue lies beside one vessel (got %u vessels)", sc->n_vessels);
+    const exo_vessel *v = &sc->vessel[0];
+    const int ax = v->axis;
+    if (ax < 0)
+        return bad(c, t, "the vessel \"%s\" beside a tissue must run along \"x\", \"y\" "
+                         "or \"z\" (its axis is (%g, %g, %g))", v->name, v->frame[0],
+                   v->frame[1], v->frame[2]);
+    double len = sc->box_hi[ax] - sc->box_lo[ax], tol = 1e-9 * len;
+    if (fabs(v->origin[ax] - sc->box_lo[ax]) > tol || fabs(v->length - len) > tol)
+        return bad(c, t, "vessel \"%s\" must run through the tissue box from face to face "
+                         "along %c: its inlet at %c = %g um and length %g um, the box from "
+                         "%g to %g um", v->name, "xyz"[ax], "xyz"[ax], v->origin[ax],
+                   v->length, sc->box_lo[ax], sc->box_hi[ax]);
+    for (int q = 1; q <= 2; q++) {
+        int a = (ax + q) % 3;
+        if (sc->face[2 * a] == EXO_FACE_PERIODIC)
+            return bad(c, t, "the box faces on %c, across vessel \"%s\", may not be "
+                             "periodic: the tissue's distance to the vessel is taken in "
+                             "the box", "xyz"[a], v->name);
+        if (v->origin[a] - v->radius < sc->box_lo[a] ||
+            v->origin[a] + v->radius > sc->box_hi[a])
+            return bad(c, t, "vessel \"%s\" (centre %c = %g um, radius %g um) lies outside "
+                             "the tissue box [%g, %g] um along %c", v->name, "xyz"[a],
+                       v->origin[a], v->radius, sc->box_lo[a], sc->box_hi[a], "xyz"[a]);
+    }
+    for (int f = 0; f < 6; f++) {
+        int j = sc->face_surface[f];
+        if (j >= 0 && (sc->surface[j].behaviour == EXO_SURFACE_BIND ||
+                       (sc->surface[j].behaviour == EXO_SURFACE_ADSORB &&
+                        sc->surface[j].adsorbed_state == EXO_STATE_BOUND)))
+            return bad(c, t, "box face %c%c (surface \"%s\") holds vesicles; beside a "
+                             "vessel, the tissue box's faces may be periodic, reflect, open, "
+                             "absorb, or remove what they adsorb", "xyz"[f / 2],
+                       f % 2 ? '+' : '-', sc->surface[j].name);
+    }
+    return EXO_OK;
+}
+
+/*
  * geometry.tissue: cells in the box (placement, spacing or volume_fraction,
  * cell_types, cells) or, without explicit cells, the effective diffusion of
  * the extracellular space (effective_diffusion = { tortuosity; width; }).
@@ -745,10 +801,8 @@ static exo_status load_tissue(cfg *c, const config_setting_t *g, exo_scenario *s
     EXO_TRY(check_keys(c, t, keys));
     if (!sc->has_box)
         return bad(c, t, "a tissue needs geometry.box (the tissue fills the box)");
-    if (sc->n_vessels)
-        return bad(c, t, "a tissue beside vessels (compartments with vessel walls) is "
-                         "not available in exobd %s yet: simulate the tissue in a box "
-                         "without vessels", EXOBD_VERSION_STRING);
+    sc->has_tissue = 1;
+    EXO_TRY(check_tissue_vessel(c, t, sc));
     EXO_TRY(get_group(c, t, "effective_diffusion", 0, &e));
     const config_setting_t *pl = config_setting_get_member(t, "placement");
     if (e) {
@@ -766,6 +820,8 @@ static exo_status load_tissue(cfg *c, const config_setting_t *g, exo_scenario *s
         EXO_TRY(opt_quantity(c, e, "width", EXO_DIM_LENGTH, POSITIVE, &sc->ecs_width, NULL));
         return EXO_OK;
     }
+    if (pl == NULL && sc->n_vessels && config_setting_get_member(t, "cell_types") == NULL)
+        return EXO_OK; /* beside a vessel: interstitial fluid without cells */
     if (pl == NULL)
         return missing(c, t, "placement", "\"simple_cubic\", \"hexagonal\", \"random\" "
                                           "or \"fixed\" (or effective_diffusion = { ... })");
@@ -807,6 +863,9 @@ static exo_status load_tissue(cfg *c, const config_setting_t *g, exo_scenario *s
             if (ct->surface < 0)
                 return bad(c, s, "no surface named \"%s\" in surfaces", sname);
             const exo_surface *sf = &sc->surface[ct->surface];
+            if (sf->behaviour == EXO_SURFACE_LEAKY)
+                return bad(c, s, "surface \"%s\" is leaky: pores belong to vessel walls",
+                           sname);
             if (sf->behaviour == EXO_SURFACE_BIND ||
                 (sf->behaviour == EXO_SURFACE_ADSORB && sf->adsorbed_state != EXO_STATE_ABSORBED))
                 return bad(c, s, "cells that hold vesicles (surface \"%s\" %s) are not "
@@ -884,6 +943,14 @@ static exo_status load_tissue(cfg *c, const config_setting_t *g, exo_scenario *s
         if (exo_tissue_place(sc, &why) != EXO_OK)
             return bad(c, cl ? cl : t, "%s", why.msg);
     }
+    for (uint32_t i = 0; sc->n_vessels && i < sc->n_cells; i++) {
+        double gap = exo_tissue_vessel_gap(sc, &sc->cell[i]);
+        if (gap < 0)
+            return bad(c, cl ? cl : t, "cell %u (centre [%g, %g, %g] um, radius %g um) "
+                                       "overlaps vessel \"%s\" (radius %g um) by %g um", i,
+                       sc->cell[i].centre[0], sc->cell[i].centre[1], sc->cell[i].centre[2],
+                       sc->cell[i].radius, sc->vessel[0].name, sc->vessel[0].radius, -gap);
+    }
 cleanup:
     return rc;
 }
@@ -946,7 +1013,7 @@ static exo_status load_geometry(cfg *c, const config_setting_t *root,
         for (int i = 0; i < n; i++) {
             const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
             int kind = -1, surf = -1;
-            EXO_TRY(read_boundary(c, e, sc, builtin, &kind, &surf));
+            EXO_TRY(read_boundary(c, e, sc, builtin, 0, &kind, &surf));
             for (int f = n == 3 ? 2 * i : i; f <= (n == 3 ? 2 * i + 1 : i); f++) {
                 sc->face[f] = kind;
                 sc->face_surface[f] = surf;
@@ -999,6 +1066,43 @@ static exo_status load_receptors(cfg *c, const config_setting_t *g,
                              &rc_->density));
     }
     sf->n_receptors = (uint32_t)n;
+cleanup:
+    return rc;
+}
+
+/* pores = { radius; density; model; } of a "leaky" surface (required). */
+static exo_status load_pores(cfg *c, const config_setting_t *g, const config_setting_t *p,
+                             exo_surface *sf)
+{
+    static const char *const keys[] = {"radius", "density", "model", NULL};
+    static const char *const models[] = {"homogenised", "explicit", NULL};
+    exo_status rc = EXO_OK;
+    if (p == NULL)
+        return missing(c, g, "pores", "the wall's pores { radius = \"400 nm\"; density = "
+                                      "\"0.1 /um^2\"; }");
+    if (config_setting_type(p) != CONFIG_TYPE_GROUP)
+        return bad(c, p, "expected a group { radius; density; model; }");
+    EXO_TRY(check_keys(c, p, keys));
+    EXO_TRY(req_quantity(c, p, "radius", EXO_DIM_LENGTH, POSITIVE, &sf->pore_radius));
+    EXO_TRY(req_quantity(c, p, "density", EXO_DIM_AREAL_DENSITY, POSITIVE,
+                         &sf->pore_density));
+    sf->pores_explicit = 0;
+    const config_setting_t *m = config_setting_get_member(p, "model");
+    if (m)
+        EXO_TRY(read_choice(c, m, models, &sf->pores_explicit));
+cleanup:
+    return rc;
+}
+
+/* transcytosis = { rate; } of a "bind" surface on a vessel wall. */
+static exo_status load_transcytosis(cfg *c, const config_setting_t *g, exo_surface *sf)
+{
+    static const char *const keys[] = {"rate", NULL};
+    exo_status rc = EXO_OK;
+    if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+        return bad(c, g, "expected a group { rate; }");
+    EXO_TRY(check_keys(c, g, keys));
+    EXO_TRY(req_quantity(c, g, "rate", EXO_DIM_RATE, NONNEGATIVE, &sf->transcytosis_rate));
 cleanup:
     return rc;
 }
@@ -1116,8 +1220,9 @@ static exo_status load_surfaces(cfg *c, const config_setting_t *root,
     static const char *const keys[] = {"name", "behaviour", "kappa", "adsorbed",
                                        "desorption_rate", "receptors", "internalization",
                                        "patches", "receptor_recovery_rate", "depletion",
-                                       NULL};
-    static const char *const behaviours[] = {"reflect", "absorb", "adsorb", "bind", NULL};
+                                       "transcytosis", "pores", NULL};
+    static const char *const behaviours[] = {"reflect", "absorb", "adsorb", "bind", "leaky",
+                                             NULL};
     static const char *const adsorbed[] = {"bound", "removed", NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *l = config_setting_get_member(root, "surfaces");
@@ -1153,7 +1258,8 @@ static exo_status load_surfaces(cfg *c, const config_setting_t *root,
                 return bad(c, s, "a surface named \"%s\" is already defined", name);
         snprintf(sf->name, sizeof sf->name, "%s", name);
         if ((s = config_setting_get_member(g, "behaviour")) == NULL)
-            return missing(c, g, "behaviour", "\"reflect\", \"absorb\", \"adsorb\" or \"bind\"");
+            return missing(c, g, "behaviour", "\"reflect\", \"absorb\", \"adsorb\", \"bind\" "
+                                              "or \"leaky\"");
         int which = 0;
         EXO_TRY(read_choice(c, s, behaviours, &which));
         sf->behaviour = which;
@@ -1166,6 +1272,17 @@ static exo_status load_surfaces(cfg *c, const config_setting_t *root,
         const config_setting_t *pat = config_setting_get_member(g, "patches");
         const config_setting_t *rcv = config_setting_get_member(g, "receptor_recovery_rate");
         const config_setting_t *dep = config_setting_get_member(g, "depletion");
+        const config_setting_t *tcy = config_setting_get_member(g, "transcytosis");
+        const config_setting_t *por = config_setting_get_member(g, "pores");
+        if (which != EXO_SURFACE_LEAKY && por)
+            return bad(c, por, "applies only to behaviour = \"leaky\"");
+        if (which == EXO_SURFACE_LEAKY)
+            EXO_TRY(load_pores(c, g, por, sf));
+        if (which != EXO_SURFACE_BIND && tcy)
+            return bad(c, tcy, "applies only to behaviour = \"bind\" (transcytosis takes a "
+                               "vesicle bound by receptors across the wall)");
+        if (tcy)
+            EXO_TRY(load_transcytosis(c, tcy, sf));
         sf->patches[0] = sf->patches[1] = 1;
         sf->recovery_rate = 0;
         sf->depletion = 1;
@@ -1796,6 +1913,92 @@ cleanup:
 
 /* A vesicle starting at a point must not start inside a cell, and a start
  * region must leave some room between the cells. */
+/*
+ * Vessel walls that let vesicles across (leaky surfaces, transcytosis)
+ * need a tissue on their other side; a vessel's leaky walls share one kind
+ * of pore and its barriers one transcytosis rate (the step parameters hold
+ * one of each); explicit pores must not overlap; pores and hindered
+ * diffusion do not combine (the homogenised rate assumes the bulk D).
+ */
+static exo_status check_walls(cfg *c, const config_setting_t *root, exo_scenario *sc)
+{
+    const config_setting_t *geo = config_setting_get_member(root, "geometry");
+    const config_setting_t *vl = geo ? config_setting_get_member(geo, "vessels") : NULL;
+    const config_setting_t *pl = config_setting_get_member(root, "vesicles");
+    for (uint32_t k = 0; sc->has_tissue && sc->n_vessels && k < sc->n_pop; k++) {
+        if (sc->pop[k].vessel >= 0)
+            continue;
+        const config_setting_t *g = pl ? config_setting_get_elem(pl, k) : NULL;
+        const config_setting_t *st = g ? config_setting_get_member(g, "start") : NULL;
+        return bad(c, st ? st : g, "beside a vessel, vesicles start in its lumen (start.region "
+                                   "= \"%s\"); they reach the tissue through its wall",
+                   sc->vessel[0].name);
+    }
+    for (uint32_t k = 0; k < sc->n_vessels; k++) {
+        const exo_vessel *v = &sc->vessel[k];
+        const config_setting_t *vg = vl ? config_setting_get_elem(vl, k) : NULL;
+        const config_setting_t *rl = vg ? config_setting_get_member(vg, "regions") : NULL;
+        int32_t surf[1 + EXO_MAX_REGIONS] = {v->wall_surface};
+        const config_setting_t *where[1 + EXO_MAX_REGIONS] = {
+            vg ? config_setting_get_member(vg, "wall") : NULL};
+        for (uint32_t r = 0; r < v->n_regions; r++) {
+            surf[1 + r] = v->region[r].wall_surface;
+            const config_setting_t *rg = rl ? config_setting_get_elem(rl, r) : NULL;
+            where[1 + r] = rg ? config_setting_get_member(rg, "wall") : NULL;
+            if (where[1 + r] == NULL)
+                where[1 + r] = where[0];
+        }
+        const exo_surface *pores = NULL, *barrier = NULL;
+        for (uint32_t j = 0; j < 1 + v->n_regions; j++) {
+            if (surf[j] < 0)
+                continue;
+            const exo_surface *sf = &sc->surface[surf[j]];
+            const config_setting_t *at = where[j] ? where[j] : vg;
+            int crosses = sf->behaviour == EXO_SURFACE_LEAKY ||
+                          (sf->behaviour == EXO_SURFACE_BIND && sf->transcytosis_rate > 0);
+            if (crosses && !sc->has_tissue)
+                return bad(c, at, "vessel \"%s\": surface \"%s\" lets vesicles across the "
+                                  "wall (%s), so it needs a tissue on the other side: add "
+                                  "geometry.tissue (it may be empty: tissue = { };)",
+                           v->name, sf->name,
+                           sf->behaviour == EXO_SURFACE_LEAKY ? "pores" : "transcytosis");
+            if (sf->behaviour == EXO_SURFACE_LEAKY) {
+                if (v->hindered)
+                    return bad(c, at, "vessel \"%s\": a leaky wall cannot be combined with "
+                                      "hindered = true (the pores' rate assumes the bulk "
+                                      "diffusivity)", v->name);
+                if (pores && (pores->pore_radius != sf->pore_radius ||
+                              pores->pore_density != sf->pore_density ||
+                              pores->pores_explicit != sf->pores_explicit))
+                    return bad(c, at, "vessel \"%s\": its leaky walls \"%s\" and \"%s\" "
+                                      "have different pores; one vessel has one kind of "
+                                      "pore", v->name, pores->name, sf->name);
+                pores = sf;
+                if (sf->pores_explicit) {
+                    int32_t n = 0;
+                    exo_real pitch = 0;
+                    exo_scenario_pore_lattice(v, sf->pore_density, &n, &pitch);
+                    double around = 2 * M_PI * v->radius / n;
+                    if (2 * sf->pore_radius >= fmin((double)pitch, around))
+                        return bad(c, at, "vessel \"%s\": explicit pores of radius %g um "
+                                          "at %g /um^2 overlap (rings %g um apart, %d "
+                                          "pores of %g um around each); fewer or smaller "
+                                          "pores", v->name, sf->pore_radius,
+                                   sf->pore_density, (double)pitch, n, around);
+                }
+            }
+            if (sf->behaviour == EXO_SURFACE_BIND && sf->transcytosis_rate > 0) {
+                if (barrier && barrier->transcytosis_rate != sf->transcytosis_rate)
+                    return bad(c, at, "vessel \"%s\": its walls \"%s\" and \"%s\" "
+                                      "have different transcytosis rates; one vessel has "
+                                      "one", v->name, barrier->name, sf->name);
+                barrier = sf;
+            }
+        }
+    }
+    return EXO_OK;
+}
+
 static exo_status check_starts_outside_cells(cfg *c, const config_setting_t *root,
                                              const exo_scenario *sc)
 {
@@ -1865,6 +2068,7 @@ static exo_status load_all(cfg *c, exo_scenario *sc)
     EXO_TRY(load_geometry(c, root, sc));
     EXO_TRY(load_vesicles(c, root, sc));
     EXO_TRY(check_starts_outside_cells(c, root, sc));
+    EXO_TRY(check_walls(c, root, sc));
     EXO_TRY(check_binding(c, root, sc));
     EXO_TRY(load_output(c, root, sc));
 cleanup:

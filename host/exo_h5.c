@@ -76,11 +76,11 @@ typedef struct h5_series {
 } h5_series;
 
 /* One event kind: /events/<kind> with its columns, extendible in E. */
-#define EXO_H5_EVENT_COLUMNS 8
+#define EXO_H5_EVENT_COLUMNS 9
 typedef struct h5_events {
     hid_t group;
     hid_t col[EXO_H5_EVENT_COLUMNS];   /* step, time, id, position, surface,
-                                          region, patch, bonds              */
+                                          region, patch, bonds, route       */
     uint64_t rows;
     char *path;                        /* "/events/binding"                 */
 } h5_events;
@@ -969,7 +969,10 @@ cleanup:
 }
 
 static const char *const event_columns[EXO_H5_EVENT_COLUMNS] = {
-    "step", "time", "id", "position", "surface", "region", "patch", "bonds"};
+    "step", "time", "id", "position", "surface", "region", "patch", "bonds", "route"};
+
+/* The values of the route column (EXO_ROUTE_*), written as its "names". */
+static const char *const route_names[] = {"none", "pore_out", "pore_in", "transcytosis"};
 
 /* /events/<kind> for every kind, each with empty extendible columns. */
 static exo_status write_events_groups(exo_h5 *h, const exo_h5_layout *l, exo_error *err)
@@ -978,7 +981,7 @@ static exo_status write_events_groups(exo_h5 *h, const exo_h5_layout *l, exo_err
     hid_t group = H5I_INVALID_HID;
     const hid_t types[EXO_H5_EVENT_COLUMNS] = {H5T_STD_I64LE, H5T_IEEE_F64LE, H5T_STD_I64LE,
                                                H5T_IEEE_F32LE, H5T_STD_I32LE, H5T_STD_I32LE,
-                                               H5T_STD_I32LE, H5T_STD_I32LE};
+                                               H5T_STD_I32LE, H5T_STD_I32LE, H5T_STD_I8LE};
     const hsize_t three[1] = {3};
     if (l->n_event_kinds == 0)
         return EXO_OK;
@@ -1007,6 +1010,8 @@ static exo_status write_events_groups(exo_h5 *h, const exo_h5_layout *l, exo_err
         if (l->n_regions > 0)
             EXO_TRY(h5_attr(h, e->col[5], "region", "names", h->str_type, h->str_type,
                             l->n_regions, l->region_names, err));
+        EXO_TRY(h5_attr(h, e->col[8], "route", "names", h->str_type, h->str_type,
+                        sizeof route_names / sizeof route_names[0], route_names, err));
     }
 cleanup:
     H5_RELEASE(group, "/events", h->path);
@@ -1045,7 +1050,7 @@ exo_status exo_h5_write_events(exo_h5 *h, uint32_t kind, uint64_t n, const int64
                                const double *time_s, const int64_t *id,
                                const float *pos_nm, const int32_t *surface,
                                const int32_t *region, const int32_t *patch,
-                               const int32_t *bonds, exo_error *err)
+                               const int32_t *bonds, const int8_t *route, exo_error *err)
 {
     exo_status rc = EXO_OK;
     EXO_CHECK(h != NULL && kind < h->n_events, err, EXO_ERR_INVALID,
@@ -1056,9 +1061,10 @@ exo_status exo_h5_write_events(exo_h5 *h, uint32_t kind, uint64_t n, const int64
     const hid_t mem[EXO_H5_EVENT_COLUMNS] = {H5T_NATIVE_INT64, H5T_NATIVE_DOUBLE,
                                              H5T_NATIVE_INT64, H5T_NATIVE_FLOAT,
                                              H5T_NATIVE_INT32, H5T_NATIVE_INT32,
-                                             H5T_NATIVE_INT32, H5T_NATIVE_INT32};
-    const void *data[EXO_H5_EVENT_COLUMNS] = {step,    time_s, id,    pos_nm,
-                                              surface, region, patch, bonds};
+                                             H5T_NATIVE_INT32, H5T_NATIVE_INT32,
+                                             H5T_NATIVE_INT8};
+    const void *data[EXO_H5_EVENT_COLUMNS] = {step,    time_s, id,    pos_nm, surface,
+                                              region, patch,  bonds, route};
     for (int c = 0; c < EXO_H5_EVENT_COLUMNS; c++)
         EXO_TRY(h5_append_rows(h, e->col[c], e->path, event_columns[c], e->rows, n,
                                c == 3 ? 3 : 1, mem[c], data[c], err));

@@ -153,7 +153,7 @@ exo_status exo_h5_write_events(exo_h5 *h, uint32_t kind, uint64_t n, const int64
                                const double *time_s, const int64_t *id,
                                const float *pos_nm, const int32_t *surface,
                                const int32_t *region, const int32_t *patch,
-                               const int32_t *bonds, exo_error *err);
+                               const int32_t *bonds, const int8_t *route, exo_error *err);
 
 /** Append one density image of every state (counts[n_density][nz][ny][nx],
  *  C order) at step/time (s), flush, and only then name it in the

@@ -89,8 +89,7 @@ static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
         v.radius = r->radius[i];
         v.ligands = r->ligands[i];
         v.bonds = r->bonds[i];
-        v.sigma = exo_vesicle_sigma(p, v.radius);
-        exo_cells_forget(&v);
+        exo_vesicle_begin(&v, p);
         exo_launch_io sink = {r->events, &r->event_count, r->event_cap,
                               r->avail,  r->formed,       r->n_patches,
                               {r->cells, r->cell_bin_start, r->cell_bin_cells,

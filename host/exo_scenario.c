@@ -249,6 +249,102 @@ static void fill_patches(const exo_scenario *sc, int d, exo_step_params *p)
         }
 }
 
+/* The vessel wall's pores (its leaky surfaces share one kind of pore:
+ * exo_config) and the slots where bound vesicles cross by transcytosis. */
+static void fill_barrier(const exo_scenario *sc, const exo_vessel *v, exo_step_params *p)
+{
+    int32_t surf[1 + EXO_MAX_REGIONS] = {v->wall_surface};
+    int slot[1 + EXO_MAX_REGIONS] = {EXO_VESSEL_WALL};
+    for (uint32_t r = 0; r < v->n_regions; r++) {
+        surf[1 + r] = v->region[r].wall_surface;
+        slot[1 + r] = EXO_SLOT_REGION + (int)r;
+    }
+    for (uint32_t j = 0; j < 1 + v->n_regions; j++) {
+        if (surf[j] < 0)
+            continue;
+        const exo_surface *sf = &sc->surface[surf[j]];
+        if (sf->behaviour == EXO_SURFACE_LEAKY) {
+            p->pore_radius = (exo_real)sf->pore_radius;
+            p->pore_density = (exo_real)sf->pore_density;
+            p->pore_around = 0;
+            p->pore_pitch = 0;
+            if (sf->pores_explicit)
+                exo_scenario_pore_lattice(v, sf->pore_density, &p->pore_around,
+                                          &p->pore_pitch);
+        }
+        if (sf->behaviour == EXO_SURFACE_BIND && sf->transcytosis_rate > 0) {
+            p->barrier_slots |= 1 << slot[j];
+            p->transcytosis_rate = (exo_real)sf->transcytosis_rate;
+        }
+    }
+}
+
+/* What check says about a leaky surface: its pores, and per population
+ * the homogenised permeability 4 D (r_p - a) n_p (PHYSICS.md 4.5) or the
+ * explicit lattice; returns the warnings printed. */
+static int print_pores(const exo_scenario *sc, const exo_surface *s, FILE *out)
+{
+    int warnings = 0;
+    double cover = M_PI * s->pore_radius * s->pore_radius * s->pore_density;
+    fprintf(out, "  pores       radius r_p = %g nm, %.4g per um^2 (they cover %.3g of the "
+                 "wall), %s\n", s->pore_radius * 1e3, s->pore_density, cover,
+            s->pores_explicit ? "explicit" : "homogenised");
+    if (s->pores_explicit && sc->n_vessels) {
+        int32_t n = 0;
+        exo_real pitch = 0;
+        const exo_vessel *v = &sc->vessel[0];
+        exo_scenario_pore_lattice(v, s->pore_density, &n, &pitch);
+        double actual = n / (2 * M_PI * v->radius * (double)pitch);
+        fprintf(out, "  lattice     rings %.4g um apart, %d pores around each (vessel %s): "
+                     "%.4g pores per um^2\n", (double)pitch, n, v->name, actual);
+        if (fabs(actual / s->pore_density - 1) > 0.01) {
+            fprintf(out, "  warning: the explicit pores of %s have %.4g per um^2, not %.4g: "
+                         "whole rings tile the periodic vessel; the homogenised model uses "
+                         "the density given\n", s->name, actual, s->pore_density);
+            warnings++;
+        }
+    }
+    for (uint32_t k = 0; k < sc->n_pop; k++) {
+        const exo_population *p = &sc->pop[k];
+        double acc = s->pore_radius - p->radius_median;
+        if (acc <= 0) {
+            fprintf(out, "  population  %s (a = %g nm): larger than the pores, never "
+                         "crosses\n", p->name, p->radius_median * 1e3);
+            continue;
+        }
+        double kappa = 2 * exo_scenario_D(sc, p->radius_median) * acc * s->pore_density;
+        fprintf(out, "  population  %s (a = %g nm): accessible radius r_p - a = %g nm; "
+                     "wall permeability 2 D (r_p - a) n_p = %.4g um/s each way\n", p->name,
+                p->radius_median * 1e3, acc * 1e3, kappa);
+    }
+    if (cover > 0.05) {
+        fprintf(out, "  warning: the pores of %s cover %.3g of the wall: the homogenised "
+                     "rate 4 D (r_p - a) n_p holds for dilute pores (a few percent)\n",
+                s->name, cover);
+        warnings++;
+    }
+    return warnings;
+}
+
+void exo_scenario_pore_lattice(const exo_vessel *v, double n_p, int32_t *around,
+                               exo_real *pitch)
+{
+    /* Rings of n pores, n near 2 pi R sqrt(n_p) (a square lattice), at
+     * least one; the pitch between rings then gives n_p exactly.  Along
+     * periodic ends a whole number of rings tiles the length, and n is
+     * chosen again for the pitch that makes. */
+    const double R = v->radius, around_R = 2 * M_PI * R;
+    double n = fmax(1, floor(around_R * sqrt(n_p) + 0.5));
+    double d = n / (around_R * n_p);
+    if (v->end[0] == EXO_FACE_PERIODIC) {
+        double rings = fmax(1, floor(v->length / d + 0.5));
+        d = v->length / rings;
+        n = fmax(1, floor(n_p * around_R * d + 0.5));
+    }
+    *around = (int32_t)n;
+    *pitch = (exo_real)d;
+}
+
 void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
                               exo_step_params *p)
 {
@@ -285,15 +381,18 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
     }
     int vi = pp->vessel;
     p->domain = vi < 0 ? EXO_DOMAIN_BOX : EXO_DOMAIN_VESSEL;
-    if (vi < 0 && sc->ecs_tortuosity > 0) {
-        /* The box is extracellular space (geometry.tissue.effective_diffusion). */
+    p->tissue_side = vi >= 0 && sc->has_tissue;
+    if ((vi < 0 || p->tissue_side) && sc->ecs_tortuosity > 0) {
+        /* The box (beside a vessel: the tissue compartment) is extracellular
+         * space (geometry.tissue.effective_diffusion). */
         p->ecs_diffusion = (exo_real)(1 / (sc->ecs_tortuosity * sc->ecs_tortuosity));
         p->ecs_width = (exo_real)sc->ecs_width;
     }
     /* p->cells: filled by exo_sim from the grid it builds (exo_tissue).
      * Cells whose surface takes up vesicles: every contact (absorb), or
      * with the Robin probability of the surface's kappa (adsorb). */
-    for (uint32_t t = 0; vi < 0 && t < sc->n_cell_types && t < EXO_CELL_TYPES; t++) {
+    for (uint32_t t = 0; (vi < 0 || p->tissue_side) && t < sc->n_cell_types &&
+                         t < EXO_CELL_TYPES; t++) {
         int j = sc->cell_type[t].surface;
         if (j < 0 || sc->surface[j].behaviour == EXO_SURFACE_REFLECT)
             continue;
@@ -340,9 +439,11 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
             p->r_adsorb_state[r] = adsorbed_state(sc, g->wall_surface);
             fill_slot(sc, k, g->wall_surface, EXO_SLOT_REGION + (int)r, load, p);
         }
+        fill_barrier(sc, v, p);
     }
     for (int j = 0; j < EXO_SLOTS; j++)
         p->bound_moves |= p->desorb_rate[j] > 0 || p->bind_coef[j] > 0;
+    p->bound_moves |= p->barrier_slots != 0;
     p->record_events = sc->output_events;
     fill_patches(sc, vi, p);
     p->depletion = p->depletion && pp->binding >= 0;
@@ -654,7 +755,8 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
     for (uint32_t k = 0; k < sc->n_surfaces; k++) {
         const exo_surface *s = &sc->surface[k];
         static const char *const what[] = {"reflects", "absorbs", "adsorbs",
-                                           "binds through receptors"};
+                                           "binds through receptors",
+                                           "lets vesicles through pores (leaky)"};
         fprintf(out, "surface       %s: %s", s->name, what[s->behaviour]);
         if (s->behaviour == EXO_SURFACE_ADSORB)
             fprintf(out, ", kappa = %.4g um/s = %.4g m/s; adsorbed vesicles %s",
@@ -674,6 +776,12 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
         if (s->behaviour == EXO_SURFACE_BIND && s->uptake_rate > 0)
             fprintf(out, "  uptake      %.4g /s (half-life %.4g s) once bound by %d bonds\n",
                     s->uptake_rate, log(2) / s->uptake_rate, s->uptake_min_bonds);
+        if (s->transcytosis_rate > 0)
+            fprintf(out, "  transcytosis %.4g /s (half-life %.4g s): a bound vesicle crosses "
+                         "to the tissue\n", s->transcytosis_rate,
+                    log(2) / s->transcytosis_rate);
+        if (s->behaviour == EXO_SURFACE_LEAKY)
+            warnings += print_pores(sc, s, out);
         if (s->desorption_rate > 0) {
             double P = -expm1(-s->desorption_rate * sc->dt);
             fprintf(out, "  desorption  k = %.4g /s (mean bound time %.4g s): P = 1 - "

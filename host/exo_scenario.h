@@ -36,6 +36,7 @@
 #define EXO_SURFACE_ABSORB 1
 #define EXO_SURFACE_ADSORB 2
 #define EXO_SURFACE_BIND 3
+#define EXO_SURFACE_LEAKY 4    /* a vessel wall with pores to the tissue    */
 #define EXO_MAX_SURFACES 32
 #define EXO_MAX_RECEPTORS 8     /* receptor types per surface              */
 #define EXO_MAX_BINDINGS 32
@@ -74,6 +75,13 @@ typedef struct exo_surface {
                                   internalized vesicles                   */
     int depletion;             /* 1: bonds use up the receptors of their
                                   patch; 0: receptors never run out       */
+    double transcytosis_rate;  /* 1/s, bind surface on a vessel wall with a
+                                  tissue beside it: a bound vesicle crosses
+                                  to the tissue (0: none)                  */
+    double pore_radius;        /* leaky: r_p, um                           */
+    double pore_density;       /* leaky: n_p, pores per um^2 of wall       */
+    int pores_explicit;        /* leaky: 1 explicit pores on rings, 0 the
+                                  homogenised Robin wall                   */
 } exo_surface;
 
 /** One receptor patch: a piece of a receptor surface where one domain's
@@ -202,6 +210,8 @@ struct exo_scenario {
                                   bounding box, for output only)           */
 
     /* geometry.tissue: cells in the box (exo_tissue.c places them at load) */
+    int has_tissue;            /* geometry.tissue given; beside a vessel, the
+                                  box outside it is the tissue compartment */
     int placement;             /* EXO_PLACEMENT_*                          */
     double cell_spacing;       /* um, nearest-neighbour distance (lattices) */
     double cell_fraction;      /* requested volume fraction (random)       */
@@ -255,6 +265,12 @@ void exo_scenario_init_params(const exo_scenario *sc, uint32_t k,
  *  and -1 otherwise.  The two vectors across +x, +y, +z are the next two
  *  coordinate axes in cyclic order (y, z for x; z, x for y; x, y for z). */
 void exo_vessel_set_axis(exo_vessel *v, const double dir[3]);
+
+/** Explicit pores of density n_p (1/um^2) on the wall of vessel v:
+ *  *around pores per ring, rings *pitch um apart (a whole number of rings
+ *  along periodic ends, so the density may differ a little from n_p). */
+void exo_scenario_pore_lattice(const exo_vessel *v, double n_p, int32_t *around,
+                               exo_real *pitch);
 
 /** The point at vessel coordinates (s along the axis from the inlet, y and
  *  z across it) of vessel v, in um. */

@@ -103,7 +103,7 @@ struct exo_sim {
 /* What a checkpoint starts with; the rest follows in checkpoint_body's
  * order.  Written and read on machines of the same byte order (endian
  * says), by the same build's layout (version). */
-#define EXO_CKPT_VERSION 2u
+#define EXO_CKPT_VERSION 3u
 typedef struct ckpt_header {
     char magic[8];             /* "EXOBDCP" */
     uint32_t version, endian;  /* EXO_CKPT_VERSION, 0x01020304              */
@@ -116,7 +116,7 @@ typedef struct ckpt_header {
 static exo_status update_receptors(exo_sim *s, exo_error *err);
 
 static const char *const event_names[EXO_EVENT_KINDS] = {"binding", "unbinding",
-                                                         "internalization"};
+                                                         "internalization", "crossing"};
 
 /* Columns counted per region: vesicles free, bound, internalized and
  * absorbed there, and the bonds its bound vesicles hold. */
@@ -180,6 +180,14 @@ static int cell_takes(const exo_scenario *sc, uint32_t t)
     return j >= 0 && sc->surface[j].behaviour != EXO_SURFACE_REFLECT;
 }
 
+/* Observables of the tissue beside a vessel: its free vesicles in all
+ * (tissue_free) and beside each of the vessel's regions
+ * (<region>_tissue_free). */
+static uint32_t tissue_observables(const exo_scenario *sc)
+{
+    return sc->has_tissue && sc->n_vessels ? 1 + sc->vessel[0].n_regions : 0;
+}
+
 static exo_status name_observables(exo_sim *s, exo_error *err)
 {
     exo_status rc = EXO_OK;
@@ -190,6 +198,7 @@ static exo_status name_observables(exo_sim *s, exo_error *err)
     if (sc->n_pop > 1)
         for (uint32_t k = 0; k < sc->n_pop; k++)
             n += population_observables(sc, k);
+    n += tissue_observables(sc);
     for (uint32_t t = 0; t < sc->n_cell_types; t++)
         n += cell_takes(sc, t);
     uint32_t nr = 0;
@@ -230,6 +239,12 @@ static exo_status name_observables(exo_sim *s, exo_error *err)
                          sc->vessel[v].region[r].name,
                          region_cols[q] == EXO_COUNT_BONDS ? "bonds"
                                                            : exo_state_names[region_cols[q]]);
+    }
+    if (tissue_observables(sc)) {
+        snprintf(s->obs_name[k++], sizeof s->obs_name[0], "tissue_free");
+        for (uint32_t r = 0; r < sc->vessel[0].n_regions; r++)
+            snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_tissue_free",
+                     sc->vessel[0].region[r].name);
     }
     for (uint32_t t = 0; t < sc->n_cell_types; t++)
         if (cell_takes(sc, t))
@@ -294,18 +309,29 @@ static exo_status count_observables(exo_sim *s, int64_t *values, exo_error *err)
                         (int64_t)counts[r * EXO_COUNT_COLS + region_cols[q]];
             pop_at += population_observables(sc, k);
         }
-        if (pop->vessel < 0) {
-            /* Taken up by cells of each type: place 1 + type (exo_place). */
-            uint32_t at = s->n_obs;
-            for (uint32_t t = 0; t < sc->n_cell_types; t++)
-                at -= (uint32_t)cell_takes(sc, t);
-            for (uint32_t t = 0; t < sc->n_cell_types; t++)
-                if (cell_takes(sc, t))
-                    values[at++] += (int64_t)counts[(1 + t) * EXO_COUNT_COLS +
-                                                    EXO_STATE_ABSORBED];
+        /* Taken up by cells of each type (place EXO_PLACE_CELLS + type), the
+         * last observables; before them, the tissue beside a vessel (place
+         * EXO_PLACE_TISSUE + region, the rest after the regions). */
+        uint32_t at = s->n_obs;
+        for (uint32_t t = 0; t < sc->n_cell_types; t++)
+            at -= (uint32_t)cell_takes(sc, t);
+        uint32_t tissue_at = at - tissue_observables(sc);
+        for (uint32_t t = 0; t < sc->n_cell_types; t++)
+            if (cell_takes(sc, t))
+                values[at++] += (int64_t)counts[(EXO_PLACE_CELLS + t) * EXO_COUNT_COLS +
+                                                EXO_STATE_ABSORBED];
+        if (pop->vessel < 0)
             continue;
+        if (tissue_observables(sc)) {
+            for (uint32_t r = 0; r <= nr; r++)
+                values[tissue_at] += (int64_t)counts[(EXO_PLACE_TISSUE + r) * EXO_COUNT_COLS +
+                                                     EXO_STATE_FREE];
+            for (uint32_t r = 0; r < nr; r++)
+                values[tissue_at + 1 + r] += (int64_t)counts[(EXO_PLACE_TISSUE + r) *
+                                                                 EXO_COUNT_COLS +
+                                                             EXO_STATE_FREE];
         }
-        uint32_t at = EXO_STATE_COUNT;
+        at = EXO_STATE_COUNT;
         for (int v = 0; v < pop->vessel; v++)
             at += vessel_observables(&sc->vessel[v]);
         for (uint32_t r = 0; r < nr; r++)
@@ -708,7 +734,7 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
         EXO_TRY(exo_tissue_grid_for_run(sc, &s->cells, err));
         EXO_TRY(s->be->ops->set_cells(s->be, &s->cells.lists, err));
         for (uint32_t k = 0; k < sc->n_pop; k++)
-            if (s->p[k].domain == EXO_DOMAIN_BOX)
+            if (s->p[k].domain == EXO_DOMAIN_BOX || s->p[k].tissue_side)
                 s->p[k].cells = s->cells.grid;
     }
     for (uint32_t k = 0; k < sc->n_pop; k++) {
@@ -1032,6 +1058,7 @@ static exo_status write_events(exo_sim *s, exo_error *err)
     double *time = NULL;
     float *pos = NULL;
     int32_t *surface = NULL, *region = NULL, *patch = NULL, *bonds = NULL;
+    int8_t *route = NULL;
     size_t n = s->n_round;
     if (n == 0)
         return EXO_OK;
@@ -1052,6 +1079,7 @@ static exo_status write_events(exo_sim *s, exo_error *err)
     EXO_ALLOC(region, n, err, "events");
     EXO_ALLOC(patch, n, err, "events");
     EXO_ALLOC(bonds, n, err, "events");
+    EXO_ALLOC(route, n, err, "events");
     for (size_t i = 0; i < n; i++) {
         const exo_event *e = &s->round[i];
         step[i] = (int64_t)(((uint64_t)e->step_hi << 32) | e->step_lo);
@@ -1067,6 +1095,7 @@ static exo_status write_events(exo_sim *s, exo_error *err)
         region[i] = event_region(s->sc, &s->p[k], k, e);
         patch[i] = event_patch(&s->p[k], e);
         bonds[i] = e->bonds;
+        route[i] = (int8_t)e->route;
     }
     for (size_t i = 0; i < n;) {
         size_t j = i;
@@ -1074,7 +1103,7 @@ static exo_status write_events(exo_sim *s, exo_error *err)
             j++;
         EXO_TRY(exo_h5_write_events(s->h5, (uint32_t)s->round[i].kind, j - i, step + i,
                                     time + i, id + i, pos + 3 * i, surface + i, region + i,
-                                    patch + i, bonds + i, err));
+                                    patch + i, bonds + i, route + i, err));
         i = j;
     }
 cleanup:
@@ -1087,6 +1116,7 @@ cleanup:
     free(region);
     free(patch);
     free(bonds);
+    free(route);
     return rc;
 }
 
@@ -1388,7 +1418,9 @@ exo_status exo_sim_read(exo_sim *s, float *pos_um, int32_t *image,
     return s->be->ops->read(s->be, pos_um, image, state, radius_um, err);
 }
 
-void exo_sim_event_counts(const exo_sim *s, uint64_t counts[3])
+_Static_assert(EXO_EVENT_KINDS == 4, "exo_sim_event_counts reports four kinds");
+
+void exo_sim_event_counts(const exo_sim *s, uint64_t counts[4])
 {
     for (int k = 0; k < EXO_EVENT_KINDS; k++)
         counts[k] = s->event_totals[k];

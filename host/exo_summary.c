@@ -3,7 +3,9 @@
  * writer is exo_h5.c; this module only reads) and counts, per population
  * and region: the vesicles captured (bound at least once there), bindings,
  * unbindings and internalizations, and the cargo delivered by the
- * internalized ones, amount exp(-release_rate t) at their uptake time t.
+ * internalized ones, amount exp(-release_rate t) at their uptake time t;
+ * where a vessel has a tissue beside it, the crossings of its wall per
+ * region and route and what the tissue holds at the end.
  */
 #include "exo_summary.h"
 
@@ -23,6 +25,8 @@ typedef struct events {
     double *time;     /* s */
     int64_t *id;
     int32_t *region;  /* -1: outside every region */
+    int8_t *route;    /* crossings: EXO_ROUTE_* (1 pore out, 2 pore in,
+                         3 transcytosis) */
 } events;
 
 typedef struct summary_in {
@@ -35,6 +39,15 @@ typedef struct summary_in {
     double cargo[EXO_SUMMARY_MAX_NAMES], release[EXO_SUMMARY_MAX_NAMES];
     double density[EXO_SUMMARY_MAX_NAMES];
     events ev[3];                     /* binding, unbinding, internalization */
+    events cross;                     /* crossing (n = 0 without a tissue) */
+    int has_cross;
+    /* The last row of the tissue's observables (has_tissue): tissue_free,
+     * <region>_tissue_free, <type>_taken_up. */
+    int has_tissue;
+    int64_t tissue_free, region_tissue[EXO_SUMMARY_MAX_NAMES];
+    uint32_t n_taken;
+    char taken_name[16][96];
+    int64_t taken[16];
 } summary_in;
 
 /* ------------------------------------------------------------ reading */
@@ -118,6 +131,60 @@ static void *read_column(hid_t f, const char *path, hid_t mem, size_t elem, size
     return buf;
 }
 
+/* The last value of /observables/<name>/value into *v; 0 if it has none. */
+static int last_value(hid_t f, const char *name, int64_t *v)
+{
+    char p[160];
+    size_t n = 0;
+    snprintf(p, sizeof p, "/observables/%s/value", name);
+    int64_t *col = H5Lexists(f, "/observables", H5P_DEFAULT) > 0 &&
+                           H5Lexists(f, p, H5P_DEFAULT) > 0
+                       ? read_column(f, p, H5T_NATIVE_INT64, sizeof(int64_t), &n)
+                       : NULL;
+    int ok = col && n > 0;
+    if (ok)
+        *v = col[n - 1];
+    free(col);
+    return ok;
+}
+
+/* What the tissue beside a vessel holds at the end (its observables). */
+static exo_status read_tissue(hid_t f, const char *path, summary_in *in, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    in->has_tissue = last_value(f, "tissue_free", &in->tissue_free);
+    for (uint32_t r = 0; in->has_tissue && r < in->n_regions; r++) {
+        char name[160];
+        snprintf(name, sizeof name, "%s_tissue_free", in->region_name[r]);
+        in->region_tissue[r] = -1;
+        (void)last_value(f, name, &in->region_tissue[r]);
+    }
+    /* <type>_taken_up: the observables whose names end so. */
+    hid_t g = H5Lexists(f, "/observables", H5P_DEFAULT) > 0
+                  ? H5Gopen2(f, "/observables", H5P_DEFAULT)
+                  : H5I_INVALID_HID;
+    hsize_t n = 0;
+    if (g >= 0 && H5Gget_num_objs(g, &n) >= 0)
+        for (hsize_t i = 0; i < n && in->n_taken < 16; i++) {
+            char name[96];
+            ssize_t len = H5Gget_objname_by_idx(g, i, name, sizeof name);
+            const char *suffix = "_taken_up";
+            size_t ls = strlen(suffix);
+            if (len > (ssize_t)ls && (size_t)len < sizeof name &&
+                strcmp(name + len - (ssize_t)ls, suffix) == 0 &&
+                last_value(f, name, &in->taken[in->n_taken])) {
+                snprintf(in->taken_name[in->n_taken], sizeof in->taken_name[0], "%.*s",
+                         (int)(len - (ssize_t)ls), name);
+                in->n_taken++;
+            }
+        }
+    if (g >= 0)
+        H5Gclose(g);
+    (void)path;
+    (void)err;
+    return rc;
+}
+
 static exo_status read_input(const char *path, summary_in *in, exo_error *err)
 {
     exo_status rc = EXO_OK;
@@ -169,11 +236,28 @@ static exo_status read_input(const char *path, summary_in *in, exo_error *err)
                   kinds[k]);
         in->ev[k].n = n1;
     }
+    if (H5Lexists(f, "/events/crossing", H5P_DEFAULT) > 0) {
+        size_t n1 = 0, n2 = 0, n3 = 0, n4 = 0;
+        in->cross.time = read_column(f, "/events/crossing/time", H5T_NATIVE_DOUBLE,
+                                     sizeof(double), &n1);
+        in->cross.id = read_column(f, "/events/crossing/id", H5T_NATIVE_INT64, sizeof(int64_t),
+                                   &n2);
+        in->cross.region = read_column(f, "/events/crossing/region", H5T_NATIVE_INT32,
+                                       sizeof(int32_t), &n3);
+        in->cross.route = read_column(f, "/events/crossing/route", H5T_NATIVE_INT8,
+                                      sizeof(int8_t), &n4);
+        EXO_CHECK(in->cross.time && in->cross.id && in->cross.region && in->cross.route &&
+                      n1 == n2 && n2 == n3 && n3 == n4,
+                  err, EXO_ERR_INVALID, "%s: /events/crossing is not complete", path);
+        in->cross.n = n1;
+        in->has_cross = 1;
+    }
     size_t rows = 0;
     double *t = read_column(f, "/observables/free/time", H5T_NATIVE_DOUBLE, sizeof(double),
                             &rows);
     in->duration = t && rows ? t[rows - 1] : 0;
     free(t);
+    EXO_TRY(read_tissue(f, path, in, err));
 cleanup:
     if (par >= 0)
         H5Gclose(par);
@@ -195,6 +279,10 @@ static void free_input(summary_in *in)
         free(in->ev[k].id);
         free(in->ev[k].region);
     }
+    free(in->cross.time);
+    free(in->cross.id);
+    free(in->cross.region);
+    free(in->cross.route);
 }
 
 /* ------------------------------------------------------------ counting */
@@ -244,6 +332,43 @@ static int cmp_seq(const void *a, const void *b)
 }
 
 static double ratio(double a, double b) { return b > 0 ? a / b : (a > 0 ? INFINITY : NAN); }
+
+/* Crossings of the vessel wall per region (and outside regions) by route,
+ * the net passage into the tissue, and what the tissue holds at the end. */
+static void print_crossings(const summary_in *in, FILE *out)
+{
+    enum { OUT = 1, BACK = 2, TRANS = 3 };
+    double by[EXO_SUMMARY_MAX_NAMES + 1][4];
+    memset(by, 0, sizeof by);
+    for (size_t i = 0; i < in->cross.n; i++) {
+        int32_t r = in->cross.region[i];
+        uint32_t pl = r >= 0 && (uint32_t)r < in->n_regions ? (uint32_t)r : in->n_regions;
+        int route = in->cross.route[i];
+        if (route >= OUT && route <= TRANS)
+            by[pl][route]++;
+    }
+    fprintf(out, "\ncompartments: crossings of the vessel wall (paracellular through pores, "
+                 "and transcytosis)\n");
+    fprintf(out, "  %-20s %12s %12s %12s %14s %14s\n", "region", "pores out", "pores back",
+            "transcytosis", "net to tissue", "tissue at end");
+    double net_all = 0;
+    for (uint32_t pl = 0; pl <= in->n_regions; pl++) {
+        const char *rname = pl < in->n_regions ? in->region_name[pl] : "(outside regions)";
+        double net = by[pl][OUT] - by[pl][BACK] + by[pl][TRANS];
+        net_all += net;
+        char held[32] = "-";
+        if (in->has_tissue && pl < in->n_regions && in->region_tissue[pl] >= 0)
+            snprintf(held, sizeof held, "%lld", (long long)in->region_tissue[pl]);
+        fprintf(out, "  %-20s %12.0f %12.0f %12.0f %14.0f %14s\n", rname, by[pl][OUT],
+                by[pl][BACK], by[pl][TRANS], net, held);
+    }
+    if (in->has_tissue)
+        fprintf(out, "  the tissue holds %lld free vesicles at the end (net crossings %.0f)\n",
+                (long long)in->tissue_free, net_all);
+    for (uint32_t k = 0; k < in->n_taken; k++)
+        fprintf(out, "  taken up by %s cells: %lld\n", in->taken_name[k],
+                (long long)in->taken[k]);
+}
 
 exo_status exo_summary(const char *path, const char *targets, FILE *out,
                        const char *csv_path, exo_error *err)
@@ -329,12 +454,20 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
      * All events sorted by (id, time, ends before bindings at one time: a
      * vesicle may unbind and bind again within a step), then one pass. */
     size_t censored = 0, n_all = in.ev[0].n + in.ev[1].n + in.ev[2].n;
-    EXO_ALLOC(seq, n_all + 1, err, "the event sequence");
+    EXO_ALLOC(seq, n_all + in.cross.n + 1, err, "the event sequence");
     for (int kind = 0, at = 0; kind < 3; kind++)
         for (size_t i = 0; i < in.ev[kind].n; i++, at++) {
             seq[at].id = in.ev[kind].id[i];
             seq[at].time = in.ev[kind].time[i];
             seq[at].start = kind == 0;
+        }
+    /* A transcytosis ends a binding too. */
+    for (size_t i = 0; i < in.cross.n; i++)
+        if (in.cross.route[i] == 3) {
+            seq[n_all].id = in.cross.id[i];
+            seq[n_all].time = in.cross.time[i];
+            seq[n_all].start = 0;
+            n_all++;
         }
     qsort(seq, n_all, sizeof *seq, cmp_seq);
     for (size_t i = 0; i < n_all; i++) {
@@ -411,8 +544,10 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
             fprintf(out, "  delivery  no cargo delivered yet: no vesicle was internalized\n");
         fprintf(out, "  binding events per vesicle %.6g\n", all.bindings / n);
     }
-    fprintf(out, "\ndwell times (binding to unbinding or uptake, all populations): %zu ended",
-            n_dwell);
+    if (in.has_cross || in.has_tissue)
+        print_crossings(&in, out);
+    fprintf(out, "\ndwell times (binding to unbinding, uptake or transcytosis, all "
+                 "populations): %zu ended", n_dwell);
     if (n_dwell > 0) {
         double mean = 0;
         for (size_t i = 0; i < n_dwell; i++)

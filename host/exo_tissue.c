@@ -10,11 +10,14 @@
 #include "exo_error.h"
 #include "shared/exo_physics.h"
 
+/* The tissue's volume: the box, less the vessel running through it. */
 static double box_volume(const exo_scenario *sc)
 {
     double v = 1;
     for (int a = 0; a < 3; a++)
         v *= sc->box_hi[a] - sc->box_lo[a];
+    if (sc->n_vessels)
+        v -= M_PI * sc->vessel[0].radius * sc->vessel[0].radius * sc->vessel[0].length;
     return v;
 }
 
@@ -81,9 +84,28 @@ static double largest_radius(const exo_scenario *sc)
 }
 
 /* Append a cell, growing the array. */
+double exo_tissue_vessel_gap(const exo_scenario *sc, const exo_cell *cell)
+{
+    if (sc->n_vessels == 0 || sc->vessel[0].axis < 0)
+        return INFINITY;
+    const exo_vessel *v = &sc->vessel[0];
+    double r2 = 0;
+    for (int q = 1; q <= 2; q++) {
+        int a = (v->axis + q) % 3;
+        double d = cell->centre[a] - v->origin[a];
+        r2 += d * d;
+    }
+    return sqrt(r2) - v->radius - cell->radius;
+}
+
+/* Add a placed cell, unless it would overlap the vessel beside the tissue
+ * (a lattice or random placement leaves those sites out). */
 static exo_status add_cell(exo_scenario *sc, size_t *cap, const double c[3], double radius,
                            int32_t type, exo_error *err)
 {
+    exo_cell probe = {{c[0], c[1], c[2]}, radius, type};
+    if (exo_tissue_vessel_gap(sc, &probe) < 0)
+        return EXO_OK;
     if (sc->n_cells == UINT32_MAX)
         return EXO_ERROR(err, EXO_ERR_CONFIG, "more than %u cells", UINT32_MAX - 1);
     if (sc->n_cells >= *cap) {
@@ -316,6 +338,9 @@ static exo_status place_random(exo_scenario *sc, exo_error *err)
         }
         if (overlaps(sc, &g, c, r, r_max))
             continue;
+        exo_cell probe = {{c[0], c[1], c[2]}, r, type};
+        if (exo_tissue_vessel_gap(sc, &probe) < 0)
+            continue;
         if (sc->n_cells >= n_max) {
             rc = EXO_ERROR(err, EXO_ERR_INVALID, "random placement: more cells than expected");
             goto cleanup;
@@ -540,8 +565,8 @@ exo_status exo_tissue_grid_for_run(const exo_scenario *sc, exo_tissue_grid *out,
 {
     double a_max = 0, reach = 0;
     for (uint32_t k = 0; k < sc->n_pop; k++) {
-        if (sc->pop[k].vessel >= 0)
-            continue;
+        if (sc->pop[k].vessel >= 0 && !sc->has_tissue)
+            continue; /* never among the cells */
         exo_step_params p;
         exo_scenario_step_params(sc, k, &p);
         double drift = sqrt((double)p.drift[0] * p.drift[0] + (double)p.drift[1] * p.drift[1] +

@@ -33,6 +33,11 @@
  *  reach); the caller adds the file and line. */
 exo_status exo_tissue_place(exo_scenario *sc, exo_error *err);
 
+/** How far cell lies outside the vessel beside the tissue (um; the gap
+ *  between the cell and the vessel wall, < 0 where they overlap), or
+ *  INFINITY without one. */
+double exo_tissue_vessel_gap(const exo_scenario *sc, const exo_cell *cell);
+
 /** The cells' volume (um^3) over the box volume. */
 double exo_tissue_volume_fraction(const exo_scenario *sc);
 

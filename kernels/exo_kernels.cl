@@ -71,8 +71,7 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
     v.radius = EXO_VLOAD(0, radius + at);
     v.ligands = exo_ligands_load(0, ligands + at);
     v.bonds = exo_bonds_load(0, bonds + at);
-    v.sigma = exo_vesicle_sigma(&p, v.radius);
-    exo_cells_forget(&v);
+    exo_vesicle_begin(&v, &p);
     exo_uintv id = (exo_uintv)(id0 + at) + EXO_LANES;
     exo_launch_io sink;
     sink.buf = events;

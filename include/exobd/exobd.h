@@ -193,9 +193,9 @@ exo_status exo_sim_read_patches(exo_sim *sim, uint64_t *receptors, uint64_t *bon
 void exo_sim_depletion_counts(const exo_sim *sim, uint64_t *extra_updates,
                               uint64_t *held_steps);
 
-/** Events recorded so far: binding, unbinding, internalization (when the
- *  scenario records events, output.events). */
-void exo_sim_event_counts(const exo_sim *sim, uint64_t counts[3]);
+/** Events recorded so far: binding, unbinding, internalization, crossing
+ *  (when the scenario records events, output.events). */
+void exo_sim_event_counts(const exo_sim *sim, uint64_t counts[4]);
 
 /** Count of vesicles per state code (array of EXO_STATE_COUNT). */
 exo_status exo_sim_count_states(exo_sim *sim, uint64_t *counts,

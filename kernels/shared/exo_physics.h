@@ -22,7 +22,11 @@
 typedef struct exo_vesicle {
     exo_realv x[3];      /* position, um (wrapped into periodic axes)       */
     exo_intv image[3];   /* periodic image counts                           */
-    exo_realv sigma;     /* rms displacement per axis per step, um          */
+    exo_realv sigma;     /* rms displacement per axis per step, um (in the
+                            lumen of a vessel, or in the box)              */
+    exo_realv sigma_tissue; /* the same in the tissue beside a vessel, where
+                            the extracellular space's effective diffusion
+                            applies                                        */
     exo_realv radius;    /* vesicle radius a, um                            */
     exo_realv ligands;   /* ligand copies n_L on the vesicle                */
     exo_intv bonds;      /* bonds held while bound at a receptor surface    */
@@ -102,10 +106,10 @@ EXO_FN exo_realv exo_renkin_hindrance(exo_realv lam)
             EXO_R(0.95) * lam * l2 * l2);
 }
 
-/** The rms step per axis of a vesicle of radius a in its population's
- *  medium: Stokes-Einstein (exo_step_sigma), or, in an extracellular space
- *  given by its effective diffusion, sqrt(D_ECS / D) times that. */
-EXO_FN exo_realv exo_vesicle_sigma(const exo_step_params *p, exo_realv a)
+/** The rms step per axis of a vesicle of radius a in the extracellular
+ *  space: Stokes-Einstein (exo_step_sigma), or, where the ECS is given by
+ *  its effective diffusion, sqrt(D_ECS / D) times that. */
+EXO_FN exo_realv exo_ecs_sigma(const exo_step_params *p, exo_realv a)
 {
     exo_realv s = exo_step_sigma(p->sigma_coef, a);
     if (p->ecs_diffusion > EXO_R(0.0)) {
@@ -115,6 +119,16 @@ EXO_FN exo_realv exo_vesicle_sigma(const exo_step_params *p, exo_realv a)
         s *= exo_sqrt(f);
     }
     return s;
+}
+
+/** The rms step per axis of a vesicle of radius a where its population
+ *  starts: in a vessel's lumen (blood, plain Stokes-Einstein), or in the
+ *  box (exo_ecs_sigma). */
+EXO_FN exo_realv exo_vesicle_sigma(const exo_step_params *p, exo_realv a)
+{
+    if (p->domain == EXO_DOMAIN_VESSEL)
+        return exo_step_sigma(p->sigma_coef, a);
+    return exo_ecs_sigma(p, a);
 }
 
 /**
@@ -581,6 +595,15 @@ EXO_FN void exo_cells_forget(exo_vesicle *v)
     v->cell_clear = (exo_realv)(EXO_R(-1.0));
 }
 
+/** What a launch derives from a loaded vesicle (position and radius):
+ *  its rms steps in each compartment, and no cell clearance yet. */
+EXO_FN void exo_vesicle_begin(exo_vesicle *v, const exo_step_params *p)
+{
+    v->sigma = exo_vesicle_sigma(p, v->radius);
+    v->sigma_tissue = exo_ecs_sigma(p, v->radius);
+    exo_cells_forget(v);
+}
+
 /** Cells for all lanes after the box faces: each free lane's step from
  *  v->x to x is reflected off the cells (exo_cells_reflect); a reflected
  *  end is wrapped on periodic axes from the image counts the step started
@@ -678,11 +701,180 @@ EXO_FN void exo_radial_drift(const exo_step_params *p, const exo_realv x[3], exo
         d[a] += per_r * q[a];
 }
 
+/* ------------------------------------------------------------ compartments */
+
+/** Whether each lane's vesicle at x is in the tissue beside its vessel
+ *  (r > R; lumen vesicles keep r <= R - a, tissue ones r >= R + a). */
+EXO_FN exo_intv exo_in_tissue(const exo_step_params *p, const exo_realv x[3])
+{
+    if (p->domain != EXO_DOMAIN_VESSEL || !p->tissue_side)
+        return (exo_intv)(0);
+    exo_realv s, y, z;
+    EXO_TO_VESSEL(p->v_origin, p->v_frame, x, s, y, z);
+    (void)s;
+    return y * y + z * z > p->v_radius * p->v_radius;
+}
+
+/** The wall slot (EXO_VESSEL_WALL or a region's) and wall kind at axial
+ *  position s of the vessel. */
+EXO_FN exo_intv exo_wall_slot_at(const exo_step_params *p, exo_realv s, exo_intv *kind)
+{
+    exo_intv slot = (exo_intv)(EXO_VESSEL_WALL);
+    *kind = (exo_intv)(p->v_wall);
+    for (int k = 0; k < p->n_regions; k++) {
+        exo_intv in = s >= p->r_from[k] && s < p->r_to[k];
+        slot = EXO_SELECT(slot, (exo_intv)(EXO_SLOT_REGION + k), in);
+        *kind = EXO_SELECT(*kind, (exo_intv)(p->r_wall[k]), in);
+    }
+    return slot;
+}
+
+/** Where a step in vessel coordinates from (s0, y0, z0), at distance d0
+ *  inside a wall, to (s1, y1, z1), at d1, met the wall: where the segment
+ *  crosses it (d1 < 0), or, for a Brownian-bridge touch of a step that
+ *  ends inside, its midpoint (the bridge's touch is spread over the step;
+ *  what matters below is only whether it falls on a pore, and pores are
+ *  many steps wide). */
+EXO_FN void exo_wall_contact(exo_realv s0, exo_realv y0, exo_realv z0, exo_realv s1,
+                             exo_realv y1, exo_realv z1, exo_realv d0, exo_realv d1,
+                             exo_realv c[3])
+{
+    exo_realv gap = d0 - d1;
+    exo_realv t = EXO_SELECT((exo_realv)(EXO_R(0.5)),
+                             d0 / EXO_SELECT(gap, (exo_realv)(EXO_R(1.0)), gap <= EXO_R(0.0)),
+                             d1 < EXO_R(0.0) && gap > EXO_R(0.0));
+    t = EXO_SELECT(t, (exo_realv)(EXO_R(0.0)), t < EXO_R(0.0));
+    t = EXO_SELECT(t, (exo_realv)(EXO_R(1.0)), t > EXO_R(1.0));
+    c[0] = s0 + t * (s1 - s0);
+    c[1] = y0 + t * (y1 - y0);
+    c[2] = z0 + t * (z1 - z0);
+}
+
+/**
+ * Whether a contact with a leaky wall passes through a pore, for all lanes
+ * (PHYSICS.md 4.5).  c is the contact in vessel coordinates on the surface
+ * r = rc that the vesicle's centre touches (R - a from the lumen, R + a
+ * from the tissue); acc = r_p - a is the pores' accessible radius (<= 0:
+ * the vesicle never passes, the steric exclusion counted once).
+ *  - Explicit pores (pore_around > 0) sit on rings pore_pitch apart,
+ *    pore_around per ring: the contact passes if its distance from the
+ *    nearest pore's axis, sqrt(ds^2 + (rc dtheta)^2), is below acc.
+ *  - Homogenised pores: dilute pores take up a vesicle at the one-sided
+ *    Berg-Purcell rate 4 D acc n_p (PHYSICS.md 4.5), n_p per area of the
+ *    wall at R, hence n_p R / rc per area of the contact surface; a
+ *    vesicle in a hole of a thin wall leaves it on either side with equal
+ *    probability (the hole's plane sits at the mean of the two
+ *    concentrations), so the wall is a Robin membrane of permeability
+ *    2 D acc n_p each way.  Through exo_wall_event's rule for
+ *    bridge-counted contacts, a contact passes with P = sqrt(pi / 2) acc
+ *    n_p (R / rc) sigma, u its uniform.
+ */
+EXO_FN exo_intv exo_pore_pass(const exo_step_params *p, const exo_realv c[3], exo_realv rc,
+                              exo_realv acc, exo_realv sigma, exo_realv u)
+{
+    exo_intv open = acc > EXO_R(0.0);
+    if (p->pore_around == 0)
+        return open && u < EXO_R(1.2533141373155001) * acc * p->pore_density *
+                               (p->v_radius / rc) * sigma;
+    exo_realv ds = c[0] - (exo_floor(c[0] / p->pore_pitch) + EXO_R(0.5)) * p->pore_pitch;
+    const exo_real dth = EXO_R(6.283185307179586) / (exo_real)p->pore_around;
+    exo_realv t = exo_atan2(c[2], c[1]) / dth;
+    exo_realv arc = (t - exo_floor(t) - EXO_R(0.5)) * dth * rc;
+    return open && ds * ds + arc * arc < acc * acc;
+}
+
+/** Explicit pores: turn the lanes' (y, z) about the vessel axis so that
+ *  their angle from the pore whose disk the contact c fell in shrinks by
+ *  r_from / r_to.  A pore is a straight channel: a vesicle keeps its
+ *  lateral distance from the pore's axis, r dtheta, from the surface it
+ *  touched (radius r_from) to where it comes out (r_to); keeping the angle
+ *  instead would widen a pore seen from outside by (R + a) / (R - a) and
+ *  let vesicles near the rim out without a way back. */
+EXO_FN void exo_pore_lateral(const exo_step_params *p, const exo_realv c[3], exo_realv r_from,
+                             exo_realv r_to, exo_intv lanes, exo_realv *y, exo_realv *z)
+{
+    if (p->pore_around == 0 || !EXO_ANY(lanes))
+        return;
+    const exo_real dth = EXO_R(6.283185307179586) / (exo_real)p->pore_around;
+    exo_realv pore = (exo_floor(exo_atan2(c[2], c[1]) / dth) + EXO_R(0.5)) * dth;
+    exo_realv d = exo_atan2(*z, *y) - pore;
+    d -= EXO_R(6.283185307179586) * exo_floor(d / EXO_R(6.283185307179586) + EXO_R(0.5));
+    /* Turn by the small angle d (r_from / r_to - 1), not to pore + d r_from
+     * / r_to: the cosine and sine of a small angle carry little rounding,
+     * so the device and the C reference stay together over many passes. */
+    exo_realv turn = d * (r_from / r_to - EXO_R(1.0));
+    exo_realv cs = exo_cos(turn), sn = exo_sin(turn), y0 = *y;
+    *y = EXO_SELECT(*y, y0 * cs - *z * sn, lanes);
+    *z = EXO_SELECT(*z, y0 * sn + *z * cs, lanes);
+}
+
+/**
+ * The vessel's outer surface for the tissue lanes in `moving`, after the
+ * box faces moved them from v->x to x: the centre of a vesicle of radius a
+ * stays at r >= R + a.  A contact (an end point inside, or a bridge touch:
+ * exo_wall_event's rules) with a leaky wall passes through a pore
+ * (exo_pore_pass) and puts the vesicle on the lumen side, |d1| inside
+ * r = R - a at the same s and angle (d1 the end point's distance from
+ * R + a); other crossings are mirrored radially about R + a.  Walls of other kinds reflect from this side.  Uniforms: purpose
+ * EXO_RNG_CROSSING, word 0 the bridge, word 1 the pore, drawn only if a
+ * lane needs them.  Returns the lanes that crossed.
+ */
+EXO_FN exo_intv exo_outer_wall_step(const exo_vesicle *v, const exo_step_params *p,
+                                    exo_uintv id, uint64_t step, exo_intv moving,
+                                    exo_realv x[3])
+{
+    exo_realv s0, y0, z0, s1, y1, z1;
+    EXO_TO_VESSEL(p->v_origin, p->v_frame, v->x, s0, y0, z0);
+    EXO_TO_VESSEL(p->v_origin, p->v_frame, x, s1, y1, z1);
+    exo_realv ro = p->v_radius + v->radius;
+    exo_realv r0 = exo_sqrt(y0 * y0 + z0 * z0), r1 = exo_sqrt(y1 * y1 + z1 * z1);
+    exo_realv d0 = r0 - ro, d1 = r1 - ro;
+    exo_intv kind;
+    (void)exo_wall_slot_at(p, s1, &kind);
+    exo_intv leaky = moving && kind == EXO_FACE_LEAKY;
+    exo_intv crossed = moving && d1 < EXO_R(0.0);
+    exo_realv bridge = exo_bridge_crossing_probability(
+        EXO_SELECT(d0, (exo_realv)(EXO_R(0.0)), d0 < EXO_R(0.0)), d1, v->sigma);
+    exo_intv through = (exo_intv)(0);
+    exo_realv c[3] = {s1, y1, z1}; /* set below where a lane may pass */
+    if (EXO_ANY(leaky && (crossed || bridge > EXO_BRIDGE_NEGLIGIBLE))) {
+        exo_uintv w[4];
+        exo_rng_drawv(id, step, EXO_RNG_CROSSING, p->seed_lo, p->seed_hi, w);
+        exo_intv touch = leaky && (crossed || exo_u01v(w[0]) < bridge);
+        exo_wall_contact(s0, y0, z0, s1, y1, z1, d0, d1, c);
+        through = touch && exo_pore_pass(p, c, ro, p->pore_radius - v->radius, v->sigma,
+                                         exo_u01v(w[1]));
+    }
+    exo_intv mirror = crossed && !through;
+    if (!EXO_ANY(mirror || through))
+        return through;
+    exo_realv target = EXO_SELECT(r1, EXO_R(2.0) * ro - r1, mirror);
+    target = EXO_SELECT(target, ro, mirror && target < ro);
+    /* Through a pore: the rest of the step on the other side, as far from
+     * the lumen's surface R - a as the end point is from R + a (for a
+     * bridge touch, the mirror image of the end point: by the reflection
+     * principle as likely an end point of a path that touched). */
+    target = EXO_SELECT(target, p->v_radius - v->radius - exo_fabs(d1), through);
+    exo_realv scale = EXO_SELECT((exo_realv)(EXO_R(1.0)), target / r1,
+                                 (mirror || through) && r1 > EXO_R(0.0));
+    exo_realv y2 = scale * y1, z2 = scale * z1;
+    exo_pore_lateral(p, c, ro, target, through, &y2, &z2);
+    const exo_real zero[3] = {EXO_R(0.0), EXO_R(0.0), EXO_R(0.0)};
+    exo_realv dx[3], none = (exo_realv)(EXO_R(0.0));
+    EXO_FROM_VESSEL(zero, p->v_frame, none, y2 - y1, z2 - z1, dx);
+    for (int a = 0; a < 3; a++)
+        x[a] = EXO_SELECT(x[a], x[a] + dx[a], mirror || through);
+    return through;
+}
+
 /**
  * One overdamped Euler-Maruyama step (PHYSICS.md section 2.1, constant D)
- * for all lanes:  x += u dt + sqrt(2 D dt) xi, then the box faces.  Only
- * free vesicles move; the others keep their state exactly (every update is
- * a select on the `active` mask).
+ * for all lanes:  x += u dt + sqrt(2 D dt) xi, then the box faces, then, in
+ * the tissue beside a vessel, the vessel's outer surface
+ * (exo_outer_wall_step), then the cells.  Only the lanes in `moving` (free
+ * vesicles, in the box or the tissue) move; the others keep their state
+ * exactly (every update is a select on that mask).  Returns the lanes that
+ * crossed into the vessel's lumen.
  *
  * Faces: periodic axes wrap; other faces go through exo_wall_event.  A
  * vesicle that leaves or is absorbed keeps its end-of-step position; an
@@ -693,11 +885,11 @@ EXO_FN void exo_radial_drift(const exo_step_params *p, const exo_realv x[3], exo
  * A mirrored step that still lands outside (a step longer than the box) is
  * folded back: exact for two reflecting faces, a clamp otherwise.
  */
-EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
-                                const exo_launch_io *io, exo_uintv id, uint64_t step,
-                                int has_events)
+EXO_FN exo_intv exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
+                                    const exo_launch_io *io, exo_uintv id, uint64_t step,
+                                    int has_events, exo_intv moving)
 {
-    exo_intv active = v->state == EXO_STATE_FREE;
+    exo_intv active = moving;
     exo_realv n[3];
     exo_displacement_normals(p, id, step, n);
 
@@ -761,13 +953,18 @@ EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
             x[a] = EXO_SELECT(x[a], folded, still);
         }
     }
+    exo_intv through = (exo_intv)(0);
+    if (p->domain == EXO_DOMAIN_VESSEL)
+        through = exo_outer_wall_step(v, p, id, step, active && state == EXO_STATE_FREE, x);
     if (p->cells.n_cells > 0)
-        exo_cells_step(v, p, io, id, step, active && state == EXO_STATE_FREE, x, image, &state);
+        exo_cells_step(v, p, io, id, step, active && state == EXO_STATE_FREE && !through, x,
+                       image, &state);
     for (int a = 0; a < 3; a++) {
         v->x[a] = EXO_SELECT(v->x[a], x[a], active);
         v->image[a] = EXO_SELECT(v->image[a], image[a], active);
     }
     v->state = EXO_SELECT(v->state, state, active);
+    return through;
 }
 
 /**
@@ -781,13 +978,18 @@ EXO_FN void exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
  * normal distances R - a - r and s, L - s; a mirrored wall crossing is
  * reflected radially about the wall (the tangent-plane mirror to O(step^2/R),
  * which is 1e-6 of a step for 100-nm vesicles in a capillary).  A periodic
- * end wraps s and counts the pass in the image count of the axis.
- * Boundary words: 0 wall bridge, 1 inlet, 2 outlet, 3 adsorption.
+ * end wraps s and counts the pass in the image count of the axis.  Only
+ * the lanes in `moving` (free, in the lumen) move.  A leaky wall lets a
+ * contact over a pore through to the tissue side (r >= R + a); the lanes
+ * that crossed are returned.
+ * Boundary words: 0 wall bridge, 1 inlet, 2 outlet, 3 adsorption (or the
+ * pore).
  */
-EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
-                            const exo_launch_io *io, exo_uintv id, uint64_t step)
+EXO_FN exo_intv exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
+                                const exo_launch_io *io, exo_uintv id, uint64_t step,
+                                exo_intv moving)
 {
-    exo_intv active = v->state == EXO_STATE_FREE;
+    exo_intv active = moving;
     exo_realv n[3];
     exo_displacement_normals(p, id, step, n);
 
@@ -875,21 +1077,42 @@ EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
     exo_boundary_words(p, id, step, EXO_ANY(active && need), w);
     exo_realv u_ad = exo_boundary_u01(w[3], 0);
 
+    /* A leaky wall: a contact over a pore crosses to the tissue side
+     * (exo_pore_pass), any other crossing is mirrored as at a reflecting
+     * wall.  Its uniforms are the wall's: word 0 the bridge, word 3 the
+     * pore. */
+    exo_intv leaky = wall == EXO_FACE_LEAKY, through = (exo_intv)(0);
+    exo_realv c[3] = {s1, y1, z1}; /* set below where a lane may pass */
+    if (EXO_ANY(active && leaky)) {
+        exo_intv touch = active && leaky &&
+                         (r1 > rc || exo_boundary_u01(w[0], 0) <
+                                         exo_bridge_crossing_probability(rc - r0, rc - r1,
+                                                                         sigma_n));
+        exo_wall_contact(s0, y0, z0, s1, y1, z1, rc - r0, rc - r1, c);
+        through = touch && exo_pore_pass(p, c, rc, p->pore_radius - v->radius, sigma_n, u_ad);
+        wall = EXO_SELECT(wall, (exo_intv)(EXO_FACE_REFLECT), leaky);
+    }
+
     /* The wall. */
     exo_intv mirror, stick;
     exo_intv state = exo_wall_event_lanes(wall, rc - r0, rc - r1, sigma_n,
                                           exo_boundary_u01(w[0], 0), u_ad, coef,
                                           ad_state, &mirror, &stick);
+    mirror = mirror && !through;
     /* Radial mirror (2 rc - r1) or placement on the wall (rc); a step that
-     * would still be outside after the mirror is clamped to the wall. */
+     * would still be outside after the mirror is clamped to the wall.  A
+     * vesicle through a pore takes the rest of its step on the tissue side,
+     * as far beyond R + a as its end point is from rc (exo_outer_wall_step). */
     exo_realv target = EXO_SELECT(r1, EXO_R(2.0) * rc - r1, mirror);
     target = EXO_SELECT(target, rc, stick);
     target = EXO_SELECT(target, (exo_realv)(EXO_R(0.0)), target < EXO_R(0.0));
     target = EXO_SELECT(target, rc, (mirror || stick) && target > rc);
+    target = EXO_SELECT(target, R + v->radius + exo_fabs(rc - r1), through);
     exo_realv scale = EXO_SELECT((exo_realv)(EXO_R(1.0)), target / r1,
-                                 (mirror || stick) && r1 > EXO_R(0.0));
+                                 (mirror || stick || through) && r1 > EXO_R(0.0));
     y1 *= scale;
     z1 *= scale;
+    exo_pore_lateral(p, c, rc, target, through, &y1, &z1);
 
     /* The ends.  Periodic ends exist only on axes along x, y or z
      * (exo_config), whose image count records the passes. */
@@ -935,6 +1158,7 @@ EXO_FN void exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
         v->x[a] = EXO_SELECT(v->x[a], v->x[a] + dx[a], active);
     v->image[ax] = EXO_SELECT(v->image[ax], image, active);
     v->state = EXO_SELECT(v->state, state, active);
+    return through && active;
 }
 
 /**
@@ -1066,19 +1290,21 @@ EXO_FN exo_realv exo_bond_off_rate(const exo_step_params *p, exo_realv f)
  *   a bond breaks n k_off(F / n)              the shear load F = load_coef
  *                                             a^2 shared by the n bonds
  *   uptake        k_int, if n >= n_min        state internalized
+ *   transcytosis  k_tc, if n >= 1 on a        free in the tissue, at R + a
+ *                 barrier slot                (same s and angle), no bonds
  * At most one event per step: one happens with P = 1 - exp(-Lambda dt),
  * Lambda the total rate, and it is the channel picked in proportion to its
  * rate (PHYSICS.md V8; exobd check warns where Lambda dt is large).  A
  * vesicle that desorbs or loses its last bond is free again where it sits
  * and takes that step from there.  Uniforms: purpose EXO_RNG_BOUND, word 0
- * whether, word 1 which.
+ * whether, word 1 which.  Returns the lanes that crossed by transcytosis.
  */
-EXO_FN void exo_bound_step(exo_vesicle *v, const exo_step_params *p,
-                           const exo_launch_io *io, exo_uintv id, uint64_t step)
+EXO_FN exo_intv exo_bound_step(exo_vesicle *v, const exo_step_params *p,
+                               const exo_launch_io *io, exo_uintv id, uint64_t step)
 {
     exo_intv bound = v->state == EXO_STATE_BOUND;
     if (!EXO_ANY(bound))
-        return;
+        return (exo_intv)(0);
     exo_intv slot = exo_bound_slot(p, v);
     exo_intv bonded = v->bonds > 0;
     exo_realv nb = exo_to_realv(v->bonds);
@@ -1095,25 +1321,46 @@ EXO_FN void exo_bound_step(exo_vesicle *v, const exo_step_params *p,
     exo_realv brk = EXO_SELECT(zero, nb * exo_bond_off_rate(p, per_bond), bonded);
     exo_realv up = EXO_SELECT(zero, exo_slot_real(p->uptake_rate, slot),
                               bonded && v->bonds >= exo_slot_int(p->uptake_min, slot));
-    exo_realv total = desorb + form + brk + up;
+    exo_realv tc = zero;
+    if (p->barrier_slots != 0)
+        tc = EXO_SELECT(zero, (exo_realv)(p->transcytosis_rate),
+                        bonded && (((exo_intv)(p->barrier_slots) >> slot) & 1) != 0);
+    exo_realv total = desorb + form + brk + up + tc;
     if (!EXO_ANY(bound && total > EXO_R(0.0)))
-        return; /* nothing can happen: skip the draw */
+        return (exo_intv)(0); /* nothing can happen: skip the draw */
     exo_uintv w[4];
     exo_rng_drawv(id, step, EXO_RNG_BOUND, p->seed_lo, p->seed_hi, w);
     exo_intv event = bound && exo_u01v(w[0]) < exo_event_probability(total, p->dt);
     /* The channel; a pick that rounds up to the total falls to the last
      * channel with a rate. */
     exo_realv pick = exo_u01v(w[1]) * total;
-    exo_intv do_up = event && bonded && up > EXO_R(0.0) && pick >= form + brk;
-    exo_intv do_break = event && bonded && !do_up && brk > EXO_R(0.0) &&
+    exo_intv do_tc = event && bonded && tc > EXO_R(0.0) && pick >= form + brk + up;
+    exo_intv do_up = event && bonded && !do_tc && up > EXO_R(0.0) && pick >= form + brk;
+    exo_intv do_break = event && bonded && !do_up && !do_tc && brk > EXO_R(0.0) &&
                         (pick >= form || form <= EXO_R(0.0));
-    exo_intv do_form = event && bonded && !do_up && !do_break;
+    exo_intv do_form = event && bonded && !do_up && !do_break && !do_tc;
     exo_intv bonds = v->bonds + EXO_SELECT((exo_intv)(0), (exo_intv)(1), do_form) -
                      EXO_SELECT((exo_intv)(0), (exo_intv)(1), do_break);
     exo_intv released = (event && !bonded) || (do_break && bonds == 0);
-    v->bonds = bonds;
-    v->state = EXO_SELECT(v->state, (exo_intv)(EXO_STATE_FREE), released);
+    v->bonds = EXO_SELECT(bonds, (exo_intv)(0), do_tc);
+    v->state = EXO_SELECT(v->state, (exo_intv)(EXO_STATE_FREE), released || do_tc);
     v->state = EXO_SELECT(v->state, (exo_intv)(EXO_STATE_INTERNALIZED), do_up);
+    if (EXO_ANY(do_tc)) {
+        /* Across the wall, radially: from R - a to R + a. */
+        exo_realv sv, y, z;
+        EXO_TO_VESSEL(p->v_origin, p->v_frame, v->x, sv, y, z);
+        (void)sv;
+        exo_realv r = exo_sqrt(y * y + z * z);
+        exo_realv scale = (p->v_radius + v->radius) /
+                              EXO_SELECT(r, (exo_realv)(EXO_R(1.0)), r <= EXO_R(0.0)) -
+                          EXO_R(1.0);
+        const exo_real zero3[3] = {EXO_R(0.0), EXO_R(0.0), EXO_R(0.0)};
+        exo_realv dx[3];
+        EXO_FROM_VESSEL(zero3, p->v_frame, zero, scale * y, scale * z, dx);
+        for (int a = 0; a < 3; a++)
+            v->x[a] = EXO_SELECT(v->x[a], v->x[a] + dx[a], do_tc);
+    }
+    return do_tc;
 }
 
 /** Count the bonds formed in step k of the launch by the lanes in `mask`,
@@ -1135,10 +1382,10 @@ EXO_FN void exo_count_formed(const exo_launch_io *io, const exo_step_params *p,
 
 /* ------------------------------------------------------------------ events */
 
-/** Append one event of `kind` for each lane in `mask` (its position, slot
- *  and bonds after the event).  Lanes go one by one: events are rare, and
+/** Append one event of `kind` (for crossings, its EXO_ROUTE_*) for each
+ *  lane in `mask` (its position, slot and bonds after the event).  Lanes go one by one: events are rare, and
  *  the host sorts them by (step, id), so the order of appending is free. */
-EXO_FN void exo_emit(const exo_launch_io *io, exo_intv mask, int32_t kind,
+EXO_FN void exo_emit(const exo_launch_io *io, exo_intv mask, int32_t kind, int32_t route,
                      exo_vesicle *v, exo_intv slot, exo_uintv id, uint64_t step)
 {
     if (!EXO_ANY(mask))
@@ -1158,19 +1405,20 @@ EXO_FN void exo_emit(const exo_launch_io *io, exo_intv mask, int32_t kind,
             e->x[a] = EXO_LANE(exo_real, v->x[a], l);
         e->slot = EXO_LANE(int32_t, slot, l);
         e->bonds = EXO_LANE(int32_t, v->bonds, l);
-        e->reserved_ = 0;
+        e->route = route;
     }
 }
 
 /** First-order clearance from the blood (the liver and spleen; PHYSICS.md
  *  table of section 6, Lai 2014): a free vesicle is removed at the start of
  *  a step with probability 1 - exp(-k dt), so the free fraction without
- *  other losses is exactly exp(-k t) at every step.  Uniform: purpose
+ *  other losses is exactly exp(-k t) at every step.  Vesicles in the
+ *  tissue beside a vessel are out of the blood and are not cleared.  Uniform: purpose
  *  EXO_RNG_CLEARANCE, word 0. */
 EXO_FN void exo_clearance_step(exo_vesicle *v, const exo_step_params *p, exo_uintv id,
                                uint64_t step)
 {
-    exo_intv free_ = v->state == EXO_STATE_FREE;
+    exo_intv free_ = v->state == EXO_STATE_FREE && !exo_in_tissue(p, v->x);
     if (!EXO_ANY(free_))
         return;
     exo_uintv w[4];
@@ -1212,16 +1460,24 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
         if (p->bound_moves) {
             exo_intv was_bound = v->state == EXO_STATE_BOUND;
             exo_intv had = v->bonds;
-            exo_bound_step(v, p, io, id, step);
+            /* The slot is read before a transcytosis moves the vesicle. */
+            exo_intv slot = (exo_intv)(0);
+            const int moved = p->record_events && p->barrier_slots != 0;
+            if (moved)
+                slot = exo_bound_slot(p, v);
+            exo_intv crossed = exo_bound_step(v, p, io, id, step);
             if (p->depletion)
                 exo_count_formed(io, p, v, v->state == EXO_STATE_BOUND && v->bonds > had, k);
             exo_intv left = was_bound && v->state != EXO_STATE_BOUND;
             if (p->record_events && EXO_ANY(left)) {
-                exo_intv slot = exo_bound_slot(p, v);
-                exo_emit(io, left && v->state == EXO_STATE_FREE, EXO_EVENT_UNBINDING, v,
-                         slot, id, step);
+                if (!moved)
+                    slot = exo_bound_slot(p, v);
+                exo_emit(io, left && v->state == EXO_STATE_FREE && !crossed,
+                         EXO_EVENT_UNBINDING, EXO_ROUTE_NONE, v, slot, id, step);
                 exo_emit(io, left && v->state == EXO_STATE_INTERNALIZED,
-                         EXO_EVENT_INTERNALIZATION, v, slot, id, step);
+                         EXO_EVENT_INTERNALIZATION, EXO_ROUTE_NONE, v, slot, id, step);
+                exo_emit(io, crossed, EXO_EVENT_CROSSING, EXO_ROUTE_TRANSCYTOSIS, v, slot, id,
+                         step);
             }
         }
         if (p->clear_prob > EXO_R(0.0))
@@ -1230,10 +1486,30 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
                      (p->bound_moves && v->state == EXO_STATE_BOUND)))
             break;
         exo_intv was_free = v->state == EXO_STATE_FREE;
-        if (p->domain == EXO_DOMAIN_VESSEL)
-            exo_step_vessel(v, p, io, id, step);
-        else
-            exo_step_overdamped(v, p, io, id, step, has_events);
+        if (p->domain != EXO_DOMAIN_VESSEL) {
+            (void)exo_step_overdamped(v, p, io, id, step, has_events, was_free);
+        } else if (!p->tissue_side) {
+            (void)exo_step_vessel(v, p, io, id, step, was_free);
+        } else {
+            /* Each lane steps in the compartment it starts the step in. */
+            exo_intv tissue = exo_in_tissue(p, v->x);
+            exo_intv out = exo_step_vessel(v, p, io, id, step, was_free && !tissue);
+            exo_realv lumen_sigma = v->sigma;
+            v->sigma = v->sigma_tissue;
+            exo_intv in = exo_step_overdamped(v, p, io, id, step, has_events,
+                                              was_free && tissue);
+            v->sigma = lumen_sigma;
+            if (p->record_events && EXO_ANY(out || in)) {
+                exo_realv sv, y, z;
+                EXO_TO_VESSEL(p->v_origin, p->v_frame, v->x, sv, y, z);
+                (void)y;
+                (void)z;
+                exo_intv kind;
+                exo_intv slot = exo_wall_slot_at(p, sv, &kind);
+                exo_emit(io, out, EXO_EVENT_CROSSING, EXO_ROUTE_PORE_OUT, v, slot, id, step);
+                exo_emit(io, in, EXO_EVENT_CROSSING, EXO_ROUTE_PORE_IN, v, slot, id, step);
+            }
+        }
         /* Captured this step: one bond where the surface binds (none where
          * it only adsorbs). */
         exo_intv captured = was_free && v->state == EXO_STATE_BOUND;
@@ -1244,7 +1520,7 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
             if (p->depletion)
                 exo_count_formed(io, p, v, captured && binds, k);
             if (p->record_events)
-                exo_emit(io, captured, EXO_EVENT_BINDING, v, slot, id, step);
+                exo_emit(io, captured, EXO_EVENT_BINDING, EXO_ROUTE_NONE, v, slot, id, step);
         }
     }
 }
@@ -1392,10 +1668,15 @@ EXO_FN void exo_init_position(const exo_init_params *ip, const exo_cells_io *cel
 EXO_FN int exo_place(const exo_step_params *p, const exo_cells_io *cells, exo_real x0,
                      exo_real x1, exo_real x2, exo_real a, int state)
 {
-    if (p->domain != EXO_DOMAIN_VESSEL) {
-        if (state != EXO_STATE_ABSORBED || !p->cells_take)
-            return 0;
-        const exo_real x[3] = {x0, x1, x2};
+    const exo_real x[3] = {x0, x1, x2};
+    int tissue = p->domain != EXO_DOMAIN_VESSEL;
+    exo_real s = EXO_R(0.0);
+    if (!tissue) {
+        exo_real y, z;
+        EXO_TO_VESSEL(p->v_origin, p->v_frame, x, s, y, z);
+        tissue = p->tissue_side && y * y + z * z > p->v_radius * p->v_radius;
+    }
+    if (tissue && state == EXO_STATE_ABSORBED && p->cells_take) {
         const exo_cell_grid *g = &p->cells;
         uint32_t bin = exo_cell_bin(g, x);
         for (uint32_t j = cells->bin_start[bin]; j < cells->bin_start[bin + 1]; j++) {
@@ -1407,23 +1688,20 @@ EXO_FN int exo_place(const exo_step_params *p, const exo_cells_io *cells, exo_re
                 r2 += q * q;
             }
             if (exo_fabs(exo_sqrt(r2) - (c[3] + a)) < EXO_ON_CELL)
-                return 1 + cells->type[cj];
+                return EXO_PLACE_CELLS + cells->type[cj];
         }
-        return 0;
     }
-    exo_real x[3], s, y, z;
-    x[0] = x0;
-    x[1] = x1;
-    x[2] = x2;
-    EXO_TO_VESSEL(p->v_origin, p->v_frame, x, s, y, z);
-    (void)y;
-    (void)z;
-    if (state == EXO_STATE_EXITED)
-        return p->n_regions + (s < EXO_R(0.5) * p->v_length ? 1 : 2);
+    if (p->domain != EXO_DOMAIN_VESSEL)
+        return 0;
+    int region = p->n_regions;
     for (int k = 0; k < p->n_regions; k++)
         if (s >= p->r_from[k] && s < p->r_to[k])
-            return k;
-    return p->n_regions;
+            region = k;
+    if (tissue)
+        return EXO_PLACE_TISSUE + region;
+    if (state == EXO_STATE_EXITED)
+        return p->n_regions + (s < EXO_R(0.5) * p->v_length ? 1 : 2);
+    return region;
 }
 
 /** The counter of a vesicle at (x, y, z) in state `state` in a density

@@ -43,6 +43,8 @@
                                    and step are the draw number (host)      */
 #define EXO_RNG_CELLS 10u       /* uptake at a cell: word 0 the bridge touch,
                                    word 1 the uptake                        */
+#define EXO_RNG_CROSSING 11u    /* the tissue side of a vessel wall: word 0
+                                   the bridge touch, word 1 the pore        */
 
 #define EXO_PHILOX_M0 0xD2511F53u
 #define EXO_PHILOX_M1 0xCD9E8D57u

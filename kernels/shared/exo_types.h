@@ -35,9 +35,14 @@
 #define EXO_FACE_ABSORB 3        /* vesicle is removed: state absorbed      */
 #define EXO_FACE_ADSORB 4        /* each contact adsorbs with probability
                                     adsorb_coef / sigma, else reflects      */
+#define EXO_FACE_LEAKY 5         /* a vessel wall with pores (step params
+                                    pore_*): a contact over a pore crosses to
+                                    the other compartment, else reflects    */
 
 /* Where a population lives: the box, or the lumen of one vessel (a straight
- * cylinder along any direction).  Vesicles never change domain. */
+ * cylinder along any direction).  Vesicles never change domain.  A vessel
+ * with a tissue beside it (tissue_side) has two compartments, told apart by
+ * position: the lumen (r < R) and the tissue, the box outside it. */
 #define EXO_DOMAIN_BOX 0
 #define EXO_DOMAIN_VESSEL 1
 
@@ -65,12 +70,15 @@
 #define EXO_MAX_BONDS 255
 
 /* Places a vesicle is counted in, for observables (exo_place): in a
- * vessel, region k (0 <= k < n_regions), the rest of the vessel
+ * vessel's lumen, region k (0 <= k < n_regions), the rest of the vessel
  * (n_regions), or, once exited, the inlet (n_regions + 1) or the outlet
- * (n_regions + 2); in the box, place 0, or, taken up by a cell of type t,
- * place 1 + t. */
-#define EXO_PLACES (EXO_MAX_REGIONS + 3 > 1 + EXO_CELL_TYPES ? EXO_MAX_REGIONS + 3 \
-                                                               : 1 + EXO_CELL_TYPES)
+ * (n_regions + 2); in the tissue beside a vessel, EXO_PLACE_TISSUE + k
+ * beside region k or EXO_PLACE_TISSUE + n_regions elsewhere; in the box,
+ * place 0; taken up by a cell of type t (box or tissue),
+ * EXO_PLACE_CELLS + t. */
+#define EXO_PLACE_TISSUE (EXO_MAX_REGIONS + 3)
+#define EXO_PLACE_CELLS (EXO_PLACE_TISSUE + EXO_MAX_REGIONS + 1)
+#define EXO_PLACES (EXO_PLACE_CELLS + EXO_CELL_TYPES)
 
 /* Columns of the (place, column) histogram of k_count_places: one per
  * state, then the bonds held by the place's bound vesicles. */
@@ -163,6 +171,12 @@ typedef struct exo_step_params {
                                 ecs_diffusion times Renkin's f_hind(2a/w)
                                 (PHYSICS.md 6); 0: not used, plain D       */
     exo_real ecs_width;      /* w, um; 0: no hindrance (f_hind = 1)         */
+    exo_real pore_radius;    /* r_p of the pores of EXO_FACE_LEAKY walls, um:
+                                a vesicle's centre passes within r_p - a of
+                                a pore's axis (PHYSICS.md 4.5)              */
+    exo_real pore_density;   /* n_p, pores per um^2 of the wall (at r = R)  */
+    exo_real pore_pitch;     /* explicit pores: distance between rings, um  */
+    exo_real transcytosis_rate; /* k_tc, 1/s, on the barrier_slots          */
     exo_cell_grid cells;     /* the tissue's cells (box domain), or none    */
     exo_real cell_adsorb_coef[EXO_CELL_TYPES]; /* cells of type t that take
                                 up vesicles: a contact (the step entering
@@ -206,6 +220,16 @@ typedef struct exo_step_params {
                                 vesicles they catch (state absorbed); 0: they
                                 only reflect                                */
     int32_t cells_take;      /* 1: some cell type takes up vesicles          */
+    int32_t tissue_side;     /* vessel: 1: the box outside it is a tissue
+                                compartment (exo_in_tissue), whose vesicles
+                                step as in a box, among its cells, with the
+                                vessel's outer surface r = R + a as a wall  */
+    int32_t pore_around;     /* EXO_FACE_LEAKY walls, explicit pores: pores
+                                around the circumference, on rings
+                                pore_pitch apart; 0: homogenised pores      */
+    int32_t barrier_slots;   /* bit k: a vesicle bound on slot k crosses to
+                                the tissue by transcytosis at
+                                transcytosis_rate (exo_bound_step)          */
     int32_t reserved3_;      /* keeps the int count even                    */
 } exo_step_params;
 
@@ -224,7 +248,14 @@ typedef struct exo_density_params {
 #define EXO_EVENT_BINDING 0         /* free -> bound on a surface            */
 #define EXO_EVENT_UNBINDING 1       /* bound -> free (last bond, desorption) */
 #define EXO_EVENT_INTERNALIZATION 2 /* bound -> internalized                 */
-#define EXO_EVENT_KINDS 3
+#define EXO_EVENT_CROSSING 3        /* through a vessel wall (route)         */
+#define EXO_EVENT_KINDS 4
+
+/* How a crossing went (exo_event.route; /events/crossing/route). */
+#define EXO_ROUTE_NONE 0            /* not a crossing                        */
+#define EXO_ROUTE_PORE_OUT 1        /* lumen -> tissue through a pore        */
+#define EXO_ROUTE_PORE_IN 2         /* tissue -> lumen through a pore        */
+#define EXO_ROUTE_TRANSCYTOSIS 3    /* bound at a barrier -> tissue          */
 
 /** One event, appended by the kernels to a device buffer (exo_emit). */
 typedef struct exo_event {
@@ -235,7 +266,7 @@ typedef struct exo_event {
     exo_real x[3];           /* position, um                                */
     int32_t slot;            /* surface slot (EXO_SLOTS) where it happened  */
     int32_t bonds;           /* bonds held after the event                  */
-    int32_t reserved_;       /* keeps the size a multiple of 8              */
+    int32_t route;           /* EXO_ROUTE_* (crossings; NONE otherwise)     */
 } exo_event;
 
 /* Radius distributions of a population. */

@@ -103,7 +103,7 @@ static void free_kind(kind_data *k)
 /* Run the scenario with room for `capacity` events per launch (0:
  * default); write to path; return the final state and the event totals. */
 static exo_test_state run(const exo_scenario *sc, const char *path, uint32_t capacity,
-                          uint64_t totals[3])
+                          uint64_t totals[4])
 {
     exo_error err = {0};
     exo_sim *sim = NULL;
@@ -136,7 +136,7 @@ int main(void)
     snprintf(a_path, sizeof a_path, "%s/a.h5", dir);
     snprintf(b_path, sizeof b_path, "%s/b.h5", dir);
     exo_scenario *sc = exo_test_scenario(scenario);
-    uint64_t ta[3], tb[3];
+    uint64_t ta[4], tb[4];
     exo_test_state sa = run(sc, a_path, 0, ta);
     exo_test_state sb = run(sc, b_path, 1, tb);
 

@@ -331,10 +331,6 @@ static void test_tissue_bad(void)
         NO_SETS, 23, "'geometry.tissue.cell_types.[0].surface'",
         "cells that hold vesicles (surface \"grab\" keeps what it adsorbs) are not available",
         "adsorbed = \"removed\"");
-    BAD(EDITS({23, "  vessels = ( { name = \"cap\"; radius = \"2 um\"; length = \"10 um\"; "
-                   "origin = [5.0, 5.0, 0.0]; } ); tissue = { placement = \"simple_cubic\"; "
-                   "spacing = \"5 um\"; " ONE_TYPE " }; };"}),
-        NO_SETS, 23, "'geometry.tissue'", "a tissue beside vessels", "not available");
     BAD(TISSUE("effective_diffusion = { tortuosity = 0.8; };"), NO_SETS, 23,
         "'geometry.tissue.effective_diffusion.tortuosity'", "at least 1");
     BAD(TISSUE("effective_diffusion = { tortuosity = 1.6; width = \"-40 nm\"; };"),
@@ -354,6 +350,77 @@ static void test_tissue_bad(void)
     } while (0)
 
 /* Valid tissues: what the placement gives. */
+/* A tissue beside a vessel (lines 16, 22 and 23 of the base: the
+ * population in the vessel, the box's faces closed across it, the vessel
+ * through the box along z): a vessel outside the box or not through it,
+ * pores that are not pores, walls that let vesicles across with nothing on
+ * the other side, cells in the vessel. */
+#define IN_CAP {16, "    start = { region = \"cap\"; };"}
+#define CLOSED {22, "          faces = [\"reflect\", \"reflect\", \"periodic\"]; };"}
+#define CAP(extra) "vessels = ( { name = \"cap\"; radius = \"2 um\"; length = \"10 um\"; " \
+                   "origin = [5.0, 5.0, 0.0]; ends = \"periodic\"; " extra " } ); "
+#define LEAKY(pores) {2, "seed = 7; surfaces = ( { name = \"gaps\"; behaviour = \"leaky\"; " \
+                         "pores = { " pores " }; } );"}
+#define PORES "radius = \"400 nm\"; density = \"0.05 /um^2\";"
+
+static void test_barriers_bad(void)
+{
+    BAD(EDITS(IN_CAP, CLOSED,
+              {23, "  vessels = ( { name = \"cap\"; radius = \"2 um\"; length = \"10 um\"; "
+                   "origin = [9.0, 5.0, 0.0]; } ); tissue = { }; };"}),
+        NO_SETS, 23, "'geometry.tissue'", "vessel \"cap\" (centre x = 9 um, radius 2 um) "
+        "lies outside the tissue box [0, 10] um along x");
+    BAD(EDITS(IN_CAP, CLOSED,
+              {23, "  vessels = ( { name = \"cap\"; radius = \"2 um\"; length = \"8 um\"; "
+                   "origin = [5.0, 5.0, 0.0]; } ); tissue = { }; };"}),
+        NO_SETS, 23, "'geometry.tissue'", "must run through the tissue box from face to face");
+    BAD(EDITS(IN_CAP, {23, "  " CAP("") "tissue = { }; };"}), NO_SETS, 23,
+        "'geometry.tissue'", "may not be periodic");
+    BAD(EDITS(IN_CAP, CLOSED,
+              {23, "  " CAP("") "vessels2 = 1; tissue = { }; };"}),
+        NO_SETS, 23, "'geometry.vessels2'", "unknown setting");
+    BAD(EDITS(LEAKY("radius = \"-10 nm\"; density = \"0.05 /um^2\";"), IN_CAP, CLOSED,
+              {23, "  " CAP("wall = \"gaps\";") "tissue = { }; };"}),
+        NO_SETS, 2, "'surfaces.[0].pores.radius'", "must be > 0");
+    BAD(EDITS(LEAKY("radius = \"400 nm\"; density = \"-1 /um^2\";"), IN_CAP, CLOSED,
+              {23, "  " CAP("wall = \"gaps\";") "tissue = { }; };"}),
+        NO_SETS, 2, "'surfaces.[0].pores.density'", "must be > 0");
+    BAD(EDITS(LEAKY("radius = \"400 nm\";"), IN_CAP, CLOSED,
+              {23, "  " CAP("wall = \"gaps\";") "tissue = { }; };"}),
+        NO_SETS, 2, "'surfaces.[0].pores.density'", "required setting");
+    BAD(EDITS(LEAKY(PORES " model = \"sieve\";"), IN_CAP, CLOSED,
+              {23, "  " CAP("wall = \"gaps\";") "tissue = { }; };"}),
+        NO_SETS, 2, "'surfaces.[0].pores.model'", "\"homogenised\", \"explicit\"");
+    BAD(EDITS(LEAKY("radius = \"1 um\"; density = \"0.3 /um^2\"; model = \"explicit\";"),
+              IN_CAP, CLOSED, {23, "  " CAP("wall = \"gaps\";") "tissue = { }; };"}),
+        NO_SETS, 23, "'geometry.vessels.[0].wall'", "explicit pores of radius 1 um", "overlap");
+    BAD(EDITS(LEAKY(PORES), IN_CAP, CLOSED, {23, "  " CAP("wall = \"gaps\";") "};"}),
+        NO_SETS, 23, "'geometry.vessels.[0].wall'", "lets vesicles across the wall (pores)",
+        "add geometry.tissue");
+    BAD(EDITS(LEAKY(PORES), IN_CAP,
+              {22, "          faces = [\"reflect\", \"gaps\", \"periodic\"]; };"},
+              {23, "  " CAP("") "tissue = { }; };"}),
+        NO_SETS, 22, "'geometry.box.faces.[1]'", "surface \"gaps\" is leaky");
+    BAD(EDITS(LEAKY(PORES), IN_CAP, CLOSED,
+              {23, "  " CAP("wall = \"gaps\"; hindered = true;") "tissue = { }; };"}),
+        NO_SETS, 23, "'geometry.vessels.[0].wall'", "cannot be combined with hindered");
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"w\"; behaviour = \"reflect\"; "
+                  "transcytosis = { rate = \"1e-4 /s\"; }; } );"}),
+        NO_SETS, 2, "'surfaces.[0].transcytosis'", "applies only to behaviour = \"bind\"");
+    BAD(EDITS(IN_CAP, CLOSED,
+              {23, "  " CAP("") "tissue = { placement = \"fixed\"; " ONE_TYPE
+                   "cells = ( { centre = [5.0, 7.0, 5.0]; } ); }; };"}),
+        NO_SETS, 23, "'geometry.tissue.cells'", "cell 0 (centre [5, 7, 5] um, radius 1.5 um) "
+        "overlaps vessel \"cap\" (radius 2 um) by 1.5 um");
+    BAD(EDITS(CLOSED, {23, "  " CAP("") "tissue = { }; };"}), NO_SETS, 16,
+        "'vesicles.[0].start'", "beside a vessel", "start in its lumen");
+    BAD(EDITS(IN_CAP, CLOSED,
+              {23, "  vessels = ( { name = \"cap\"; radius = \"2 um\"; length = \"10 um\"; "
+                   "origin = [5.0, 5.0, 0.0]; }, { name = \"cap2\"; radius = \"1 um\"; "
+                   "length = \"10 um\"; origin = [2.0, 2.0, 0.0]; } ); tissue = { }; };"}),
+        NO_SETS, 23, "'geometry.tissue'", "a tissue lies beside one vessel (got 2 vessels)");
+}
+
 static void test_tissue_good(void)
 {
     exo_error err;
@@ -1394,6 +1461,7 @@ int main(int argc, char **argv)
     }
     test_unknown_keys();
     test_tissue_bad();
+    test_barriers_bad();
     test_tissue_good();
     test_wrong_types();
     test_binding_config();

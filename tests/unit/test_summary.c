@@ -79,8 +79,10 @@ static void write_file(const char *path)
         int64_t step = (int64_t)llround(ev[i].t / 0.1);
         float pos[3] = {0, 0, 0};
         int32_t surface = 0, patch = -1, bonds = ev[i].kind == 0;
+        int8_t route = 0; /* EXO_ROUTE_NONE */
         ok = exo_h5_write_events(h, (uint32_t)ev[i].kind, 1, &step, &ev[i].t, &ev[i].id, pos,
-                                 &surface, &ev[i].region, &patch, &bonds, &err) == EXO_OK;
+                                 &surface, &ev[i].region, &patch, &bonds, &route,
+                                 &err) == EXO_OK;
     }
     int64_t free_count = 17;
     ok = ok && exo_h5_write_observables(h, 20, 2.0, &free_count, &err) == EXO_OK;
