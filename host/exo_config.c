@@ -1855,10 +1855,11 @@ static exo_status load_output(cfg *c, const config_setting_t *root, exo_scenario
         binds |= sc->pop[k].binding >= 0;
     sc->output_fields = EXO_FIELD_POSITION | EXO_FIELD_STATE |
                         (periodic ? EXO_FIELD_IMAGE : 0) | (binds ? EXO_FIELD_BONDS : 0);
-    /* Events by default wherever a vesicle can be bound. */
+    /* Events by default wherever a vesicle can be bound or cross a wall. */
     sc->output_events = 0;
     for (uint32_t j = 0; j < sc->n_surfaces; j++)
         sc->output_events |= sc->surface[j].behaviour == EXO_SURFACE_BIND ||
+                             sc->surface[j].behaviour == EXO_SURFACE_LEAKY ||
                              (sc->surface[j].behaviour == EXO_SURFACE_ADSORB &&
                               sc->surface[j].adsorbed_state == EXO_STATE_BOUND);
     EXO_TRY(get_group(c, root, "output", 0, &g));

@@ -684,8 +684,10 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
         fprintf(out, "tissue        %u cells, %s", sc->n_cells, placement[sc->placement]);
         if (sc->placement <= EXO_PLACEMENT_HEXAGONAL)
             fprintf(out, ", spacing %g um", sc->cell_spacing);
-        fprintf(out, "; they fill %.4f of the box (extracellular fraction %.4f)\n",
-                exo_tissue_volume_fraction(sc), 1 - exo_tissue_volume_fraction(sc));
+        fprintf(out, "; they fill %.4f of the %s (extracellular fraction %.4f)\n",
+                exo_tissue_volume_fraction(sc), sc->n_vessels ? "tissue (the box outside "
+                                                                "the vessel)" : "box",
+                1 - exo_tissue_volume_fraction(sc));
         for (uint32_t t = 0; t < sc->n_cell_types; t++) {
             uint32_t n = 0;
             for (uint32_t i = 0; i < sc->n_cells; i++)
@@ -694,7 +696,7 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                     smallest_cell = fmin(smallest_cell, sc->cell[i].radius);
                 }
             int j = sc->cell_type[t].surface;
-            fprintf(out, "  cell type   %s: %u cells, radius %g um; %s%s\n",
+            fprintf(out, "  cell type   %s: %u cells, radius %g um; %s%s%s\n",
                     sc->cell_type[t].name, n, sc->cell_type[t].radius,
                     j < 0 || sc->surface[j].behaviour == EXO_SURFACE_REFLECT
                         ? "reflects vesicles"
@@ -703,7 +705,8 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                               : "takes up vesicles as a Robin surface (surface ",
                     j < 0 || sc->surface[j].behaviour == EXO_SURFACE_REFLECT
                         ? ""
-                        : sc->surface[j].name);
+                        : sc->surface[j].name,
+                    j < 0 || sc->surface[j].behaviour == EXO_SURFACE_REFLECT ? "" : ")");
             if (j >= 0 && sc->surface[j].behaviour == EXO_SURFACE_ADSORB)
                 fprintf(out, "              kappa = %.4g um/s\n", sc->surface[j].kappa);
         }
@@ -717,6 +720,11 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
             fprintf(out, ", w = %g nm (Renkin's f_hind)", sc->ecs_width * 1e3);
         fprintf(out, "\n");
     }
+    if (sc->has_tissue && sc->n_vessels)
+        fprintf(out, "compartments  the lumen of %s (r < R) and the tissue, the box outside "
+                     "it%s; from the tissue its wall reflects, except through pores; free "
+                     "vesicles are cleared from the lumen only\n", sc->vessel[0].name,
+                sc->n_cells || sc->ecs_tortuosity > 0 ? "" : " (interstitial fluid)");
     for (uint32_t k = 0; k < sc->n_vessels; k++) {
         const exo_vessel *v = &sc->vessel[k];
         static const char *const end_name[] = {"periodic", "reflect", "open", "absorb",

@@ -1006,7 +1006,12 @@ static int32_t event_region(const exo_scenario *sc, const exo_step_params *p, ui
     int vi = sc->pop[k].vessel;
     if (vi < 0)
         return -1;
-    int place = exo_place(p, NULL, e->x[0], e->x[1], e->x[2], 0, EXO_STATE_BOUND);
+    /* By the axial position alone: a crossing may be on either side. */
+    exo_real x[3] = {e->x[0], e->x[1], e->x[2]}, sv, y, z;
+    EXO_TO_VESSEL(p->v_origin, p->v_frame, x, sv, y, z);
+    (void)y;
+    (void)z;
+    int place = exo_region_at(p, sv);
     if (place >= (int)sc->vessel[vi].n_regions)
         return -1;
     int32_t at = 0;

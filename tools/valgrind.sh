@@ -2,7 +2,7 @@
 # Memcheck small full runs of exobd's host code: check the tumour scenario,
 # run it (events, depletion, checkpoints) to its end, stop another run with
 # SIGTERM and resume it, summarise; check and run the tissue scenario with
-# uptake by cells and density images.  Fails on any memory error or definite
+# uptake by cells and density images, and the leaky tumour capillary.  Fails on any memory error or definite
 # leak.
 #
 # usage: tools/valgrind.sh [BUILD_DIR] [DEVICE]
@@ -57,6 +57,13 @@ tsets=(--set 'vesicles.[0].count=500' --set simulation.steps=60 --set output.eve
 "${vg[@]}" "$exobd" check "$tissue" "${tsets[@]}" >/dev/null
 "${vg[@]}" "$exobd" run "$tissue" "${tsets[@]}" -o "$work/c.h5" --device "$device" \
     --checkpoint-steps 20 --quiet
+echo "valgrind: a tumour capillary's leaky wall: check, run, summary"
+epr="$root/scenarios/tumor_epr.cfg"
+esets=(--set 'vesicles.[0].count=500' --set simulation.steps=60 --set output.every=20
+       --set output.sample=500 --set output.observables_every=20)
+"${vg[@]}" "$exobd" check "$epr" "${esets[@]}" >/dev/null
+"${vg[@]}" "$exobd" run "$epr" "${esets[@]}" -o "$work/e.h5" --device "$device" --quiet
+"${vg[@]}" "$exobd" summary "$work/e.h5" >/dev/null
 echo "valgrind: exobd summary"
 "${vg[@]}" "$exobd" summary "$work/t.h5" >/dev/null
 echo "valgrind: clean"

@@ -1662,6 +1662,16 @@ EXO_FN void exo_init_position(const exo_init_params *ip, const exo_cells_io *cel
  *  far larger, so one removed at a box face is not mistaken for it). */
 #define EXO_ON_CELL EXO_R(1e-3)
 
+/** The vessel region (0 .. n_regions - 1) at axial position s, or
+ *  n_regions outside every region (scalar). */
+EXO_FN int exo_region_at(const exo_step_params *p, exo_real s)
+{
+    for (int k = 0; k < p->n_regions; k++)
+        if (s >= p->r_from[k] && s < p->r_to[k])
+            return k;
+    return p->n_regions;
+}
+
 /** The place of a vesicle of radius a at (x, y, z) in state `state`
  *  (scalar); cells: the tissue's, read only where cells take up vesicles
  *  (may be NULL otherwise). */
@@ -1693,10 +1703,7 @@ EXO_FN int exo_place(const exo_step_params *p, const exo_cells_io *cells, exo_re
     }
     if (p->domain != EXO_DOMAIN_VESSEL)
         return 0;
-    int region = p->n_regions;
-    for (int k = 0; k < p->n_regions; k++)
-        if (s >= p->r_from[k] && s < p->r_to[k])
-            region = k;
+    int region = exo_region_at(p, s);
     if (tissue)
         return EXO_PLACE_TISSUE + region;
     if (state == EXO_STATE_EXITED)
