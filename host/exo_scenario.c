@@ -827,20 +827,23 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
             fprintf(out, "              range %.5g .. %.5g um^2/s\n", Dlo, Dhi);
             step = sqrt(2 * Dhi * sc->dt);
         }
-        if (p->vessel < 0 && sc->ecs_tortuosity > 0) {
+        if ((p->vessel < 0 || sc->has_tissue) && sc->ecs_tortuosity > 0) {
             double f = 1 / (sc->ecs_tortuosity * sc->ecs_tortuosity), f_big = f;
             if (sc->ecs_width > 0) {
                 f *= (double)exo_renkin_hindrance((exo_real)(2 * p->radius_median / sc->ecs_width));
                 f_big *= (double)exo_renkin_hindrance((exo_real)(2 * p->radius_max / sc->ecs_width));
             }
-            fprintf(out, "  D_ECS       %.5g um^2/s in the extracellular space (D_ECS / D = "
-                         "%.4g)\n", D * f, f);
-            D *= f;
-            step = sqrt(2 * D * sc->dt);
+            fprintf(out, "  D_ECS       %.5g um^2/s in the extracellular space%s (D_ECS / D = "
+                         "%.4g)\n", D * f, p->vessel >= 0 ? " of the tissue" : "", f);
+            if (p->vessel < 0) {
+                D *= f;
+                step = sqrt(2 * D * sc->dt);
+            }
             if (f_big <= 0) {
                 fprintf(out, "  warning: vesicles of diameter %g nm or more do not fit the "
-                             "extracellular width %g nm and do not move (f_hind = 0)\n",
-                        fmin(2 * p->radius_max, sc->ecs_width) * 1e3, sc->ecs_width * 1e3);
+                             "extracellular width %g nm and do not move there (f_hind = 0)%s\n",
+                        fmin(2 * p->radius_max, sc->ecs_width) * 1e3, sc->ecs_width * 1e3,
+                        p->vessel >= 0 ? ": those that cross stay beside the vessel" : "");
                 warnings++;
             }
         }

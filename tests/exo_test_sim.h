@@ -126,6 +126,38 @@ static inline exo_test_state exo_test_read(exo_sim *sim)
     return s;
 }
 
+/** Run a scenario to its end on the default device, writing `path`, with
+ *  room for `capacity` events per launch (0: the default); return the final
+ *  state, and the event totals in totals[4] unless it is NULL.  Skips the
+ *  test (exit 77) without an OpenCL platform. */
+static inline exo_test_state exo_test_run_to_file(const exo_scenario *sc, const char *path,
+                                                  uint32_t capacity, uint64_t *totals)
+{
+    exo_error err = {0};
+    exo_sim *sim = NULL;
+    exo_run_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.output_path = path;
+    opt.event_capacity = capacity;
+    if (exo_sim_create(&sim, sc, &opt, &err) != EXO_OK) {
+        if (strstr(err.msg, "no OpenCL platform")) {
+            fprintf(stderr, "skipping: %s\n", err.msg);
+            exit(EXO_TEST_SKIP);
+        }
+        fprintf(stderr, "%s\n", err.msg);
+        exit(1);
+    }
+    if (exo_sim_run(sim, &err) != EXO_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        exit(1);
+    }
+    exo_test_state s = exo_test_read(sim);
+    if (totals)
+        exo_sim_event_counts(sim, totals);
+    exo_sim_destroy(sim, NULL);
+    return s;
+}
+
 /** Run a scenario for `steps` on a device and read the state back. */
 static inline exo_test_state exo_test_run(const exo_scenario *sc, const char *device,
                                    uint32_t k, size_t wg, uint64_t steps)

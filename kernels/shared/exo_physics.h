@@ -814,8 +814,10 @@ EXO_FN void exo_pore_lateral(const exo_step_params *p, const exo_realv c[3], exo
  * stays at r >= R + a.  A contact (an end point inside, or a bridge touch:
  * exo_wall_event's rules) with a leaky wall passes through a pore
  * (exo_pore_pass) and puts the vesicle on the lumen side, |d1| inside
- * r = R - a at the same s and angle (d1 the end point's distance from
- * R + a); other crossings are mirrored radially about R + a.  Walls of other kinds reflect from this side.  Uniforms: purpose
+ * r = R - a (d1 the end point's distance from R + a) at the same s and
+ * angle (explicit pores: the same distance from the pore's axis,
+ * exo_pore_lateral); other crossings are mirrored radially about R + a.
+ * Walls of other kinds reflect from this side.  Uniforms: purpose
  * EXO_RNG_CROSSING, word 0 the bridge, word 1 the pore, drawn only if a
  * lane needs them.  Returns the lanes that crossed.
  */

@@ -100,33 +100,6 @@ static void free_kind(kind_data *k)
         free(k->col[c]);
 }
 
-/* Run the scenario with room for `capacity` events per launch (0:
- * default); write to path; return the final state and the event totals. */
-static exo_test_state run(const exo_scenario *sc, const char *path, uint32_t capacity,
-                          uint64_t totals[4])
-{
-    exo_error err = {0};
-    exo_sim *sim = NULL;
-    exo_run_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.output_path = path;
-    opt.event_capacity = capacity;
-    if (exo_sim_create(&sim, sc, &opt, &err) != EXO_OK) {
-        if (strstr(err.msg, "no OpenCL platform"))
-            exit(EXO_TEST_SKIP);
-        fprintf(stderr, "%s\n", err.msg);
-        exit(1);
-    }
-    if (exo_sim_run(sim, &err) != EXO_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        exit(1);
-    }
-    exo_test_state s = exo_test_read(sim);
-    exo_sim_event_counts(sim, totals);
-    exo_sim_destroy(sim, NULL);
-    return s;
-}
-
 int main(void)
 {
     char dir[] = "/tmp/exobd_test_events_XXXXXX";
@@ -137,8 +110,8 @@ int main(void)
     snprintf(b_path, sizeof b_path, "%s/b.h5", dir);
     exo_scenario *sc = exo_test_scenario(scenario);
     uint64_t ta[4], tb[4];
-    exo_test_state sa = run(sc, a_path, 0, ta);
-    exo_test_state sb = run(sc, b_path, 1, tb);
+    exo_test_state sa = exo_test_run_to_file(sc, a_path, 0, ta);
+    exo_test_state sb = exo_test_run_to_file(sc, b_path, 1, tb);
 
     hid_t fa = H5Fopen(a_path, H5F_ACC_RDONLY, H5P_DEFAULT);
     hid_t fb = H5Fopen(b_path, H5F_ACC_RDONLY, H5P_DEFAULT);

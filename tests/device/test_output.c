@@ -49,23 +49,7 @@ int main(void)
         "             faces = [\"periodic\", \"reflect\", \"open\"]; }; };\n"
         "output = { every = 20; sample = 300; observables_every = 10;\n"
         "           fields = [\"position\", \"state\", \"image\"]; compression = 2; };\n");
-    exo_error err = {0};
-    exo_sim *sim = NULL;
-    exo_run_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.output_path = path;
-    if (exo_sim_create(&sim, sc, &opt, &err) != EXO_OK) {
-        if (strstr(err.msg, "no OpenCL platform"))
-            return EXO_TEST_SKIP;
-        fprintf(stderr, "%s\n", err.msg);
-        return 1;
-    }
-    if (exo_sim_run(sim, &err) != EXO_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        return 1;
-    }
-    exo_test_state s = exo_test_read(sim);
-    exo_sim_destroy(sim, NULL);
+    exo_test_state s = exo_test_run_to_file(sc, path, 0, NULL);
 
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     EXO_TEST_TRUE(f >= 0, "cannot open %s", path);

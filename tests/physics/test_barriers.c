@@ -76,29 +76,6 @@ static const char *leaky(const char *model)
     return s;
 }
 
-/* Run to the end, writing `path`. */
-static exo_test_state run_to_file(const exo_scenario *sc, const char *path)
-{
-    exo_error err = {0};
-    exo_sim *sim = NULL;
-    exo_run_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.output_path = path;
-    if (exo_sim_create(&sim, sc, &opt, &err) != EXO_OK) {
-        if (strstr(err.msg, "no OpenCL platform"))
-            exit(EXO_TEST_SKIP);
-        fprintf(stderr, "%s\n", err.msg);
-        exit(1);
-    }
-    if (exo_sim_run(sim, &err) != EXO_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        exit(1);
-    }
-    exo_test_state s = exo_test_read(sim);
-    exo_sim_destroy(sim, NULL);
-    return s;
-}
-
 /* A column of /events/<kind> as doubles (*n rows). */
 static double *read_column(const char *path, const char *kind, const char *col, size_t *n)
 {
@@ -203,7 +180,7 @@ static void leaky_walls(const char *dir)
     exo_scenario *sc = capillary(leaky("homogenised"), "gaps", 50, n_h, 4e-5,
                                  (uint64_t)llround(t / 4e-5), path, "");
     double D = diffusivity(sc);
-    exo_test_state st = run_to_file(sc, path);
+    exo_test_state st = exo_test_run_to_file(sc, path, 0, NULL);
     double got = (double)first_crossings(path, n_h) / n_h;
     double net_h = (double)in_tissue(&st, R) / n_h;
     double kappa = 2 * D * s * n_p, expect = robin_disk_crossed(kappa * R / D, D, rc, t);
@@ -219,7 +196,7 @@ static void leaky_walls(const char *dir)
     snprintf(path, sizeof path, "%s/explicit.h5", dir);
     sc = capillary(leaky("explicit"), "gaps", 50, n_x, 1e-5, (uint64_t)llround(t / 1e-5),
                    path, "");
-    st = run_to_file(sc, path);
+    st = exo_test_run_to_file(sc, path, 0, NULL);
     got = (double)first_crossings(path, n_x) / n_x;
     double net_x = (double)in_tissue(&st, R) / n_x;
     double f = M_PI * s * s * n_p;
@@ -290,7 +267,7 @@ static void transcytosis(const char *dir)
         "\"100 /um^2\"; } ); depletion = false; transcytosis = { rate = \"20 /s\"; }; }",
         "bbb", 50, 4000, dt, (uint64_t)llround(t_end / dt), path,
         "ligands = { type = \"L\"; count = 100; };");
-    exo_test_state st = run_to_file(sc, path);
+    exo_test_state st = exo_test_run_to_file(sc, path, 0, NULL);
     size_t nb = 0, nc = 0;
     double *bid = read_column(path, "binding", "id", &nb);
     double *bstep = read_column(path, "binding", "step", &nb);
