@@ -758,7 +758,11 @@ EXO_FN void exo_wall_contact(exo_realv s0, exo_realv y0, exo_realv z0, exo_realv
  * the vesicle never passes, the steric exclusion counted once).
  *  - Explicit pores (pore_around > 0) sit on rings pore_pitch apart,
  *    pore_around per ring: the contact passes if its distance from the
- *    nearest pore's axis, sqrt(ds^2 + (rc dtheta)^2), is below acc.
+ *    nearest pore's axis, sqrt(ds^2 + (rc dtheta)^2), is below acc.  Only
+ *    steps that end across the wall are contacts here: a hole lets a path
+ *    through, it does not catch it, so a path that touched the wall over a
+ *    hole and came back stays where it ended (counting bridge touches, as
+ *    a Robin wall must, sends every touching path through: +8% net flux).
  *  - Homogenised pores: dilute pores take up a vesicle at the one-sided
  *    Berg-Purcell rate 4 D acc n_p (PHYSICS.md 4.5), n_p per area of the
  *    wall at R, hence n_p R / rc per area of the contact surface; a
@@ -843,6 +847,8 @@ EXO_FN exo_intv exo_outer_wall_step(const exo_vesicle *v, const exo_step_params 
         exo_uintv w[4];
         exo_rng_drawv(id, step, EXO_RNG_CROSSING, p->seed_lo, p->seed_hi, w);
         exo_intv touch = leaky && (crossed || exo_u01v(w[0]) < bridge);
+        if (p->pore_around > 0)
+            touch = leaky && crossed; /* a hole: see exo_pore_pass */
         exo_wall_contact(s0, y0, z0, s1, y1, z1, d0, d1, c);
         through = touch && exo_pore_pass(p, c, ro, p->pore_radius - v->radius, v->sigma,
                                          exo_u01v(w[1]));
@@ -1090,6 +1096,8 @@ EXO_FN exo_intv exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
                          (r1 > rc || exo_boundary_u01(w[0], 0) <
                                          exo_bridge_crossing_probability(rc - r0, rc - r1,
                                                                          sigma_n));
+        if (p->pore_around > 0)
+            touch = active && leaky && r1 > rc; /* a hole: see exo_pore_pass */
         exo_wall_contact(s0, y0, z0, s1, y1, z1, rc - r0, rc - r1, c);
         through = touch && exo_pore_pass(p, c, rc, p->pore_radius - v->radius, sigma_n, u_ad);
         wall = EXO_SELECT(wall, (exo_intv)(EXO_FACE_REFLECT), leaky);
