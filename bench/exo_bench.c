@@ -47,12 +47,13 @@ static const char usage[] =
     "  --min-steps M       fewest steps per timed run when --steps is 0\n"
     "                      (default 10)\n"
     "  --cache-dir DIR     kernel binary cache (default: exobd's default)\n"
-    "  --workload W        free, capillary, targeting, tissue or all (default\n"
-    "                      all): free diffusion in a periodic box,\n"
+    "  --workload W        free, capillary, targeting, tissue, epr or all\n"
+    "                      (default all): free diffusion in a periodic box,\n"
     "                      capillary_flow.cfg's vessel, tumor_vessel_targeting.cfg's\n"
-    "                      binding, or diffusion among cells (64, 1000 and 15625\n"
+    "                      binding, diffusion among cells (64, 1000 and 15625\n"
     "                      cells: the cost per step against the cell count; and\n"
-    "                      tissue_ecs.cfg's dense tissue)\n"
+    "                      tissue_ecs.cfg's dense tissue), or tumor_epr.cfg's\n"
+    "                      leaky capillary beside tissue\n"
     "  --output-n N        measure the cost of output at N vesicles (free workload,\n"
     "                      trajectory every 1000 steps, against none; default 1e6;\n"
     "                      0: skip)\n"
@@ -184,6 +185,33 @@ static char *scenario_text(uint64_t n)
         "   faces = [\"periodic\", \"periodic\", \"periodic\"]; };\n"
         "  tissue = { placement = \"hexagonal\"; spacing = \"13 um\";\n"
         "             cell_types = ( { name = \"tumour\"; radius = \"6 um\"; } ); }; };\n";
+    /* scenarios/tumor_epr.cfg: a periodic capillary with a leaky tumour
+     * stretch through tissue with 128 cells, radial interstitial flow,
+     * clearance; crossing events recorded. */
+    static const char epr[] =
+        "name = \"bench_epr\";\n"
+        "seed = 20240601;\n"
+        "simulation = { dt = \"20 us\"; steps = 1; };\n"
+        "medium = { temperature = \"310.15 K\"; viscosity = \"1.2 mPa s\";\n"
+        "  clearance = { half_life = \"5 min\"; };\n"
+        "  flow = { kind = \"radial\"; centre = [0.0, 0.0, 150.0]; radius = \"50 um\";\n"
+        "           velocity = \"0.5 um/s\"; }; };\n"
+        "surfaces = ( { name = \"gaps\"; behaviour = \"leaky\";\n"
+        "               pores = { radius = \"300 nm\"; density = \"0.1 /um^2\"; }; },\n"
+        "             { name = \"membrane\"; behaviour = \"adsorb\"; kappa = \"1 um/s\";\n"
+        "               adsorbed = \"removed\"; } );\n"
+        "vesicles = ( { name = \"exosomes\"; count = %llu; radius = \"50 nm\";\n"
+        "               start = { region = \"capillary\"; }; } );\n"
+        "geometry = { box = { lower = [-22.5, -22.5, 0.0]; upper = [22.5, 22.5, 200.0];\n"
+        "                     faces = [\"reflect\", \"reflect\", \"periodic\"]; };\n"
+        "  vessels = ( { name = \"capillary\"; radius = \"4 um\"; length = \"200 um\";\n"
+        "   origin = [0.0, 0.0, 0.0]; axis = \"z\"; ends = \"periodic\";\n"
+        "   regions = ( { name = \"tumour\"; from = \"100 um\"; to = \"200 um\";\n"
+        "                 wall = \"gaps\"; } );\n"
+        "   flow = { mean_velocity = \"0.5 mm/s\"; }; } );\n"
+        "  tissue = { placement = \"simple_cubic\"; spacing = \"12.5 um\";\n"
+        "             cell_types = ( { name = \"tumour\"; radius = \"5.5 um\";\n"
+        "                              surface = \"membrane\"; } ); }; };\n";
     if (strcmp(g_workload, "tissue-ecs") == 0) {
         size_t len = sizeof tissue_ecs + 32;
         char *t = malloc(len);
@@ -201,6 +229,7 @@ static char *scenario_text(uint64_t n)
     }
     const char *text = strcmp(g_workload, "capillary") == 0   ? capillary
                        : strcmp(g_workload, "targeting") == 0 ? targeting
+                       : strcmp(g_workload, "epr") == 0       ? epr
                                                               : fmt;
     size_t len = strlen(text) + 32;
     char *t = malloc(len);
@@ -575,7 +604,7 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--workload") == 0) {
             bad = strcmp(v, "all") != 0 && strcmp(v, "free") != 0 &&
                   strcmp(v, "capillary") != 0 && strcmp(v, "targeting") != 0 &&
-                  strcmp(v, "tissue") != 0;
+                  strcmp(v, "tissue") != 0 && strcmp(v, "epr") != 0;
             workload_arg = v;
         } else {
             cache_dir = v;
@@ -643,9 +672,10 @@ int main(int argc, char **argv)
     }
 
     /* Measure. */
-#define N_WORKLOADS 7
+#define N_WORKLOADS 8
     static const char *const workloads[N_WORKLOADS] = {
-        "free", "capillary", "targeting", "tissue-4", "tissue-10", "tissue-25", "tissue-ecs"};
+        "free",      "capillary", "targeting",  "tissue-4",
+        "tissue-10", "tissue-25", "tissue-ecs", "epr"};
     static row rows[N_WORKLOADS * MAX_DEV * MAX_N];
     int nrows = 0;
     double t_all = now_s();
@@ -700,7 +730,11 @@ int main(int argc, char **argv)
            "a 10-um simple cubic lattice (they fill 0.30) in a periodic box k x 10 um wide: "
            "k = 4, 10, 25 are 64, 1000 and 15625 cells around the same local geometry; "
            "`tissue-ecs` = scenarios/tissue_ecs.cfg's dense tumour tissue (64 cells on a "
-           "hexagonal lattice filling 0.58, 1-um gaps, dt = 1 ms, rms step 115 nm). "
+           "hexagonal lattice filling 0.58, 1-um gaps, dt = 1 ms, rms step 115 nm); "
+           "`epr` = scenarios/tumor_epr.cfg's leaky tumour capillary beside tissue (lumen "
+           "and tissue compartments, homogenised pores on 100 um of its 200 um, 128 cells "
+           "that take vesicles up, radial interstitial flow, clearance, crossing events; "
+           "during a benchmark nearly every vesicle is still in the lumen), dt = 20 us. "
            "No output, default steps per launch; %d timed run(s) per row%s. The ceiling "
            "is the free workload's arithmetic.\n\n",
            repeats, fixed_steps ? "" : ", steps chosen for about the target duration");

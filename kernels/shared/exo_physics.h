@@ -1501,14 +1501,19 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
         } else if (!p->tissue_side) {
             (void)exo_step_vessel(v, p, io, id, step, was_free);
         } else {
-            /* Each lane steps in the compartment it starts the step in. */
+            /* Each lane steps in the compartment it starts the step in; a
+             * step no lane takes is skipped (its draws are keyed by id and
+             * step, so that changes nothing). */
             exo_intv tissue = exo_in_tissue(p, v->x);
-            exo_intv out = exo_step_vessel(v, p, io, id, step, was_free && !tissue);
-            exo_realv lumen_sigma = v->sigma;
-            v->sigma = v->sigma_tissue;
-            exo_intv in = exo_step_overdamped(v, p, io, id, step, has_events,
-                                              was_free && tissue);
-            v->sigma = lumen_sigma;
+            exo_intv out = (exo_intv)(0), in = (exo_intv)(0);
+            if (EXO_ANY(was_free && !tissue))
+                out = exo_step_vessel(v, p, io, id, step, was_free && !tissue);
+            if (EXO_ANY(was_free && tissue)) {
+                exo_realv lumen_sigma = v->sigma;
+                v->sigma = v->sigma_tissue;
+                in = exo_step_overdamped(v, p, io, id, step, has_events, was_free && tissue);
+                v->sigma = lumen_sigma;
+            }
             if (p->record_events && EXO_ANY(out || in)) {
                 exo_realv sv, y, z;
                 EXO_TO_VESSEL(p->v_origin, p->v_frame, v->x, sv, y, z);
