@@ -16,7 +16,10 @@
  * Dwell times 0.2 (id 1), 0.8 (id 2), 0.2 (id 11), 1.5 (id 1 again), id 3
  * still bound: mean 0.675, median 0.5, quartiles 0.2 and 0.975 s.
  * And: --target a turns the ratios around; --target nowhere and a file
- * that is not an output are bad input.
+ * that is not an output are bad input.  A second file adds crossings of a
+ * vessel wall (a: 3 out and 1 back through pores; t: 2 transcytoses; 1 out
+ * outside the regions) and the tissue's observables: the compartments
+ * table shows them, net 2, 2 and 1.
  */
 #include <math.h>
 #include <unistd.h>
@@ -25,14 +28,18 @@
 #include "exo_summary.h"
 #include "exo_test.h"
 
-static void write_file(const char *path)
+/* The constructed file; with `crossings`, also the crossings of a vessel
+ * wall and the tissue's observables. */
+static void write_file(const char *path, int crossings)
 {
     exo_error err = {0};
     int64_t id[1] = {0};
     float radius[1] = {50};
     int32_t population[1] = {0};
-    const char *pop_names[2] = {"P0", "P1"}, *obs_names[1] = {"free"};
-    const char *kinds[3] = {"binding", "unbinding", "internalization"};
+    const char *pop_names[2] = {"P0", "P1"};
+    const char *obs_names[5] = {"free", "tissue_free", "a_tissue_free", "t_tissue_free",
+                                "tumour_taken_up"};
+    const char *kinds[4] = {"binding", "unbinding", "internalization", "crossing"};
     const char *surfaces[1] = {"endo"}, *regions[2] = {"a", "t"};
     int64_t first[2] = {0, 10}, count[2] = {10, 10};
     double cargo[2] = {2, 1}, release[2] = {0.5, 0}, density[2] = {5, 50};
@@ -48,9 +55,9 @@ static void write_file(const char *path)
     l.box_edges_nm[0] = l.box_edges_nm[1] = l.box_edges_nm[2] = 1000;
     l.write_position = 1;
     l.observable_names = obs_names;
-    l.n_observables = 1;
+    l.n_observables = crossings ? 5 : 1;
     l.event_kinds = kinds;
-    l.n_event_kinds = 3;
+    l.n_event_kinds = crossings ? 4 : 3;
     l.surface_names = surfaces;
     l.n_surfaces = 1;
     l.region_names = regions;
@@ -84,8 +91,27 @@ static void write_file(const char *path)
                                  &surface, &ev[i].region, &patch, &bonds, &route,
                                  &err) == EXO_OK;
     }
-    int64_t free_count = 17;
-    ok = ok && exo_h5_write_observables(h, 20, 2.0, &free_count, &err) == EXO_OK;
+    /* Crossings (a tissue beside the vessel): at region a three out through
+     * pores and one back, at t two transcytoses (vesicles 15 and 16, never
+     * bound in the table above, so the dwell times stay), one out outside
+     * the regions. */
+    struct {
+        double t;
+        int64_t id;
+        int32_t region;
+        int8_t route;
+    } cr[] = {{0.1, 4, 0, 1}, {0.2, 5, 0, 1}, {0.3, 4, 0, 2}, {0.4, 6, 0, 1},
+              {0.5, 15, 1, 3}, {0.6, 16, 1, 3}, {0.7, 7, -1, 1}};
+    for (size_t i = 0; ok && crossings && i < sizeof cr / sizeof cr[0]; i++) {
+        int64_t step = (int64_t)llround(cr[i].t / 0.1);
+        float pos[3] = {0, 0, 0};
+        int32_t surface = 0, patch = -1, bonds = 0;
+        ok = exo_h5_write_events(h, 3, 1, &step, &cr[i].t, &cr[i].id, pos, &surface,
+                                 &cr[i].region, &patch, &bonds, &cr[i].route,
+                                 &err) == EXO_OK;
+    }
+    int64_t values[5] = {17, 5, 2, 3, 4};
+    ok = ok && exo_h5_write_observables(h, 20, 2.0, values, &err) == EXO_OK;
     ok = exo_h5_close(h, 1, ok ? &err : NULL) == EXO_OK && ok;
     EXO_TEST_TRUE(ok, "writing the constructed file: %s", err.msg);
 }
@@ -110,7 +136,7 @@ int main(void)
     char path[256], csv[256], text[8192];
     snprintf(path, sizeof path, "%s/run.h5", dir);
     snprintf(csv, sizeof csv, "%s/run.csv", dir);
-    write_file(path);
+    write_file(path, 0);
 
     exo_error err = {0};
     exo_status st;
@@ -152,6 +178,31 @@ int main(void)
     summarise(csv, NULL, NULL, text, sizeof text, &st, &err);
     EXO_TEST_EQ_INT(exo_status_exit_code(st), 2, "a CSV file as input: exit status");
     EXO_TEST_CONTAINS(err.msg, "cannot open it as an HDF5 file");
+
+    /* Compartments: the crossings per region and route, the net passage,
+     * and the tissue's observables at the end. */
+    char path2[256];
+    snprintf(path2, sizeof path2, "%s/tissue.h5", dir);
+    write_file(path2, 1);
+    summarise(path2, NULL, NULL, text, sizeof text, &st, &err);
+    EXO_TEST_TRUE(st == EXO_OK, "summary with crossings failed: %s", err.msg);
+    printf("%s", text);
+    /* The table's columns: region, pores out, back, transcytosis, net, held. */
+    const char *rows[3][6] = {{"a", "3", "1", "0", "2", "2"},
+                              {"t", "0", "0", "2", "2", "3"},
+                              {"(outside regions)", "1", "0", "0", "1", "-"}};
+    for (int r = 0; r < 3; r++) {
+        char want[160];
+        snprintf(want, sizeof want, "  %-20s %12s %12s %12s %14s %14s\n", rows[r][0],
+                 rows[r][1], rows[r][2], rows[r][3], rows[r][4], rows[r][5]);
+        EXO_TEST_CONTAINS(text, want);
+    }
+    EXO_TEST_CONTAINS(text, "the tissue holds 5 free vesicles at the end (net crossings 5)");
+    EXO_TEST_CONTAINS(text, "taken up by tumour cells: 4");
+    EXO_TEST_CONTAINS(text, "4 ended: mean 0.675 s, median 0.5 s");
+    summarise(path, NULL, NULL, text, sizeof text, &st, &err);
+    EXO_TEST_TRUE(strstr(text, "compartments:") == NULL,
+                  "no compartments table for a run without a tissue");
 
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
