@@ -126,6 +126,19 @@ static inline exo_test_state exo_test_read(exo_sim *sim)
     return s;
 }
 
+/** How far vesicle i is between two runs' states: the largest difference
+ *  of its coordinates (um). */
+static inline double exo_test_apart(const exo_test_state *a, const exo_test_state *b,
+                                    size_t i)
+{
+    double d = 0;
+    for (int k = 0; k < 3; k++) {
+        double e = (double)a->pos[k * a->n + i] - (double)b->pos[k * b->n + i];
+        d = d > (e < 0 ? -e : e) ? d : (e < 0 ? -e : e);
+    }
+    return d;
+}
+
 /** Run a scenario to its end on the default device, writing `path`, with
  *  room for `capacity` events per launch (0: the default); return the final
  *  state, and the event totals in totals[4] unless it is NULL.  Skips the

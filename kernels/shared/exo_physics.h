@@ -1249,10 +1249,8 @@ EXO_FN exo_intv exo_bound_slot(const exo_step_params *p, const exo_vesicle *v)
     }
     exo_realv s, y, z;
     EXO_TO_VESSEL(p->v_origin, p->v_frame, v->x, s, y, z);
-    slot = (exo_intv)(EXO_VESSEL_WALL);
-    for (int k = 0; k < p->n_regions; k++)
-        slot = EXO_SELECT(slot, (exo_intv)(EXO_SLOT_REGION + k),
-                          s >= p->r_from[k] && s < p->r_to[k]);
+    exo_intv kind;
+    slot = exo_wall_slot_at(p, s, &kind);
     best = exo_fabs(p->v_radius - v->radius - exo_sqrt(y * y + z * z));
     exo_intv nearer = exo_fabs(s) < best;
     best = EXO_SELECT(best, exo_fabs(s), nearer);
@@ -1422,13 +1420,13 @@ EXO_FN void exo_emit(const exo_launch_io *io, exo_intv mask, int32_t kind, int32
 /** First-order clearance from the blood (the liver and spleen; PHYSICS.md
  *  table of section 6, Lai 2014): a free vesicle is removed at the start of
  *  a step with probability 1 - exp(-k dt), so the free fraction without
- *  other losses is exactly exp(-k t) at every step.  Vesicles in the
- *  tissue beside a vessel are out of the blood and are not cleared.  Uniform: purpose
+ *  other losses is exactly exp(-k t) at every step.  Only lanes in `blood`
+ *  are cleared: vesicles in the tissue beside a vessel are out of it.  Uniform: purpose
  *  EXO_RNG_CLEARANCE, word 0. */
 EXO_FN void exo_clearance_step(exo_vesicle *v, const exo_step_params *p, exo_uintv id,
-                               uint64_t step)
+                               uint64_t step, exo_intv blood)
 {
-    exo_intv free_ = v->state == EXO_STATE_FREE && !exo_in_tissue(p, v->x);
+    exo_intv free_ = v->state == EXO_STATE_FREE && blood;
     if (!EXO_ANY(free_))
         return;
     exo_uintv w[4];
@@ -1490,8 +1488,11 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
                          step);
             }
         }
+        /* The compartment of each lane for this step (after a transcytosis
+         * moved it; clearance does not move it). */
+        exo_intv tissue = exo_in_tissue(p, v->x);
         if (p->clear_prob > EXO_R(0.0))
-            exo_clearance_step(v, p, id, step);
+            exo_clearance_step(v, p, id, step, !tissue);
         if (!EXO_ANY(v->state == EXO_STATE_FREE || arrive > (int32_t)k ||
                      (p->bound_moves && v->state == EXO_STATE_BOUND)))
             break;
@@ -1504,7 +1505,6 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
             /* Each lane steps in the compartment it starts the step in; a
              * step no lane takes is skipped (its draws are keyed by id and
              * step, so that changes nothing). */
-            exo_intv tissue = exo_in_tissue(p, v->x);
             exo_intv out = (exo_intv)(0), in = (exo_intv)(0);
             if (EXO_ANY(was_free && !tissue))
                 out = exo_step_vessel(v, p, io, id, step, was_free && !tissue);

@@ -12,18 +12,7 @@
 #   - scenarios/tumor_epr.cfg and bbb_transcytosis.cfg, shortened, show the
 #     contrast their summaries are for.
 # Skips (77) without an OpenCL device or without h5py.
-set -u
-EXOBD=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-SRC=$(cd "$2" && pwd) || exit 1
-PY=/usr/bin/python3
-$PY -c 'import h5py, numpy' 2>/dev/null || { echo "skip: $PY cannot import h5py"; exit 77; }
-"$EXOBD" devices >/dev/null 2>&1 || { echo "skip: no OpenCL device"; exit 77; }
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/exobd_compartments.XXXXXX") || exit 1
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-fails=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$(dirname "$0")/cli_setup.sh" "$@"
 
 cat > c.cfg <<'CFG'
 name = "compartments"; seed = 9;

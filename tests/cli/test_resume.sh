@@ -15,19 +15,8 @@
 #     limit) fail with exit 1, the output readable up to its last frame, the
 #     checkpoint before the failure whole (resumed to the straight run).
 # Skips (77) without an OpenCL device or without h5py.
-set -u
-EXOBD=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-SRC=$(cd "$2" && pwd) || exit 1
-PY=/usr/bin/python3
+. "$(dirname "$0")/cli_setup.sh" "$@"
 CMP="$PY $SRC/tests/tools/compare_runs.py"
-$PY -c 'import h5py, numpy' 2>/dev/null || { echo "skip: $PY cannot import h5py"; exit 77; }
-"$EXOBD" devices >/dev/null 2>&1 || { echo "skip: no OpenCL device"; exit 77; }
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/exobd_resume.XXXXXX") || exit 1
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-fails=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # A binding capillary: events, receptor depletion (with extra updates and
 # held steps), uptake and cargo, so every kind of accumulated state must

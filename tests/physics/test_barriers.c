@@ -341,9 +341,7 @@ static void device_vs_reference(void)
     double worst = 0;
     size_t states = 0, apart = 0;
     for (size_t i = 0; i < a.n; i++) {
-        double d = 0;
-        for (int k = 0; k < 3; k++)
-            d = fmax(d, fabs(a.pos[k * a.n + i] - b.pos[k * a.n + i]));
+        double d = exo_test_apart(&a, &b, i);
         if (d > 1e-4)
             printf("  vesicle %zu: %.3g um apart (device %.6f %.6f %.6f, reference %.6f %.6f "
                    "%.6f)\n", i, d, a.pos[i], a.pos[a.n + i], a.pos[2 * a.n + i], b.pos[i],

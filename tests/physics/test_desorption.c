@@ -168,9 +168,7 @@ static void device_vs_reference(void)
     size_t n = dev.n, diverged = 0, bound = 0, at_inlet = 0;
     double max_dr = 0;
     for (size_t i = 0; i < n; i++) {
-        double dr = 0;
-        for (int a = 0; a < 3; a++)
-            dr = fmax(dr, fabs(dev.pos[a * n + i] - ref.pos[a * n + i]));
+        double dr = exo_test_apart(&dev, &ref, i);
         if (dev.state[i] != ref.state[i] || dr > 1e-5) {
             diverged++;
             continue;
