@@ -46,11 +46,13 @@ typedef struct exo_backend_ops {
     exo_status (*init_population)(exo_backend *b, const exo_init_params *ip,
                                   exo_error *err);
     /** Advance the `count` vesicles at indices first.. (one population) by
-     *  nsteps from global step step0 (k_advance).  For an infused
+     *  nsteps from global step step0 (k_advance), with the population's
+     *  step parameters and slot table.  For an infused
      *  population, arrivals[0..nsteps] are the cumulative numbers of its
      *  vesicles that have entered before each step (else NULL). */
     exo_status (*advance)(exo_backend *b, const exo_step_params *p,
-                          uint64_t step0, uint32_t nsteps, uint32_t first,
+                          const exo_slot_table *slots, uint64_t step0, uint32_t nsteps,
+                          uint32_t first,
                           uint32_t count, const uint32_t *arrivals, exo_error *err);
     /** counts[EXO_PLACES * EXO_COUNT_COLS] of one population's vesicles
      *  by (place, state), and the bonds held per place (k_count_places,
@@ -87,7 +89,8 @@ typedef struct exo_backend_ops {
     exo_status (*write_availability)(exo_backend *b, const float *avail, exo_error *err);
     /** Add one population's bonds per patch to bound[n_patches] (held by
      *  bound vesicles) and taken[n_patches] (internalized) (k_count_patches). */
-    exo_status (*count_patches)(exo_backend *b, const exo_step_params *p, uint32_t first,
+    exo_status (*count_patches)(exo_backend *b, const exo_step_params *p,
+                                const exo_slot_table *slots, uint32_t first,
                                 uint32_t count, uint64_t *bound, uint64_t *taken,
                                 exo_error *err);
     /** Add the bonds formed in the last launch (advance) of a population

@@ -57,8 +57,10 @@ extern const size_t exo_kernels_src_len;
 
 /* The host and device views of the shared structs must agree (the device
  * view is checked at run time by tests/device/test_layout). */
-_Static_assert(sizeof(exo_step_params) == 153 * sizeof(exo_real) + 94 * 4,
+_Static_assert(sizeof(exo_step_params) == 83 * sizeof(exo_real) + 54 * 4,
                "exo_step_params layout");
+_Static_assert(sizeof(exo_slot_table) == 7 * EXO_SLOTS * sizeof(exo_real) + 4 * EXO_SLOTS * 4,
+               "exo_slot_table layout");
 _Static_assert(sizeof(exo_init_params) == 40 * sizeof(exo_real) + 18 * 4,
                "exo_init_params layout");
 /* Passed by value: within the smallest CL_DEVICE_MAX_PARAMETER_SIZE an
@@ -615,6 +617,10 @@ typedef struct exo_clb {
     cl_mem out_pos, out_image, out_state, out_bonds; /* frame staging,
                                               [3m] [3m] [m] [m]           */
     cl_mem cells, cell_bin_start, cell_bin_cells, cell_type; /* exo_cell_lists */
+    cl_mem slots;                          /* one exo_slot_table: the
+                                              launching population's      */
+    exo_slot_table slots_written;          /* what `slots` holds          */
+    int slots_set;
     cl_kernel k_density;
     cl_mem density;                        /* [density_n] uint counts     */
     uint32_t density_n;
@@ -677,12 +683,29 @@ cleanup:
     return rc;
 }
 
+/* Make the device's slot table the launching population's: written only
+ * when it differs from what the buffer holds (populations alternate). */
+static exo_status write_slots(exo_clb *b, const exo_slot_table *t, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    if (b->slots_set && memcmp(&b->slots_written, t, sizeof *t) == 0)
+        return EXO_OK;
+    EXO_CL(clEnqueueWriteBuffer(b->rt.queue, b->slots, CL_TRUE, 0, sizeof *t, t, 0, NULL,
+                                NULL), err, "writing the surface slot table");
+    b->slots_written = *t;
+    b->slots_set = 1;
+cleanup:
+    return rc;
+}
+
 static exo_status clb_advance(exo_backend *bb, const exo_step_params *p,
-                              uint64_t step0, uint32_t nsteps, uint32_t first,
-                              uint32_t count, const uint32_t *arrivals, exo_error *err)
+                              const exo_slot_table *slots, uint64_t step0, uint32_t nsteps,
+                              uint32_t first, uint32_t count, const uint32_t *arrivals,
+                              exo_error *err)
 {
     exo_clb *b = (exo_clb *)bb;
     exo_status rc = EXO_OK;
+    EXO_TRY(write_slots(b, slots, err));
     cl_uint stride = b->stride, ns = nsteps, id0 = bb->id0;
     cl_ulong s0 = step0;
     char what[96];
@@ -1014,9 +1037,12 @@ static exo_status clb_set_cells(exo_backend *bb, const exo_cell_lists *c, exo_er
     EXO_CL(clSetKernelArg(b->k_advance, 23, sizeof(cl_mem), &b->cell_type), err,
            "k_advance arg 23");
     cl_mem *count_args[4] = {&b->cells, &b->cell_bin_start, &b->cell_bin_cells, &b->cell_type};
-    for (cl_uint k = 0; k < 4; k++)
+    for (cl_uint k = 0; k < 4; k++) {
         EXO_CL(clSetKernelArg(b->k_count, 9 + k, sizeof(cl_mem), count_args[k]), err,
                "k_count_places arg %u", 9 + k);
+        EXO_CL(clSetKernelArg(b->k_patches, 11 + k, sizeof(cl_mem), count_args[k]), err,
+               "k_count_patches arg %u", 11 + k);
+    }
 cleanup:
     return rc;
 }
@@ -1065,7 +1091,8 @@ cleanup:
     return rc;
 }
 
-static exo_status clb_count_patches(exo_backend *bb, const exo_step_params *p, uint32_t first,
+static exo_status clb_count_patches(exo_backend *bb, const exo_step_params *p,
+                                    const exo_slot_table *slots, uint32_t first,
                                     uint32_t count, uint64_t *bound, uint64_t *taken,
                                     exo_error *err)
 {
@@ -1075,6 +1102,7 @@ static exo_status clb_count_patches(exo_backend *bb, const exo_step_params *p, u
     size_t n = b->n_patches;
     if (n == 0)
         return EXO_OK;
+    EXO_TRY(write_slots(b, slots, err));
     EXO_ALLOC(got, 2 * n, err, "patch counts");
     EXO_CL(clEnqueueFillBuffer(b->rt.queue, b->patch_bound, &zero, sizeof zero, 0,
                                n * sizeof zero, 0, NULL, NULL), err, "clearing patch counts");
@@ -1188,7 +1216,7 @@ static exo_status clb_destroy(exo_backend *bb, exo_error *err)
                       &b->s_bonds, &b->avail, &b->patch_bound, &b->patch_taken, &b->formed, &b->counts,
                       &b->out_pos, &b->out_image, &b->out_state, &b->out_bonds,
                       &b->arrivals, &b->cells, &b->cell_bin_start, &b->cell_bin_cells,
-                      &b->cell_type, &b->density};
+                      &b->cell_type, &b->density, &b->slots};
     cl_kernel *ks[] = {&b->k_advance, &b->k_init,    &b->k_count,
                        &b->k_gather,  &b->k_patches, &b->k_density};
     for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++)
@@ -1321,6 +1349,11 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
     EXO_CL_OBJ(b->k_patches, clCreateKernel(b->rt.program, "k_count_patches", &e_), err,
                "creating kernel k_count_patches");
     EXO_TRY(clb_set_patches(&b->base, 0, err));
+    EXO_CL_OBJ(b->slots, clCreateBuffer(b->rt.ctx, CL_MEM_READ_ONLY, sizeof(exo_slot_table), NULL,
+                                        &e_), err, "allocating the surface slot table");
+    EXO_CL(clSetKernelArg(b->k_advance, 24, sizeof(cl_mem), &b->slots), err, "k_advance arg 24");
+    EXO_CL(clSetKernelArg(b->k_patches, 10, sizeof(cl_mem), &b->slots), err,
+           "k_count_patches arg 10");
     const exo_cell_lists no_cells = {0, NULL, 0, NULL, NULL, NULL};
     EXO_TRY(clb_set_cells(&b->base, &no_cells, err));
     EXO_CL(clSetKernelArg(b->k_count, 0, sizeof(cl_mem), &b->pos), err, "k_count_places arg 0");

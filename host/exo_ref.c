@@ -63,8 +63,9 @@ static exo_status ref_init_population(exo_backend *b, const exo_init_params *ip,
 }
 
 static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
-                              uint64_t step0, uint32_t nsteps, uint32_t first,
-                              uint32_t count, const uint32_t *arrivals, exo_error *err)
+                              const exo_slot_table *slots, uint64_t step0, uint32_t nsteps,
+                              uint32_t first, uint32_t count, const uint32_t *arrivals,
+                              exo_error *err)
 {
     exo_ref *r = (exo_ref *)b;
     exo_status rc = EXO_OK;
@@ -93,7 +94,8 @@ static exo_status ref_advance(exo_backend *b, const exo_step_params *p,
         exo_launch_io sink = {r->events, &r->event_count, r->event_cap,
                               r->avail,  r->formed,       r->n_patches,
                               {r->cells, r->cell_bin_start, r->cell_bin_cells,
-                               r->cell_type}};
+                               r->cell_type},
+                              slots};
         exo_advance(&v, p, b->id0 + i, step0, nsteps, arrive, &sink);
         for (int a = 0; a < 3; a++) {
             r->pos[a * n + i] = v.x[a];
@@ -254,12 +256,17 @@ static exo_status ref_write_availability(exo_backend *b, const float *avail, exo
     return EXO_OK;
 }
 
-static exo_status ref_count_patches(exo_backend *b, const exo_step_params *p, uint32_t first,
+static exo_status ref_count_patches(exo_backend *b, const exo_step_params *p,
+                                    const exo_slot_table *slots, uint32_t first,
                                     uint32_t count, uint64_t *bound, uint64_t *taken,
                                     exo_error *err)
 {
     exo_ref *r = (exo_ref *)b;
     uint32_t n = b->n;
+    exo_launch_io io;
+    memset(&io, 0, sizeof io);
+    io.tissue = (exo_cells_io){r->cells, r->cell_bin_start, r->cell_bin_cells, r->cell_type};
+    io.slots = slots;
     for (uint32_t i = first; i < first + count; i++) {
         int st = r->state[i];
         if (r->bonds[i] == 0 || (st != EXO_STATE_BOUND && st != EXO_STATE_INTERNALIZED))
@@ -268,7 +275,7 @@ static exo_status ref_count_patches(exo_backend *b, const exo_step_params *p, ui
         for (int a = 0; a < 3; a++)
             v.x[a] = r->pos[a * n + i];
         v.radius = r->radius[i];
-        int32_t k = exo_bound_patch(p, &v);
+        int32_t k = exo_bound_patch(p, &io, &v, -1);
         if (k >= 0)
             (st == EXO_STATE_BOUND ? bound : taken)[k] += r->bonds[i];
     }

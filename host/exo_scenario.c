@@ -47,11 +47,22 @@ double exo_scenario_receptor_density(const exo_scenario *sc, uint32_t k, int j)
     return 0;
 }
 
+/* Whether population k's vesicles reach the tissue's cells: a box
+ * population, or one in the vessel a tissue lies beside. */
+static int reaches_cells(const exo_scenario *sc, uint32_t k)
+{
+    return sc->n_cell_types > 0 && (sc->pop[k].vessel < 0 || sc->has_tissue);
+}
+
 int exo_scenario_slot_surface(const exo_scenario *sc, uint32_t k, int slot)
 {
     int vi = sc->pop[k].vessel;
     if (slot < 0 || slot >= EXO_SLOTS)
         return -1;
+    if (slot >= EXO_SLOT_CELL) {
+        uint32_t t = (uint32_t)(slot - EXO_SLOT_CELL);
+        return reaches_cells(sc, k) && t < sc->n_cell_types ? sc->cell_type[t].surface : -1;
+    }
     if (vi < 0)
         return slot < 6 ? sc->face_surface[slot] : -1;
     const exo_vessel *v = &sc->vessel[vi];
@@ -74,7 +85,7 @@ double exo_scenario_wall_load_coef(const exo_scenario *sc, const exo_vessel *v)
 /* What happens on slot `slot` (EXO_SLOTS) to population k's vesicles bound
  * on surface j (-1: none); load: the shear load coefficient there. */
 static void fill_slot(const exo_scenario *sc, uint32_t k, int j, int slot, double load,
-                      exo_step_params *p)
+                      exo_slot_table *p)
 {
     if (j < 0)
         return;
@@ -156,6 +167,8 @@ typedef struct slot_grid {
 static slot_grid slot_patches(const exo_scenario *sc, int d, int slot)
 {
     slot_grid g = {0, 1, 1, 0, 1, 0, 0};
+    if (slot >= EXO_SLOT_CELL)
+        return g; /* cells: one patch each, after all slots (cell_patches) */
     int j = domain_slot_surface(sc, d, slot);
     double density = 0;
     for (uint32_t k = 0; k < sc->n_pop; k++)
@@ -205,6 +218,32 @@ static uint64_t whole_receptors(const exo_scenario *sc, uint32_t j, double c)
     return (uint64_t)whole + (u < c - whole);
 }
 
+/* The density of the receptors of cell type t that the populations reaching
+ * the cells bind (the highest), where its membrane's receptors deplete; 0:
+ * its cells need no patches. */
+static double cell_type_depleting_density(const exo_scenario *sc, uint32_t t)
+{
+    int j = sc->cell_type[t].surface;
+    if (j < 0 || sc->surface[j].behaviour != EXO_SURFACE_BIND || !sc->surface[j].depletion)
+        return 0;
+    double density = 0;
+    for (uint32_t k = 0; k < sc->n_pop; k++)
+        if (reaches_cells(sc, k))
+            density = fmax(density, exo_scenario_receptor_density(sc, k, j));
+    return density;
+}
+
+/* Patches on cells: one per cell (all cells, numbered as placed, so a
+ * bound vesicle's patch is the slot's base plus its cell's index) where
+ * some cell type's receptors deplete, else none. */
+static uint32_t cell_patches(const exo_scenario *sc)
+{
+    for (uint32_t t = 0; t < sc->n_cell_types; t++)
+        if (cell_type_depleting_density(sc, t) > 0)
+            return sc->n_cells;
+    return 0;
+}
+
 uint32_t exo_scenario_patches(const exo_scenario *sc, exo_patch_info **out)
 {
     uint32_t n = 0;
@@ -221,6 +260,19 @@ uint32_t exo_scenario_patches(const exo_scenario *sc, exo_patch_info **out)
                 }
                 at += g.n;
             }
+        uint32_t nc = cell_patches(sc);
+        for (uint32_t i = 0; pass == 1 && out && *out && i < nc; i++) {
+            /* A cell's membrane, 4 pi R^2, at its type's density (none for
+             * types that do not deplete: their cells never use a patch). */
+            const exo_cell *c = &sc->cell[i];
+            int j = sc->cell_type[c->type].surface;
+            exo_patch_info *q = &(*out)[at + i];
+            q->expected = cell_type_depleting_density(sc, (uint32_t)c->type) * 4 * M_PI *
+                          c->radius * c->radius;
+            q->receptors = whole_receptors(sc, at + i, q->expected);
+            q->recovery_rate = j >= 0 ? sc->surface[j].recovery_rate : 0;
+        }
+        at += nc;
         n = at;
         if (pass == 0 && out)
             *out = n ? calloc(n, sizeof **out) : NULL;
@@ -230,10 +282,12 @@ uint32_t exo_scenario_patches(const exo_scenario *sc, exo_patch_info **out)
     return n;
 }
 
-/* Fill the patch tables of step parameters p for domain d (exo_patch). */
-static void fill_patches(const exo_scenario *sc, int d, exo_step_params *p)
+/* Fill the patch tables of population k (in domain d) for exo_patch and
+ * exo_bound_patch; returns whether any of its slots has patches. */
+static int fill_patches(const exo_scenario *sc, uint32_t k, int d, exo_slot_table *p)
 {
     int32_t at = 0;
+    int any = 0;
     for (int dd = -1; dd < (int)sc->n_vessels; dd++)
         for (int slot = 0; slot < EXO_SLOTS; slot++) {
             slot_grid g = slot_patches(sc, dd, slot);
@@ -243,10 +297,17 @@ static void fill_patches(const exo_scenario *sc, int d, exo_step_params *p)
                 p->patch_n_around[slot] = g.n_around;
                 p->patch_s_from[slot] = (exo_real)g.s_from;
                 p->patch_s_len[slot] = (exo_real)g.s_len;
-                p->depletion |= g.n > 0;
+                any |= g.n > 0;
             }
             at += (int32_t)g.n;
         }
+    for (uint32_t t = 0; reaches_cells(sc, k) && t < sc->n_cell_types && t < EXO_CELL_TYPES;
+         t++)
+        if (cell_patches(sc) && cell_type_depleting_density(sc, t) > 0) {
+            p->patch_base[EXO_SLOT_CELL + t] = at;
+            any = 1;
+        }
+    return any;
 }
 
 /* The vessel wall's pores (its leaky surfaces share one kind of pore:
@@ -345,10 +406,17 @@ void exo_scenario_pore_lattice(const exo_vessel *v, double n_p, int32_t *around,
     *pitch = (exo_real)d;
 }
 
-void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
-                              exo_step_params *p)
+void exo_scenario_step_params(const exo_scenario *sc, uint32_t k, exo_step_params *p,
+                              exo_slot_table *slots_out)
 {
+    exo_slot_table slots_here, *slots = slots_out ? slots_out : &slots_here;
     memset(p, 0, sizeof *p);
+    memset(slots, 0, sizeof *slots);
+    for (int j = 0; j < EXO_SLOTS; j++) {
+        slots->patch_base[j] = -1;
+        slots->patch_n_axial[j] = slots->patch_n_around[j] = 1;
+        slots->patch_s_len[j] = 1;
+    }
     for (int a = 0; a < 3; a++) {
         p->lo[a] = (exo_real)sc->box_lo[a];
         p->hi[a] = (exo_real)sc->box_hi[a];
@@ -389,23 +457,33 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
         p->ecs_width = (exo_real)sc->ecs_width;
     }
     /* p->cells: filled by exo_sim from the grid it builds (exo_tissue).
-     * Cells whose surface takes up vesicles: every contact (absorb), or
-     * with the Robin probability of the surface's kappa (adsorb). */
-    for (uint32_t t = 0; (vi < 0 || p->tissue_side) && t < sc->n_cell_types &&
-                         t < EXO_CELL_TYPES; t++) {
+     * Cells whose surface captures vesicles: every contact (absorb), with
+     * the Robin probability of the surface's kappa (adsorb), or of its
+     * receptors for this population's ligands (bind).  Taken up (state
+     * absorbed) or held on the membrane (bound: slot EXO_SLOT_CELL + t,
+     * no shear load). */
+    for (uint32_t t = 0; reaches_cells(sc, k) && t < sc->n_cell_types && t < EXO_CELL_TYPES;
+         t++) {
         int j = sc->cell_type[t].surface;
         if (j < 0 || sc->surface[j].behaviour == EXO_SURFACE_REFLECT)
             continue;
-        p->cell_uptake[t] = 1;
+        const exo_surface *sf = &sc->surface[j];
+        if (sf->behaviour == EXO_SURFACE_BIND && exo_scenario_receptor_density(sc, k, j) <= 0 &&
+            sf->kappa <= 0)
+            continue; /* no receptor for this population's ligand: reflects */
+        p->cell_capture[t] = sf->behaviour == EXO_SURFACE_ABSORB ? EXO_STATE_ABSORBED
+                                                                 : adsorbed_state(sc, j);
         p->cells_take = 1;
-        p->cell_adsorb_coef[t] = sc->surface[j].behaviour == EXO_SURFACE_ABSORB
-                                     ? (exo_real)3.0e38f
-                                     : adsorb_coef(sc, j);
+        p->cells_hold |= p->cell_capture[t] == EXO_STATE_BOUND;
+        p->cell_adsorb_coef[t] = sf->behaviour == EXO_SURFACE_ABSORB ? (exo_real)3.0e38f
+                                                                     : adsorb_coef(sc, j);
+        if (p->cell_capture[t] == EXO_STATE_BOUND)
+            fill_slot(sc, k, j, EXO_SLOT_CELL + (int)t, 0, slots);
     }
     if (vi < 0) {
         /* No shear in the box: its flow is uniform. */
         for (int f = 0; f < 6; f++)
-            fill_slot(sc, k, sc->face_surface[f], f, 0, p);
+            fill_slot(sc, k, sc->face_surface[f], f, 0, slots);
     } else {
         const exo_vessel *v = &sc->vessel[vi];
         for (int a = 0; a < 3; a++)
@@ -421,12 +499,12 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
             p->v_end[e] = v->end[e];
             p->adsorb_coef[e] = adsorb_coef(sc, v->end_surface[e]);
             p->adsorb_state[e] = adsorbed_state(sc, v->end_surface[e]);
-            fill_slot(sc, k, v->end_surface[e], e, 0, p);
+            fill_slot(sc, k, v->end_surface[e], e, 0, slots);
         }
         double load = exo_scenario_wall_load_coef(sc, v);
         p->adsorb_coef[EXO_VESSEL_WALL] = adsorb_coef(sc, v->wall_surface);
         p->adsorb_state[EXO_VESSEL_WALL] = adsorbed_state(sc, v->wall_surface);
-        fill_slot(sc, k, v->wall_surface, EXO_VESSEL_WALL, load, p);
+        fill_slot(sc, k, v->wall_surface, EXO_VESSEL_WALL, load, slots);
         p->infused = pp->infusion_rate > 0;
         p->n_regions = (int32_t)v->n_regions;
         p->v_hindered = v->hindered;
@@ -437,16 +515,15 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
             p->r_wall[r] = g->wall;
             p->r_adsorb_coef[r] = adsorb_coef(sc, g->wall_surface);
             p->r_adsorb_state[r] = adsorbed_state(sc, g->wall_surface);
-            fill_slot(sc, k, g->wall_surface, EXO_SLOT_REGION + (int)r, load, p);
+            fill_slot(sc, k, g->wall_surface, EXO_SLOT_REGION + (int)r, load, slots);
         }
         fill_barrier(sc, v, p);
     }
     for (int j = 0; j < EXO_SLOTS; j++)
-        p->bound_moves |= p->desorb_rate[j] > 0 || p->bind_coef[j] > 0;
+        p->bound_moves |= slots->desorb_rate[j] > 0 || slots->bind_coef[j] > 0;
     p->bound_moves |= p->barrier_slots != 0;
     p->record_events = sc->output_events;
-    fill_patches(sc, vi, p);
-    p->depletion = p->depletion && pp->binding >= 0;
+    p->depletion = fill_patches(sc, k, vi, slots) && pp->binding >= 0;
 }
 
 double exo_scenario_adsorb_probability(const exo_scenario *sc, double kappa,

@@ -252,9 +252,10 @@ double exo_scenario_kT(const exo_scenario *sc);
 /** Diffusivity (um^2/s) of a vesicle of radius a (um). */
 double exo_scenario_D(const exo_scenario *sc, double a);
 
-/** Fill the step parameters of population k's launches. */
-void exo_scenario_step_params(const exo_scenario *sc, uint32_t k,
-                              exo_step_params *p);
+/** Fill the step parameters of population k's launches, and its surface
+ *  slot table (slots may be NULL where only p is wanted). */
+void exo_scenario_step_params(const exo_scenario *sc, uint32_t k, exo_step_params *p,
+                              exo_slot_table *slots);
 
 /** Fill the injection parameters of population k. */
 void exo_scenario_init_params(const exo_scenario *sc, uint32_t k,
@@ -298,7 +299,8 @@ int exo_scenario_slot_surface(const exo_scenario *sc, uint32_t k, int slot);
 
 /** The receptor patches of the run (NULL-safe *out; free() it): every
  *  receptor surface slot where some population binds, one patch per box
- *  face or vessel end, n_axial x n_around on a vessel wall or region.
+ *  face or vessel end, n_axial x n_around on a vessel wall or region;
+ *  then, where some cell type's receptors deplete, one per cell.
  *  Returns their number.  exo_scenario_step_params numbers them the same
  *  way (patch_base). */
 uint32_t exo_scenario_patches(const exo_scenario *sc, exo_patch_info **out);

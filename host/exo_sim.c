@@ -33,6 +33,7 @@ struct exo_sim {
     const exo_scenario *sc;    /* borrowed; must outlive the sim            */
     exo_backend *be;
     exo_step_params *p;        /* [n_pop] step parameters per population    */
+    exo_slot_table *slots;     /* [n_pop] and their surface slot tables     */
     uint64_t step;             /* steps taken                               */
     uint32_t k;                /* steps per launch                          */
     exo_h5 *h5;                /* NULL: no output                           */
@@ -727,8 +728,9 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
     if (s->log)
         fprintf(s->log, "exobd: device %s\n", s->be->name);
     EXO_ALLOC(s->p, sc->n_pop, err, "step parameters");
+    EXO_ALLOC(s->slots, sc->n_pop, err, "surface slot tables");
     for (uint32_t k = 0; k < sc->n_pop; k++)
-        exo_scenario_step_params(sc, k, &s->p[k]);
+        exo_scenario_step_params(sc, k, &s->p[k], &s->slots[k]);
     if (sc->n_cells) {
         /* Cells: the grid lists every cell a step can reach (exo_tissue). */
         EXO_TRY(exo_tissue_grid_for_run(sc, &s->cells, err));
@@ -949,7 +951,7 @@ static exo_status launch_recording(exo_sim *s, uint32_t k, uint32_t nsteps,
     if (!s->depleting) /* else the round saved every population (advance_round) */
         EXO_TRY(s->be->ops->save(s->be, pop->first, pop->count, err));
     for (;;) {
-        EXO_TRY(s->be->ops->advance(s->be, &s->p[k], s->step, nsteps, pop->first, pop->count,
+        EXO_TRY(s->be->ops->advance(s->be, &s->p[k], &s->slots[k], s->step, nsteps, pop->first, pop->count,
                                     sched, err));
         EXO_TRY(s->be->ops->take_events(s->be, s->events, &n, err));
         if (n <= s->event_cap)
@@ -1044,15 +1046,50 @@ static void add_dose(exo_sim *s, const exo_event *e)
     }
 }
 
-/* The receptor patch of event e (on its slot), or -1. */
-static int32_t event_patch(const exo_step_params *p, const exo_event *e)
+/* The cell whose membrane event e happened on (the nearest membrane among
+ * the cells listed in its grid bin: the vesicle sits its own radius, at
+ * most a few hundred nm, outside it), or -1. */
+static int32_t event_cell(const exo_sim *s, const exo_event *e)
 {
-    if (!p->depletion)
+    const exo_cell_grid *g = &s->cells.grid;
+    const exo_cell_lists *c = &s->cells.lists;
+    if (g->n_cells <= 0)
         return -1;
+    exo_real x[3] = {e->x[0], e->x[1], e->x[2]};
+    uint32_t bin = exo_cell_bin(g, x);
+    int32_t best = -1;
+    double gap = INFINITY;
+    for (uint32_t j = c->bin_start[bin]; j < c->bin_start[bin + 1]; j++) {
+        const exo_real *cc = c->cell + 4 * c->bin_cells[j];
+        double r2 = 0;
+        for (int a = 0; a < 3; a++) {
+            double q = exo_cell_sep(g, a, x[a] - cc[a]);
+            r2 += q * q;
+        }
+        double d = fabs(sqrt(r2) - cc[3]);
+        if (d < gap) {
+            gap = d;
+            best = (int32_t)c->bin_cells[j];
+        }
+    }
+    return best;
+}
+
+/* The receptor patch of event e of population k (on its slot), or -1. */
+static int32_t event_patch(const exo_sim *s, uint32_t k, const exo_event *e)
+{
+    const exo_step_params *p = &s->p[k];
+    const exo_slot_table *t = &s->slots[k];
+    if (!p->depletion || e->slot < 0 || e->slot >= EXO_SLOTS)
+        return -1;
+    if (e->slot >= EXO_SLOT_CELL) {
+        int32_t cell = event_cell(s, e);
+        return t->patch_base[e->slot] >= 0 && cell >= 0 ? t->patch_base[e->slot] + cell : -1;
+    }
     exo_real x[3] = {e->x[0], e->x[1], e->x[2]}, sv = 0, y = 0, z = 0;
     if (p->domain == EXO_DOMAIN_VESSEL)
         EXO_TO_VESSEL(p->v_origin, p->v_frame, x, sv, y, z);
-    return exo_patch(p, sv, y, z, e->slot);
+    return exo_patch(t, sv, y, z, e->slot);
 }
 
 /* Sort one launch's events and append them to /events, by kind. */
@@ -1098,7 +1135,7 @@ static exo_status write_events(exo_sim *s, exo_error *err)
             k++;
         surface[i] = exo_scenario_slot_surface(s->sc, k, e->slot);
         region[i] = event_region(s->sc, &s->p[k], k, e);
-        patch[i] = event_patch(&s->p[k], e);
+        patch[i] = event_patch(s, k, e);
         bonds[i] = e->bonds;
         route[i] = (int8_t)e->route;
     }
@@ -1141,7 +1178,7 @@ static exo_status update_receptors(exo_sim *s, exo_error *err)
     memset(s->patch_taken, 0, n * sizeof *s->patch_taken);
     for (uint32_t k = 0; k < sc->n_pop; k++)
         if (s->p[k].depletion)
-            EXO_TRY(s->be->ops->count_patches(s->be, &s->p[k], sc->pop[k].first,
+            EXO_TRY(s->be->ops->count_patches(s->be, &s->p[k], &s->slots[k], sc->pop[k].first,
                                               sc->pop[k].count, s->patch_bound,
                                               s->patch_taken, err));
     double dt = (double)(s->step - s->last_update) * sc->dt;
@@ -1185,7 +1222,7 @@ static exo_status run_round(exo_sim *s, uint32_t nsteps, exo_error *err)
         if (s->sc->output_events)
             EXO_TRY(launch_recording(s, k, nsteps, sched, err));
         else
-            EXO_TRY(s->be->ops->advance(s->be, &s->p[k], s->step, nsteps, pop->first,
+            EXO_TRY(s->be->ops->advance(s->be, &s->p[k], &s->slots[k], s->step, nsteps, pop->first,
                                         pop->count, sched, err));
         if (sched)
             s->arrived[k] = s->sched[nsteps];
@@ -1396,7 +1433,7 @@ exo_status exo_sim_read_patches(exo_sim *s, uint64_t *receptors, uint64_t *bonds
     EXO_ALLOC(t, n ? n : 1, err, "patch counts");
     for (uint32_t k = 0; k < sc->n_pop; k++)
         if (s->p[k].depletion)
-            EXO_TRY(s->be->ops->count_patches(s->be, &s->p[k], sc->pop[k].first,
+            EXO_TRY(s->be->ops->count_patches(s->be, &s->p[k], &s->slots[k], sc->pop[k].first,
                                               sc->pop[k].count, b, t, err));
     for (uint32_t j = 0; j < n; j++) {
         if (receptors)
@@ -1469,6 +1506,7 @@ exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
     exo_status rc = exo_h5_close(s->h5, 0, err);
     exo_status r2 = exo_backend_destroy(s->be, err);
     free(s->p);
+    free(s->slots);
     free(s->arrived);
     free(s->sched);
     free(s->obs_name);

@@ -568,7 +568,7 @@ exo_status exo_tissue_grid_for_run(const exo_scenario *sc, exo_tissue_grid *out,
         if (sc->pop[k].vessel >= 0 && !sc->has_tissue)
             continue; /* never among the cells */
         exo_step_params p;
-        exo_scenario_step_params(sc, k, &p);
+        exo_scenario_step_params(sc, k, &p, NULL);
         double drift = sqrt((double)p.drift[0] * p.drift[0] + (double)p.drift[1] * p.drift[1] +
                             (double)p.drift[2] * p.drift[2]);
         a_max = fmax(a_max, sc->pop[k].radius_max);

@@ -46,7 +46,7 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
                         __global const float *patch_avail, __global uint *formed,
                         const uint n_patches, __global const exo_real *cells,
                         __global const uint *cell_bin_start, __global const uint *cell_bin_cells,
-                        __global const int *cell_type)
+                        __global const int *cell_type, __global const exo_slot_table *slots)
 {
     uint g = get_global_id(0);
     if (g * EXO_W >= count)
@@ -84,6 +84,7 @@ __kernel void k_advance(__global exo_real *pos, __global int *image,
     sink.tissue.bin_start = cell_bin_start;
     sink.tissue.bin_cells = cell_bin_cells;
     sink.tissue.type = cell_type;
+    sink.slots = slots;
     exo_advance(&v, &p, id, step0, nsteps, arrive, &sink);
     for (int a = 0; a < 3; a++) {
         EXO_VSTORE(v.x[a], 0, pos + a * stride + at);
@@ -189,7 +190,11 @@ __kernel void k_count_patches(__global const exo_real *pos, __global const float
                               __global const char *state, __global const uchar *bonds,
                               const uint stride, const uint first, const uint count,
                               const exo_step_params p, __global uint *bound_bonds,
-                              __global uint *taken_bonds)
+                              __global uint *taken_bonds, __global const exo_slot_table *slots,
+                              __global const exo_real *cells,
+                              __global const uint *cell_bin_start,
+                              __global const uint *cell_bin_cells,
+                              __global const int *cell_type)
 {
     uint g = get_global_id(0);
     if (g * EXO_W >= count)
@@ -206,7 +211,13 @@ __kernel void k_count_patches(__global const exo_real *pos, __global const float
     for (int a = 0; a < 3; a++)
         v.x[a] = EXO_VLOAD(0, pos + a * stride + at);
     v.radius = EXO_VLOAD(0, radius + at);
-    exo_intv patch = exo_bound_patch(&p, &v);
+    exo_launch_io io;
+    io.tissue.cell = cells;
+    io.tissue.bin_start = cell_bin_start;
+    io.tissue.bin_cells = cell_bin_cells;
+    io.tissue.type = cell_type;
+    io.slots = slots;
+    exo_intv patch = exo_bound_patch(&p, &io, &v, counted);
     for (int l = 0; l < EXO_W; l++) {
         int k = EXO_LANE(int, patch, l);
         if (!EXO_LANE(int, counted, l) || k < 0)
@@ -254,6 +265,10 @@ __kernel void k_layout_probe(__global uint *out)
     out[5] = (uint)((__private char *)&ip.cdf_hi - c);
     out[6] = (uint)((__private char *)&ip.first - c);
     out[7] = (uint)((__private char *)&ip.seed_hi - c);
+    exo_slot_table t;
+    __private char *d = (__private char *)&t;
+    out[8] = (uint)sizeof(exo_slot_table);
+    out[9] = (uint)((__private char *)&t.uptake_min[0] - d);
 }
 
 /** Known-answer probe of the RNG: Philox4x32 with `rounds` rounds on

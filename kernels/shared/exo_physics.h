@@ -65,6 +65,7 @@ typedef struct exo_launch_io {
     EXO_GLOBAL uint32_t *formed;
     uint32_t n_patches;
     exo_cells_io tissue;
+    EXO_GLOBAL const exo_slot_table *slots; /* the population's slot table */
 } exo_launch_io;
 
 #if EXO_HAS_DOUBLE
@@ -168,20 +169,21 @@ EXO_FN exo_realv exo_bridge_crossing_probability(exo_realv d0, exo_realv d1,
                                  (z) * (f)[6 + a_]);                           \
     } while (0)
 
-/** Each lane's entry of a per-slot table (exo_step_params). */
-EXO_FN exo_realv exo_slot_real(const exo_real *table, exo_intv slot)
+/** Each lane's entry of a per-slot table (exo_slot_table; slot in
+ *  0 .. EXO_SLOTS - 1). */
+EXO_FN exo_realv exo_slot_real(EXO_GLOBAL const exo_real *table, exo_intv slot)
 {
-    exo_realv r = (exo_realv)(table[0]);
-    for (int k = 1; k < EXO_SLOTS; k++)
-        r = EXO_SELECT(r, (exo_realv)(table[k]), slot == k);
+    exo_realv r = (exo_realv)(EXO_R(0.0));
+    for (int l = 0; l < EXO_W; l++)
+        EXO_LANE(exo_real, r, l) = table[EXO_LANE(int32_t, slot, l)];
     return r;
 }
 
-EXO_FN exo_intv exo_slot_int(const int32_t *table, exo_intv slot)
+EXO_FN exo_intv exo_slot_int(EXO_GLOBAL const int32_t *table, exo_intv slot)
 {
-    exo_intv r = (exo_intv)(table[0]);
-    for (int k = 1; k < EXO_SLOTS; k++)
-        r = EXO_SELECT(r, (exo_intv)(table[k]), slot == k);
+    exo_intv r = (exo_intv)(0);
+    for (int l = 0; l < EXO_W; l++)
+        EXO_LANE(int32_t, r, l) = table[EXO_LANE(int32_t, slot, l)];
     return r;
 }
 
@@ -192,14 +194,14 @@ EXO_FN exo_intv exo_slot_int(const int32_t *table, exo_intv slot)
  *  where the slot has none.  A vessel wall or region is n_axial stretches
  *  of its length by n_around angle bins (atan2(z, y)); other slots are one
  *  patch.  Box faces are one patch each: pass s = y = z = 0. */
-EXO_FN exo_intv exo_patch(const exo_step_params *p, exo_realv s, exo_realv y, exo_realv z,
-                          exo_intv slot)
+EXO_FN exo_intv exo_patch(EXO_GLOBAL const exo_slot_table *t, exo_realv s, exo_realv y,
+                          exo_realv z, exo_intv slot)
 {
-    exo_intv base = exo_slot_int(p->patch_base, slot);
-    exo_intv nax = exo_slot_int(p->patch_n_axial, slot);
-    exo_intv nar = exo_slot_int(p->patch_n_around, slot);
-    exo_realv u = (s - exo_slot_real(p->patch_s_from, slot)) /
-                  exo_slot_real(p->patch_s_len, slot) * exo_to_realv(nax);
+    exo_intv base = exo_slot_int(t->patch_base, slot);
+    exo_intv nax = exo_slot_int(t->patch_n_axial, slot);
+    exo_intv nar = exo_slot_int(t->patch_n_around, slot);
+    exo_realv u = (s - exo_slot_real(t->patch_s_from, slot)) /
+                  exo_slot_real(t->patch_s_len, slot) * exo_to_realv(nax);
     exo_realv w = (exo_atan2(z, y) + EXO_R(3.141592653589793)) *
                   EXO_R(0.15915494309189535) * exo_to_realv(nar);
     exo_intv iu = exo_to_intv(exo_floor(EXO_SELECT(u, (exo_realv)(EXO_R(0.0)), !(u > EXO_R(0.0)))));
@@ -427,9 +429,53 @@ EXO_FN uint32_t exo_cell_bin(const exo_cell_grid *g, const exo_real x[3])
     return bin;
 }
 
+/** Within this of a cell's grown sphere (um), a captured vesicle sits on
+ *  that cell (capture puts it on the sphere, to rounding; vesicles are far
+ *  larger, so one held at a box face is not mistaken for it). */
+#define EXO_ON_CELL EXO_R(1e-3)
+
+/** The cell (index) on whose grown sphere (radius R + a) a vesicle of
+ *  radius a at x sits, within EXO_ON_CELL, or -1 (scalar). */
+EXO_FN int32_t exo_cell_at(const exo_cell_grid *g, const exo_cells_io *cells,
+                           const exo_real x[3], exo_real a)
+{
+    if (g->n_cells <= 0)
+        return -1;
+    uint32_t bin = exo_cell_bin(g, x);
+    for (uint32_t j = cells->bin_start[bin]; j < cells->bin_start[bin + 1]; j++) {
+        uint32_t cj = cells->bin_cells[j];
+        EXO_GLOBAL const exo_real *c = cells->cell + 4 * cj;
+        exo_real r2 = EXO_R(0.0);
+        for (int k = 0; k < 3; k++) {
+            exo_real q = exo_cell_sep(g, k, x[k] - c[k]);
+            r2 += q * q;
+        }
+        if (exo_fabs(exo_sqrt(r2) - (c[3] + a)) < EXO_ON_CELL)
+            return (int32_t)cj;
+    }
+    return -1;
+}
+
+/** The capture coefficient of cell `cell` of type t for a vesicle with n_L
+ *  / a = lpa (um^-1): a contact captures with probability coefficient /
+ *  sigma.  Adsorption (cell_adsorb_coef) plus, on a receptor membrane, the
+ *  binding coefficient of its slot times n_L / a and the available
+ *  fraction of the cell's receptors (its patch; PHYSICS.md 4.4, 5). */
+EXO_FN exo_real exo_cell_coef(const exo_step_params *p, const exo_launch_io *io, int32_t t,
+                              uint32_t cell, exo_real lpa)
+{
+    exo_real coef = p->cell_adsorb_coef[t];
+    if (p->cell_capture[t] != EXO_STATE_BOUND)
+        return coef;
+    exo_real bind = io->slots->bind_coef[EXO_SLOT_CELL + t];
+    int32_t base = io->slots->patch_base[EXO_SLOT_CELL + t];
+    exo_real avail = p->depletion && base >= 0 ? io->avail[base + (int32_t)cell] : EXO_R(1.0);
+    return coef + bind * lpa * avail;
+}
+
 /**
- * Specular reflection off the tissue's cells, and uptake by those that take
- * up vesicles, for one vesicle (scalar): cells are impermeable spheres, and
+ * Specular reflection off the tissue's cells, and capture by those that
+ * capture vesicles, for one vesicle (scalar): cells are impermeable spheres, and
  * the centre of a vesicle of radius a stays outside radius R + a of each.
  * The step from x0 to x1 (x1 as the box faces left it) is followed as a
  * segment: at the first sphere it enters (|x0 + t d - c| = R + a, the
@@ -441,27 +487,30 @@ EXO_FN uint32_t exo_cell_bin(const exo_cell_grid *g, const exo_real x[3])
  * than the gaps).  Only the cells listed in the bin of the end are looked
  * at: the grid lists every cell within reach of a step ending there.
  *
- * A cell that takes up vesicles (p->cell_uptake of its type) is a partially
- * adsorbing (Robin) surface as the box faces are (PHYSICS.md 4.2-4.3): its
- * first contact in the step -- the segment entering it, or, where the step
- * ends outside, the Brownian-bridge touch with probability
+ * A cell that captures vesicles (p->cell_capture of its type) is a
+ * partially adsorbing (Robin) surface as the box faces are (PHYSICS.md
+ * 4.2-4.4): its first contact in the step -- the segment entering it, or,
+ * where the step ends outside, the Brownian-bridge touch with probability
  * exp(-2 d0 d1 / sigma^2) from the gaps d0, d1 at the two ends (the planar
- * bridge on a curved surface, as on vessel walls) -- takes the vesicle with
- * probability cell_adsorb_coef / sigma (1 for an absorbing cell); it is put
- * on the surface with state absorbed.  Uniforms: purpose EXO_RNG_CELLS,
- * word 0 the bridge, word 1 the uptake.
+ * bridge on a curved surface, as on vessel walls) -- captures the vesicle
+ * with probability exo_cell_coef / sigma (1 for an absorbing cell); it is
+ * put on the surface with the type's capture state (absorbed: taken up;
+ * bound: held by the membrane's receptors or adsorbed).  lpa: the
+ * vesicle's n_L / a.  Uniforms: purpose EXO_RNG_CELLS, word 0 the bridge,
+ * word 1 the capture.
  *
  * Returns 1 and the new end in x1, as x0 plus the displacement (not
  * wrapped: the caller wraps it), if the step touched a cell (reflected or
- * taken up: *state becomes EXO_STATE_ABSORBED); else 0 and x1 untouched.
+ * captured: *state becomes the capture state); else 0 and x1 untouched.
  * *clear gets the clearance at the end (exo_cells_step), or -1.
  */
-EXO_FN int exo_cells_reflect(const exo_step_params *p, const exo_cells_io *io,
+EXO_FN int exo_cells_reflect(const exo_step_params *p, const exo_launch_io *lio,
                              const exo_real x0[3], exo_real x1[3], exo_real a,
-                             exo_real sigma, uint32_t id, uint64_t step,
+                             exo_real lpa, exo_real sigma, uint32_t id, uint64_t step,
                              exo_real *clear, int32_t *state)
 {
     const exo_cell_grid *g = &p->cells;
+    const exo_cells_io *io = &lio->tissue;
     *clear = EXO_R(-1.0); /* unknown: look again next step */
     exo_real q0[3], d[3];
     for (int k = 0; k < 3; k++) {
@@ -475,12 +524,14 @@ EXO_FN int exo_cells_reflect(const exo_step_params *p, const exo_cells_io *io,
         uint32_t bin = exo_cell_bin(g, end);
         exo_real best = EXO_R(2.0), q_hit[3] = {EXO_R(0.0), EXO_R(0.0), EXO_R(0.0)};
         int32_t hit_type = -1;
+        uint32_t hit_cell = 0;
         exo_real dd = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
         /* The clearance at the end, for the next step's shortcut: from the
          * listed cells, and `reach` from all the others; and the taking cell
          * the bridge most likely touched. */
         exo_real near = g->reach, bridge = EXO_R(0.0), bridge_coef = EXO_R(0.0);
         exo_real bridge_c[4] = {EXO_R(0.0), EXO_R(0.0), EXO_R(0.0), EXO_R(0.0)};
+        int32_t bridge_type = 0;
         for (uint32_t j = io->bin_start[bin]; j < io->bin_start[bin + 1]; j++) {
             uint32_t cj = io->bin_cells[j];
             EXO_GLOBAL const exo_real *c = io->cell + 4 * cj;
@@ -494,14 +545,15 @@ EXO_FN int exo_cells_reflect(const exo_step_params *p, const exo_cells_io *io,
             exo_real re = c[3] + a, gap = exo_sqrt(e2) - re;
             near = gap < near ? gap : near;
             int32_t t = p->cells_take ? io->type[cj] : 0;
-            if (p->cells_take && p->cell_uptake[t] && !contact) {
+            if (p->cells_take && p->cell_capture[t] && !contact) {
                 exo_real g0 = exo_sqrt(s2) - re;
                 exo_real pb = g0 > EXO_R(0.0) && gap > EXO_R(0.0)
                                   ? exo_exp(-EXO_R(2.0) * g0 * gap / (sigma * sigma))
                                   : EXO_R(0.0);
                 if (pb > bridge) {
                     bridge = pb;
-                    bridge_coef = p->cell_adsorb_coef[t];
+                    bridge_coef = exo_cell_coef(p, lio, t, cj, lpa);
+                    bridge_type = t;
                     for (int k = 0; k < 4; k++)
                         bridge_c[k] = c[k];
                 }
@@ -518,6 +570,7 @@ EXO_FN int exo_cells_reflect(const exo_step_params *p, const exo_cells_io *io,
             if (tt < best) {
                 best = tt;
                 hit_type = t;
+                hit_cell = cj;
                 for (int k = 0; k < 3; k++)
                     q_hit[k] = q[k];
             }
@@ -538,7 +591,7 @@ EXO_FN int exo_cells_reflect(const exo_step_params *p, const exo_cells_io *io,
                         exo_real f = (bridge_c[3] + a) / exo_sqrt(e2) - EXO_R(1.0);
                         for (int k = 0; k < 3; k++)
                             d[k] += f * e[k];
-                        *state = EXO_STATE_ABSORBED;
+                        *state = p->cell_capture[bridge_type];
                         hits++;
                         break;
                     }
@@ -553,13 +606,13 @@ EXO_FN int exo_cells_reflect(const exo_step_params *p, const exo_cells_io *io,
             hits++;
             break;
         }
-        if (p->cells_take && p->cell_uptake[hit_type] && !contact) {
+        if (p->cells_take && p->cell_capture[hit_type] && !contact) {
             contact = 1;
             w = exo_rng_draw(id, step, EXO_RNG_CELLS, p->seed_lo, p->seed_hi);
-            if (exo_u01(w.v[1]) * sigma < p->cell_adsorb_coef[hit_type]) {
+            if (exo_u01(w.v[1]) * sigma < exo_cell_coef(p, lio, hit_type, hit_cell, lpa)) {
                 for (int k = 0; k < 3; k++)
-                    d[k] *= best; /* taken up where it touched */
-                *state = EXO_STATE_ABSORBED;
+                    d[k] *= best; /* captured where it touched */
+                *state = p->cell_capture[hit_type];
                 hits++;
                 break;
             }
@@ -642,7 +695,9 @@ EXO_FN void exo_cells_step(exo_vesicle *v, const exo_step_params *p, const exo_l
             x1[a] = EXO_LANE(exo_real, x[a], l);
         }
         int32_t st = EXO_STATE_FREE;
-        int hit = exo_cells_reflect(p, &io->tissue, x0, x1, EXO_LANE(exo_real, v->radius, l),
+        exo_real radius = EXO_LANE(exo_real, v->radius, l);
+        int hit = exo_cells_reflect(p, io, x0, x1, radius,
+                                    EXO_LANE(exo_real, v->ligands, l) / radius,
                                     EXO_LANE(exo_real, v->sigma, l),
                                     EXO_LANE(uint32_t, id, l), step, &clear, &st);
         EXO_LANE(int32_t, *state, l) = st;
@@ -923,7 +978,7 @@ EXO_FN exo_intv exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
     exo_realv lpa = v->ligands / v->radius;
     exo_realv avail[6];
     for (int f = 0; f < 6; f++)
-        avail[f] = exo_available(io, p, (exo_intv)(p->patch_base[f]));
+        avail[f] = exo_available(io, p, (exo_intv)(io->slots->patch_base[f]));
 
     exo_intv state = (exo_intv)(EXO_STATE_FREE);
     for (int a = 0; a < 3; a++) {
@@ -936,12 +991,13 @@ EXO_FN exo_intv exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
         exo_intv e_lo = exo_wall_event(p->face[2 * a], v->x[a] - lo, x[a] - lo,
                                        v->sigma, exo_boundary_u01(b[a], 0), u_ad,
                                        p->adsorb_coef[2 * a] +
-                                           p->bind_coef[2 * a] * lpa * avail[2 * a],
+                                           io->slots->bind_coef[2 * a] * lpa * avail[2 * a],
                                        p->adsorb_state[2 * a], &m_lo, &s_lo);
         exo_intv e_hi = exo_wall_event(p->face[2 * a + 1], hi - v->x[a], hi - x[a],
                                        v->sigma, exo_boundary_u01(b[a], 1), u_ad,
                                        p->adsorb_coef[2 * a + 1] +
-                                           p->bind_coef[2 * a + 1] * lpa * avail[2 * a + 1],
+                                           io->slots->bind_coef[2 * a + 1] * lpa *
+                                               avail[2 * a + 1],
                                        p->adsorb_state[2 * a + 1], &m_hi, &s_hi);
         /* The first event of the step decides (axes in order, lower face
          * before upper). */
@@ -1052,13 +1108,13 @@ EXO_FN exo_intv exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
     exo_realv lpa = v->ligands / v->radius; /* capture: coefficient x n_L / a */
     exo_intv wall_slot = (exo_intv)(EXO_VESSEL_WALL);
     exo_realv ads = (exo_realv)(p->adsorb_coef[EXO_VESSEL_WALL]);
-    exo_realv coef = (exo_realv)(p->bind_coef[EXO_VESSEL_WALL]);
+    exo_realv coef = (exo_realv)(io->slots->bind_coef[EXO_VESSEL_WALL]);
     exo_intv ad_state = (exo_intv)(p->adsorb_state[EXO_VESSEL_WALL]);
     for (int k = 0; k < p->n_regions; k++) {
         exo_intv in = s1 >= p->r_from[k] && s1 < p->r_to[k];
         wall = EXO_SELECT(wall, (exo_intv)(p->r_wall[k]), in);
         ads = EXO_SELECT(ads, (exo_realv)(p->r_adsorb_coef[k]), in);
-        coef = EXO_SELECT(coef, (exo_realv)(p->bind_coef[EXO_SLOT_REGION + k]), in);
+        coef = EXO_SELECT(coef, (exo_realv)(io->slots->bind_coef[EXO_SLOT_REGION + k]), in);
         wall_slot = EXO_SELECT(wall_slot, (exo_intv)(EXO_SLOT_REGION + k), in);
         ad_state = EXO_SELECT(ad_state, (exo_intv)(p->r_adsorb_state[k]), in);
     }
@@ -1071,7 +1127,7 @@ EXO_FN exo_intv exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
     if (EXO_ANY(active && need)) {
         exo_realv avail = (exo_realv)(EXO_R(1.0));
         if (p->depletion)
-            avail = exo_available(io, p, exo_patch(p, s1, y1, z1, wall_slot));
+            avail = exo_available(io, p, exo_patch(io->slots, s1, y1, z1, wall_slot));
         coef = ads + coef * lpa * avail;
     } else {
         coef = ads;
@@ -1134,16 +1190,16 @@ EXO_FN exo_intv exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
         exo_intv e_in = exo_wall_event(p->v_end[0], s0, s1, v->sigma,
                                        exo_boundary_u01(w[1], 0), u_ad,
                                        p->adsorb_coef[EXO_VESSEL_INLET] +
-                                           p->bind_coef[EXO_VESSEL_INLET] * lpa *
+                                           io->slots->bind_coef[EXO_VESSEL_INLET] * lpa *
                                                exo_available(io, p, (exo_intv)(
-                                                   p->patch_base[EXO_VESSEL_INLET])),
+                                                   io->slots->patch_base[EXO_VESSEL_INLET])),
                                        p->adsorb_state[EXO_VESSEL_INLET], &m_in, &k_in);
         exo_intv e_out = exo_wall_event(p->v_end[1], L - s0, L - s1, v->sigma,
                                         exo_boundary_u01(w[2], 0), u_ad,
                                         p->adsorb_coef[EXO_VESSEL_OUTLET] +
-                                            p->bind_coef[EXO_VESSEL_OUTLET] * lpa *
+                                            io->slots->bind_coef[EXO_VESSEL_OUTLET] * lpa *
                                                 exo_available(io, p, (exo_intv)(
-                                                    p->patch_base[EXO_VESSEL_OUTLET])),
+                                                    io->slots->patch_base[EXO_VESSEL_OUTLET])),
                                         p->adsorb_state[EXO_VESSEL_OUTLET], &m_out, &k_out);
         state = EXO_SELECT(state, e_in, state == EXO_STATE_FREE);
         state = EXO_SELECT(state, e_out, state == EXO_STATE_FREE);
@@ -1219,16 +1275,9 @@ EXO_FN exo_intv exo_arrival_step(EXO_GLOBAL const uint32_t *arrivals, uint32_t n
 
 /* ------------------------------------------------------- bound vesicles */
 
-/**
- * The surface slot (EXO_SLOTS) of each lane's vesicle, read as if it is
- * bound: the surface it is nearest to.  An adsorbed or captured vesicle is
- * placed on the surface that took it, and bound vesicles do not move, so
- * that distance is zero up to rounding and no per-vesicle record is needed.
- * Box: the nearest non-periodic face.  Vessel: the nearest of the wall (the
- * region's wall where the vesicle sits in a region), the inlet and the
- * outlet.
- */
-EXO_FN exo_intv exo_bound_slot(const exo_step_params *p, const exo_vesicle *v)
+/** exo_bound_slot without the cells: the nearest box face, or vessel
+ *  wall, inlet or outlet. */
+EXO_FN exo_intv exo_wall_bound_slot(const exo_step_params *p, const exo_vesicle *v)
 {
     exo_realv best = (exo_realv)(EXO_R(3.0e38));
     exo_intv slot = (exo_intv)(0);
@@ -1259,6 +1308,40 @@ EXO_FN exo_intv exo_bound_slot(const exo_step_params *p, const exo_vesicle *v)
     return EXO_SELECT(slot, (exo_intv)(EXO_VESSEL_OUTLET), nearer);
 }
 
+/**
+ * The surface slot (EXO_SLOTS) of each lane's vesicle, read as if it is
+ * bound: the surface it is nearest to.  An adsorbed or captured vesicle is
+ * placed on the surface that took it, and bound vesicles do not move, so
+ * that distance is zero up to rounding and no per-vesicle record is needed.
+ * Box: the nearest non-periodic face.  Vessel: the nearest of the wall (the
+ * region's wall where the vesicle sits in a region), the inlet and the
+ * outlet.  Where cells hold vesicles (p->cells_hold), a vesicle on a cell's
+ * grown sphere (exo_cell_at) sits on that cell: slot EXO_SLOT_CELL + its
+ * type, and *cell gets the cell's index (else -1).  Only the lanes in
+ * `look` are looked up among the cells.
+ */
+EXO_FN exo_intv exo_bound_slot(const exo_step_params *p, const exo_launch_io *io,
+                               const exo_vesicle *v, exo_intv look, exo_intv *cell)
+{
+    exo_intv slot = exo_wall_bound_slot(p, v);
+    *cell = (exo_intv)(-1);
+    if (!p->cells_hold || !EXO_ANY(look))
+        return slot;
+    for (int l = 0; l < EXO_W; l++) {
+        if (!EXO_LANE(int32_t, look, l))
+            continue;
+        exo_real x[3];
+        for (int a = 0; a < 3; a++)
+            x[a] = EXO_LANE(exo_real, v->x[a], l);
+        int32_t cj = exo_cell_at(&p->cells, &io->tissue, x, EXO_LANE(exo_real, v->radius, l));
+        if (cj < 0)
+            continue;
+        EXO_LANE(int32_t, *cell, l) = cj;
+        EXO_LANE(int32_t, slot, l) = EXO_SLOT_CELL + io->tissue.type[cj];
+    }
+    return slot;
+}
+
 /** Probability that a first-order event of rate k (1/s) happens within a
  *  step dt: 1 - exp(-k dt), never k dt (PHYSICS.md 2.1, V8); expm1 keeps
  *  it accurate where k dt is far below float precision. */
@@ -1267,15 +1350,23 @@ EXO_FN exo_realv exo_event_probability(exo_realv k, exo_real dt)
     return -exo_expm1(-k * dt);
 }
 
-/** The receptor patch of each lane's vesicle, read as if it is bound (on
- *  the slot exo_bound_slot finds), or -1. */
-EXO_FN exo_intv exo_bound_patch(const exo_step_params *p, const exo_vesicle *v)
+/** The receptor patch of each lane's vesicle in `look`, read as if it is
+ *  bound (on the slot exo_bound_slot finds), or -1: on a cell, the slot's
+ *  first patch plus the cell's index. */
+EXO_FN exo_intv exo_bound_patch(const exo_step_params *p, const exo_launch_io *io,
+                                const exo_vesicle *v, exo_intv look)
 {
-    exo_intv slot = exo_bound_slot(p, v);
+    exo_intv cell;
+    exo_intv slot = exo_bound_slot(p, io, v, look, &cell);
     exo_realv s = (exo_realv)(EXO_R(0.0)), y = s, z = s;
     if (p->domain == EXO_DOMAIN_VESSEL)
         EXO_TO_VESSEL(p->v_origin, p->v_frame, v->x, s, y, z);
-    return exo_patch(p, s, y, z, slot);
+    exo_intv patch = exo_patch(io->slots, s, y, z, slot);
+    if (!p->cells_hold)
+        return patch;
+    exo_intv base = exo_slot_int(io->slots->patch_base, slot);
+    return EXO_SELECT(patch, EXO_SELECT(base + cell, (exo_intv)(-1), base < 0 || cell < 0),
+                      slot >= EXO_SLOT_CELL);
 }
 
 /** Bell slip off-rate plus the catch pathway, per bond at force f (pN):
@@ -1313,22 +1404,24 @@ EXO_FN exo_intv exo_bound_step(exo_vesicle *v, const exo_step_params *p,
     exo_intv bound = v->state == EXO_STATE_BOUND;
     if (!EXO_ANY(bound))
         return (exo_intv)(0);
-    exo_intv slot = exo_bound_slot(p, v);
+    EXO_GLOBAL const exo_slot_table *t = io->slots;
+    exo_intv cell;
+    exo_intv slot = exo_bound_slot(p, io, v, bound, &cell);
     exo_intv bonded = v->bonds > 0;
     exo_realv nb = exo_to_realv(v->bonds);
     exo_realv zero = (exo_realv)(EXO_R(0.0));
-    exo_realv desorb = EXO_SELECT(exo_slot_real(p->desorb_rate, slot), zero, bonded);
+    exo_realv desorb = EXO_SELECT(exo_slot_real(t->desorb_rate, slot), zero, bonded);
     exo_realv room = v->ligands * p->half_reach / v->radius - nb;
     room = EXO_SELECT(room, zero, room < EXO_R(0.0) || nb >= (exo_realv)(EXO_MAX_BONDS));
-    exo_realv rate = exo_slot_real(p->bond_rate, slot);
+    exo_realv rate = exo_slot_real(t->bond_rate, slot);
     if (p->depletion)
-        rate *= exo_available(io, p, exo_bound_patch(p, v));
+        rate *= exo_available(io, p, exo_bound_patch(p, io, v, bound));
     exo_realv form = EXO_SELECT(zero, rate * room, bonded);
-    exo_realv per_bond = exo_slot_real(p->load_coef, slot) * v->radius * v->radius /
+    exo_realv per_bond = exo_slot_real(t->load_coef, slot) * v->radius * v->radius /
                          EXO_SELECT(nb, (exo_realv)(EXO_R(1.0)), !bonded);
     exo_realv brk = EXO_SELECT(zero, nb * exo_bond_off_rate(p, per_bond), bonded);
-    exo_realv up = EXO_SELECT(zero, exo_slot_real(p->uptake_rate, slot),
-                              bonded && v->bonds >= exo_slot_int(p->uptake_min, slot));
+    exo_realv up = EXO_SELECT(zero, exo_slot_real(t->uptake_rate, slot),
+                              bonded && v->bonds >= exo_slot_int(t->uptake_min, slot));
     exo_realv tc = zero;
     if (p->barrier_slots != 0)
         tc = EXO_SELECT(zero, (exo_realv)(p->transcytosis_rate),
@@ -1380,7 +1473,7 @@ EXO_FN void exo_count_formed(const exo_launch_io *io, const exo_step_params *p,
 {
     if (!EXO_ANY(mask))
         return;
-    exo_intv patch = exo_bound_patch(p, v);
+    exo_intv patch = exo_bound_patch(p, io, v, mask);
     for (int l = 0; l < EXO_W; l++) {
         int32_t j = EXO_LANE(int32_t, patch, l);
         if (EXO_LANE(int32_t, mask, l) && j >= 0)
@@ -1469,17 +1562,17 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
             exo_intv was_bound = v->state == EXO_STATE_BOUND;
             exo_intv had = v->bonds;
             /* The slot is read before a transcytosis moves the vesicle. */
-            exo_intv slot = (exo_intv)(0);
+            exo_intv slot = (exo_intv)(0), cell;
             const int moved = p->record_events && p->barrier_slots != 0;
             if (moved)
-                slot = exo_bound_slot(p, v);
+                slot = exo_bound_slot(p, io, v, was_bound, &cell);
             exo_intv crossed = exo_bound_step(v, p, io, id, step);
             if (p->depletion)
                 exo_count_formed(io, p, v, v->state == EXO_STATE_BOUND && v->bonds > had, k);
             exo_intv left = was_bound && v->state != EXO_STATE_BOUND;
             if (p->record_events && EXO_ANY(left)) {
                 if (!moved)
-                    slot = exo_bound_slot(p, v);
+                    slot = exo_bound_slot(p, io, v, left, &cell);
                 exo_emit(io, left && v->state == EXO_STATE_FREE && !crossed,
                          EXO_EVENT_UNBINDING, EXO_ROUTE_NONE, v, slot, id, step);
                 exo_emit(io, left && v->state == EXO_STATE_INTERNALIZED,
@@ -1529,8 +1622,9 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
          * it only adsorbs). */
         exo_intv captured = was_free && v->state == EXO_STATE_BOUND;
         if (EXO_ANY(captured)) {
-            exo_intv slot = exo_bound_slot(p, v);
-            exo_intv binds = exo_slot_real(p->bind_coef, slot) > EXO_R(0.0);
+            exo_intv cell;
+            exo_intv slot = exo_bound_slot(p, io, v, captured, &cell);
+            exo_intv binds = exo_slot_real(io->slots->bind_coef, slot) > EXO_R(0.0);
             v->bonds = EXO_SELECT(v->bonds, (exo_intv)(1), captured && binds);
             if (p->depletion)
                 exo_count_formed(io, p, v, captured && binds, k);
@@ -1672,11 +1766,6 @@ EXO_FN void exo_init_position(const exo_init_params *ip, const exo_cells_io *cel
 
 /* ------------------------------------------------------------------ output */
 
-/** Within this of a cell's membrane (um), an absorbed vesicle was taken
- *  up by that cell (it is put on the membrane, to rounding; vesicles are
- *  far larger, so one removed at a box face is not mistaken for it). */
-#define EXO_ON_CELL EXO_R(1e-3)
-
 /** The vessel region (0 .. n_regions - 1) at axial position s, or
  *  n_regions outside every region (scalar). */
 EXO_FN int exo_region_at(const exo_step_params *p, exo_real s)
@@ -1701,20 +1790,13 @@ EXO_FN int exo_place(const exo_step_params *p, const exo_cells_io *cells, exo_re
         EXO_TO_VESSEL(p->v_origin, p->v_frame, x, s, y, z);
         tissue = p->tissue_side && y * y + z * z > p->v_radius * p->v_radius;
     }
-    if (tissue && state == EXO_STATE_ABSORBED && p->cells_take) {
-        const exo_cell_grid *g = &p->cells;
-        uint32_t bin = exo_cell_bin(g, x);
-        for (uint32_t j = cells->bin_start[bin]; j < cells->bin_start[bin + 1]; j++) {
-            uint32_t cj = cells->bin_cells[j];
-            EXO_GLOBAL const exo_real *c = cells->cell + 4 * cj;
-            exo_real r2 = EXO_R(0.0);
-            for (int k = 0; k < 3; k++) {
-                exo_real q = exo_cell_sep(g, k, x[k] - c[k]);
-                r2 += q * q;
-            }
-            if (exo_fabs(exo_sqrt(r2) - (c[3] + a)) < EXO_ON_CELL)
-                return EXO_PLACE_CELLS + cells->type[cj];
-        }
+    /* On a cell: taken up, or held (bound, internalized) by its membrane. */
+    int on_cell = state == EXO_STATE_ABSORBED ||
+                  (p->cells_hold && (state == EXO_STATE_BOUND || state == EXO_STATE_INTERNALIZED));
+    if (tissue && on_cell && p->cells_take) {
+        int32_t cj = exo_cell_at(&p->cells, cells, x, a);
+        if (cj >= 0)
+            return EXO_PLACE_CELLS + cells->type[cj];
     }
     if (p->domain != EXO_DOMAIN_VESSEL)
         return 0;

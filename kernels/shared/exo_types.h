@@ -61,9 +61,11 @@
 /* Surface slots: where a bound vesicle sits, for what happens to it there
  * (exo_bound_slot).  Box: the face, 0..5 (as `face`).  Vessel: the inlet
  * (0), the outlet (1), the wall outside regions (2), region k's wall
- * (EXO_SLOT_REGION + k). */
+ * (EXO_SLOT_REGION + k).  Either: a cell of type t of the tissue
+ * (EXO_SLOT_CELL + t). */
 #define EXO_SLOT_REGION 6
-#define EXO_SLOTS (EXO_SLOT_REGION + EXO_MAX_REGIONS)
+#define EXO_SLOT_CELL (EXO_SLOT_REGION + EXO_MAX_REGIONS)
+#define EXO_SLOTS (EXO_SLOT_CELL + EXO_CELL_TYPES)
 
 /* Most bonds a vesicle may hold (stored as uint8; exo_config checks that
  * the ligands in the contact area stay below it). */
@@ -138,22 +140,6 @@ typedef struct exo_step_params {
     exo_real r_to[EXO_MAX_REGIONS];
     exo_real r_adsorb_coef[EXO_MAX_REGIONS]; /* as adsorb_coef, for its wall */
     exo_real dt;             /* time step, s                                */
-    /* What happens to a vesicle bound on slot k (EXO_SLOTS). */
-    exo_real desorb_rate[EXO_SLOTS]; /* 1/s, release of a vesicle adsorbed
-                                without bonds (surface behaviour adsorb)    */
-    exo_real bind_coef[EXO_SLOTS];   /* capture on a receptor surface: a
-                                contact binds with probability bind_coef
-                                n_L / (a sigma) (n_L the vesicle's ligands,
-                                a its radius), the Robin probability of
-                                kappa = k_f delta with k_f = k_on sigma_R
-                                n_L delta / (2a) (PHYSICS.md 4.4, 5); um^2  */
-    exo_real bond_rate[EXO_SLOTS];   /* k_on sigma_R, 1/s: a further bond
-                                forms at bond_rate (n_c - n), n_c = n_L
-                                delta / (2a) the ligands in contact          */
-    exo_real load_coef[EXO_SLOTS];   /* shear load on a bound vesicle,
-                                F = load_coef a^2 (Goldman-Cox-Brenner
-                                force plus torque / a), pN/um^2             */
-    exo_real uptake_rate[EXO_SLOTS]; /* internalization, 1/s                */
     exo_real half_reach;     /* delta / 2, um: n_c = n_L half_reach / a     */
     exo_real k_slip;         /* Bell off-rate at zero force, 1/s            */
     exo_real x_slip_kT;      /* x_beta / kT, 1/pN                           */
@@ -178,16 +164,13 @@ typedef struct exo_step_params {
     exo_real pore_pitch;     /* explicit pores: distance between rings, um  */
     exo_real transcytosis_rate; /* k_tc, 1/s, on the barrier_slots          */
     exo_cell_grid cells;     /* the tissue's cells (box domain), or none    */
-    exo_real cell_adsorb_coef[EXO_CELL_TYPES]; /* cells of type t that take
-                                up vesicles: a contact (the step entering
-                                the cell, or a Brownian-bridge touch) takes
-                                it with probability cell_adsorb_coef / sigma,
-                                as adsorb_coef; >= sigma: every contact      */
-    /* Receptor patches of slot k (exo_patch): a vessel wall or region is
-     * cut into n_axial stretches of s_from + [0, s_len) by n_around angle
-     * bins, other slots are one patch; patch numbers from patch_base. */
-    exo_real patch_s_from[EXO_SLOTS]; /* um                                */
-    exo_real patch_s_len[EXO_SLOTS];  /* um                                */
+    exo_real cell_adsorb_coef[EXO_CELL_TYPES]; /* cells of type t that
+                                capture vesicles: a contact (the step
+                                entering the cell, or a Brownian-bridge
+                                touch) captures with probability (this +
+                                bind_coef of slot EXO_SLOT_CELL + t times
+                                n_L / a) / sigma, as adsorb_coef; >= sigma:
+                                every contact                               */
     uint32_t seed_lo;        /* RNG key, low word                           */
     uint32_t seed_hi;        /* RNG key, high word                          */
     int32_t face[6];         /* EXO_FACE_* for x-, x+, y-, y+, z-, z+       */
@@ -205,21 +188,21 @@ typedef struct exo_step_params {
                                 at the steps k_advance's `arrivals` give     */
     int32_t r_wall[EXO_MAX_REGIONS];         /* EXO_FACE_* of region k's wall */
     int32_t r_adsorb_state[EXO_MAX_REGIONS]; /* as adsorb_state             */
-    int32_t uptake_min[EXO_SLOTS];   /* fewest bonds for internalization  */
     int32_t bound_moves;     /* 1: bound vesicles can change (desorption,
                                 bonds, uptake), so they are looked at every
                                 step                                        */
     int32_t record_events;   /* 1: append binding, unbinding and uptake
                                 events (exo_emit)                           */
-    int32_t patch_base[EXO_SLOTS];     /* first patch of the slot, or -1    */
-    int32_t patch_n_axial[EXO_SLOTS];
-    int32_t patch_n_around[EXO_SLOTS];
     int32_t depletion;       /* 1: capture and new bonds scale with the
                                 available receptor fraction of the patch    */
-    int32_t cell_uptake[EXO_CELL_TYPES]; /* 1: cells of type t take up the
-                                vesicles they catch (state absorbed); 0: they
-                                only reflect                                */
-    int32_t cells_take;      /* 1: some cell type takes up vesicles          */
+    int32_t cell_capture[EXO_CELL_TYPES]; /* the state a vesicle that cells
+                                of type t capture takes: ABSORBED (taken up)
+                                or BOUND (held by the membrane, on slot
+                                EXO_SLOT_CELL + t); 0: they only reflect    */
+    int32_t cells_take;      /* 1: some cell type captures vesicles          */
+    int32_t cells_hold;      /* 1: some cell type holds them (BOUND): a
+                                bound vesicle may sit on a cell
+                                (exo_bound_slot looks)                      */
     int32_t tissue_side;     /* vessel: 1: the box outside it is a tissue
                                 compartment (exo_in_tissue), whose vesicles
                                 step as in a box, among its cells, with the
@@ -230,8 +213,41 @@ typedef struct exo_step_params {
     int32_t barrier_slots;   /* bit k: a vesicle bound on slot k crosses to
                                 the tissue by transcytosis at
                                 transcytosis_rate (exo_bound_step)          */
-    int32_t reserved3_;      /* keeps the int count even                    */
 } exo_step_params;
+
+/** What happens to a population's vesicles bound on each surface slot
+ *  (EXO_SLOTS), and the receptor patches there: one table per population,
+ *  in a small read-only device buffer (exo_launch_io.slots) rather than in
+ *  exo_step_params, which is a kernel argument and so within 1024 bytes.
+ *  Read lane by lane with exo_slot_real / exo_slot_int. */
+typedef struct exo_slot_table {
+    exo_real desorb_rate[EXO_SLOTS]; /* 1/s, release of a vesicle adsorbed
+                                without bonds (surface behaviour adsorb)    */
+    exo_real bind_coef[EXO_SLOTS];   /* capture on a receptor surface: a
+                                contact binds with probability bind_coef
+                                n_L / (a sigma) (n_L the vesicle's ligands,
+                                a its radius), the Robin probability of
+                                kappa = k_f delta with k_f = k_on sigma_R
+                                n_L delta / (2a) (PHYSICS.md 4.4, 5); um^2  */
+    exo_real bond_rate[EXO_SLOTS];   /* k_on sigma_R, 1/s: a further bond
+                                forms at bond_rate (n_c - n), n_c = n_L
+                                delta / (2a) the ligands in contact          */
+    exo_real load_coef[EXO_SLOTS];   /* shear load on a bound vesicle,
+                                F = load_coef a^2 (Goldman-Cox-Brenner
+                                force plus torque / a), pN/um^2; 0 on box
+                                faces and cells (no shear there)            */
+    exo_real uptake_rate[EXO_SLOTS]; /* internalization, 1/s                */
+    /* Receptor patches of slot k (exo_patch): a vessel wall or region is
+     * cut into n_axial stretches of s_from + [0, s_len) by n_around angle
+     * bins; a cell slot has one patch per cell (patch_base + the cell's
+     * index); other slots are one patch. */
+    exo_real patch_s_from[EXO_SLOTS]; /* um                                */
+    exo_real patch_s_len[EXO_SLOTS];  /* um                                */
+    int32_t uptake_min[EXO_SLOTS];    /* fewest bonds for internalization  */
+    int32_t patch_base[EXO_SLOTS];    /* first patch of the slot, or -1    */
+    int32_t patch_n_axial[EXO_SLOTS];
+    int32_t patch_n_around[EXO_SLOTS];
+} exo_slot_table;
 
 /** A density image's grid (output.density; k_density): voxel (i, j, k)
  *  of image `slot` is counts[((slot * bins[2] + k) * bins[1] + j) * bins[0]

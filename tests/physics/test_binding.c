@@ -56,10 +56,13 @@
 
 #define KT (1.380649e-5 * 310.15) /* pN um */
 
+/* The slot table bound_params fills (one test at a time uses it). */
+static exo_slot_table bound_slots;
+
 /* A box population's step parameters with a receptor surface on face z-
- * (slot 4): bonds form at bond_rate per free ligand in contact and break
- * at k_off (slip x_s, catch k_c x_c) under the force `force` per bound
- * vesicle of radius a. */
+ * (slot 4; its slot table in bound_slots): bonds form at bond_rate per
+ * free ligand in contact and break at k_off (slip x_s, catch k_c x_c)
+ * under the force `force` per bound vesicle of radius a. */
 static exo_step_params bound_params(double dt, double bond_rate, double k_off, double x_s,
                                     double k_c, double x_c, double force, double a)
 {
@@ -74,9 +77,12 @@ static exo_step_params bound_params(double dt, double bond_rate, double k_off, d
     p.face[4] = EXO_FACE_ADSORB;
     p.dt = (exo_real)dt;
     p.seed_lo = 16;
-    p.bind_coef[4] = 1; /* a receptor surface: captured vesicles hold a bond */
-    p.bond_rate[4] = (exo_real)bond_rate;
-    p.load_coef[4] = (exo_real)(force / (a * a));
+    memset(&bound_slots, 0, sizeof bound_slots);
+    for (int j = 0; j < EXO_SLOTS; j++)
+        bound_slots.patch_base[j] = -1;
+    bound_slots.bind_coef[4] = 1; /* a receptor surface: captured vesicles hold a bond */
+    bound_slots.bond_rate[4] = (exo_real)bond_rate;
+    bound_slots.load_coef[4] = (exo_real)(force / (a * a));
     p.half_reach = (exo_real)0.005;
     p.k_slip = (exo_real)k_off;
     p.x_slip_kT = (exo_real)(x_s / KT);
@@ -107,11 +113,14 @@ static void lifetimes(const exo_step_params *p, double a, double nc, int bonds, 
                       double *mean, double *sd)
 {
     double sum = 0, sum2 = 0;
+    exo_launch_io io;
+    memset(&io, 0, sizeof io);
+    io.slots = &bound_slots;
     for (uint32_t i = 0; i < n; i++) {
         exo_vesicle v = bound_vesicle(p, a, nc, bonds);
         uint64_t step = 0;
         while (v.state == EXO_STATE_BOUND)
-            exo_bound_step(&v, p, NULL, i, step++);
+            exo_bound_step(&v, p, &io, i, step++);
         double t = (double)step * p->dt;
         sum += t;
         sum2 += t * t;

@@ -455,7 +455,7 @@ static void test_tissue_good(void)
     sc = NULL;
     LOAD_OK(exo_scenario_load_text(&sc, text, "t.cfg", NULL, 0, &err), &err);
     exo_step_params p;
-    exo_scenario_step_params(sc, 0, &p);
+    exo_scenario_step_params(sc, 0, &p, NULL);
     EXO_TEST_NEAR(p.ecs_diffusion, 1 / 2.56, 1e-7, "1 / lambda^2");
     EXO_TEST_NEAR(p.ecs_width, 0.4, 1e-7, "ECS width");
     /* Renkin at d / w = 0.25: 0.5625 (1 - 0.526 + 0.03265625 - 0.00092773) */
@@ -491,15 +491,16 @@ static void test_binding_config(void)
         EXO_TEST_EQ_INT(sc->pop[0].binding, 0, "the population binds through pair 0");
         EXO_TEST_NEAR(exo_scenario_receptor_density(sc, 0, 0), 100, 1e-9, "sigma_R");
         exo_step_params p;
-        exo_scenario_step_params(sc, 0, &p);
+        exo_slot_table t;
+        exo_scenario_step_params(sc, 0, &p, &t);
         /* z- is slot 4: k_on sigma_R = 3.3 /s; kappa = k_on sigma_R n_L delta^2/(2a)
          * = 3.3 * 100 * 1e-4 / 0.1 = 0.33 um/s for n_L = 100, a = 50 nm */
-        EXO_TEST_NEAR(p.bond_rate[4], 3.3, 1e-6, "bond_rate = k_on sigma_R");
-        EXO_TEST_NEAR(p.bind_coef[4] * 100 / 0.05 / (1e-6 * sqrt(M_PI / 2)), 0.33, 1e-6,
+        EXO_TEST_NEAR(t.bond_rate[4], 3.3, 1e-6, "bond_rate = k_on sigma_R");
+        EXO_TEST_NEAR(t.bind_coef[4] * 100 / 0.05 / (1e-6 * sqrt(M_PI / 2)), 0.33, 1e-6,
                       "capture coefficient n_L / a = kappa dt sqrt(pi/2)");
         EXO_TEST_NEAR(p.half_reach, 0.005, 1e-9, "delta / 2");
         EXO_TEST_EQ_INT(p.bound_moves, 1, "bound vesicles change");
-        EXO_TEST_NEAR(p.load_coef[4], 0, 0, "no shear in the box");
+        EXO_TEST_NEAR(t.load_coef[4], 0, 0, "no shear in the box");
     }
     exo_scenario_destroy(sc);
     sc = load_good(__LINE__, EDITS(BIND_SURFACE(GOOD_RECEPTORS, GOOD_PAIR),
@@ -1165,7 +1166,7 @@ static void test_vessels(void)
             EXO_TEST_EQ_INT(sc->has_box, 0, "no box");
             EXO_TEST_NEAR(sc->box_hi[2], 100.0, 1e-12, "bounding box z");
             exo_step_params p;
-            exo_scenario_step_params(sc, 0, &p);
+            exo_scenario_step_params(sc, 0, &p, NULL);
             EXO_TEST_EQ_INT(p.domain, EXO_DOMAIN_VESSEL, "vessel domain");
             EXO_TEST_NEAR(p.v_umax_dt, 2 * U * 1e-6, 1e-6 * U * 1e-6, "2 U dt");
         }
@@ -1198,7 +1199,7 @@ static void test_values(void)
         EXO_TEST_NEAR(exo_scenario_adsorb_probability(sc, 10.0, 0.05), 0.0091 / 2,
                       0.00005, "adsorption probability per contact");
         exo_step_params p;
-        exo_scenario_step_params(sc, 0, &p);
+        exo_scenario_step_params(sc, 0, &p, NULL);
         EXO_TEST_NEAR(p.adsorb_coef[0] / exo_step_sigma(p.sigma_coef, 0.05f),
                       exo_scenario_adsorb_probability(sc, 10.0, 0.05), 1e-6,
                       "device coefficient / sigma = the probability");
