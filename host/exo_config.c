@@ -853,8 +853,8 @@ static exo_status load_tissue(cfg *c, const config_setting_t *g, exo_scenario *s
         ct->surface = -1;
         if ((s = config_setting_get_member(tg, "surface")) != NULL) {
             /* Uptake by cells: an absorbing surface, or an adsorbing one whose
-             * vesicles are taken up (state absorbed).  Cells that hold bound
-             * vesicles (receptor binding, desorption) come later. */
+             * vesicles are taken up (state absorbed); cells that hold what they
+             * capture: receptors (bind) or adsorption (adsorbed = "bound"). */
             const char *sname = NULL;
             EXO_TRY(read_string(c, s, &sname));
             for (uint32_t j = 0; j < sc->n_surfaces; j++)
@@ -866,14 +866,9 @@ static exo_status load_tissue(cfg *c, const config_setting_t *g, exo_scenario *s
             if (sf->behaviour == EXO_SURFACE_LEAKY)
                 return bad(c, s, "surface \"%s\" is leaky: pores belong to vessel walls",
                            sname);
-            if (sf->behaviour == EXO_SURFACE_BIND ||
-                (sf->behaviour == EXO_SURFACE_ADSORB && sf->adsorbed_state != EXO_STATE_ABSORBED))
-                return bad(c, s, "cells that hold vesicles (surface \"%s\" %s) are not "
-                                 "available in exobd %s yet: a cell's surface may reflect, "
-                                 "absorb, or adsorb with adsorbed = \"removed\" (uptake)",
-                           sname, sf->behaviour == EXO_SURFACE_BIND ? "binds through receptors"
-                                                                    : "keeps what it adsorbs",
-                           EXOBD_VERSION_STRING);
+            if (sf->behaviour == EXO_SURFACE_BIND && sf->transcytosis_rate > 0)
+                return bad(c, s, "surface \"%s\" has transcytosis: crossing by transcytosis "
+                                 "belongs to vessel walls", sname);
         }
     }
     sc->n_cell_types = (uint32_t)nt;
@@ -1582,10 +1577,17 @@ cleanup:
 
 /* The surfaces population p can touch: its box faces, or its vessel's ends,
  * wall and region walls.  Returns their number (indices into surface[]). */
+#define REACHABLE_MAX (6 + EXO_MAX_REGIONS + EXO_MAX_CELL_TYPES)
+/* Most cells with depleting receptors (one receptor patch each). */
+#define EXO_MAX_CELL_PATCHES 65536
 static int reachable_surfaces(const exo_scenario *sc, const exo_population *p,
-                              int32_t out[6 + EXO_MAX_REGIONS])
+                              int32_t out[REACHABLE_MAX])
 {
     int n = 0;
+    /* the cells' membranes, from the box or from the tissue beside a vessel */
+    if (p->vessel < 0 || sc->has_tissue)
+        for (uint32_t t = 0; t < sc->n_cell_types; t++)
+            out[n++] = sc->cell_type[t].surface;
     if (p->vessel < 0) {
         for (int f = 0; f < 6; f++)
             out[n++] = sc->face_surface[f];
@@ -1620,7 +1622,7 @@ static exo_status check_binding(cfg *c, const config_setting_t *root, exo_scenar
         if (!any)
             return bad(c, lg, "ligand \"%s\" has no pair in binding ( { ligand = \"%s\"; "
                               "receptor; k_on; ... } )", p->ligand, p->ligand);
-        int32_t reach[6 + EXO_MAX_REGIONS];
+        int32_t reach[REACHABLE_MAX];
         int nr = reachable_surfaces(sc, p, reach);
         for (int i = 0; i < nr; i++) {
             if (reach[i] < 0 || sc->surface[reach[i]].behaviour != EXO_SURFACE_BIND)
@@ -1657,6 +1659,21 @@ static exo_status check_binding(cfg *c, const config_setting_t *root, exo_scenar
                               "hindered = true: at contact the perpendicular diffusivity "
                               "vanishes, so a vesicle released there would be captured "
                               "again at once", sc->vessel[p->vessel].name);
+    }
+    /* Receptors on cells deplete per cell: one patch each, counted per step
+     * of a launch, so their number is bounded. */
+    for (uint32_t t = 0; t < sc->n_cell_types; t++) {
+        int j = sc->cell_type[t].surface;
+        if (j < 0 || sc->surface[j].behaviour != EXO_SURFACE_BIND || !sc->surface[j].depletion ||
+            sc->n_cells <= EXO_MAX_CELL_PATCHES)
+            continue;
+        const config_setting_t *ge = config_setting_get_member(root, "geometry");
+        const config_setting_t *ti = ge ? config_setting_get_member(ge, "tissue") : NULL;
+        return bad(c, ti ? ti : root, "cell type \"%s\" has depleting receptors (surface "
+                                      "\"%s\"), which count bonds per cell: at most %d "
+                                      "cells (got %u); set depletion = false on the surface "
+                                      "or use fewer cells", sc->cell_type[t].name,
+                   sc->surface[j].name, EXO_MAX_CELL_PATCHES, sc->n_cells);
     }
     for (uint32_t j = 0; j < sc->n_bindings; j++) {
         const exo_binding *b = &sc->binding[j];

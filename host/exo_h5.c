@@ -76,11 +76,12 @@ typedef struct h5_series {
 } h5_series;
 
 /* One event kind: /events/<kind> with its columns, extendible in E. */
-#define EXO_H5_EVENT_COLUMNS 9
+#define EXO_H5_EVENT_COLUMNS 11
 typedef struct h5_events {
     hid_t group;
     hid_t col[EXO_H5_EVENT_COLUMNS];   /* step, time, id, position, surface,
-                                          region, patch, bonds, route       */
+                                          region, patch, bonds, route, cell,
+                                          cell_type                         */
     uint64_t rows;
     char *path;                        /* "/events/binding"                 */
 } h5_events;
@@ -969,7 +970,8 @@ cleanup:
 }
 
 static const char *const event_columns[EXO_H5_EVENT_COLUMNS] = {
-    "step", "time", "id", "position", "surface", "region", "patch", "bonds", "route"};
+    "step", "time", "id", "position", "surface", "region", "patch", "bonds", "route",
+    "cell", "cell_type"};
 
 /* The values of the route column (EXO_ROUTE_*), written as its "names". */
 static const char *const route_names[] = {"none", "pore_out", "pore_in", "transcytosis"};
@@ -981,7 +983,8 @@ static exo_status write_events_groups(exo_h5 *h, const exo_h5_layout *l, exo_err
     hid_t group = H5I_INVALID_HID;
     const hid_t types[EXO_H5_EVENT_COLUMNS] = {H5T_STD_I64LE, H5T_IEEE_F64LE, H5T_STD_I64LE,
                                                H5T_IEEE_F32LE, H5T_STD_I32LE, H5T_STD_I32LE,
-                                               H5T_STD_I32LE, H5T_STD_I32LE, H5T_STD_I8LE};
+                                               H5T_STD_I32LE, H5T_STD_I32LE, H5T_STD_I8LE,
+                                               H5T_STD_I32LE, H5T_STD_I32LE};
     const hsize_t three[1] = {3};
     if (l->n_event_kinds == 0)
         return EXO_OK;
@@ -1012,6 +1015,9 @@ static exo_status write_events_groups(exo_h5 *h, const exo_h5_layout *l, exo_err
                             l->n_regions, l->region_names, err));
         EXO_TRY(h5_attr(h, e->col[8], "route", "names", h->str_type, h->str_type,
                         sizeof route_names / sizeof route_names[0], route_names, err));
+        if (l->n_cell_types > 0)
+            EXO_TRY(h5_attr(h, e->col[10], "cell_type", "names", h->str_type, h->str_type,
+                            l->n_cell_types, l->cell_type_names, err));
     }
 cleanup:
     H5_RELEASE(group, "/events", h->path);
@@ -1050,7 +1056,8 @@ exo_status exo_h5_write_events(exo_h5 *h, uint32_t kind, uint64_t n, const int64
                                const double *time_s, const int64_t *id,
                                const float *pos_nm, const int32_t *surface,
                                const int32_t *region, const int32_t *patch,
-                               const int32_t *bonds, const int8_t *route, exo_error *err)
+                               const int32_t *bonds, const int8_t *route, const int32_t *cell,
+                               const int32_t *cell_type, exo_error *err)
 {
     exo_status rc = EXO_OK;
     EXO_CHECK(h != NULL && kind < h->n_events, err, EXO_ERR_INVALID,
@@ -1062,9 +1069,10 @@ exo_status exo_h5_write_events(exo_h5 *h, uint32_t kind, uint64_t n, const int64
                                              H5T_NATIVE_INT64, H5T_NATIVE_FLOAT,
                                              H5T_NATIVE_INT32, H5T_NATIVE_INT32,
                                              H5T_NATIVE_INT32, H5T_NATIVE_INT32,
-                                             H5T_NATIVE_INT8};
-    const void *data[EXO_H5_EVENT_COLUMNS] = {step,    time_s, id,    pos_nm, surface,
-                                              region, patch,  bonds, route};
+                                             H5T_NATIVE_INT8, H5T_NATIVE_INT32,
+                                             H5T_NATIVE_INT32};
+    const void *data[EXO_H5_EVENT_COLUMNS] = {step,  time_s, id,   pos_nm, surface,  region,
+                                              patch, bonds,  route, cell,  cell_type};
     for (int c = 0; c < EXO_H5_EVENT_COLUMNS; c++)
         EXO_TRY(h5_append_rows(h, e->col[c], e->path, event_columns[c], e->rows, n,
                                c == 3 ? 3 : 1, mem[c], data[c], err));
@@ -1111,6 +1119,12 @@ static exo_status write_parameters(exo_h5 *h, const exo_h5_layout *l,
                         l->n_regions, l->region_names, err));
         EXO_TRY(h5_attr(h, exobd, path, "region_receptor_density", H5T_IEEE_F64LE,
                         H5T_NATIVE_DOUBLE, l->n_regions, l->region_density, err));
+    }
+    if (l->n_cell_types > 0 && l->cell_type_density) {
+        EXO_TRY(h5_attr(h, exobd, path, "cell_type_names", h->str_type, h->str_type,
+                        l->n_cell_types, l->cell_type_names, err));
+        EXO_TRY(h5_attr(h, exobd, path, "cell_type_receptor_density", H5T_IEEE_F64LE,
+                        H5T_NATIVE_DOUBLE, l->n_cell_types, l->cell_type_density, err));
     }
 cleanup:
     H5_RELEASE(exobd, path, h->path);

@@ -75,6 +75,11 @@ typedef struct exo_h5_layout {
     const char *const *region_names; /* [n_regions]: what /events/<kind>/
                                         region indexes (all vessels' regions) */
     uint32_t n_regions;
+    const char *const *cell_type_names; /* [n_cell_types]: what /events/<kind>/
+                                           cell_type indexes                 */
+    uint32_t n_cell_types;
+    const double *cell_type_density; /* [n_cell_types] receptor density bound
+                                        on its membrane (1/um^2; 0: none)    */
     const double *region_density;   /* [n_regions] receptor density bound on
                                        its wall (1/um^2; 0: none)            */
     const int64_t *population_first; /* [n_populations] first id, and count */
@@ -145,15 +150,17 @@ exo_status exo_h5_write_observables(exo_h5 *h, int64_t step, double time_s,
  * Append n events of kind `kind` (0..n_event_kinds-1), in the order given
  * (the caller sorts them by step, then id): step, time (s), vesicle id,
  * position (nm, interleaved x,y,z), surface index (-1: none), region index
- * (-1: outside every region), receptor patch (-1: none) and bonds held
- * after the event.  They reach the disk with the next frame's flush, or at
- * close.
+ * (-1: outside every region), receptor patch (-1: none), bonds held
+ * after the event, route (crossings; 0 otherwise), and the cell and its
+ * type where it happened on a cell (-1: not on a cell).  They reach the
+ * disk with the next frame's flush, or at close.
  */
 exo_status exo_h5_write_events(exo_h5 *h, uint32_t kind, uint64_t n, const int64_t *step,
                                const double *time_s, const int64_t *id,
                                const float *pos_nm, const int32_t *surface,
                                const int32_t *region, const int32_t *patch,
-                               const int32_t *bonds, const int8_t *route, exo_error *err);
+                               const int32_t *bonds, const int8_t *route, const int32_t *cell,
+                               const int32_t *cell_type, exo_error *err);
 
 /** Append one density image of every state (counts[n_density][nz][ny][nx],
  *  C order) at step/time (s), flush, and only then name it in the

@@ -687,9 +687,12 @@ static int describe_binding(const exo_scenario *sc, uint32_t k, FILE *out)
         const exo_surface *sf = &sc->surface[j];
         double kf = b->k_on * sigma_r * nc, kappa = kf * delta;
         double P = exo_scenario_adsorb_probability(sc, kappa, a);
-        /* the wall's load where the population flows; none in the box */
-        double load = p->vessel >= 0 ? exo_scenario_wall_load_coef(sc, &sc->vessel[p->vessel])
-                                     : 0;
+        /* the wall's load where the population flows; none in the box and on
+         * cells (no shear in the tissue) */
+        int on_wall = 0;
+        for (int slot = EXO_VESSEL_WALL; p->vessel >= 0 && slot < EXO_SLOT_CELL; slot++)
+            on_wall |= exo_scenario_slot_surface(sc, k, slot) == (int)j;
+        double load = on_wall ? exo_scenario_wall_load_coef(sc, &sc->vessel[p->vessel]) : 0;
         double F = load * a * a;
         double koff1 = b->k_off * exp(F * b->x_beta / kT) +
                        b->catch_rate * exp(-F * b->catch_length / kT);
@@ -773,19 +776,26 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                     smallest_cell = fmin(smallest_cell, sc->cell[i].radius);
                 }
             int j = sc->cell_type[t].surface;
-            fprintf(out, "  cell type   %s: %u cells, radius %g um; %s%s%s\n",
-                    sc->cell_type[t].name, n, sc->cell_type[t].radius,
-                    j < 0 || sc->surface[j].behaviour == EXO_SURFACE_REFLECT
-                        ? "reflects vesicles"
-                        : sc->surface[j].behaviour == EXO_SURFACE_ABSORB
-                              ? "takes up every vesicle that touches it (surface "
-                              : "takes up vesicles as a Robin surface (surface ",
-                    j < 0 || sc->surface[j].behaviour == EXO_SURFACE_REFLECT
-                        ? ""
-                        : sc->surface[j].name,
-                    j < 0 || sc->surface[j].behaviour == EXO_SURFACE_REFLECT ? "" : ")");
-            if (j >= 0 && sc->surface[j].behaviour == EXO_SURFACE_ADSORB)
+            int beh = j < 0 ? EXO_SURFACE_REFLECT : sc->surface[j].behaviour;
+            const char *what =
+                beh == EXO_SURFACE_REFLECT ? "reflects vesicles"
+                : beh == EXO_SURFACE_ABSORB ? "takes up every vesicle that touches it"
+                : beh == EXO_SURFACE_BIND
+                    ? "binds vesicles through its receptors and holds them on its membrane "
+                      "(bound, then internalized)"
+                : sc->surface[j].adsorbed_state == EXO_STATE_ABSORBED
+                    ? "takes up vesicles as a Robin surface"
+                    : "adsorbs vesicles as a Robin surface and holds them (bound)";
+            fprintf(out, "  cell type   %s: %u cells, radius %g um; %s%s%s%s\n",
+                    sc->cell_type[t].name, n, sc->cell_type[t].radius, what,
+                    beh == EXO_SURFACE_REFLECT ? "" : " (surface ",
+                    beh == EXO_SURFACE_REFLECT ? "" : sc->surface[j].name,
+                    beh == EXO_SURFACE_REFLECT ? "" : ")");
+            if (beh == EXO_SURFACE_ADSORB)
                 fprintf(out, "              kappa = %.4g um/s\n", sc->surface[j].kappa);
+            if (beh == EXO_SURFACE_BIND && sc->surface[j].depletion)
+                fprintf(out, "              receptors deplete cell by cell (one patch per "
+                             "cell, 4 pi R^2 of membrane each)\n");
         }
         fprintf(out, "  cells       impermeable (specular reflection about the tangent "
                      "plane); Maxwell's dilute-limit tortuosity for this fraction: "
@@ -854,7 +864,8 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                     s->receptor[r].density);
         if (s->behaviour == EXO_SURFACE_BIND && s->depletion)
             fprintf(out, "  depletion   bonds use up receptors; %d x %d patches on a vessel "
-                         "wall; receptors taken in by uptake recover at %.4g /s\n",
+                         "wall (one per cell on cells); receptors taken in by uptake recover "
+                         "at %.4g /s\n",
                     s->patches[0], s->patches[1], s->recovery_rate);
         else if (s->behaviour == EXO_SURFACE_BIND)
             fprintf(out, "  depletion   none: receptors never run out (depletion = false)\n");

@@ -173,12 +173,33 @@ static uint32_t region_offset(const exo_scenario *sc, int v)
  * all; with several populations, each one's states, bonds and regions.
  * Real observables (when events are recorded): the cargo dose delivered in
  * all and per region, and per population. */
-/* Whether cells of type t take up vesicles (one observable each:
- * <type>_taken_up). */
-static int cell_takes(const exo_scenario *sc, uint32_t t)
+/* The states counted on cells of type t (place EXO_PLACE_CELLS + t), one
+ * observable each: taken up (<type>_taken_up) where its membrane takes up
+ * what it captures; bound and internalized (<type>_cells_bound,
+ * <type>_cells_internalized) where it holds them. */
+static uint32_t cell_states(const exo_scenario *sc, uint32_t t, int states[2])
 {
     int j = sc->cell_type[t].surface;
-    return j >= 0 && sc->surface[j].behaviour != EXO_SURFACE_REFLECT;
+    if (j < 0 || sc->surface[j].behaviour == EXO_SURFACE_REFLECT)
+        return 0;
+    const exo_surface *sf = &sc->surface[j];
+    if (sf->behaviour == EXO_SURFACE_ABSORB || sf->adsorbed_state == EXO_STATE_ABSORBED) {
+        states[0] = EXO_STATE_ABSORBED;
+        return 1;
+    }
+    states[0] = EXO_STATE_BOUND;
+    states[1] = EXO_STATE_INTERNALIZED;
+    return 2;
+}
+
+/* Observables of all cell types (the last ones before the real ones). */
+static uint32_t cell_observables(const exo_scenario *sc)
+{
+    uint32_t n = 0;
+    int states[2];
+    for (uint32_t t = 0; t < sc->n_cell_types; t++)
+        n += cell_states(sc, t, states);
+    return n;
 }
 
 /* Observables of the tissue beside a vessel: its free vesicles in all
@@ -200,8 +221,7 @@ static exo_status name_observables(exo_sim *s, exo_error *err)
         for (uint32_t k = 0; k < sc->n_pop; k++)
             n += population_observables(sc, k);
     n += tissue_observables(sc);
-    for (uint32_t t = 0; t < sc->n_cell_types; t++)
-        n += cell_takes(sc, t);
+    n += cell_observables(sc);
     uint32_t nr = 0;
     if (sc->output_events) {
         nr = 1 + n_regions;
@@ -247,10 +267,15 @@ static exo_status name_observables(exo_sim *s, exo_error *err)
             snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_tissue_free",
                      sc->vessel[0].region[r].name);
     }
-    for (uint32_t t = 0; t < sc->n_cell_types; t++)
-        if (cell_takes(sc, t))
-            snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_taken_up",
-                     sc->cell_type[t].name);
+    for (uint32_t t = 0; t < sc->n_cell_types; t++) {
+        int states[2];
+        uint32_t m = cell_states(sc, t, states);
+        for (uint32_t q = 0; q < m; q++)
+            snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_%s", sc->cell_type[t].name,
+                     states[q] == EXO_STATE_ABSORBED ? "taken_up"
+                     : states[q] == EXO_STATE_BOUND  ? "cells_bound"
+                                                     : "cells_internalized");
+    }
     if (nr > 0) {
         snprintf(s->obs_name[k++], sizeof s->obs_name[0], "dose");
         for (uint32_t v = 0; v < sc->n_vessels; v++)
@@ -310,17 +335,18 @@ static exo_status count_observables(exo_sim *s, int64_t *values, exo_error *err)
                         (int64_t)counts[r * EXO_COUNT_COLS + region_cols[q]];
             pop_at += population_observables(sc, k);
         }
-        /* Taken up by cells of each type (place EXO_PLACE_CELLS + type), the
-         * last observables; before them, the tissue beside a vessel (place
+        /* On cells of each type (place EXO_PLACE_CELLS + type), the last
+         * observables; before them, the tissue beside a vessel (place
          * EXO_PLACE_TISSUE + region, the rest after the regions). */
-        uint32_t at = s->n_obs;
-        for (uint32_t t = 0; t < sc->n_cell_types; t++)
-            at -= (uint32_t)cell_takes(sc, t);
+        uint32_t at = s->n_obs - cell_observables(sc);
         uint32_t tissue_at = at - tissue_observables(sc);
-        for (uint32_t t = 0; t < sc->n_cell_types; t++)
-            if (cell_takes(sc, t))
+        for (uint32_t t = 0; t < sc->n_cell_types; t++) {
+            int states[2];
+            uint32_t m = cell_states(sc, t, states);
+            for (uint32_t q = 0; q < m; q++)
                 values[at++] += (int64_t)counts[(EXO_PLACE_CELLS + t) * EXO_COUNT_COLS +
-                                                EXO_STATE_ABSORBED];
+                                                states[q]];
+        }
         if (pop->vessel < 0)
             continue;
         if (tissue_observables(sc)) {
@@ -455,6 +481,18 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
     L.n_event_kinds = sc->output_events ? EXO_EVENT_KINDS : 0;
     L.surface_names = surface_names;
     L.n_surfaces = sc->n_surfaces;
+    const char *cell_type_names[EXO_MAX_CELL_TYPES];
+    double cell_density[EXO_MAX_CELL_TYPES] = {0};
+    for (uint32_t t = 0; t < sc->n_cell_types; t++) {
+        cell_type_names[t] = sc->cell_type[t].name;
+        for (uint32_t k = 0; k < sc->n_pop; k++)
+            if (sc->pop[k].vessel < 0 || sc->has_tissue)
+                cell_density[t] = fmax(cell_density[t], exo_scenario_receptor_density(
+                                                            sc, k, sc->cell_type[t].surface));
+    }
+    L.cell_type_names = cell_type_names;
+    L.n_cell_types = sc->n_cell_types;
+    L.cell_type_density = cell_density;
     L.region_names = region_names;
     L.n_regions = n_regions;
     L.region_density = density;
@@ -1099,7 +1137,8 @@ static exo_status write_events(exo_sim *s, exo_error *err)
     int64_t *step = NULL, *id = NULL;
     double *time = NULL;
     float *pos = NULL;
-    int32_t *surface = NULL, *region = NULL, *patch = NULL, *bonds = NULL;
+    int32_t *surface = NULL, *region = NULL, *patch = NULL, *bonds = NULL, *cell = NULL,
+            *cell_type = NULL;
     int8_t *route = NULL;
     size_t n = s->n_round;
     if (n == 0)
@@ -1122,6 +1161,8 @@ static exo_status write_events(exo_sim *s, exo_error *err)
     EXO_ALLOC(patch, n, err, "events");
     EXO_ALLOC(bonds, n, err, "events");
     EXO_ALLOC(route, n, err, "events");
+    EXO_ALLOC(cell, n, err, "events");
+    EXO_ALLOC(cell_type, n, err, "events");
     for (size_t i = 0; i < n; i++) {
         const exo_event *e = &s->round[i];
         step[i] = (int64_t)(((uint64_t)e->step_hi << 32) | e->step_lo);
@@ -1138,6 +1179,9 @@ static exo_status write_events(exo_sim *s, exo_error *err)
         patch[i] = event_patch(s, k, e);
         bonds[i] = e->bonds;
         route[i] = (int8_t)e->route;
+        int on_cell = e->slot >= EXO_SLOT_CELL && e->slot < EXO_SLOTS;
+        cell[i] = on_cell ? event_cell(s, e) : -1;
+        cell_type[i] = on_cell ? e->slot - EXO_SLOT_CELL : -1;
     }
     for (size_t i = 0; i < n;) {
         size_t j = i;
@@ -1145,7 +1189,8 @@ static exo_status write_events(exo_sim *s, exo_error *err)
             j++;
         EXO_TRY(exo_h5_write_events(s->h5, (uint32_t)s->round[i].kind, j - i, step + i,
                                     time + i, id + i, pos + 3 * i, surface + i, region + i,
-                                    patch + i, bonds + i, route + i, err));
+                                    patch + i, bonds + i, route + i, cell + i, cell_type + i,
+                                    err));
         i = j;
     }
 cleanup:
@@ -1159,6 +1204,8 @@ cleanup:
     free(patch);
     free(bonds);
     free(route);
+    free(cell);
+    free(cell_type);
     return rc;
 }
 

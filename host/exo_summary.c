@@ -25,6 +25,8 @@ typedef struct events {
     double *time;     /* s */
     int64_t *id;
     int32_t *region;  /* -1: outside every region */
+    int32_t *cell_type; /* on a cell of this type, or -1 (NULL: no column,
+                         files before cells bound) */
     int8_t *route;    /* crossings: EXO_ROUTE_* (1 pore out, 2 pore in,
                          3 transcytosis) */
 } events;
@@ -38,9 +40,11 @@ typedef struct summary_in {
     int64_t first[EXO_SUMMARY_MAX_NAMES], count[EXO_SUMMARY_MAX_NAMES];
     double cargo[EXO_SUMMARY_MAX_NAMES], release[EXO_SUMMARY_MAX_NAMES];
     double density[EXO_SUMMARY_MAX_NAMES];
+    uint32_t n_types;                 /* cell types (cells that bind)       */
+    char *type_name[EXO_SUMMARY_MAX_NAMES];
+    double type_density[EXO_SUMMARY_MAX_NAMES];
     events ev[3];                     /* binding, unbinding, internalization */
     events cross;                     /* crossing (n = 0 without a tissue) */
-    int has_cross;
     /* The last row of the tissue's observables (has_tissue): tissue_free,
      * <region>_tissue_free, <type>_taken_up. */
     int has_tissue;
@@ -213,6 +217,11 @@ static exo_status read_input(const char *path, summary_in *in, exo_error *err)
         EXO_CHECK(read_attr(par, "region_receptor_density", H5T_NATIVE_DOUBLE, in->density,
                             in->n_regions) == 0,
                   err, EXO_ERR_INVALID, "%s: region names without receptor densities", path);
+    in->n_types = 0;
+    if (read_attr_strings(par, "cell_type_names", in->type_name, &in->n_types) == 0)
+        EXO_CHECK(read_attr(par, "cell_type_receptor_density", H5T_NATIVE_DOUBLE,
+                            in->type_density, in->n_types) == 0,
+                  err, EXO_ERR_INVALID, "%s: cell type names without receptor densities", path);
     /* Without events there is nothing to summarise: say what the run holds. */
     EXO_CHECK(H5Lexists(f, "/events", H5P_DEFAULT) > 0, err, EXO_ERR_INVALID,
               "%s: no /events: exobd summary reports capture at receptor surfaces from the "
@@ -235,6 +244,13 @@ static exo_status read_input(const char *path, summary_in *in, exo_error *err)
                   "%s: no complete /events/%s (run with output.events = true)", path,
                   kinds[k]);
         in->ev[k].n = n1;
+        size_t n4 = 0;
+        snprintf(p, sizeof p, "/events/%s/cell_type", kinds[k]);
+        if (H5Lexists(f, p, H5P_DEFAULT) > 0) {
+            in->ev[k].cell_type = read_column(f, p, H5T_NATIVE_INT32, sizeof(int32_t), &n4);
+            EXO_CHECK(in->ev[k].cell_type && n4 == n1, err, EXO_ERR_INVALID,
+                      "%s: /events/%s/cell_type is not complete", path, kinds[k]);
+        }
     }
     if (H5Lexists(f, "/events/crossing", H5P_DEFAULT) > 0) {
         size_t n1 = 0, n2 = 0, n3 = 0, n4 = 0;
@@ -250,7 +266,6 @@ static exo_status read_input(const char *path, summary_in *in, exo_error *err)
                       n1 == n2 && n2 == n3 && n3 == n4,
                   err, EXO_ERR_INVALID, "%s: /events/crossing is not complete", path);
         in->cross.n = n1;
-        in->has_cross = 1;
     }
     size_t rows = 0;
     double *t = read_column(f, "/observables/free/time", H5T_NATIVE_DOUBLE, sizeof(double),
@@ -274,10 +289,13 @@ static void free_input(summary_in *in)
         H5free_memory(in->pop_name[k]);
     for (uint32_t r = 0; r < in->n_regions; r++)
         H5free_memory(in->region_name[r]);
+    for (uint32_t t = 0; t < in->n_types; t++)
+        H5free_memory(in->type_name[t]);
     for (int k = 0; k < 3; k++) {
         free(in->ev[k].time);
         free(in->ev[k].id);
         free(in->ev[k].region);
+        free(in->ev[k].cell_type);
     }
     free(in->cross.time);
     free(in->cross.id);
@@ -365,9 +383,6 @@ static void print_crossings(const summary_in *in, FILE *out)
     if (in->has_tissue)
         fprintf(out, "  the tissue holds %lld free vesicles at the end (net crossings %.0f)\n",
                 (long long)in->tissue_free, net_all);
-    for (uint32_t k = 0; k < in->n_taken; k++)
-        fprintf(out, "  taken up by %s cells: %lld\n", in->taken_name[k],
-                (long long)in->taken[k]);
 }
 
 exo_status exo_summary(const char *path, const char *targets, FILE *out,
@@ -382,10 +397,22 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
     size_t n_dwell = 0;
     seq_event *seq = NULL;
     FILE *csv = NULL;
-    int is_target[EXO_SUMMARY_MAX_NAMES + 1] = {0};
+    int is_target[2 * EXO_SUMMARY_MAX_NAMES + 1] = {0};
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     EXO_TRY(read_input(path, &in, err));
-    uint32_t places = in.n_regions + 1, np = in.n_pop;
+    /* Places: the regions, outside them, then the cells of each type
+     * (events on a cell count there, not at the region beside them). */
+    const uint32_t cells_at = in.n_regions + 1;
+    uint32_t places = cells_at + in.n_types, np = in.n_pop;
+    char place_name[2 * EXO_SUMMARY_MAX_NAMES + 1][160];
+    for (uint32_t pl = 0; pl < places; pl++)
+        if (pl < in.n_regions)
+            snprintf(place_name[pl], sizeof place_name[pl], "%s", in.region_name[pl]);
+        else if (pl == in.n_regions)
+            snprintf(place_name[pl], sizeof place_name[pl], "(outside regions)");
+        else
+            snprintf(place_name[pl], sizeof place_name[pl], "cells:%s",
+                     in.type_name[pl - cells_at]);
 
     /* target regions: given, or those with the highest receptor density */
     char how[160] = "";
@@ -394,23 +421,34 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
         snprintf(list, sizeof list, "%s", targets);
         for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
             uint32_t r = 0;
-            while (r < in.n_regions && strcmp(in.region_name[r], tok) != 0)
+            while (r < places && (r == in.n_regions || strcmp(place_name[r], tok) != 0))
                 r++;
-            EXO_CHECK(r < in.n_regions, err, EXO_ERR_INVALID,
-                      "--target %s: no region of that name in %s (its regions: %s%s%s%s)",
+            EXO_CHECK(r < places, err, EXO_ERR_INVALID,
+                      "--target %s: no region of that name, nor cells:<type>, in %s "
+                      "(its regions: %s%s%s%s; cell types: %s%s)",
                       tok, path, in.n_regions ? in.region_name[0] : "none",
                       in.n_regions > 1 ? ", " : "", in.n_regions > 1 ? in.region_name[1] : "",
-                      in.n_regions > 2 ? ", ..." : "");
+                      in.n_regions > 2 ? ", ..." : "", in.n_types ? place_name[cells_at] : "none",
+                      in.n_types > 1 ? ", ..." : "");
             is_target[r] = 1;
         }
         snprintf(how, sizeof how, "given with --target");
     } else {
+        /* the highest density bound on a region's wall or a cell's membrane */
         double best = 0;
         for (uint32_t r = 0; r < in.n_regions; r++)
             best = fmax(best, in.density[r]);
+        for (uint32_t q = 0; q < in.n_types; q++)
+            best = fmax(best, in.type_density[q]);
         for (uint32_t r = 0; r < in.n_regions; r++)
             is_target[r] = best > 0 && in.density[r] == best;
-        snprintf(how, sizeof how, "the highest receptor density on its wall, %.4g /um^2", best);
+        int walls = 0, cells = 0;
+        for (uint32_t r = 0; r < in.n_regions; r++)
+            walls |= is_target[r];
+        for (uint32_t q = 0; q < in.n_types; q++)
+            cells |= is_target[cells_at + q] = best > 0 && in.type_density[q] == best;
+        snprintf(how, sizeof how, "the highest receptor density on its %s, %.4g /um^2",
+                 walls && cells ? "wall or membrane" : cells ? "membrane" : "wall", best);
     }
 
     EXO_ALLOC(t, (size_t)(np + 1) * places, err, "the summary table");
@@ -427,6 +465,9 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
                       "population", path, (long long)id);
             int32_t r = in.ev[kind].region[i];
             uint32_t pl = r >= 0 && (uint32_t)r < in.n_regions ? (uint32_t)r : in.n_regions;
+            int32_t ct = in.ev[kind].cell_type ? in.ev[kind].cell_type[i] : -1;
+            if (ct >= 0 && (uint32_t)ct < in.n_types)
+                pl = cells_at + (uint32_t)ct;
             tally *row = &t[(size_t)k * places + pl];
             if (kind == 0) {
                 row->bindings++;
@@ -486,9 +527,9 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
         fprintf(out, "note: the run did not complete; these are the events written so far\n");
     fprintf(out, "target regions:");
     int any_target = 0;
-    for (uint32_t r = 0; r < in.n_regions; r++)
+    for (uint32_t r = 0; r < places; r++)
         if (is_target[r]) {
-            fprintf(out, " %s", in.region_name[r]);
+            fprintf(out, " %s", place_name[r]);
             any_target = 1;
         }
     fprintf(out, any_target ? " (%s)\n" : " none (no region binds; --target names one)\n", how);
@@ -515,8 +556,8 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
         tally tg = {0}, off = {0}, all = {0};
         for (uint32_t pl = 0; pl < places; pl++) {
             const tally *row = &t[(size_t)k * places + pl];
-            const char *rname = pl < in.n_regions ? in.region_name[pl] : "(outside regions)";
-            int target = pl < in.n_regions && is_target[pl];
+            const char *rname = place_name[pl];
+            int target = is_target[pl];
             fprintf(out, "  %-18s%s %10.0f %10.0f %10.0f %12.0f %12.6g\n", rname,
                     target ? " *" : "  ", row->captured, row->bindings, row->unbindings,
                     row->internalized, row->dose);
@@ -544,8 +585,14 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
             fprintf(out, "  delivery  no cargo delivered yet: no vesicle was internalized\n");
         fprintf(out, "  binding events per vesicle %.6g\n", all.bindings / n);
     }
-    if (in.has_cross || in.has_tissue)
+    if (in.cross.n > 0 || in.has_tissue)
         print_crossings(&in, out);
+    /* Cells that take up what they touch (no events: their observables). */
+    if (in.n_taken > 0)
+        fprintf(out, "\ntaken up by cells (without binding; /observables/<type>_taken_up)\n");
+    for (uint32_t k = 0; k < in.n_taken; k++)
+        fprintf(out, "  taken up by %s cells: %lld\n", in.taken_name[k],
+                (long long)in.taken[k]);
     fprintf(out, "\ndwell times (binding to unbinding, uptake or transcytosis, all "
                  "populations): %zu ended", n_dwell);
     if (n_dwell > 0) {

@@ -323,14 +323,14 @@ static void test_tissue_bad(void)
     BAD(TISSUE("placement = \"simple_cubic\"; spacing = \"5 um\"; cell_types = ( { name = "
                "\"a\"; radius = \"1 um\"; surface = \"nowhere\"; } );"), NO_SETS, 23,
         "'geometry.tissue.cell_types.[0].surface'", "no surface named \"nowhere\"");
-    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"grab\"; behaviour = \"adsorb\"; "
-                  "kappa = 1.0; } );"},
+    BAD(EDITS({2, "seed = 7; surfaces = ( { name = \"grab\"; behaviour = \"bind\"; "
+                  "receptors = ( { type = \"r\"; density = 10.0; } ); "
+                  "transcytosis = { rate = 1.0; }; } );"},
               {23, "  tissue = { placement = \"simple_cubic\"; spacing = \"5 um\"; "
                    "cell_types = ( { name = \"a\"; radius = \"1 um\"; surface = \"grab\"; } "
                    "); }; };"}),
         NO_SETS, 23, "'geometry.tissue.cell_types.[0].surface'",
-        "cells that hold vesicles (surface \"grab\" keeps what it adsorbs) are not available",
-        "adsorbed = \"removed\"");
+        "surface \"grab\" has transcytosis", "belongs to vessel walls");
     BAD(TISSUE("effective_diffusion = { tortuosity = 0.8; };"), NO_SETS, 23,
         "'geometry.tissue.effective_diffusion.tortuosity'", "at least 1");
     BAD(TISSUE("effective_diffusion = { tortuosity = 1.6; width = \"-40 nm\"; };"),
@@ -509,6 +509,68 @@ static void test_binding_config(void)
     EXO_TEST_TRUE(sc && sc->pop[0].ligand_distribution == EXO_LIGANDS_POISSON &&
                   sc->pop[0].ligand_max == ceil(50 + 6 * sqrt(50.0)), "Poisson ligands");
     exo_scenario_destroy(sc);
+
+    /* Cells whose membrane binds: the cell type's slot gets the pair's
+     * rates, its cells hold what they capture, one patch per cell. */
+    const edit cell_bind[] = {
+        {2, "seed = 7; surfaces = ( { name = \"memb\"; behaviour = \"bind\"; " GOOD_RECEPTORS
+            " internalization = { rate = \"0.01 /s\"; }; } ); binding = ( " GOOD_PAIR " );"},
+        LIGANDS("count = 100;"),
+        {23, "  tissue = { placement = \"simple_cubic\"; spacing = \"5 um\"; "
+             "cell_types = ( { name = \"a\"; radius = \"1 um\"; surface = \"memb\"; } ); }; };"}};
+    sc = load_good(__LINE__, cell_bind, 3, NO_SETS);
+    EXO_TEST_TRUE(sc != NULL, "a binding cell membrane loads");
+    if (sc) {
+        exo_step_params p;
+        exo_slot_table t;
+        exo_scenario_step_params(sc, 0, &p, &t);
+        const int slot = EXO_SLOT_CELL;
+        EXO_TEST_EQ_INT(sc->pop[0].binding, 0, "the population binds the cells' receptors");
+        EXO_TEST_EQ_INT(p.cell_capture[0], EXO_STATE_BOUND, "cells of type a hold what they capture");
+        EXO_TEST_EQ_INT(p.cells_hold, 1, "cells hold vesicles");
+        EXO_TEST_NEAR(t.bond_rate[slot], 3.3, 1e-6, "cell slot: bond_rate = k_on sigma_R");
+        EXO_TEST_NEAR(t.bind_coef[slot] * 100 / 0.05 / (1e-6 * sqrt(M_PI / 2)), 0.33, 1e-6,
+                      "cell slot: capture coefficient as on a wall");
+        EXO_TEST_NEAR(t.uptake_rate[slot], 0.01, 1e-9, "cell slot: internalization");
+        EXO_TEST_NEAR(t.load_coef[slot], 0, 0, "no shear on cells");
+        EXO_TEST_EQ_INT(t.patch_base[slot], 0, "the cells' patches start the table");
+        EXO_TEST_EQ_INT(p.depletion, 1, "receptors on cells deplete");
+        exo_patch_info *info = NULL;
+        uint32_t np = exo_scenario_patches(sc, &info);
+        EXO_TEST_EQ_INT(np, sc->n_cells, "one patch per cell");
+        EXO_TEST_NEAR(np ? info[0].expected : 0, 100 * 4 * M_PI, 1e-6,
+                      "a cell's receptors: density x 4 pi R^2");
+        free(info);
+        EXO_TEST_EQ_INT(p.bound_moves, 1, "bound vesicles change");
+    }
+    exo_scenario_destroy(sc);
+    /* an adsorbing membrane that keeps what it adsorbs, with desorption */
+    sc = load_good(__LINE__,
+                   EDITS({2, "seed = 7; surfaces = ( { name = \"grab\"; behaviour = \"adsorb\"; "
+                             "kappa = 1.0; desorption_rate = 2.0; } );"},
+                         {23, "  tissue = { placement = \"simple_cubic\"; spacing = \"5 um\"; "
+                              "cell_types = ( { name = \"a\"; radius = \"1 um\"; surface = "
+                              "\"grab\"; } ); }; };"}),
+                   NO_SETS);
+    EXO_TEST_TRUE(sc != NULL, "an adsorbing cell membrane that holds vesicles loads");
+    if (sc) {
+        exo_step_params p;
+        exo_slot_table t;
+        exo_scenario_step_params(sc, 0, &p, &t);
+        EXO_TEST_EQ_INT(p.cell_capture[0], EXO_STATE_BOUND, "adsorbed = bound: held");
+        EXO_TEST_NEAR(t.desorb_rate[EXO_SLOT_CELL], 2.0, 1e-9, "cell slot: desorption");
+        EXO_TEST_EQ_INT(p.bound_moves, 1, "adsorbed vesicles desorb");
+    }
+    exo_scenario_destroy(sc);
+    /* too many cells with depleting receptors: one patch each */
+    const edit many[] = {
+        cell_bind[0], cell_bind[1],
+        {21, "          upper = [450.0, 450.0, 10.0];"},
+        {23, "  tissue = { placement = \"simple_cubic\"; spacing = \"1.8 um\"; "
+             "cell_types = ( { name = \"a\"; radius = \"0.8 um\"; surface = \"memb\"; } ); }; };"}};
+    check_bad(__LINE__, many, 4, NO_SETS, 23,
+              NEEDLES("'geometry.tissue'", "cell type \"a\" has depleting receptors",
+                      "at most 65536 cells", "set depletion = false"));
 
     /* bad input */
     BAD(EDITS(BIND_SURFACE(GOOD_RECEPTORS, GOOD_PAIR)), NO_SETS, 2,

@@ -19,7 +19,11 @@
  * that is not an output are bad input.  A second file adds crossings of a
  * vessel wall (a: 3 out and 1 back through pores; t: 2 transcytoses; 1 out
  * outside the regions) and the tissue's observables: the compartments
- * table shows them, net 2, 2 and 1.
+ * table shows them, net 2, 2 and 1.  A third file adds cells that bind:
+ * types "tumour" (80 /um^2, now the default target) and "normal" (10); id 4
+ * binds on a tumour cell beside region t at 0.3 s and is internalized at
+ * 1.0 s (dose 2 e^-0.5 = 1.213061), id 5 binds on a normal cell at 0.4 s:
+ * they count on their cells, not at the region beside them.
  */
 #include <math.h>
 #include <unistd.h>
@@ -29,8 +33,8 @@
 #include "exo_test.h"
 
 /* The constructed file; with `crossings`, also the crossings of a vessel
- * wall and the tissue's observables. */
-static void write_file(const char *path, int crossings)
+ * wall and the tissue's observables; with `cells`, events on cells. */
+static void write_file(const char *path, int crossings, int cells)
 {
     exo_error err = {0};
     int64_t id[1] = {0};
@@ -63,6 +67,13 @@ static void write_file(const char *path, int crossings)
     l.region_names = regions;
     l.n_regions = 2;
     l.region_density = density;
+    const char *types[2] = {"tumour", "normal"};
+    double type_density[2] = {80, 10};
+    if (cells) {
+        l.cell_type_names = types;
+        l.n_cell_types = 2;
+        l.cell_type_density = type_density;
+    }
     l.population_first = first;
     l.population_count = count;
     l.cargo_amount = cargo;
@@ -87,9 +98,26 @@ static void write_file(const char *path, int crossings)
         float pos[3] = {0, 0, 0};
         int32_t surface = 0, patch = -1, bonds = ev[i].kind == 0;
         int8_t route = 0; /* EXO_ROUTE_NONE */
+        int32_t cell = -1, cell_type = -1;
         ok = exo_h5_write_events(h, (uint32_t)ev[i].kind, 1, &step, &ev[i].t, &ev[i].id, pos,
-                                 &surface, &ev[i].region, &patch, &bonds, &route,
-                                 &err) == EXO_OK;
+                                 &surface, &ev[i].region, &patch, &bonds, &route, &cell,
+                                 &cell_type, &err) == EXO_OK;
+    }
+    /* On cells: kind, time, id, cell, type (region t beside them). */
+    const struct {
+        int kind;
+        double t;
+        int64_t id;
+        int32_t cell, type;
+    } on[] = {{0, 0.3, 4, 7, 0}, {0, 0.4, 5, 2, 1}, {2, 1.0, 4, 7, 0}};
+    for (size_t i = 0; ok && cells && i < sizeof on / sizeof on[0]; i++) {
+        int64_t step = (int64_t)llround(on[i].t / 0.1);
+        float pos[3] = {0, 0, 0};
+        int32_t surface = 0, region = 1, patch = -1, bonds = on[i].kind == 0;
+        int8_t route = 0;
+        ok = exo_h5_write_events(h, (uint32_t)on[i].kind, 1, &step, &on[i].t, &on[i].id, pos,
+                                 &surface, &region, &patch, &bonds, &route, &on[i].cell,
+                                 &on[i].type, &err) == EXO_OK;
     }
     /* Crossings (a tissue beside the vessel): at region a three out through
      * pores and one back, at t two transcytoses (vesicles 15 and 16, never
@@ -105,10 +133,10 @@ static void write_file(const char *path, int crossings)
     for (size_t i = 0; ok && crossings && i < sizeof cr / sizeof cr[0]; i++) {
         int64_t step = (int64_t)llround(cr[i].t / 0.1);
         float pos[3] = {0, 0, 0};
-        int32_t surface = 0, patch = -1, bonds = 0;
+        int32_t surface = 0, patch = -1, bonds = 0, cell = -1, cell_type = -1;
         ok = exo_h5_write_events(h, 3, 1, &step, &cr[i].t, &cr[i].id, pos, &surface,
-                                 &cr[i].region, &patch, &bonds, &cr[i].route,
-                                 &err) == EXO_OK;
+                                 &cr[i].region, &patch, &bonds, &cr[i].route, &cell,
+                                 &cell_type, &err) == EXO_OK;
     }
     int64_t values[5] = {17, 5, 2, 3, 4};
     ok = ok && exo_h5_write_observables(h, 20, 2.0, values, &err) == EXO_OK;
@@ -136,7 +164,7 @@ int main(void)
     char path[256], csv[256], text[8192];
     snprintf(path, sizeof path, "%s/run.h5", dir);
     snprintf(csv, sizeof csv, "%s/run.csv", dir);
-    write_file(path, 0);
+    write_file(path, 0, 0);
 
     exo_error err = {0};
     exo_status st;
@@ -183,7 +211,7 @@ int main(void)
      * and the tissue's observables at the end. */
     char path2[256];
     snprintf(path2, sizeof path2, "%s/tissue.h5", dir);
-    write_file(path2, 1);
+    write_file(path2, 1, 0);
     summarise(path2, NULL, NULL, text, sizeof text, &st, &err);
     EXO_TEST_TRUE(st == EXO_OK, "summary with crossings failed: %s", err.msg);
     printf("%s", text);
@@ -203,6 +231,32 @@ int main(void)
     summarise(path, NULL, NULL, text, sizeof text, &st, &err);
     EXO_TEST_TRUE(strstr(text, "compartments:") == NULL,
                   "no compartments table for a run without a tissue");
+
+    /* Cells that bind: their own rows, the default target. */
+    char path3[256];
+    snprintf(path3, sizeof path3, "%s/cells.h5", dir);
+    write_file(path3, 0, 1);
+    summarise(path3, NULL, csv, text, sizeof text, &st, &err);
+    EXO_TEST_TRUE(st == EXO_OK, "summary with cells failed: %s", err.msg);
+    printf("%s", text);
+    EXO_TEST_CONTAINS(text, "target regions: cells:tumour (the highest receptor density on "
+                            "its membrane, 80 /um^2)");
+    EXO_TEST_CONTAINS(text, "  cells:tumour       *          1          1          0"
+                            "            1      1.21306\n");
+    EXO_TEST_CONTAINS(text, "capture   target 1, off-target 4 vesicles: target/off-target "
+                            "0.25");
+    f = fopen(csv, "r");
+    all[0] = '\0';
+    while (f && fgets(line, sizeof line, f))
+        strncat(all, line, sizeof all - strlen(all) - 1);
+    if (f)
+        fclose(f);
+    EXO_TEST_CONTAINS(all, "P0,t,0,10,2,3,1,2,1.94882"); /* the cells' events are not t's */
+    EXO_TEST_CONTAINS(all, "P0,cells:tumour,1,10,1,1,0,1,1.213061");
+    EXO_TEST_CONTAINS(all, "P0,cells:normal,0,10,1,1,0,0,0\n");
+    summarise(path3, "cells:normal", NULL, text, sizeof text, &st, &err);
+    EXO_TEST_TRUE(st == EXO_OK, "summary --target cells:normal failed: %s", err.msg);
+    EXO_TEST_CONTAINS(text, "target regions: cells:normal (given with --target)");
 
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
