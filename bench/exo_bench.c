@@ -51,8 +51,9 @@ static const char usage[] =
     "                      (default all): free diffusion in a periodic box,\n"
     "                      capillary_flow.cfg's vessel, tumor_vessel_targeting.cfg's\n"
     "                      binding, diffusion among cells (64, 1000 and 15625\n"
-    "                      cells: the cost per step against the cell count; and\n"
-    "                      tissue_ecs.cfg's dense tissue), or tumor_epr.cfg's\n"
+    "                      cells: the cost per step against the cell count; 1000\n"
+    "                      cells that bind; and tissue_ecs.cfg's dense tissue), or\n"
+    "                      tumor_epr.cfg's\n"
     "                      leaky capillary beside tissue\n"
     "  --output-n N        measure the cost of output at N vesicles (free workload,\n"
     "                      trajectory every 1000 steps, against none; default 1e6;\n"
@@ -171,6 +172,27 @@ static char *scenario_text(uint64_t n)
         "                     faces = [\"periodic\", \"periodic\", \"periodic\"]; };\n"
         "  tissue = { placement = \"simple_cubic\"; spacing = \"10 um\";\n"
         "             cell_types = ( { name = \"c\"; radius = \"4.15 um\"; } ); }; };\n";
+    /* tissue-10's 1000 cells with integrin membranes that bind the RGD
+     * exosomes (depletion per cell, uptake, events recorded). */
+    static const char tissue_bind[] =
+        "name = \"bench_tissue_bind\";\n"
+        "seed = 20240601;\n"
+        "simulation = { dt = \"10 us\"; steps = 1; };\n"
+        "medium = { temperature = \"310.15 K\"; viscosity = \"1.2 mPa s\"; };\n"
+        "surfaces = ( { name = \"membrane\"; behaviour = \"bind\";\n"
+        "               receptors = ( { type = \"avb3\"; density = \"100 /um^2\"; } );\n"
+        "               internalization = { rate = \"1e-3 /s\"; }; } );\n"
+        "binding = ( { ligand = \"RGD\"; receptor = \"avb3\"; k_on = \"0.033 um^2/s\";\n"
+        "              k_off = \"0.1 /s\"; bond_length = \"10 nm\"; x_beta = \"0.5 nm\"; } );\n"
+        "vesicles = ( { name = \"exosomes\"; count = %llu; radius = \"50 nm\";\n"
+        "               ligands = { type = \"RGD\"; count = { distribution = \"poisson\";\n"
+        "                                                    mean = 100.0; }; };\n"
+        "               start = { kind = \"uniform\"; region = \"box\"; }; } );\n"
+        "geometry = { box = { lower = [0.0, 0.0, 0.0]; upper = [100.0, 100.0, 100.0];\n"
+        "                     faces = [\"periodic\", \"periodic\", \"periodic\"]; };\n"
+        "  tissue = { placement = \"simple_cubic\"; spacing = \"10 um\";\n"
+        "             cell_types = ( { name = \"c\"; radius = \"4.15 um\";\n"
+        "                              surface = \"membrane\"; } ); }; };\n";
     /* scenarios/tissue_ecs.cfg: dense tumour tissue (hexagonal, cells fill
      * 0.58, 1-um gaps), interstitial fluid, dt = 1 ms. */
     static const char tissue_ecs[] =
@@ -220,7 +242,7 @@ static char *scenario_text(uint64_t n)
         return t;
     }
     int k = 0;
-    if (sscanf(g_workload, "tissue-%d", &k) == 1) {
+    if (strcmp(g_workload, "tissue-bind") != 0 && sscanf(g_workload, "tissue-%d", &k) == 1) {
         size_t len = sizeof tissue + 64;
         char *t = malloc(len);
         if (t)
@@ -230,6 +252,7 @@ static char *scenario_text(uint64_t n)
     const char *text = strcmp(g_workload, "capillary") == 0   ? capillary
                        : strcmp(g_workload, "targeting") == 0 ? targeting
                        : strcmp(g_workload, "epr") == 0       ? epr
+                       : strcmp(g_workload, "tissue-bind") == 0 ? tissue_bind
                                                               : fmt;
     size_t len = strlen(text) + 32;
     char *t = malloc(len);
@@ -672,10 +695,10 @@ int main(int argc, char **argv)
     }
 
     /* Measure. */
-#define N_WORKLOADS 8
+#define N_WORKLOADS 9
     static const char *const workloads[N_WORKLOADS] = {
-        "free",      "capillary", "targeting",  "tissue-4",
-        "tissue-10", "tissue-25", "tissue-ecs", "epr"};
+        "free",       "capillary", "targeting",  "tissue-4", "tissue-10",
+        "tissue-25",  "tissue-bind", "tissue-ecs", "epr"};
     static row rows[N_WORKLOADS * MAX_DEV * MAX_N];
     int nrows = 0;
     double t_all = now_s();
@@ -729,11 +752,15 @@ int main(int argc, char **argv)
            "the free workload's vesicles (dt = 10 us) among k^3 cells of radius 4.15 um on "
            "a 10-um simple cubic lattice (they fill 0.30) in a periodic box k x 10 um wide: "
            "k = 4, 10, 25 are 64, 1000 and 15625 cells around the same local geometry; "
+           "`tissue-bind` = tissue-10 with integrin membranes (avb3 100 /um^2, depleting "
+           "per cell, uptake) that bind the targeting workload's RGD vesicles, events "
+           "recorded; "
            "`tissue-ecs` = scenarios/tissue_ecs.cfg's dense tumour tissue (64 cells on a "
            "hexagonal lattice filling 0.58, 1-um gaps, dt = 1 ms, rms step 115 nm); "
            "`epr` = scenarios/tumor_epr.cfg's leaky tumour capillary beside tissue (lumen "
            "and tissue compartments, homogenised pores on 100 um of its 200 um, 128 cells "
-           "that take vesicles up, radial interstitial flow, clearance, crossing events; "
+           "that take vesicles up (a Robin membrane, where the scenario's bind), radial "
+           "interstitial flow, clearance, crossing events; "
            "during a benchmark nearly every vesicle is still in the lumen), dt = 20 us. "
            "No output, default steps per launch; %d timed run(s) per row%s. The ceiling "
            "is the free workload's arithmetic.\n\n",

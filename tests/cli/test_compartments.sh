@@ -1,8 +1,9 @@
 #!/bin/bash
 # test_compartments.sh EXOBD SOURCE_DIR - a tissue beside a vessel, end to
 # end: a capillary with a leaky stretch and a barrier stretch (receptor
-# binding, transcytosis) through a tissue of cells that take vesicles up,
-# with clearance from the blood and an open tissue face.
+# binding, transcytosis) through a tissue of cells that take vesicles up
+# and of cells that bind them (receptors, internalization), with clearance
+# from the blood and an open tissue face.
 #   - conservation across compartments and states at every observable row,
 #     the tissue's observables against the frames, crossings that alternate
 #     and end where the vesicles are (tests/tools/check_compartments.py);
@@ -22,7 +23,9 @@ surfaces = (
   { name = "gaps"; behaviour = "leaky"; pores = { radius = "400 nm"; density = "0.5 /um^2"; }; },
   { name = "bbb"; behaviour = "bind"; receptors = ( { type = "R"; density = "300 /um^2"; } );
     transcytosis = { rate = "50 /s"; }; },
-  { name = "eat"; behaviour = "absorb"; } );
+  { name = "eat"; behaviour = "absorb"; },
+  { name = "grip"; behaviour = "bind"; receptors = ( { type = "R"; density = "1000 /um^2"; } );
+    internalization = { rate = "100 /s"; }; } );
 binding = ( { ligand = "L"; receptor = "R"; k_on = "1 um^2/s"; k_off = "1 /s"; bond_length = "10 nm"; } );
 vesicles = ( { count = 4000; radius = "50 nm"; ligands = { type = "L"; count = 100; };
                start = { region = "cap"; kind = "uniform"; }; } );
@@ -34,9 +37,13 @@ geometry = {
                 regions = ( { name = "leak"; from = "0 um"; to = "6 um"; wall = "gaps"; },
                             { name = "barrier"; from = "6 um"; to = "12 um"; wall = "bbb"; } ); } );
   tissue = { placement = "fixed";
-             cell_types = ( { name = "tumour"; radius = "0.8 um"; surface = "eat"; } );
-             cells = ( { centre = [2.6, 0.0, 3.0]; }, { centre = [0.0, 2.6, 9.0]; },
-                       { centre = [-2.6, -1.0, 2.0]; } ); };
+             cell_types = ( { name = "tumour"; radius = "0.8 um"; surface = "eat"; },
+                            { name = "holder"; radius = "0.8 um"; surface = "grip"; } );
+             cells = ( { type = "tumour"; centre = [2.6, 0.0, 3.0]; },
+                       { type = "tumour"; centre = [0.0, 2.6, 9.0]; },
+                       { type = "tumour"; centre = [-2.6, -1.0, 2.0]; },
+                       { type = "holder"; centre = [2.6, -1.2, 4.5]; },
+                       { type = "holder"; centre = [-1.5, 2.6, 5.0]; } ); };
 };
 output = { file = "c.h5"; every = 300; observables_every = 300; sample = 4000;
            fields = ["position", "state"]; events = true; };
@@ -44,6 +51,13 @@ CFG
 "$EXOBD" run c.cfg --quiet || { echo "FAIL: the run"; exit 1; }
 out=$($PY "$SRC/tests/tools/check_compartments.py" c.h5 1.5 z leak:0:6,barrier:6:12 2>&1)
 [ $? -eq 0 ] && ok "$(echo "$out" | sed 's/^ok: //' | tr '\n' ';')" || bad "conservation: $out"
+
+held=$($PY -c "
+import h5py
+o = h5py.File('c.h5', 'r')['observables']
+print(o['holder_cells_bound']['value'][-1] + o['holder_cells_internalized']['value'][-1])")
+[ "${held:-0}" -gt 0 ] && ok "binding cells in the tissue hold $held vesicles (bound or internalized)" ||
+    bad "no vesicle on the binding cells ($held)"
 
 sum=$("$EXOBD" summary c.h5 2>&1)
 echo "$sum" | sed -n '/compartments:/,/taken up/p'
@@ -70,7 +84,8 @@ echo "$want" | awk '$1 == "leak" && $2 > 0 { ok = 1 } $1 == "barrier" && $4 > 0 
 out=$($PY - <<'PY'
 import h5py, numpy as np
 a, b = h5py.File('c.h5', 'r')['observables'], h5py.File('r.h5', 'r')['observables']
-names = ('free', 'bound', 'absorbed', 'cleared', 'exited', 'tissue_free', 'tumour_taken_up')
+names = ('free', 'bound', 'absorbed', 'cleared', 'exited', 'tissue_free', 'tumour_taken_up',
+         'holder_cells_bound', 'holder_cells_internalized')
 far = [n for n in names if np.max(np.abs(a[n]['value'][()] - b[n]['value'][()])) > 4]
 print('close' if not far else 'apart: ' + ' '.join(far))
 PY

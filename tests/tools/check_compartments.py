@@ -7,7 +7,8 @@ the lumen and tissue compartments of a run with a tissue beside a vessel.
     equal the free vesicles outside the vessel (r > R), in all and beside
     each region, and the free ones inside are free - tissue_free;
   - the vesicles taken up by cells (<type>_taken_up) are the absorbed ones
-    outside the vessel;
+    outside the vessel, and those cells hold (<type>_cells_bound,
+    <type>_cells_internalized) the bound and internalized ones there;
   - /events/crossing: each vesicle's crossings alternate lumen -> tissue
     (pore_out, transcytosis) and tissue -> lumen (pore_in), starting in the
     lumen, and the side they leave it on is the side it is on at the end.
@@ -70,10 +71,19 @@ def main():
             if got != want:
                 fail("step %d: taken up by cells %d, absorbed outside the vessel %d"
                      % (step, got, want))
+        for suffix, code in (("_cells_bound", 2), ("_cells_internalized", 3)):
+            held = [k for k in obs.keys() if k.endswith(suffix)]
+            if held:
+                got = sum(obs[k]["value"][row] for k in held)
+                want = np.sum((state[j] == code) & out)
+                if got != want:
+                    fail("step %d: %s on cells %d, in the tissue %d" % (step, suffix[7:], got,
+                                                                         want))
         checked += 1
     if checked == 0:
         fail("no frame at an observable step")
-    print("ok: tissue_free, the regions' tissue_free and the cells' uptake equal the frames "
+    print("ok: tissue_free, the regions' tissue_free and what the cells take up and hold "
+          "equal the frames "
           "at %d frames" % checked)
 
     c = f["events/crossing"]
