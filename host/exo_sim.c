@@ -192,6 +192,13 @@ static uint32_t cell_states(const exo_scenario *sc, uint32_t t, int states[2])
     return 2;
 }
 
+/* Whether cells of type t hold what they capture (bound, internalized). */
+static int cell_holds(const exo_scenario *sc, uint32_t t)
+{
+    int states[2];
+    return cell_states(sc, t, states) == 2;
+}
+
 /* Observables of all cell types (the last ones before the real ones). */
 static uint32_t cell_observables(const exo_scenario *sc)
 {
@@ -228,6 +235,8 @@ static exo_status name_observables(exo_sim *s, exo_error *err)
         if (sc->n_pop > 1)
             for (uint32_t k = 0; k < sc->n_pop; k++)
                 nr += 1 + (sc->pop[k].vessel >= 0 ? sc->vessel[sc->pop[k].vessel].n_regions : 0);
+        for (uint32_t t = 0; t < sc->n_cell_types; t++)
+            nr += (uint32_t)cell_holds(sc, t);
     }
     EXO_ALLOC(s->obs_name, n + nr, err, "observable names");
     EXO_ALLOC(s->obs_ptr, n + nr, err, "observable names");
@@ -290,6 +299,10 @@ static exo_status name_observables(exo_sim *s, exo_error *err)
                 snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_%s_dose", key,
                          sc->vessel[v].region[r].name);
         }
+        for (uint32_t t = 0; t < sc->n_cell_types; t++)
+            if (cell_holds(sc, t))
+                snprintf(s->obs_name[k++], sizeof s->obs_name[0], "%s_cells_dose",
+                         sc->cell_type[t].name);
     }
     for (uint32_t j = 0; j < n + nr; j++)
         s->obs_ptr[j] = s->obs_name[j];
@@ -1061,7 +1074,9 @@ static int32_t event_region(const exo_scenario *sc, const exo_step_params *p, ui
 }
 
 /* The cargo an internalization event delivers, amount exp(-release t), to
- * the dose observables: in all, in its region, and for its population. */
+ * the dose observables: in all, in its region (on a vessel wall) or its
+ * cell type (on a cell: <type>_cells_dose, the last ones), and for its
+ * population. */
 static void add_dose(exo_sim *s, const exo_event *e)
 {
     const exo_scenario *sc = s->sc;
@@ -1071,6 +1086,13 @@ static void add_dose(exo_sim *s, const exo_event *e)
     double t = (double)(((uint64_t)e->step_hi << 32) | e->step_lo) * sc->dt;
     double d = sc->pop[k].cargo_amount * exp(-sc->pop[k].cargo_release_rate * t);
     int32_t g = event_region(sc, &s->p[k], k, e);
+    if (e->slot >= EXO_SLOT_CELL && e->slot < EXO_SLOTS) {
+        uint32_t at = s->n_real_obs;
+        for (uint32_t q = (uint32_t)(e->slot - EXO_SLOT_CELL); q < sc->n_cell_types; q++)
+            at -= (uint32_t)cell_holds(sc, q);
+        s->dose[at] += d;
+        g = -1; /* on a cell: not the region's wall it lies beside */
+    }
     s->dose[0] += d;
     if (g >= 0)
         s->dose[1 + g] += d;
