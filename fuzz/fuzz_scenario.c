@@ -29,8 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             exo_scenario_describe(sc, 32, sink);
         for (uint32_t k = 0; k < sc->n_pop; k++) {
             exo_step_params p;
+            exo_slot_table t;
             exo_init_params ip;
-            exo_scenario_step_params(sc, k, &p);
+            exo_scenario_step_params(sc, k, &p, &t);
             exo_scenario_init_params(sc, k, &ip);
         }
         exo_patch_info *patches = NULL;

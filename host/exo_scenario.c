@@ -795,7 +795,9 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
                 fprintf(out, "              kappa = %.4g um/s\n", sc->surface[j].kappa);
             if (beh == EXO_SURFACE_BIND && sc->surface[j].depletion)
                 fprintf(out, "              receptors deplete cell by cell (one patch per "
-                             "cell, 4 pi R^2 of membrane each)\n");
+                             "cell, 4 pi R^2 of membrane each; the bonds formed per step "
+                             "and cell take %.3g MiB of device memory at 100 steps per "
+                             "launch)\n", sc->n_cells * 100.0 * 4 / 1048576);
         }
         fprintf(out, "  cells       impermeable (specular reflection about the tangent "
                      "plane); Maxwell's dilute-limit tortuosity for this fraction: "
