@@ -130,7 +130,7 @@ static int edit_distance(const char *a, const char *b)
 
 /* Settings DESIGN.md names for later versions: a clear "not yet" instead
  * of "unknown". */
-static const char *const later_keys[] = {"sweep", NULL};
+static const char *const later_keys[] = {NULL};
 
 /* Every member of group g must be one of `known` (NULL-terminated). */
 static exo_status check_keys(cfg *c, const config_setting_t *g,
@@ -1615,7 +1615,7 @@ static exo_status check_binding(cfg *c, const config_setting_t *root, exo_scenar
         if (p->ligand[0] == '\0')
             continue;
         const config_setting_t *lg = config_setting_get_member(
-            config_setting_get_elem(vl, k), "ligands");
+            config_setting_get_elem(vl, p->source), "ligands");
         int any = 0;
         for (uint32_t j = 0; j < sc->n_bindings; j++)
             any |= strcmp(sc->binding[j].ligand, p->ligand) == 0;
@@ -1719,6 +1719,8 @@ static exo_status load_vesicles(cfg *c, const config_setting_t *root,
                        type_name(config_setting_type(g)));
         EXO_TRY(check_keys(c, g, keys));
         snprintf(p->name, sizeof p->name, "population%u", k);
+        p->sweep_combination = p->sweep_replicate = -1;
+        p->source = k;
         if ((s = config_setting_get_member(g, "name")) != NULL) {
             const char *name = NULL;
             EXO_TRY(read_string(c, s, &name));
@@ -1777,6 +1779,279 @@ cleanup:
     return rc;
 }
 
+
+/* ------------------------------------------------------------------ sweep */
+
+/* Set swept value v of `setting` on population p (read at s for errors). */
+static exo_status apply_sweep_value(cfg *c, const config_setting_t *s, int setting, double v,
+                                    exo_population *p)
+{
+    if (setting == EXO_SWEEP_RADIUS) {
+        double f = v / p->radius_median;
+        p->radius_median = v;
+        p->radius_min = p->distribution == EXO_RADIUS_FIXED ? v : p->radius_min * f;
+        p->radius_max = p->distribution == EXO_RADIUS_FIXED ? v : p->radius_max * f;
+    } else if (setting == EXO_SWEEP_LIGANDS) {
+        if (v > 65535)
+            return bad(c, s, "at most 65535 ligand copies per vesicle (got %g)", v);
+        if (p->ligand_distribution == EXO_LIGANDS_FIXED)
+            v = floor(v + 0.5); /* a fixed count is a whole number */
+        double spread = p->ligand_distribution == EXO_LIGANDS_POISSON ? sqrt(v)
+                        : p->ligand_distribution == EXO_LIGANDS_NORMAL ? p->ligand_sd
+                                                                        : 0;
+        p->ligand_mean = v;
+        p->ligand_max = fmin(65535.0, ceil(v + 6 * spread));
+    } else {
+        p->cargo_amount = v;
+    }
+    return EXO_OK;
+}
+
+/* One entry of sweep.parameters: its setting, and its values (a list, or a
+ * range from..to with count points for a grid, or sampled for a Latin
+ * hypercube). */
+static exo_status load_sweep_param(cfg *c, const config_setting_t *g, int latin,
+                                   const exo_population *p, exo_sweep_param *q)
+{
+    static const char *const keys[] = {"setting", "values", "from", "to", "count", "scale",
+                                       NULL};
+    static const char *const settings[] = {"radius", "ligands.count", "cargo.amount", NULL};
+    static const char *const scales[] = {"linear", "log", NULL};
+    static const exo_dim dims[] = {EXO_DIM_LENGTH, EXO_DIM_NUMBER, EXO_DIM_NUMBER};
+    exo_status rc = EXO_OK;
+    const config_setting_t *s;
+    if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+        return bad(c, g, "expected { setting; values; } or { setting; from; to; count; }, "
+                         "got %s", type_name(config_setting_type(g)));
+    EXO_TRY(check_keys(c, g, keys));
+    if ((s = config_setting_get_member(g, "setting")) == NULL)
+        return missing(c, g, "setting", "\"radius\", \"ligands.count\" or \"cargo.amount\"");
+    const char *name = NULL;
+    EXO_TRY(read_string(c, s, &name));
+    q->setting = -1;
+    for (int k = 0; settings[k]; k++)
+        if (strcmp(name, settings[k]) == 0)
+            q->setting = k;
+    if (q->setting < 0)
+        return bad(c, s, "cannot sweep \"%s\" in one run: a sweep varies what can differ "
+                         "per vesicle, \"radius\", \"ligands.count\" or \"cargo.amount\" of "
+                         "the population (affinities, and geometry or flow run one after "
+                         "another, are not available in exobd %s yet)",
+                   name, EXOBD_VERSION_STRING);
+    if (q->setting == EXO_SWEEP_LIGANDS && p->ligand[0] == '\0')
+        return bad(c, s, "population \"%s\" carries no ligands to sweep (give it "
+                         "ligands = { type; count; })", p->name);
+    exo_dim dim = dims[q->setting];
+    int constraint = q->setting == EXO_SWEEP_RADIUS ? POSITIVE : NONNEGATIVE;
+    const config_setting_t *vl = config_setting_get_member(g, "values");
+    const config_setting_t *fr = config_setting_get_member(g, "from");
+    const config_setting_t *to = config_setting_get_member(g, "to");
+    const config_setting_t *ct = config_setting_get_member(g, "count");
+    const config_setting_t *sc = config_setting_get_member(g, "scale");
+    if (vl && (fr || to || ct || sc))
+        return bad(c, vl, "give either values = [...] or a range from; to; count;, not both");
+    if (vl) {
+        int t = config_setting_type(vl);
+        int n = t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST ? config_setting_length(vl) : -1;
+        if (n < 1 || n > EXO_SWEEP_MAX_VALUES)
+            return bad(c, vl, "expected a list of 1 to %d values, got %s", EXO_SWEEP_MAX_VALUES,
+                       n == 0 ? "an empty list" : type_name(t));
+        q->n_values = (uint32_t)n;
+        for (int i = 0; i < n; i++) {
+            const config_setting_t *e = config_setting_get_elem(vl, (unsigned)i);
+            EXO_TRY(read_quantity(c, e, dim, &q->values[i]));
+            EXO_TRY(check_sign(c, e, dim, q->values[i], constraint));
+        }
+        return EXO_OK;
+    }
+    if (fr == NULL)
+        return missing(c, g, "values", "a list of values, or a range from; to; count;");
+    EXO_TRY(req_quantity(c, g, "from", dim, constraint, &q->from));
+    EXO_TRY(req_quantity(c, g, "to", dim, constraint, &q->to));
+    if (!(q->to >= q->from))
+        return bad(c, to, "the range must not run backwards (from %g to %g)", q->from, q->to);
+    q->log = 0;
+    if (sc) {
+        EXO_TRY(read_choice(c, sc, scales, &q->log));
+        if (q->log && !(q->from > 0))
+            return bad(c, sc, "a log range needs from > 0 (got %g)", q->from);
+    }
+    if (latin) {
+        if (ct)
+            return bad(c, ct, "a Latin hypercube samples the range itself (sweep.samples "
+                              "points); give count only for a grid");
+        q->n_values = 0;
+        return EXO_OK;
+    }
+    long long n = 0;
+    if (ct == NULL)
+        return missing(c, g, "count", "the number of grid points in the range, >= 1");
+    EXO_TRY(read_int(c, ct, 1, EXO_SWEEP_MAX_VALUES, &n));
+    q->n_values = (uint32_t)n;
+    for (long long i = 0; i < n; i++) {
+        double u = n > 1 ? (double)i / (double)(n - 1) : 0;
+        q->values[i] = q->log ? exp(log(q->from) + u * (log(q->to) - log(q->from)))
+                              : q->from + u * (q->to - q->from);
+    }
+    q->values[n - 1] = n > 1 ? q->to : q->from; /* the end exactly */
+cleanup:
+    return rc;
+}
+
+/*
+ * sweep = { population; parameters = ( {...}, ... ); sampling; samples;
+ * replicates; only; }: population `population` is replaced, in place, by
+ * one population per combination and replicate ("<name>_c<k>_r<j>"), each
+ * with the population's count and its combination's values; `only = k`
+ * keeps combination k's populations alone, with the vesicle ids they have
+ * in the whole sweep (sc->id0), so its run is that part of the sweep's.
+ */
+static exo_status load_sweep(cfg *c, const config_setting_t *root, exo_scenario *sc)
+{
+    static const char *const keys[] = {"population", "parameters", "sampling", "samples",
+                                       "replicates", "only", NULL};
+    static const char *const samplings[] = {"grid", "latin_hypercube", NULL};
+    exo_status rc = EXO_OK;
+    const config_setting_t *g, *s;
+    exo_sweep *sw = &sc->sweep;
+    exo_population *pops = NULL;
+    EXO_TRY(get_group(c, root, "sweep", 0, &g));
+    if (g == NULL)
+        return EXO_OK;
+    EXO_TRY(check_keys(c, g, keys));
+    sw->population = sc->n_pop == 1 ? 0 : -1;
+    if ((s = config_setting_get_member(g, "population")) != NULL) {
+        const char *name = NULL;
+        EXO_TRY(read_string(c, s, &name));
+        sw->population = -1;
+        for (uint32_t k = 0; k < sc->n_pop; k++)
+            if (strcmp(sc->pop[k].name, name) == 0)
+                sw->population = (int)k;
+        if (sw->population < 0)
+            return bad(c, s, "no population named \"%s\" in vesicles", name);
+    } else if (sw->population < 0) {
+        return missing(c, g, "population", "the name of the population to vary (there are "
+                                            "several)");
+    }
+    if ((s = config_setting_get_member(g, "sampling")) != NULL)
+        EXO_TRY(read_choice(c, s, samplings, &sw->latin));
+    long long v = 0;
+    const config_setting_t *sm = config_setting_get_member(g, "samples");
+    if (sw->latin) {
+        if (sm == NULL)
+            return missing(c, g, "samples", "the number of Latin-hypercube points, >= 1");
+        EXO_TRY(read_int(c, sm, 1, EXO_SWEEP_MAX_POPULATIONS, &v));
+        sw->samples = (uint32_t)v;
+    } else if (sm) {
+        return bad(c, sm, "applies only to sampling = \"latin_hypercube\" (a grid runs "
+                          "every combination)");
+    }
+    v = 1;
+    EXO_TRY(opt_int(c, g, "replicates", 1, EXO_SWEEP_MAX_POPULATIONS, &v, NULL));
+    sw->replicates = (uint32_t)v;
+    const config_setting_t *pl = config_setting_get_member(g, "parameters");
+    if (pl == NULL)
+        return missing(c, g, "parameters", "a list of settings to vary ( { setting; "
+                                           "values; }, ... )");
+    int n = config_setting_type(pl) == CONFIG_TYPE_LIST ? config_setting_length(pl) : -1;
+    if (n < 1 || n > EXO_SWEEP_MAX_PARAMS)
+        return bad(c, pl, "expected a list of 1 to %d settings ( { setting; values; }, ... ), "
+                          "got %s", EXO_SWEEP_MAX_PARAMS,
+                   n == 0 ? "an empty list" : type_name(config_setting_type(pl)));
+    sw->n_params = (uint32_t)n;
+    const exo_population base = sc->pop[sw->population];
+    for (int i = 0; i < n; i++) {
+        EXO_TRY(load_sweep_param(c, config_setting_get_elem(pl, (unsigned)i), sw->latin, &base,
+                                 &sw->param[i]));
+        for (int j = 0; j < i; j++)
+            if (sw->param[j].setting == sw->param[i].setting)
+                return bad(c, config_setting_get_elem(pl, (unsigned)i),
+                           "\"%s\" is swept twice", exo_sweep_setting_name(sw->param[i].setting));
+    }
+    uint64_t combos = exo_sweep_count(sw, EXO_SWEEP_MAX_POPULATIONS);
+    if (combos == 0 || combos * sw->replicates > EXO_SWEEP_MAX_POPULATIONS) {
+        uint64_t all = 1;
+        for (int i = 0; !sw->latin && i < n; i++)
+            all *= sw->param[i].n_values;
+        return bad(c, g, "%llu combinations x %u replicates: at most %d populations in one "
+                         "run in exobd %s",
+                   (unsigned long long)(sw->latin ? sw->samples : all), sw->replicates,
+                   EXO_SWEEP_MAX_POPULATIONS, EXOBD_VERSION_STRING);
+    }
+    sw->only = -1;
+    if ((s = config_setting_get_member(g, "only")) != NULL) {
+        EXO_TRY(read_int(c, s, 0, (long long)combos - 1, &v));
+        sw->only = v;
+    }
+    EXO_CHECK(exo_sweep_points(sw, sc->seed) == 0, c->err, EXO_ERR_NOMEM,
+              "out of memory for the sweep's points");
+    /* A fixed ligand count is a whole number: the points say what is run. */
+    for (uint32_t j = 0; j < sw->n_params; j++)
+        for (uint32_t ci = 0; sw->param[j].setting == EXO_SWEEP_LIGANDS &&
+                              base.ligand_distribution == EXO_LIGANDS_FIXED &&
+                              ci < sw->n_combinations; ci++) {
+            double *x = &sw->point[(size_t)ci * sw->n_params + j];
+            *x = floor(*x + 0.5);
+        }
+    sw->active = 1;
+
+    /* Replace the population by its combinations x replicates. */
+    uint32_t k0 = (uint32_t)sw->population, per = sw->replicates;
+    uint32_t added = sw->n_combinations * per;
+    uint32_t total = sc->n_pop - 1 + added;
+    EXO_ALLOC(pops, total, c->err, "the sweep's populations");
+    uint32_t at = 0;
+    for (uint32_t k = 0; k < sc->n_pop; k++) {
+        if (k != k0) {
+            pops[at] = sc->pop[k];
+            pops[at].sweep_combination = pops[at].sweep_replicate = -1;
+            at++;
+            continue;
+        }
+        for (uint32_t ci = 0; ci < sw->n_combinations; ci++)
+            for (uint32_t r = 0; r < per; r++, at++) {
+                exo_population *p = &pops[at];
+                *p = base;
+                int w = snprintf(p->name, sizeof p->name, "%s_c%u_r%u", base.name, ci, r);
+                if (w < 0 || (size_t)w >= sizeof p->name)
+                    return bad(c, g, "population name \"%s\" is too long to number its "
+                                     "combinations", base.name);
+                p->sweep_combination = (int32_t)ci;
+                p->sweep_replicate = (int32_t)r;
+                for (uint32_t j = 0; j < sw->n_params; j++)
+                    EXO_TRY(apply_sweep_value(c, pl, sw->param[j].setting,
+                                              sw->point[(size_t)ci * sw->n_params + j], p));
+            }
+    }
+    /* Vesicle indices in order; with `only`, the combination's populations
+     * alone, their ids as in the whole sweep. */
+    uint64_t first = 0, id0 = 0;
+    uint32_t kept = 0;
+    for (uint32_t k = 0; k < total; k++) {
+        exo_population *p = &pops[k];
+        int keep = sw->only < 0 || p->sweep_combination == (int32_t)sw->only;
+        if (keep && kept == 0)
+            id0 = first;
+        p->first = (uint32_t)(first - id0);
+        first += p->count;
+        if (first > 0xFFFFFFFFull)
+            return bad(c, g, "the sweep's populations hold %llu vesicles; at most 4294967295 "
+                             "fit one run", (unsigned long long)first);
+        if (keep)
+            pops[kept++] = *p;
+    }
+    free(sc->pop);
+    sc->pop = pops;
+    pops = NULL;
+    sc->n_pop = kept;
+    sc->id0 = (uint32_t)id0;
+    sc->n_vesicles = 0;
+    for (uint32_t k = 0; k < kept; k++)
+        sc->n_vesicles += sc->pop[k].count;
+cleanup:
+    free(pops);
+    return rc;
+}
 
 /*
  * output.density: every `every` frames, a voxel histogram of the vesicles
@@ -1946,7 +2221,7 @@ static exo_status check_walls(cfg *c, const config_setting_t *root, exo_scenario
     for (uint32_t k = 0; sc->has_tissue && sc->n_vessels && k < sc->n_pop; k++) {
         if (sc->pop[k].vessel >= 0)
             continue;
-        const config_setting_t *g = pl ? config_setting_get_elem(pl, k) : NULL;
+        const config_setting_t *g = pl ? config_setting_get_elem(pl, sc->pop[k].source) : NULL;
         const config_setting_t *st = g ? config_setting_get_member(g, "start") : NULL;
         return bad(c, st ? st : g, "beside a vessel, vesicles start in its lumen (start.region "
                                    "= \"%s\"); they reach the tissue through its wall",
@@ -2025,7 +2300,7 @@ static exo_status check_starts_outside_cells(cfg *c, const config_setting_t *roo
         if (p->vessel >= 0)
             continue;
         const config_setting_t *where =
-            config_setting_get_elem(config_setting_get_member(root, "vesicles"), k);
+            config_setting_get_elem(config_setting_get_member(root, "vesicles"), p->source);
         const config_setting_t *st = config_setting_get_member(where, "start");
         for (uint32_t i = 0; i < sc->n_cells; i++) {
             const exo_cell *cell = &sc->cell[i];
@@ -2055,7 +2330,7 @@ static exo_status load_all(cfg *c, exo_scenario *sc)
 {
     static const char *const keys[] = {"name", "seed", "simulation", "medium",
                                        "surfaces", "binding", "vesicles", "geometry",
-                                       "output", NULL};
+                                       "sweep", "output", NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *root = config_root_setting(&c->lc), *s;
     EXO_TRY(check_keys(c, root, keys));
@@ -2085,6 +2360,7 @@ static exo_status load_all(cfg *c, exo_scenario *sc)
     EXO_TRY(load_binding(c, root, sc));
     EXO_TRY(load_geometry(c, root, sc));
     EXO_TRY(load_vesicles(c, root, sc));
+    EXO_TRY(load_sweep(c, root, sc));
     EXO_TRY(check_starts_outside_cells(c, root, sc));
     EXO_TRY(check_walls(c, root, sc));
     EXO_TRY(check_binding(c, root, sc));
@@ -2415,6 +2691,7 @@ void exo_scenario_destroy(exo_scenario *sc)
         return;
     free(sc->source);
     free(sc->pop);
+    free(sc->sweep.point);
     free(sc->cell);
     free(sc->output_file);
     free(sc->resolved_text);

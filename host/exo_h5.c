@@ -1114,6 +1114,18 @@ static exo_status write_parameters(exo_h5 *h, const exo_h5_layout *l,
         EXO_TRY(h5_attr(h, exobd, path, "cargo_release_rate", H5T_IEEE_F64LE,
                         H5T_NATIVE_DOUBLE, l->n_populations, l->cargo_release_rate, err));
     }
+    if (l->population_combination && l->n_sweep_settings > 0) {
+        /* The sweep: each population's combination, replicate and values. */
+        EXO_TRY(h5_attr(h, exobd, path, "population_combination", H5T_STD_I32LE,
+                        H5T_NATIVE_INT32, l->n_populations, l->population_combination, err));
+        EXO_TRY(h5_attr(h, exobd, path, "population_replicate", H5T_STD_I32LE,
+                        H5T_NATIVE_INT32, l->n_populations, l->population_replicate, err));
+        EXO_TRY(h5_attr(h, exobd, path, "sweep_settings", h->str_type, h->str_type,
+                        l->n_sweep_settings, l->sweep_settings, err));
+        EXO_TRY(h5_attr(h, exobd, path, "sweep_values", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                        (hsize_t)l->n_populations * l->n_sweep_settings, l->sweep_values,
+                        err));
+    }
     if (l->n_regions > 0) {
         EXO_TRY(h5_attr(h, exobd, path, "region_names", h->str_type, h->str_type,
                         l->n_regions, l->region_names, err));

@@ -84,6 +84,15 @@ typedef struct exo_h5_layout {
                                        its wall (1/um^2; 0: none)            */
     const int64_t *population_first; /* [n_populations] first id, and count */
     const int64_t *population_count;
+    const int32_t *population_combination; /* [n_populations] sweep combination
+                                        and replicate (-1: not swept); NULL:
+                                        no sweep                             */
+    const int32_t *population_replicate;
+    const char *const *sweep_settings; /* [n_sweep_settings] swept settings  */
+    uint32_t n_sweep_settings;
+    const double *sweep_values;     /* [n_populations x n_sweep_settings] the
+                                       swept values (internal units), row per
+                                       population (NaN: not swept)           */
     const double *cargo_amount;     /* [n_populations] cargo per vesicle     */
     const double *cargo_release_rate; /* [n_populations] 1/s                 */
     const char *scenario_text;      /* the resolved scenario (libconfig text) */

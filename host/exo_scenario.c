@@ -387,6 +387,50 @@ static int print_pores(const exo_scenario *sc, const exo_surface *s, FILE *out)
     return warnings;
 }
 
+/* What check says about a sweep: its settings, the combinations and their
+ * values, and what the run costs (particle-steps, and the time at the
+ * tissue-free throughput of the 2-core development machine). */
+static void print_sweep(const exo_scenario *sc, FILE *out)
+{
+    const exo_sweep *sw = &sc->sweep;
+    if (!sw->active)
+        return;
+    static const char *const unit[] = {"nm", "copies", ""};
+    static const double scale[] = {1e3, 1, 1};
+    fprintf(out, "sweep         %s: %u combinations x %u replicates%s\n",
+            sw->latin ? "Latin hypercube" : "full grid", sw->n_combinations, sw->replicates,
+            sw->only >= 0 ? " (this run: combination " : "");
+    if (sw->only >= 0)
+        fprintf(out, "              %lld alone, with its vesicle ids in the whole sweep)\n",
+                (long long)sw->only);
+    for (uint32_t j = 0; j < sw->n_params; j++) {
+        const exo_sweep_param *q = &sw->param[j];
+        fprintf(out, "  setting     %s:", exo_sweep_setting_name(q->setting));
+        if (q->n_values == 0)
+            fprintf(out, " %s range %g to %g %s", q->log ? "log" : "linear",
+                    q->from * scale[q->setting], q->to * scale[q->setting], unit[q->setting]);
+        for (uint32_t i = 0; i < q->n_values && i < 12; i++)
+            fprintf(out, " %.4g", q->values[i] * scale[q->setting]);
+        fprintf(out, "%s %s\n", q->n_values > 12 ? " ..." : "",
+                q->n_values ? unit[q->setting] : "");
+    }
+    for (uint32_t c = 0; c < sw->n_combinations && c < 64; c++) {
+        fprintf(out, "  combination %u:", c);
+        for (uint32_t j = 0; j < sw->n_params; j++)
+            fprintf(out, " %s = %.4g%s%s", exo_sweep_setting_name(sw->param[j].setting),
+                    sw->point[(size_t)c * sw->n_params + j] * scale[sw->param[j].setting],
+                    unit[sw->param[j].setting][0] ? " " : "", unit[sw->param[j].setting]);
+        fprintf(out, "\n");
+    }
+    if (sw->n_combinations > 64)
+        fprintf(out, "  ... (%u combinations in all)\n", sw->n_combinations);
+    double ps = (double)sc->n_vesicles * (double)sc->steps;
+    fprintf(out, "  cost        %.4g particle-steps: about %.3g s at 1e8 particle-steps/s, "
+                 "%.3g s at 3.5e7 (the 2-core development CPU: its binding workloads, and "
+                 "design_sweep.cfg's 20 populations of 1e4)\n",
+            ps, ps / 1e8, ps / 3.5e7);
+}
+
 void exo_scenario_pore_lattice(const exo_vessel *v, double n_p, int32_t *around,
                                exo_real *pitch)
 {
@@ -571,7 +615,7 @@ void exo_scenario_init_params(const exo_scenario *sc, uint32_t k,
     ip->inactive = pp->infusion_rate > 0;
     ip->first = pp->first;
     ip->count = pp->count;
-    ip->id0 = 0;
+    ip->id0 = sc->id0; /* global ids: a sweep's `only` run keeps those of the sweep */
     ip->seed_lo = (uint32_t)sc->seed;
     ip->seed_hi = (uint32_t)(sc->seed >> 32);
 }
@@ -899,7 +943,7 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
         double D = exo_scenario_D(sc, p->radius_median);
         double step = sqrt(2 * D * sc->dt);
         fprintf(out, "population    %s: %u vesicles (ids %u..%u)\n", p->name,
-                p->count, p->first, p->first + p->count - 1);
+                p->count, sc->id0 + p->first, sc->id0 + p->first + p->count - 1);
         if (p->distribution == EXO_RADIUS_FIXED)
             fprintf(out, "  radius      %.4g nm (diameter %.4g nm)\n",
                     p->radius_median * 1e3, p->radius_median * 2e3);
@@ -1027,6 +1071,7 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
     }
     free(patches);
     fprintf(out, "vesicles      %llu in total\n", (unsigned long long)sc->n_vesicles);
+    print_sweep(sc, out);
     /* Recording events and depleting receptors keep a copy of what a
      * launch changes (positions, image counts, state, bonds: 3*4 + 3*4 +
      * 1 + 1 bytes) to run a launch again: one whose events overflowed, or

@@ -11,6 +11,7 @@
 #ifndef EXO_SCENARIO_H
 #define EXO_SCENARIO_H
 
+#include "exo_sweep.h"
 #include <stdint.h>
 #include <stdio.h>
 #include "exobd/exobd.h"
@@ -171,6 +172,9 @@ typedef struct exo_population {
     int binding;               /* index into binding[] of its pair, or -1  */
     double cargo_amount;       /* cargo per vesicle (the user's unit)      */
     double cargo_release_rate; /* 1/s, first-order leakage until uptake    */
+    uint32_t source;           /* its group in the scenario's `vesicles`   */
+    int32_t sweep_combination; /* its combination of the sweep, or -1       */
+    int32_t sweep_replicate;   /* its replicate of that combination, or -1  */
 } exo_population;
 
 struct exo_scenario {
@@ -197,6 +201,9 @@ struct exo_scenario {
     exo_population *pop;
     uint32_t n_pop;
     uint64_t n_vesicles;
+    uint32_t id0;              /* global id of the first vesicle (a sweep's
+                                  `only` run keeps its ids in the sweep)    */
+    exo_sweep sweep;           /* the parameter study, or inactive         */
 
     exo_surface surface[EXO_MAX_SURFACES];
     uint32_t n_surfaces;

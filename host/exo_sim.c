@@ -405,6 +405,8 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
     int32_t *population = NULL;
     const char **pop_names = NULL, **region_names = NULL;
     int64_t *pop_first = NULL, *pop_count = NULL;
+    int32_t *pop_combination = NULL, *pop_replicate = NULL;
+    double *sweep_values = NULL;
     double *cargo = NULL, *release = NULL, *density = NULL;
     char *derived = NULL;
     size_t derived_len = 0;
@@ -434,7 +436,26 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
     EXO_ALLOC(pop_count, sc->n_pop, err, "population table");
     EXO_ALLOC(cargo, sc->n_pop, err, "population table");
     EXO_ALLOC(release, sc->n_pop, err, "population table");
+    const exo_sweep *sw = &sc->sweep;
+    if (sw->active) {
+        EXO_ALLOC(pop_combination, sc->n_pop, err, "population table");
+        EXO_ALLOC(pop_replicate, sc->n_pop, err, "population table");
+        EXO_ALLOC(sweep_values, (size_t)sc->n_pop * sw->n_params, err, "population table");
+    }
     for (uint32_t k = 0; k < sc->n_pop; k++) {
+        const exo_population *p = &sc->pop[k];
+        for (uint32_t j = 0; sw->active && j < sw->n_params; j++) {
+            /* in the file's units: nm for the radius */
+            double v = p->sweep_combination < 0
+                           ? NAN
+                           : sw->point[(size_t)p->sweep_combination * sw->n_params + j];
+            sweep_values[(size_t)k * sw->n_params + j] =
+                sw->param[j].setting == EXO_SWEEP_RADIUS ? v * 1e3 : v;
+        }
+        if (sw->active) {
+            pop_combination[k] = p->sweep_combination;
+            pop_replicate[k] = p->sweep_replicate;
+        }
         pop_names[k] = sc->pop[k].name;
         pop_first[k] = (int64_t)s->be->id0 + sc->pop[k].first;
         pop_count[k] = sc->pop[k].count;
@@ -511,6 +532,14 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
     L.region_density = density;
     L.population_first = pop_first;
     L.population_count = pop_count;
+    const char *sweep_names[EXO_SWEEP_MAX_PARAMS];
+    for (uint32_t j = 0; j < sw->n_params; j++)
+        sweep_names[j] = exo_sweep_setting_name(sw->param[j].setting);
+    L.population_combination = pop_combination;
+    L.population_replicate = pop_replicate;
+    L.sweep_settings = sweep_names;
+    L.n_sweep_settings = sw->active ? sw->n_params : 0;
+    L.sweep_values = sweep_values;
     L.cargo_amount = cargo;
     L.cargo_release_rate = release;
     L.scenario_text = sc->resolved_text;
@@ -560,6 +589,9 @@ cleanup:
     free(pop_names);
     free(pop_first);
     free(pop_count);
+    free(pop_combination);
+    free(pop_replicate);
+    free(sweep_values);
     free(cargo);
     free(release);
     free(region_names);
@@ -764,7 +796,7 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
     s->log = opt->log;
     uint32_t n = (uint32_t)sc->n_vesicles;
     if (opt->device && strcmp(opt->device, "cpu-reference") == 0) {
-        EXO_TRY(exo_ref_create(&s->be, n, 0, err));
+        EXO_TRY(exo_ref_create(&s->be, n, sc->id0, err));
     } else {
         exo_cl_options co;
         memset(&co, 0, sizeof co);
@@ -774,7 +806,7 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
         co.vector_width = opt->vector_width;
         co.native_math = opt->native_math;
         co.log = opt->log;
-        EXO_TRY(exo_cl_create(&s->be, &co, n, 0, err));
+        EXO_TRY(exo_cl_create(&s->be, &co, n, sc->id0, err));
     }
     if (s->log)
         fprintf(s->log, "exobd: device %s\n", s->be->name);

@@ -45,6 +45,8 @@
                                    word 1 the uptake                        */
 #define EXO_RNG_CROSSING 11u    /* the tissue side of a vessel wall: word 0
                                    the bridge touch, word 1 the pore        */
+#define EXO_RNG_SWEEP 12u       /* a sweep's Latin hypercube: counter id is
+                                   the setting, step the draw (host)        */
 
 #define EXO_PHILOX_M0 0xD2511F53u
 #define EXO_PHILOX_M1 0xCD9E8D57u

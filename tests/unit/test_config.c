@@ -223,7 +223,7 @@ static void test_unknown_keys(void)
         "setting 'sed'", "unknown setting", "did you mean 'seed'");
     BAD(EDITS({2, "colour = 7;"}), NO_SETS, 2, "setting 'colour'",
         "unknown setting; known here: name, seed, simulation, medium, surfaces, binding, "
-        "vesicles, geometry, output");
+        "vesicles, geometry, sweep, output");
     BAD(EDITS({4, "  dtt = \"1 us\"; dt = \"1 us\";"}), NO_SETS, 4,
         "'simulation.dtt'", "unknown setting", "did you mean 'dt'");
     BAD(EDITS({9, "  temprature = \"310.15 K\";"}), NO_SETS, 9,
@@ -239,7 +239,8 @@ static void test_unknown_keys(void)
         "'vesicles.[0].radius.sigam'", "did you mean 'sigma'");
 
     /* keys DESIGN.md names for later versions */
-    BAD(EDITS({2, "seed = 7; sweep = { };"}), NO_SETS, 2, "'sweep'", "not available");
+    BAD(EDITS({2, "seed = 7; sweep = { };"}), NO_SETS, 2, "'sweep.parameters'",
+        "required setting");
     BAD(EDITS({22, "          faces = [\"periodic\", \"periodic\", \"reflect\"]; };"
                    " vessels = ( );"}), NO_SETS, 22,
         "'geometry.vessels'", "expected a list of one or more vessels");
@@ -987,7 +988,7 @@ static void test_set_errors(void)
     BAD(NO_EDITS, SETS("simulaton.dt=1"), AT_SET, "--set simulaton.dt=1",
         "setting 'simulaton': unknown setting", "did you mean 'simulation'");
     BAD(NO_EDITS, SETS("sweep.x=1"), AT_SET, "--set sweep.x=1",
-        "not available");
+        "setting 'sweep.x': unknown setting", "known here: population, parameters");
     BAD(NO_EDITS, SETS("simulation.dt"), AT_NONE,
         "--set expects PATH=VALUE (e.g. --set vesicles.[0].count=1000), got "
         "'simulation.dt'");
@@ -1516,6 +1517,114 @@ static void test_frames(void)
     exo_scenario_destroy(sc);
 }
 
+/* ------------------------------------------------------------------ sweep */
+
+#define SWEEP(body) {23, "}; sweep = { " body " };"}
+#define SWEEP_BASE BIND_SURFACE(GOOD_RECEPTORS, GOOD_PAIR), LIGANDS("count = 100;")
+
+static void test_sweep_config(void)
+{
+    /* A grid: 2 radii x 3 log-spaced ligand counts x 2 replicates. */
+    const edit grid[] = {SWEEP_BASE,
+                         SWEEP("parameters = ( { setting = \"radius\"; values = [\"30 nm\", "
+                               "\"60 nm\"]; }, { setting = \"ligands.count\"; from = 10.0; "
+                               "to = 1000.0; count = 3; scale = \"log\"; } ); replicates = 2;")};
+    exo_scenario *sc = load_good(__LINE__, grid, 4, NO_SETS);
+    EXO_TEST_TRUE(sc != NULL, "a sweep loads");
+    if (sc) {
+        EXO_TEST_EQ_INT(sc->n_pop, 12, "6 combinations x 2 replicates");
+        EXO_TEST_EQ_INT(sc->sweep.n_combinations, 6, "combinations");
+        EXO_TEST_EQ_INT((int64_t)sc->n_vesicles, 12000, "vesicles");
+        const exo_population *p = &sc->pop[3]; /* combination 1, replicate 1 */
+        EXO_TEST_TRUE(strcmp(p->name, "exo_c1_r1") == 0, "named by combination and "
+                      "replicate (%s)", p->name);
+        EXO_TEST_NEAR(p->radius_median, 0.03, 1e-12, "combination 1: radius 30 nm");
+        EXO_TEST_NEAR(p->ligand_mean, 100, 1e-9, "combination 1: 100 ligands (log grid)");
+        EXO_TEST_EQ_INT(p->first, 3000, "contiguous vesicle indices");
+        EXO_TEST_EQ_INT(p->sweep_combination, 1, "combination index");
+        EXO_TEST_EQ_INT(p->sweep_replicate, 1, "replicate index");
+        EXO_TEST_NEAR(sc->pop[10].radius_median, 0.06, 1e-12, "combination 5: 60 nm");
+        EXO_TEST_NEAR(sc->pop[10].ligand_mean, 1000, 1e-9, "combination 5: 1000 ligands");
+        EXO_TEST_EQ_INT(sc->id0, 0, "ids from 0");
+    }
+    exo_scenario_destroy(sc);
+    /* only = 4: its two replicates alone, with their ids in the sweep */
+    const edit only[] = {SWEEP_BASE,
+                         SWEEP("parameters = ( { setting = \"radius\"; values = [\"30 nm\", "
+                               "\"60 nm\"]; }, { setting = \"ligands.count\"; from = 10.0; "
+                               "to = 1000.0; count = 3; scale = \"log\"; } ); replicates = 2; "
+                               "only = 4;")};
+    sc = load_good(__LINE__, only, 4, NO_SETS);
+    EXO_TEST_TRUE(sc && sc->n_pop == 2 && sc->id0 == 8000 && sc->pop[0].first == 0 &&
+                      strcmp(sc->pop[0].name, "exo_c4_r0") == 0 &&
+                      fabs(sc->pop[1].ligand_mean - 100) < 1e-9,
+                  "only = 4: 2 populations from id 8000");
+    exo_scenario_destroy(sc);
+
+    /* A Latin hypercube: every stratum of each range once, from the seed. */
+    const edit lhs[] = {SWEEP_BASE,
+                        SWEEP("sampling = \"latin_hypercube\"; samples = 8; parameters = ( "
+                              "{ setting = \"radius\"; from = \"20 nm\"; to = \"80 nm\"; }, "
+                              "{ setting = \"ligands.count\"; from = 10.0; to = 1000.0; "
+                              "scale = \"log\"; } );")};
+    exo_scenario *a = load_good(__LINE__, lhs, 4, NO_SETS);
+    exo_scenario *b = load_good(__LINE__, lhs, 4, NO_SETS);
+    exo_scenario *d = load_good(__LINE__, lhs, 4, SETS("seed=8"));
+    EXO_TEST_TRUE(a && b && d, "Latin hypercubes load");
+    if (a && b && d) {
+        EXO_TEST_EQ_INT(a->n_pop, 8, "8 samples");
+        int strata[2][8] = {{0}}, same = 1, differ = 0;
+        for (uint32_t k = 0; k < 8; k++) {
+            double r = a->pop[k].radius_median, n = a->pop[k].ligand_mean;
+            int sr = (int)floor((r - 0.02) / 0.06 * 8), sn = (int)floor(log10(n / 10) / 2 * 8);
+            if (sr >= 0 && sr < 8)
+                strata[0][sr]++;
+            if (sn >= 0 && sn < 8)
+                strata[1][sn]++;
+            same &= r == b->pop[k].radius_median && n == b->pop[k].ligand_mean;
+            differ |= r != d->pop[k].radius_median;
+        }
+        int once = 1;
+        for (int i = 0; i < 8; i++)
+            once &= strata[0][i] == 1 && strata[1][i] == 1;
+        EXO_TEST_TRUE(once, "each of the 8 strata of each range holds one sample");
+        EXO_TEST_TRUE(same, "the same seed gives the same samples");
+        EXO_TEST_TRUE(differ, "another seed gives other samples");
+    }
+    exo_scenario_destroy(a);
+    exo_scenario_destroy(b);
+    exo_scenario_destroy(d);
+
+    /* bad input */
+    BAD(EDITS(SWEEP_BASE, SWEEP("parameters = ( { setting = \"geometry.box.upper\"; "
+                                "values = [1.0]; } );")),
+        NO_SETS, 23, "'sweep.parameters.[0].setting'", "cannot sweep \"geometry.box.upper\" "
+        "in one run", "\"radius\", \"ligands.count\" or \"cargo.amount\"");
+    BAD(EDITS(SWEEP_BASE, SWEEP("parameters = ( { setting = \"radius\"; values = []; } );")),
+        NO_SETS, 23, "'sweep.parameters.[0].values'", "an empty list");
+    BAD(EDITS(SWEEP_BASE, SWEEP("parameters = ( { setting = \"radius\"; values = "
+                                "[\"-5 nm\"]; } );")),
+        NO_SETS, 23, "'sweep.parameters.[0].values.[0]'", "must be > 0");
+    BAD(EDITS(SWEEP_BASE, SWEEP("parameters = ( { setting = \"ligands.count\"; from = 0.0; "
+                                "to = 10.0; count = 3; scale = \"log\"; } );")),
+        NO_SETS, 23, "'sweep.parameters.[0].scale'", "a log range needs from > 0");
+    BAD(EDITS(SWEEP_BASE, SWEEP("parameters = ( { setting = \"ligands.count\"; from = 1.0; "
+                                "to = 10.0; count = 0; } );")),
+        NO_SETS, 23, "'sweep.parameters.[0].count'");
+    BAD(EDITS(SWEEP_BASE, SWEEP("parameters = ( { setting = \"ligands.count\"; from = 1.0; "
+                                "to = 1000.0; count = 20; }, { setting = \"radius\"; "
+                                "from = \"20 nm\"; to = \"80 nm\"; count = 20; } );")),
+        NO_SETS, 23, "'sweep'", "400 combinations x 1 replicates: at most 256 populations");
+    BAD(EDITS(SWEEP("parameters = ( { setting = \"ligands.count\"; values = [1.0]; } );")),
+        NO_SETS, 23, "'sweep.parameters.[0].setting'", "carries no ligands to sweep");
+    BAD(EDITS(SWEEP_BASE, SWEEP("samples = 4; parameters = ( { setting = \"radius\"; "
+                                "values = [\"30 nm\"]; } );")),
+        NO_SETS, 23, "'sweep.samples'", "applies only to sampling = \"latin_hypercube\"");
+    BAD(EDITS(SWEEP_BASE, SWEEP("only = 3; parameters = ( { setting = \"radius\"; "
+                                "values = [\"30 nm\", \"40 nm\"]; } );")),
+        NO_SETS, 23, "'sweep.only'");
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 1) {
@@ -1528,6 +1637,7 @@ int main(int argc, char **argv)
     test_tissue_good();
     test_wrong_types();
     test_binding_config();
+    test_sweep_config();
     test_units_in_strings();
     test_ranges();
     test_geometry();
