@@ -40,6 +40,12 @@ typedef struct summary_in {
     int64_t first[EXO_SUMMARY_MAX_NAMES], count[EXO_SUMMARY_MAX_NAMES];
     double cargo[EXO_SUMMARY_MAX_NAMES], release[EXO_SUMMARY_MAX_NAMES];
     double density[EXO_SUMMARY_MAX_NAMES];
+    /* A sweep (absent: n_settings 0): each population's combination and
+     * replicate, the swept settings and each population's values. */
+    uint32_t n_settings;
+    char *setting_name[8];
+    int32_t combination[EXO_SUMMARY_MAX_NAMES], replicate[EXO_SUMMARY_MAX_NAMES];
+    double sweep_value[EXO_SUMMARY_MAX_NAMES * 8];
     uint32_t n_types;                 /* cell types (cells that bind)       */
     char *type_name[EXO_SUMMARY_MAX_NAMES];
     double type_density[EXO_SUMMARY_MAX_NAMES];
@@ -217,6 +223,20 @@ static exo_status read_input(const char *path, summary_in *in, exo_error *err)
         EXO_CHECK(read_attr(par, "region_receptor_density", H5T_NATIVE_DOUBLE, in->density,
                             in->n_regions) == 0,
                   err, EXO_ERR_INVALID, "%s: region names without receptor densities", path);
+    in->n_settings = 0;
+    if (H5Aexists(par, "sweep_settings") > 0) {
+        EXO_CHECK(read_attr_strings(par, "sweep_settings", in->setting_name, &in->n_settings) ==
+                          0 &&
+                      in->n_settings <= 8 &&
+                      read_attr(par, "population_combination", H5T_NATIVE_INT32,
+                                in->combination, in->n_pop) == 0 &&
+                      read_attr(par, "population_replicate", H5T_NATIVE_INT32, in->replicate,
+                                in->n_pop) == 0 &&
+                      read_attr(par, "sweep_values", H5T_NATIVE_DOUBLE, in->sweep_value,
+                                in->n_pop * in->n_settings) == 0,
+                  err, EXO_ERR_INVALID, "%s: an incomplete sweep table under /parameters/exobd",
+                  path);
+    }
     in->n_types = 0;
     if (read_attr_strings(par, "cell_type_names", in->type_name, &in->n_types) == 0)
         EXO_CHECK(read_attr(par, "cell_type_receptor_density", H5T_NATIVE_DOUBLE,
@@ -291,6 +311,8 @@ static void free_input(summary_in *in)
         H5free_memory(in->region_name[r]);
     for (uint32_t t = 0; t < in->n_types; t++)
         H5free_memory(in->type_name[t]);
+    for (uint32_t j = 0; j < in->n_settings; j++)
+        H5free_memory(in->setting_name[j]);
     for (int k = 0; k < 3; k++) {
         free(in->ev[k].time);
         free(in->ev[k].id);
@@ -385,6 +407,166 @@ static void print_crossings(const summary_in *in, FILE *out)
                 (long long)in->tissue_free, net_all);
 }
 
+/* Two-sided 95% quantile of Student's t with df degrees of freedom. */
+static double t975(uint32_t df)
+{
+    static const double t[] = {0,      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
+                               2.306,  2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+                               2.120,  2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
+                               2.064,  2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
+    return df < sizeof t / sizeof t[0] ? t[df] : 1.96;
+}
+
+/* The 95% Wilson score interval of k successes in n trials. */
+static void wilson(double k, double n, double *lo, double *hi)
+{
+    if (!(n > 0)) {
+        *lo = *hi = NAN;
+        return;
+    }
+    const double z = 1.959964;
+    double p = k / n, d = 1 + z * z / n, c = (p + z * z / (2 * n)) / d;
+    double h = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d;
+    *lo = fmax(0, c - h);
+    *hi = fmin(1, c + h);
+}
+
+/* One metric over a combination's replicates: the mean and its 95%
+ * interval: Student's t over the replicates, and for a fraction of
+ * vesicles (`lo0`, `hi0`: the binomial interval of the pooled counts; NaN
+ * otherwise) the wider of the two. */
+typedef struct metric {
+    double sum, sum2;
+    uint32_t n;
+} metric;
+
+static void metric_add(metric *m, double v)
+{
+    if (isnan(v))
+        return;
+    m->sum += v;
+    m->sum2 += v * v;
+    m->n++;
+}
+
+static void metric_interval(const metric *m, double lo0, double hi0, double *mean, double *lo,
+                            double *hi)
+{
+    *mean = m->n ? m->sum / m->n : NAN;
+    *lo = lo0;
+    *hi = hi0;
+    if (m->n >= 2) {
+        /* the wider of the two where both exist: replicates that agree by
+         * chance do not make a fraction of few vesicles exact */
+        double var = fmax(0, (m->sum2 - m->n * *mean * *mean) / (m->n - 1));
+        double h = t975(m->n - 1) * sqrt(var / m->n);
+        *lo = isnan(lo0) ? *mean - h : fmin(lo0, *mean - h);
+        *hi = isnan(hi0) ? *mean + h : fmax(hi0, *mean + h);
+    }
+    /* every metric here is a fraction (NaN: no interval, one replicate) */
+    if (!isnan(*lo))
+        *lo = fmax(0, *lo);
+    if (!isnan(*hi))
+        *hi = fmin(1, *hi);
+}
+
+/* Per population: what the sweep table needs. */
+typedef struct pop_result {
+    double n, target, captured, dose, injected, dwell_sum, dwell_n;
+} pop_result;
+
+/* The sweep's table, one row per combination: its swept values; the
+ * fraction of its vesicles captured at the target, the targeting efficiency
+ * (target / all captured), target / off-target, the fraction of the
+ * injected cargo delivered at the target, each a mean over the replicates
+ * with a 95% interval, and the mean dwell time; as text and, with csv, as
+ * CSV. */
+static exo_status print_sweep(const summary_in *in, const pop_result *r, FILE *out,
+                              const char *csv_path, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    FILE *csv = NULL;
+    int32_t nc = 0;
+    for (uint32_t k = 0; k < in->n_pop; k++)
+        nc = in->combination[k] + 1 > nc ? in->combination[k] + 1 : nc;
+    if (csv_path) {
+        csv = fopen(csv_path, "w");
+        EXO_CHECK(csv != NULL, err, EXO_ERR_IO, "cannot create %s: %s", csv_path,
+                  strerror(errno));
+        fprintf(csv, "combination");
+        for (uint32_t j = 0; j < in->n_settings; j++)
+            fprintf(csv, ",%s", in->setting_name[j]);
+        fprintf(csv, ",replicates,vesicles,target_capture,target_capture_lo,target_capture_hi,"
+                     "efficiency,efficiency_lo,efficiency_hi,target_off_target,"
+                     "delivered,delivered_lo,delivered_hi,dwell_mean_s\n");
+    }
+    fprintf(out, "\nsweep: per combination (mean over its replicates; [95%% interval]: the "
+                 "binomial (Wilson) interval of the pooled vesicles' fractions, widened to "
+                 "Student's t over the replicates where there are several; the dose by t "
+                 "alone)\n  %4s", "comb");
+    for (uint32_t j = 0; j < in->n_settings; j++)
+        fprintf(out, " %14s", in->setting_name[j]);
+    fprintf(out, " %4s %9s %26s %26s %10s %26s %10s\n", "reps", "vesicles",
+            "captured at target", "targeting efficiency", "tgt/off", "dose delivered",
+            "dwell s");
+    for (int32_t c = 0; c < nc; c++) {
+        metric cap = {0}, eff = {0}, del = {0};
+        double n = 0, tg = 0, all = 0, dwell = 0, dwell_n = 0;
+        int32_t first = -1;
+        for (uint32_t k = 0; k < in->n_pop; k++) {
+            if (in->combination[k] != c)
+                continue;
+            first = first < 0 ? (int32_t)k : first;
+            const pop_result *p = &r[k];
+            metric_add(&cap, p->target / p->n);
+            metric_add(&eff, p->captured > 0 ? p->target / p->captured : NAN);
+            metric_add(&del, p->injected > 0 ? p->dose / p->injected : NAN);
+            n += p->n;
+            tg += p->target;
+            all += p->captured;
+            dwell += p->dwell_sum;
+            dwell_n += p->dwell_n;
+        }
+        if (first < 0)
+            continue;
+        double m[3], lo[3], hi[3], blo, bhi;
+        wilson(tg, n, &blo, &bhi);
+        metric_interval(&cap, blo, bhi, &m[0], &lo[0], &hi[0]);
+        wilson(tg, all, &blo, &bhi);
+        metric_interval(&eff, blo, bhi, &m[1], &lo[1], &hi[1]);
+        metric_interval(&del, NAN, NAN, &m[2], &lo[2], &hi[2]);
+        double ratio_c = ratio(tg, all - tg), dw = dwell_n > 0 ? dwell / dwell_n : NAN;
+        fprintf(out, "  %4d", c);
+        for (uint32_t j = 0; j < in->n_settings; j++)
+            fprintf(out, " %14.6g", in->sweep_value[(size_t)first * in->n_settings + j]);
+        fprintf(out, " %4u %9.0f", cap.n, n);
+        for (int q = 0; q < 3; q++) {
+            char cell[64];
+            snprintf(cell, sizeof cell, "%.4g [%.4g, %.4g]", m[q], lo[q], hi[q]);
+            fprintf(out, " %26s", cell);
+            if (q == 1)
+                fprintf(out, " %10.4g", ratio_c);
+        }
+        fprintf(out, " %10.4g\n", dw);
+        if (csv) {
+            fprintf(csv, "%d", c);
+            for (uint32_t j = 0; j < in->n_settings; j++)
+                fprintf(csv, ",%.10g", in->sweep_value[(size_t)first * in->n_settings + j]);
+            fprintf(csv, ",%u,%.0f", cap.n, n);
+            for (int q = 0; q < 3; q++) {
+                fprintf(csv, ",%.17g,%.17g,%.17g", m[q], lo[q], hi[q]);
+                if (q == 1)
+                    fprintf(csv, ",%.17g", ratio_c);
+            }
+            fprintf(csv, ",%.17g\n", dw);
+        }
+    }
+cleanup:
+    if (csv && fclose(csv) != 0 && rc == EXO_OK)
+        rc = EXO_ERROR(err, EXO_ERR_IO, "cannot write %s: %s", csv_path, strerror(errno));
+    return rc;
+}
+
 exo_status exo_summary(const char *path, const char *targets, FILE *out,
                        const char *csv_path, exo_error *err)
 {
@@ -394,6 +576,7 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
     tally *t = NULL;
     uint8_t *seen = NULL;
     double *dwell = NULL;
+    pop_result *pr = NULL;
     size_t n_dwell = 0;
     seq_event *seq = NULL;
     FILE *csv = NULL;
@@ -457,6 +640,7 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
         total += in.count[k];
     EXO_ALLOC(seen, (size_t)total * places, err, "the captured vesicles");
     EXO_ALLOC(dwell, in.ev[0].n + 1, err, "the dwell times");
+    EXO_ALLOC(pr, np + 1, err, "the populations' results");
     for (int kind = 0; kind < 3; kind++)
         for (size_t i = 0; i < in.ev[kind].n; i++) {
             int64_t id = in.ev[kind].id[i];
@@ -514,10 +698,17 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
     for (size_t i = 0; i < n_all; i++) {
         if (!seq[i].start)
             continue;
-        if (i + 1 < n_all && seq[i + 1].id == seq[i].id && !seq[i + 1].start)
-            dwell[n_dwell++] = seq[i + 1].time - seq[i].time;
-        else
+        if (i + 1 < n_all && seq[i + 1].id == seq[i].id && !seq[i + 1].start) {
+            dwell[n_dwell] = seq[i + 1].time - seq[i].time;
+            int k = population_of(&in, seq[i].id);
+            if (k >= 0) {
+                pr[k].dwell_sum += dwell[n_dwell];
+                pr[k].dwell_n++;
+            }
+            n_dwell++;
+        } else {
             censored++;
+        }
     }
     qsort(dwell, n_dwell, sizeof *dwell, cmp_double);
 
@@ -584,6 +775,26 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
         else
             fprintf(out, "  delivery  no cargo delivered yet: no vesicle was internalized\n");
         fprintf(out, "  binding events per vesicle %.6g\n", all.bindings / n);
+        if (k < np) {
+            pr[k].n = n;
+            pr[k].target = tg.captured;
+            pr[k].captured = all.captured;
+            pr[k].dose = tg.dose;
+            pr[k].injected = injected;
+        }
+    }
+    if (in.n_settings > 0) {
+        /* The sweep's table; its CSV beside the per-population one. */
+        char sweep_csv[1024] = "";
+        if (csv_path) {
+            size_t len = strlen(csv_path);
+            int dot = len > 4 && strcmp(csv_path + len - 4, ".csv") == 0;
+            snprintf(sweep_csv, sizeof sweep_csv, "%.*s.combinations.csv",
+                     (int)(dot ? len - 4 : len), csv_path);
+        }
+        EXO_TRY(print_sweep(&in, pr, out, csv_path ? sweep_csv : NULL, err));
+        if (csv_path)
+            fprintf(out, "  (as CSV: %s)\n", sweep_csv);
     }
     if (in.cross.n > 0 || in.has_tissue)
         print_crossings(&in, out);
@@ -610,6 +821,7 @@ cleanup:
     free(t);
     free(seen);
     free(dwell);
+    free(pr);
     free(seq);
     free_input(&in);
     return rc;

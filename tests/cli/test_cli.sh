@@ -212,6 +212,34 @@ else
     echo "skip: $what: /usr/bin/python3 cannot import h5py and matplotlib"
 fi
 
+check "scenarios/design_sweep.cfg, shortened: check prints the grid, summary --csv the combinations, plot_sweep.py a heatmap"
+run "$EXOBD" check "$SRC/scenarios/design_sweep.cfg"
+expect_status 0
+expect_stdout "sweep         full grid: 20 combinations x 1 replicates"
+expect_stdout "combination 19: radius = 75 nm ligands.count = 300 copies"
+run "$EXOBD" run "$SRC/scenarios/design_sweep.cfg" -o "$WORK/ds.h5" --quiet \
+    --set 'vesicles.[0].count=200' --set simulation.steps=400 --set output.every=200
+expect_status 0
+run "$EXOBD" summary "$WORK/ds.h5" --csv "$WORK/ds.csv"
+expect_status 0
+expect_stdout "sweep: per combination"
+expect_stdout "population rgd_c19_r0: 200 vesicles"
+[ "$(wc -l < "$WORK/ds.combinations.csv")" -eq 21 ] ||
+    fail "ds.combinations.csv: expected a header and 20 rows"
+head -1 "$WORK/ds.combinations.csv" | grep -q '^combination,radius,ligands.count,replicates,' ||
+    fail "ds.combinations.csv: no header"
+if /usr/bin/python3 -c 'import matplotlib' >/dev/null 2>&1; then
+    run /usr/bin/python3 "$SRC/tools/plot_sweep.py" "$WORK/ds.combinations.csv" \
+        --metric target_capture -o "$WORK/ds.png"
+    expect_status 0
+    [ "$(head -c 8 "$WORK/ds.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] ||
+        fail "ds.png is not a PNG"
+    run /usr/bin/python3 "$SRC/tools/plot_sweep.py" "$WORK/ds.csv"
+    expect_status 2
+    expect_stderr "not an exobd summary combinations CSV"
+fi
+ok
+
 check "exobd summary of a file that is not an output, and with a bad option: exit 2"
 run "$EXOBD" summary "$WORK/tum.csv"
 expect_status 2

@@ -23,7 +23,9 @@
  * types "tumour" (80 /um^2, now the default target) and "normal" (10); id 4
  * binds on a tumour cell beside region t at 0.3 s and is internalized at
  * 1.0 s (dose 2 e^-0.5 = 1.213061), id 5 binds on a normal cell at 0.4 s:
- * they count on their cells, not at the region beside them.
+ * they count on their cells, not at the region beside them.  A fourth
+ * file is a sweep (write_sweep_file): its per-combination table, with the
+ * intervals worked out below, and its CSV.
  */
 #include <math.h>
 #include <unistd.h>
@@ -144,6 +146,94 @@ static void write_file(const char *path, int crossings, int cells)
     EXO_TEST_TRUE(ok, "writing the constructed file: %s", err.msg);
 }
 
+/* A sweep of one setting ("radius": 30 and 60 nm) with 2 replicates:
+ * populations A0, A1 (combination 0) and B0, B1 (combination 1) of 10
+ * vesicles each, cargo 1 that does not leak, regions a and t (the target).
+ * Captured at t / at a, internalized at t (at time 0.5 s):
+ *   A0: ids 0, 1 / 2; 0        A1: 10 / -; -
+ *   B0: 20-23 / -; 20, 21      B1: 30-33 / 34; 30
+ * Per population: captured at the target 0.2, 0.1, 0.4, 0.4; efficiency
+ * 2/3, 1, 1, 0.8; delivered 0.1, 0, 0.2, 0.1.  Combination 1 captures
+ * 0.4 and 0.4: Student's t gives [0.4, 0.4], the pooled Wilson interval of
+ * 8 of 20 [0.2188, 0.6134], the wider is reported; combination 0's 0.2 and
+ * 0.1 give 0.15 +- 12.706 x 0.05, clamped to [0, 0.7853]; delivered 0.05
+ * [0, 0.6853] and 0.15 [0, 0.7853] (t only); efficiency 0.8333 and 0.9,
+ * whose intervals reach both ends; target/off-target 3 and 8; every dwell
+ * 0.4 s. */
+static void write_sweep_file(const char *path)
+{
+    exo_error err = {0};
+    int64_t id[1] = {0};
+    float radius[1] = {50};
+    int32_t population[1] = {0};
+    const char *pop_names[4] = {"A_c0_r0", "A_c0_r1", "A_c1_r0", "A_c1_r1"};
+    const char *obs_names[1] = {"free"};
+    const char *kinds[3] = {"binding", "unbinding", "internalization"};
+    const char *surfaces[1] = {"endo"}, *regions[2] = {"a", "t"}, *settings[1] = {"radius"};
+    int64_t first[4] = {0, 10, 20, 30}, count[4] = {10, 10, 10, 10};
+    int32_t combination[4] = {0, 0, 1, 1}, replicate[4] = {0, 1, 0, 1};
+    double cargo[4] = {1, 1, 1, 1}, release[4] = {0, 0, 0, 0}, density[2] = {5, 50};
+    double values[4] = {30, 30, 60, 60};
+    exo_h5_layout l;
+    memset(&l, 0, sizeof l);
+    l.path = path;
+    l.n = 1;
+    l.id = id;
+    l.radius_nm = radius;
+    l.population = population;
+    l.population_names = pop_names;
+    l.n_populations = 4;
+    l.box_edges_nm[0] = l.box_edges_nm[1] = l.box_edges_nm[2] = 1000;
+    l.write_position = 1;
+    l.observable_names = obs_names;
+    l.n_observables = 1;
+    l.event_kinds = kinds;
+    l.n_event_kinds = 3;
+    l.surface_names = surfaces;
+    l.n_surfaces = 1;
+    l.region_names = regions;
+    l.n_regions = 2;
+    l.region_density = density;
+    l.population_first = first;
+    l.population_count = count;
+    l.population_combination = combination;
+    l.population_replicate = replicate;
+    l.sweep_settings = settings;
+    l.n_sweep_settings = 1;
+    l.sweep_values = values;
+    l.cargo_amount = cargo;
+    l.cargo_release_rate = release;
+    l.scenario_text = "name = \"swept\";";
+    l.derived_text = "";
+    l.scenario_name = "swept";
+    l.device_name = "none";
+    l.dt_s = 0.1;
+    exo_h5 *h = NULL;
+    int ok = exo_h5_create(&h, &l, &err) == EXO_OK;
+    const struct {
+        int kind;
+        int64_t id;
+        int32_t region;
+    } ev[] = {{0, 0, 1},  {0, 1, 1},  {0, 2, 0},  {0, 10, 1}, {0, 20, 1}, {0, 21, 1},
+              {0, 22, 1}, {0, 23, 1}, {0, 30, 1}, {0, 31, 1}, {0, 32, 1}, {0, 33, 1},
+              {0, 34, 0}, {2, 0, 1},  {2, 20, 1}, {2, 21, 1}, {2, 30, 1}};
+    for (size_t i = 0; ok && i < sizeof ev / sizeof ev[0]; i++) {
+        int64_t step = ev[i].kind == 0 ? 1 : 5;
+        double t = step * 0.1;
+        float pos[3] = {0, 0, 0};
+        int32_t surface = 0, patch = -1, bonds = 1, region = ev[i].region, cell = -1,
+                type = -1;
+        int8_t route = 0;
+        ok = exo_h5_write_events(h, (uint32_t)ev[i].kind, 1, &step, &t, &ev[i].id, pos,
+                                 &surface, &region, &patch, &bonds, &route, &cell, &type,
+                                 &err) == EXO_OK;
+    }
+    int64_t values_obs[1] = {30};
+    ok = ok && exo_h5_write_observables(h, 10, 1.0, values_obs, &err) == EXO_OK;
+    ok = exo_h5_close(h, 1, ok ? &err : NULL) == EXO_OK && ok;
+    EXO_TEST_TRUE(ok, "writing the constructed sweep file: %s", err.msg);
+}
+
 /* The summary's text and CSV for `target`. */
 static void summarise(const char *path, const char *target, const char *csv, char *text,
                       size_t size, exo_status *status, exo_error *err)
@@ -257,6 +347,30 @@ int main(void)
     summarise(path3, "cells:normal", NULL, text, sizeof text, &st, &err);
     EXO_TEST_TRUE(st == EXO_OK, "summary --target cells:normal failed: %s", err.msg);
     EXO_TEST_CONTAINS(text, "target regions: cells:normal (given with --target)");
+
+    /* A sweep: one row per combination, with intervals. */
+    char path4[256], csv4[256], combos[256];
+    snprintf(path4, sizeof path4, "%s/sweep.h5", dir);
+    snprintf(csv4, sizeof csv4, "%s/sweep.csv", dir);
+    snprintf(combos, sizeof combos, "%s/sweep.combinations.csv", dir);
+    write_sweep_file(path4);
+    summarise(path4, NULL, csv4, text, sizeof text, &st, &err);
+    EXO_TEST_TRUE(st == EXO_OK, "summary of a sweep failed: %s", err.msg);
+    printf("%s", text);
+    EXO_TEST_CONTAINS(text, "sweep: per combination");
+    EXO_TEST_CONTAINS(text, "0.15 [0, 0.7853]");
+    EXO_TEST_CONTAINS(text, "0.4 [0.2188, 0.6134]");
+    EXO_TEST_CONTAINS(text, "0.8333 [0, 1]          3           0.05 [0, 0.6853]        0.4\n");
+    EXO_TEST_CONTAINS(text, "0.9 [0, 1]          8           0.15 [0, 0.7853]        0.4\n");
+    f = fopen(combos, "r");
+    all[0] = '\0';
+    while (f && fgets(line, sizeof line, f))
+        strncat(all, line, sizeof all - strlen(all) - 1);
+    if (f)
+        fclose(f);
+    EXO_TEST_CONTAINS(all, "combination,radius,replicates,vesicles,target_capture,");
+    EXO_TEST_CONTAINS(all, "\n0,30,2,20,0.15");
+    EXO_TEST_CONTAINS(all, "\n1,60,2,20,0.4");
 
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
