@@ -34,21 +34,16 @@
 #include "exo_summary.h"
 #include "exo_test.h"
 
-/* The constructed file; with `crossings`, also the crossings of a vessel
- * wall and the tissue's observables; with `cells`, events on cells. */
-static void write_file(const char *path, int crossings, int cells)
+/* What every constructed file has: one written vesicle, a 1-um box, the
+ * surface "endo" and regions a (5 receptors/um^2) and t (50 /um^2), dt =
+ * 0.1 s; the caller adds populations, observables and event kinds. */
+static exo_h5_layout base_layout(const char *path)
 {
-    exo_error err = {0};
-    int64_t id[1] = {0};
-    float radius[1] = {50};
-    int32_t population[1] = {0};
-    const char *pop_names[2] = {"P0", "P1"};
-    const char *obs_names[5] = {"free", "tissue_free", "a_tissue_free", "t_tissue_free",
-                                "tumour_taken_up"};
-    const char *kinds[4] = {"binding", "unbinding", "internalization", "crossing"};
-    const char *surfaces[1] = {"endo"}, *regions[2] = {"a", "t"};
-    int64_t first[2] = {0, 10}, count[2] = {10, 10};
-    double cargo[2] = {2, 1}, release[2] = {0.5, 0}, density[2] = {5, 50};
+    static int64_t id[1] = {0};
+    static float radius[1] = {50};
+    static int32_t population[1] = {0};
+    static const char *surfaces[1] = {"endo"}, *regions[2] = {"a", "t"};
+    static double density[2] = {5, 50};
     exo_h5_layout l;
     memset(&l, 0, sizeof l);
     l.path = path;
@@ -56,19 +51,37 @@ static void write_file(const char *path, int crossings, int cells)
     l.id = id;
     l.radius_nm = radius;
     l.population = population;
-    l.population_names = pop_names;
-    l.n_populations = 2;
     l.box_edges_nm[0] = l.box_edges_nm[1] = l.box_edges_nm[2] = 1000;
     l.write_position = 1;
-    l.observable_names = obs_names;
-    l.n_observables = crossings ? 5 : 1;
-    l.event_kinds = kinds;
-    l.n_event_kinds = crossings ? 4 : 3;
     l.surface_names = surfaces;
     l.n_surfaces = 1;
     l.region_names = regions;
     l.n_regions = 2;
     l.region_density = density;
+    l.derived_text = "";
+    l.device_name = "none";
+    l.dt_s = 0.1;
+    return l;
+}
+
+/* The constructed file; with `crossings`, also the crossings of a vessel
+ * wall and the tissue's observables; with `cells`, events on cells. */
+static void write_file(const char *path, int crossings, int cells)
+{
+    exo_error err = {0};
+    const char *pop_names[2] = {"P0", "P1"};
+    const char *obs_names[5] = {"free", "tissue_free", "a_tissue_free", "t_tissue_free",
+                                "tumour_taken_up"};
+    const char *kinds[4] = {"binding", "unbinding", "internalization", "crossing"};
+    int64_t first[2] = {0, 10}, count[2] = {10, 10};
+    double cargo[2] = {2, 1}, release[2] = {0.5, 0};
+    exo_h5_layout l = base_layout(path);
+    l.population_names = pop_names;
+    l.n_populations = 2;
+    l.observable_names = obs_names;
+    l.n_observables = crossings ? 5 : 1;
+    l.event_kinds = kinds;
+    l.n_event_kinds = crossings ? 4 : 3;
     const char *types[2] = {"tumour", "normal"};
     double type_density[2] = {80, 10};
     if (cells) {
@@ -81,10 +94,7 @@ static void write_file(const char *path, int crossings, int cells)
     l.cargo_amount = cargo;
     l.cargo_release_rate = release;
     l.scenario_text = "name = \"constructed\";";
-    l.derived_text = "";
     l.scenario_name = "constructed";
-    l.device_name = "none";
-    l.dt_s = 0.1;
     exo_h5 *h = NULL;
     int ok = exo_h5_create(&h, &l, &err) == EXO_OK;
     struct {
@@ -163,37 +173,21 @@ static void write_file(const char *path, int crossings, int cells)
 static void write_sweep_file(const char *path)
 {
     exo_error err = {0};
-    int64_t id[1] = {0};
-    float radius[1] = {50};
-    int32_t population[1] = {0};
     const char *pop_names[4] = {"A_c0_r0", "A_c0_r1", "A_c1_r0", "A_c1_r1"};
     const char *obs_names[1] = {"free"};
     const char *kinds[3] = {"binding", "unbinding", "internalization"};
-    const char *surfaces[1] = {"endo"}, *regions[2] = {"a", "t"}, *settings[1] = {"radius"};
+    const char *settings[1] = {"radius"};
     int64_t first[4] = {0, 10, 20, 30}, count[4] = {10, 10, 10, 10};
     int32_t combination[4] = {0, 0, 1, 1}, replicate[4] = {0, 1, 0, 1};
-    double cargo[4] = {1, 1, 1, 1}, release[4] = {0, 0, 0, 0}, density[2] = {5, 50};
+    double cargo[4] = {1, 1, 1, 1}, release[4] = {0, 0, 0, 0};
     double values[4] = {30, 30, 60, 60};
-    exo_h5_layout l;
-    memset(&l, 0, sizeof l);
-    l.path = path;
-    l.n = 1;
-    l.id = id;
-    l.radius_nm = radius;
-    l.population = population;
+    exo_h5_layout l = base_layout(path);
     l.population_names = pop_names;
     l.n_populations = 4;
-    l.box_edges_nm[0] = l.box_edges_nm[1] = l.box_edges_nm[2] = 1000;
-    l.write_position = 1;
     l.observable_names = obs_names;
     l.n_observables = 1;
     l.event_kinds = kinds;
     l.n_event_kinds = 3;
-    l.surface_names = surfaces;
-    l.n_surfaces = 1;
-    l.region_names = regions;
-    l.n_regions = 2;
-    l.region_density = density;
     l.population_first = first;
     l.population_count = count;
     l.population_combination = combination;
@@ -204,10 +198,7 @@ static void write_sweep_file(const char *path)
     l.cargo_amount = cargo;
     l.cargo_release_rate = release;
     l.scenario_text = "name = \"swept\";";
-    l.derived_text = "";
     l.scenario_name = "swept";
-    l.device_name = "none";
-    l.dt_s = 0.1;
     exo_h5 *h = NULL;
     int ok = exo_h5_create(&h, &l, &err) == EXO_OK;
     const struct {
