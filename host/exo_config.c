@@ -1720,6 +1720,7 @@ static exo_status load_vesicles(cfg *c, const config_setting_t *root,
         EXO_TRY(check_keys(c, g, keys));
         snprintf(p->name, sizeof p->name, "population%u", k);
         p->sweep_combination = p->sweep_replicate = -1;
+        p->k_on_swept = p->k_off_swept = -1;
         p->source = k;
         if ((s = config_setting_get_member(g, "name")) != NULL) {
             const char *name = NULL;
@@ -1801,8 +1802,12 @@ static exo_status apply_sweep_value(cfg *c, const config_setting_t *s, int setti
                                                                         : 0;
         p->ligand_mean = v;
         p->ligand_max = fmin(65535.0, ceil(v + 6 * spread));
-    } else {
+    } else if (setting == EXO_SWEEP_CARGO) {
         p->cargo_amount = v;
+    } else if (setting == EXO_SWEEP_K_ON) {
+        p->k_on_swept = v;
+    } else {
+        p->k_off_swept = v;
     }
     return EXO_OK;
 }
@@ -1815,9 +1820,11 @@ static exo_status load_sweep_param(cfg *c, const config_setting_t *g, int latin,
 {
     static const char *const keys[] = {"setting", "values", "from", "to", "count", "scale",
                                        NULL};
-    static const char *const settings[] = {"radius", "ligands.count", "cargo.amount", NULL};
+    static const char *const settings[] = {"radius", "ligands.count", "cargo.amount",
+                                           "binding.k_on", "binding.k_off", NULL};
     static const char *const scales[] = {"linear", "log", NULL};
-    static const exo_dim dims[] = {EXO_DIM_LENGTH, EXO_DIM_NUMBER, EXO_DIM_NUMBER};
+    static const exo_dim dims[] = {EXO_DIM_LENGTH, EXO_DIM_NUMBER, EXO_DIM_NUMBER,
+                                   EXO_DIM_AREA_RATE, EXO_DIM_RATE};
     exo_status rc = EXO_OK;
     const config_setting_t *s;
     if (config_setting_type(g) != CONFIG_TYPE_GROUP)
@@ -1834,13 +1841,15 @@ static exo_status load_sweep_param(cfg *c, const config_setting_t *g, int latin,
             q->setting = k;
     if (q->setting < 0)
         return bad(c, s, "cannot sweep \"%s\" in one run: a sweep varies what can differ "
-                         "per vesicle, \"radius\", \"ligands.count\" or \"cargo.amount\" of "
-                         "the population (affinities, and geometry or flow run one after "
-                         "another, are not available in exobd %s yet)",
+                         "between the populations of one run, \"radius\", "
+                         "\"ligands.count\", \"cargo.amount\", \"binding.k_on\" or "
+                         "\"binding.k_off\" of the population (geometry or flow, which "
+                         "would run one after another, are not available in exobd %s yet)",
                    name, EXOBD_VERSION_STRING);
-    if (q->setting == EXO_SWEEP_LIGANDS && p->ligand[0] == '\0')
-        return bad(c, s, "population \"%s\" carries no ligands to sweep (give it "
-                         "ligands = { type; count; })", p->name);
+    if (q->setting != EXO_SWEEP_RADIUS && q->setting != EXO_SWEEP_CARGO &&
+        p->ligand[0] == '\0')
+        return bad(c, s, "population \"%s\" carries no ligands, so \"%s\" has nothing to "
+                         "act on (give it ligands = { type; count; })", p->name, name);
     exo_dim dim = dims[q->setting];
     int constraint = q->setting == EXO_SWEEP_RADIUS ? POSITIVE : NONNEGATIVE;
     const config_setting_t *vl = config_setting_get_member(g, "values");

@@ -82,6 +82,17 @@ double exo_scenario_wall_load_coef(const exo_scenario *sc, const exo_vessel *v)
     return (6 * 1.7005 + 4 * 0.944) * M_PI * sc->viscosity * gamma;
 }
 
+exo_binding exo_scenario_pair(const exo_scenario *sc, uint32_t k)
+{
+    const exo_population *p = &sc->pop[k];
+    exo_binding b = sc->binding[p->binding];
+    if (p->k_on_swept >= 0)
+        b.k_on = p->k_on_swept;
+    if (p->k_off_swept >= 0)
+        b.k_off = p->k_off_swept;
+    return b;
+}
+
 /* What happens on slot `slot` (EXO_SLOTS) to population k's vesicles bound
  * on surface j (-1: none); load: the shear load coefficient there. */
 static void fill_slot(const exo_scenario *sc, uint32_t k, int j, int slot, double load,
@@ -94,7 +105,7 @@ static void fill_slot(const exo_scenario *sc, uint32_t k, int j, int slot, doubl
     double sigma_r = exo_scenario_receptor_density(sc, k, j);
     if (sigma_r <= 0)
         return;
-    const exo_binding *b = &sc->binding[sc->pop[k].binding];
+    const exo_binding pair = exo_scenario_pair(sc, k), *b = &pair;
     /* kappa = k_f delta with k_f = k_on sigma_R n_L delta / (2a); times
      * dt sqrt(pi/2) as adsorb_coef, with n_L / a left to the lane. */
     p->bind_coef[slot] = (exo_real)(b->k_on * sigma_r * b->bond_length * b->bond_length / 2 *
@@ -395,8 +406,8 @@ static void print_sweep(const exo_scenario *sc, FILE *out)
     const exo_sweep *sw = &sc->sweep;
     if (!sw->active)
         return;
-    static const char *const unit[] = {"nm", "copies", ""};
-    static const double scale[] = {1e3, 1, 1};
+    static const char *const unit[] = {"nm", "copies", "", "um^2/s", "/s"};
+    static const double scale[] = {1e3, 1, 1, 1, 1};
     fprintf(out, "sweep         %s: %u combinations x %u replicates%s\n",
             sw->latin ? "Latin hypercube" : "full grid", sw->n_combinations, sw->replicates,
             sw->only >= 0 ? " (this run: combination " : "");
@@ -478,7 +489,7 @@ void exo_scenario_step_params(const exo_scenario *sc, uint32_t k, exo_step_param
     p->seed_hi = (uint32_t)(sc->seed >> 32);
     const exo_population *pp = &sc->pop[k];
     if (pp->binding >= 0) {
-        const exo_binding *b = &sc->binding[pp->binding];
+        const exo_binding pair = exo_scenario_pair(sc, k), *b = &pair;
         double kT = exo_scenario_kT(sc);
         p->half_reach = (exo_real)(b->bond_length / 2);
         p->k_slip = (exo_real)b->k_off;
@@ -716,7 +727,7 @@ static int describe_binding(const exo_scenario *sc, uint32_t k, FILE *out)
         fprintf(out, "              (no surface it can reach carries a receptor it binds)\n");
         return 0;
     }
-    const exo_binding *b = &sc->binding[p->binding];
+    const exo_binding pair = exo_scenario_pair(sc, k), *b = &pair;
     double kT = exo_scenario_kT(sc), a = p->radius_median, delta = b->bond_length;
     double nc = p->ligand_mean * delta / (2 * a), nc_max = p->ligand_max * delta / (2 * p->radius_min);
     int warnings = 0;

@@ -172,6 +172,9 @@ typedef struct exo_population {
     int binding;               /* index into binding[] of its pair, or -1  */
     double cargo_amount;       /* cargo per vesicle (the user's unit)      */
     double cargo_release_rate; /* 1/s, first-order leakage until uptake    */
+    double k_on_swept;         /* um^2/s, its pair's on-rate from a sweep,
+                                  or -1: the pair's (exo_scenario_pair)    */
+    double k_off_swept;        /* 1/s, likewise, or -1                      */
     uint32_t source;           /* its group in the scenario's `vesicles`   */
     int32_t sweep_combination; /* its combination of the sweep, or -1       */
     int32_t sweep_replicate;   /* its replicate of that combination, or -1  */
@@ -258,6 +261,10 @@ double exo_scenario_kT(const exo_scenario *sc);
 
 /** Diffusivity (um^2/s) of a vesicle of radius a (um). */
 double exo_scenario_D(const exo_scenario *sc, double a);
+
+/** Population k's ligand-receptor pair (it must bind), with the on- and
+ *  off-rates a sweep gave it. */
+exo_binding exo_scenario_pair(const exo_scenario *sc, uint32_t k);
 
 /** Fill the step parameters of population k's launches, and its surface
  *  slot table (slots may be NULL where only p is wanted). */

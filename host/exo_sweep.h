@@ -1,7 +1,8 @@
 /*
  * exo_sweep: the combinations of a parameter study (scenario `sweep`,
  * docs/scenario.md).  A sweep varies settings of one population that can
- * differ per vesicle (its radius, ligand count, cargo); each combination,
+ * differ per population in one run (its radius, ligand count, cargo, and
+ * its pair's on- and off-rates); each combination,
  * times each replicate, becomes a population of its own, so one device run
  * carries them side by side.  This module only computes the points (a full
  * grid, or a seeded Latin hypercube); exo_config reads and applies them.
@@ -19,6 +20,9 @@
 #define EXO_SWEEP_RADIUS 0          /* radius (or a log-normal's median), um */
 #define EXO_SWEEP_LIGANDS 1         /* ligands.count (or its mean)           */
 #define EXO_SWEEP_CARGO 2           /* cargo.amount                          */
+#define EXO_SWEEP_K_ON 3            /* binding.k_on of the population's pair,
+                                       um^2/s                                */
+#define EXO_SWEEP_K_OFF 4           /* binding.k_off, 1/s                    */
 
 /** One varied setting: its listed (or grid) values, or, for a Latin
  *  hypercube, a range sampled continuously (n_values 0). */
@@ -43,7 +47,8 @@ typedef struct exo_sweep {
     double *point;                  /* [n_combinations][n_params]            */
 } exo_sweep;
 
-/** The name of a sweep setting ("radius", "ligands.count", "cargo.amount"). */
+/** The name of a sweep setting ("radius", "ligands.count", "cargo.amount",
+ *  "binding.k_on", "binding.k_off"). */
 const char *exo_sweep_setting_name(int setting);
 
 /** How many combinations the sweep has: the product of the settings'

@@ -9,10 +9,10 @@
  *   shared patches, so with it only the sweep as a whole is defined).
  * - A monotone check with analytic backing (PHYSICS.md V8): in the
  *   reaction-limited setting the first-bond rate k_f = k_on sigma_R n_L
- *   delta / (2a) grows with the ligand count n_L, and the bound fraction
- *   of a Langmuir surface k_f / (k_f + k_off) with it; a sweep over n_L
- *   must never give a lower bound fraction at a higher count (beyond 4
- *   binomial SE of the difference).
+ *   delta / (2a) grows with the ligand count n_L and with k_on, and the
+ *   bound fraction of a Langmuir surface k_f / (k_f + k_off) with it; a
+ *   sweep over n_L, and one over k_on, must never give a lower bound
+ *   fraction at a higher rate (beyond 4 binomial SE of the difference).
  */
 #include <math.h>
 
@@ -84,27 +84,30 @@ static void sweep_equals_separate_runs(void)
     exo_scenario_destroy(sc);
 }
 
-/* Bound fraction per ligand count after 0.5 s (the bound state relaxes at
- * k_f + k_off >= 5 /s): 4 counts, 2000 vesicles each in a 200-nm slab. */
-static void more_ligands_never_bind_less(void)
+/* Bound fraction after 0.5 s (the bound state relaxes at k_f + k_off >=
+ * 5 /s) along a sweep of `setting` over 4 increasing `values`, each raising
+ * the first-bond rate: 2000 vesicles each in a 200-nm slab. */
+static void higher_rate_never_binds_less(const char *setting, const char *values)
 {
-    const char *text =
-        "seed = 43;\n"
-        "simulation = { dt = \"100 us\"; steps = 5000; };\n"
-        "surfaces = ( { name = \"endo\"; behaviour = \"bind\";\n"
-        "               receptors = ( { type = \"avb3\"; density = \"20 /um^2\"; } );\n"
-        "               depletion = false; } );\n"
-        "binding = ( { ligand = \"RGD\"; receptor = \"avb3\"; k_on = \"0.05 um^2/s\";\n"
-        "              k_off = \"5 /s\"; bond_length = \"10 nm\"; } );\n"
-        "vesicles = ( { name = \"rgd\"; count = 2000; radius = \"50 nm\";\n"
-        "               ligands = { type = \"RGD\"; count = 100; };\n"
-        "               start = { kind = \"uniform\"; region = \"box\";\n"
-        "                         lower = [0.0, 0.0, 0.0]; upper = [1.0, 1.0, 0.2]; }; } );\n"
-        "geometry = { box = { lower = [0.0, 0.0, 0.0]; upper = [1.0, 1.0, 0.2];\n"
-        "  faces = [\"periodic\", \"periodic\", \"periodic\", \"periodic\", \"endo\",\n"
-        "           \"reflect\"]; }; };\n"
-        "sweep = { parameters = ( { setting = \"ligands.count\"; values = [10, 30, 100, 300]; } ); };\n"
-        "output = { file = \"\"; };\n";
+    char text[2048];
+    snprintf(text, sizeof text,
+             "seed = 43;\n"
+             "simulation = { dt = \"100 us\"; steps = 5000; };\n"
+             "surfaces = ( { name = \"endo\"; behaviour = \"bind\";\n"
+             "               receptors = ( { type = \"avb3\"; density = \"20 /um^2\"; } );\n"
+             "               depletion = false; } );\n"
+             "binding = ( { ligand = \"RGD\"; receptor = \"avb3\"; k_on = \"0.05 um^2/s\";\n"
+             "              k_off = \"5 /s\"; bond_length = \"10 nm\"; } );\n"
+             "vesicles = ( { name = \"rgd\"; count = 2000; radius = \"50 nm\";\n"
+             "               ligands = { type = \"RGD\"; count = 100; };\n"
+             "               start = { kind = \"uniform\"; region = \"box\";\n"
+             "                         lower = [0.0, 0.0, 0.0]; upper = [1.0, 1.0, 0.2]; }; } );\n"
+             "geometry = { box = { lower = [0.0, 0.0, 0.0]; upper = [1.0, 1.0, 0.2];\n"
+             "  faces = [\"periodic\", \"periodic\", \"periodic\", \"periodic\", \"endo\",\n"
+             "           \"reflect\"]; }; };\n"
+             "sweep = { parameters = ( { setting = \"%s\"; values = %s; } ); };\n"
+             "output = { file = \"\"; };\n",
+             setting, values);
     exo_scenario *sc = exo_test_scenario(text);
     exo_test_state s = exo_test_run(sc, NULL, 0, 0, 5000);
     double f[4];
@@ -114,15 +117,15 @@ static void more_ligands_never_bind_less(void)
             b += s.state[c * 2000 + i] == 2;
         f[c] = b / 2000.0;
     }
-    printf("bound fraction at 10, 30, 100, 300 ligands: %.4f %.4f %.4f %.4f\n", f[0], f[1],
+    printf("bound fraction along %s = %s: %.4f %.4f %.4f %.4f\n", setting, values, f[0], f[1],
            f[2], f[3]);
     for (int c = 0; c < 3; c++) {
         double se = sqrt((f[c] * (1 - f[c]) + f[c + 1] * (1 - f[c + 1])) / 2000);
         EXO_TEST_TRUE(f[c + 1] >= f[c] - 4 * se,
-                      "more ligands never bind less (%.4f then %.4f, 4 SE %.4f)", f[c],
-                      f[c + 1], 4 * se);
+                      "%s: a higher first-bond rate never binds less (%.4f then %.4f, 4 SE "
+                      "%.4f)", setting, f[c], f[c + 1], 4 * se);
     }
-    EXO_TEST_TRUE(f[3] > f[0], "the most ligands bind more than the fewest");
+    EXO_TEST_TRUE(f[3] > f[0], "%s: the highest binds more than the lowest", setting);
     exo_test_state_free(&s);
     exo_scenario_destroy(sc);
 }
@@ -131,6 +134,9 @@ int main(int argc, char **argv)
 {
     exo_test_options(argc, argv);
     sweep_equals_separate_runs();
-    more_ligands_never_bind_less();
+    higher_rate_never_binds_less("ligands.count", "[10, 30, 100, 300]");
+    higher_rate_never_binds_less("binding.k_on",
+                                 "[\"0.005 um^2/s\", \"0.015 um^2/s\", \"0.05 um^2/s\", "
+                                 "\"0.15 um^2/s\"]");
     return exo_test_finish("test_sweep");
 }

@@ -1561,6 +1561,27 @@ static void test_sweep_config(void)
                   "only = 4: 2 populations from id 8000");
     exo_scenario_destroy(sc);
 
+    /* The pair's rates per population: k_on x 3 (log), k_off listed. */
+    const edit rates[] = {SWEEP_BASE,
+                          SWEEP("parameters = ( { setting = \"binding.k_on\"; from = "
+                                "\"0.01 um^2/s\"; to = \"1 um^2/s\"; count = 3; scale = "
+                                "\"log\"; }, { setting = \"binding.k_off\"; values = "
+                                "[\"0.5 /s\"]; } );")};
+    sc = load_good(__LINE__, rates, 4, NO_SETS);
+    EXO_TEST_TRUE(sc != NULL && sc->n_pop == 3, "an affinity sweep loads");
+    if (sc && sc->n_pop == 3) {
+        exo_step_params p;
+        exo_slot_table t;
+        exo_scenario_step_params(sc, 1, &p, &t);
+        /* combination 1: k_on = 0.1 um^2/s, sigma_R = 100 /um^2 on z- (slot 4) */
+        EXO_TEST_NEAR(t.bond_rate[4], 10, 1e-5, "combination 1: bond_rate = 0.1 x 100");
+        EXO_TEST_NEAR(p.k_slip, 0.5, 1e-7, "combination 1: k_off = 0.5 /s");
+        exo_scenario_step_params(sc, 2, &p, &t);
+        EXO_TEST_NEAR(t.bond_rate[4], 100, 1e-4, "combination 2: k_on = 1 um^2/s");
+        EXO_TEST_NEAR(exo_scenario_pair(sc, 0).k_on, 0.01, 1e-12, "combination 0: k_on");
+    }
+    exo_scenario_destroy(sc);
+
     /* A Latin hypercube: every stratum of each range once, from the seed. */
     const edit lhs[] = {SWEEP_BASE,
                         SWEEP("sampling = \"latin_hypercube\"; samples = 8; parameters = ( "
@@ -1599,7 +1620,7 @@ static void test_sweep_config(void)
     BAD(EDITS(SWEEP_BASE, SWEEP("parameters = ( { setting = \"geometry.box.upper\"; "
                                 "values = [1.0]; } );")),
         NO_SETS, 23, "'sweep.parameters.[0].setting'", "cannot sweep \"geometry.box.upper\" "
-        "in one run", "\"radius\", \"ligands.count\" or \"cargo.amount\"");
+        "in one run", "\"binding.k_on\" or \"binding.k_off\"");
     BAD(EDITS(SWEEP_BASE, SWEEP("parameters = ( { setting = \"radius\"; values = []; } );")),
         NO_SETS, 23, "'sweep.parameters.[0].values'", "an empty list");
     BAD(EDITS(SWEEP_BASE, SWEEP("parameters = ( { setting = \"radius\"; values = "
@@ -1616,7 +1637,7 @@ static void test_sweep_config(void)
                                 "from = \"20 nm\"; to = \"80 nm\"; count = 20; } );")),
         NO_SETS, 23, "'sweep'", "400 combinations x 1 replicates: at most 256 populations");
     BAD(EDITS(SWEEP("parameters = ( { setting = \"ligands.count\"; values = [1.0]; } );")),
-        NO_SETS, 23, "'sweep.parameters.[0].setting'", "carries no ligands to sweep");
+        NO_SETS, 23, "'sweep.parameters.[0].setting'", "carries no ligands, so \"ligands.count\" has nothing to act on");
     BAD(EDITS(SWEEP_BASE, SWEEP("samples = 4; parameters = ( { setting = \"radius\"; "
                                 "values = [\"30 nm\"]; } );")),
         NO_SETS, 23, "'sweep.samples'", "applies only to sampling = \"latin_hypercube\"");
