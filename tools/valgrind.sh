@@ -64,6 +64,13 @@ esets=(--set 'vesicles.[0].count=500' --set simulation.steps=60 --set output.eve
 "${vg[@]}" "$exobd" check "$epr" "${esets[@]}" >/dev/null
 "${vg[@]}" "$exobd" run "$epr" "${esets[@]}" -o "$work/e.h5" --device "$device" --quiet
 "${vg[@]}" "$exobd" summary "$work/e.h5" >/dev/null
+echo "valgrind: a sweep: check, a short run and its summary per combination"
+ds="$root/scenarios/design_sweep.cfg"
+dsets=(--set 'vesicles.[0].count=20' --set simulation.steps=40 --set output.every=20
+       --set output.sample=100 --set output.observables_every=20)
+"${vg[@]}" "$exobd" check "$ds" "${dsets[@]}" >/dev/null
+"${vg[@]}" "$exobd" run "$ds" "${dsets[@]}" -o "$work/s.h5" --device "$device" --quiet
+"${vg[@]}" "$exobd" summary "$work/s.h5" --csv "$work/s.csv" >/dev/null
 echo "valgrind: exobd summary"
 "${vg[@]}" "$exobd" summary "$work/t.h5" >/dev/null
 echo "valgrind: clean"
