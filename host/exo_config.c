@@ -1559,16 +1559,18 @@ cleanup:
  * vesicle delivers, amount exp(-release_rate t) at its uptake time t. */
 static exo_status load_cargo(cfg *c, const config_setting_t *pop, exo_population *p)
 {
-    static const char *const keys[] = {"amount", "release_rate", NULL};
+    static const char *const keys[] = {"amount", "sd", "release_rate", NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *g;
     p->cargo_amount = 1;
+    p->cargo_sd = 0;
     p->cargo_release_rate = 0;
     EXO_TRY(get_group(c, pop, "cargo", 0, &g));
     if (g == NULL)
         return EXO_OK;
     EXO_TRY(check_keys(c, g, keys));
     EXO_TRY(opt_quantity(c, g, "amount", EXO_DIM_NUMBER, NONNEGATIVE, &p->cargo_amount, NULL));
+    EXO_TRY(opt_quantity(c, g, "sd", EXO_DIM_NUMBER, NONNEGATIVE, &p->cargo_sd, NULL));
     EXO_TRY(opt_quantity(c, g, "release_rate", EXO_DIM_RATE, NONNEGATIVE,
                          &p->cargo_release_rate, NULL));
 cleanup:
@@ -1806,8 +1808,10 @@ static exo_status apply_sweep_value(cfg *c, const config_setting_t *s, int setti
         p->cargo_amount = v;
     } else if (setting == EXO_SWEEP_K_ON) {
         p->k_on_swept = v;
-    } else {
+    } else if (setting == EXO_SWEEP_K_OFF) {
         p->k_off_swept = v;
+    } else {
+        p->cargo_sd = v;
     }
     return EXO_OK;
 }
@@ -1820,11 +1824,12 @@ static exo_status load_sweep_param(cfg *c, const config_setting_t *g, int latin,
 {
     static const char *const keys[] = {"setting", "values", "from", "to", "count", "scale",
                                        NULL};
-    static const char *const settings[] = {"radius", "ligands.count", "cargo.amount",
-                                           "binding.k_on", "binding.k_off", NULL};
+    static const char *const settings[] = {"radius",       "ligands.count", "cargo.amount",
+                                           "binding.k_on", "binding.k_off", "cargo.sd",
+                                           NULL};
     static const char *const scales[] = {"linear", "log", NULL};
-    static const exo_dim dims[] = {EXO_DIM_LENGTH, EXO_DIM_NUMBER, EXO_DIM_NUMBER,
-                                   EXO_DIM_AREA_RATE, EXO_DIM_RATE};
+    static const exo_dim dims[] = {EXO_DIM_LENGTH,    EXO_DIM_NUMBER, EXO_DIM_NUMBER,
+                                   EXO_DIM_AREA_RATE, EXO_DIM_RATE,   EXO_DIM_NUMBER};
     exo_status rc = EXO_OK;
     const config_setting_t *s;
     if (config_setting_type(g) != CONFIG_TYPE_GROUP)
@@ -1842,11 +1847,12 @@ static exo_status load_sweep_param(cfg *c, const config_setting_t *g, int latin,
     if (q->setting < 0)
         return bad(c, s, "cannot sweep \"%s\" in one run: a sweep varies what can differ "
                          "between the populations of one run, \"radius\", "
-                         "\"ligands.count\", \"cargo.amount\", \"binding.k_on\" or "
-                         "\"binding.k_off\" of the population (geometry or flow, which "
+                         "\"ligands.count\", \"cargo.amount\", \"cargo.sd\", "
+                         "\"binding.k_on\" or \"binding.k_off\" of the population (geometry or flow, which "
                          "would run one after another, are not available in exobd %s yet)",
                    name, EXOBD_VERSION_STRING);
-    if (q->setting != EXO_SWEEP_RADIUS && q->setting != EXO_SWEEP_CARGO &&
+    if ((q->setting == EXO_SWEEP_LIGANDS || q->setting == EXO_SWEEP_K_ON ||
+         q->setting == EXO_SWEEP_K_OFF) &&
         p->ligand[0] == '\0')
         return bad(c, s, "population \"%s\" carries no ligands, so \"%s\" has nothing to "
                          "act on (give it ligands = { type; count; })", p->name, name);

@@ -1113,6 +1113,9 @@ static exo_status write_parameters(exo_h5 *h, const exo_h5_layout *l,
                         l->n_populations, l->cargo_amount, err));
         EXO_TRY(h5_attr(h, exobd, path, "cargo_release_rate", H5T_IEEE_F64LE,
                         H5T_NATIVE_DOUBLE, l->n_populations, l->cargo_release_rate, err));
+        if (l->cargo_sd)
+            EXO_TRY(h5_attr(h, exobd, path, "cargo_sd", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                            l->n_populations, l->cargo_sd, err));
     }
     if (l->population_combination && l->n_sweep_settings > 0) {
         /* The sweep: each population's combination, replicate and values. */

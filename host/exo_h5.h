@@ -94,6 +94,7 @@ typedef struct exo_h5_layout {
                                        swept values (internal units), row per
                                        population (NaN: not swept)           */
     const double *cargo_amount;     /* [n_populations] cargo per vesicle     */
+    const double *cargo_sd;         /* [n_populations] its spread (or NULL)  */
     const double *cargo_release_rate; /* [n_populations] 1/s                 */
     const char *scenario_text;      /* the resolved scenario (libconfig text) */
     const char *derived_text;       /* derived quantities, as `exobd check`   */

@@ -82,6 +82,20 @@ double exo_scenario_wall_load_coef(const exo_scenario *sc, const exo_vessel *v)
     return (6 * 1.7005 + 4 * 0.944) * M_PI * sc->viscosity * gamma;
 }
 
+double exo_cargo_loading(uint64_t seed, uint32_t id, double mean, double sd)
+{
+    if (!(sd > 0))
+        return mean;
+    exo_u32x4 w = exo_rng_draw(id, 0, EXO_RNG_CARGO, (uint32_t)seed, (uint32_t)(seed >> 32));
+    /* two 53-bit uniforms, the first in (0, 1] for the logarithm */
+    double u1 = ((double)(w.v[0] >> 5) * 67108864.0 + (double)(w.v[1] >> 6) + 1.0) /
+                9007199254740992.0;
+    double u2 = ((double)(w.v[2] >> 5) * 67108864.0 + (double)(w.v[3] >> 6)) /
+                9007199254740992.0;
+    double z = sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
+    return fmax(0, mean + sd * z);
+}
+
 exo_binding exo_scenario_pair(const exo_scenario *sc, uint32_t k)
 {
     const exo_population *p = &sc->pop[k];
@@ -406,8 +420,8 @@ static void print_sweep(const exo_scenario *sc, FILE *out)
     const exo_sweep *sw = &sc->sweep;
     if (!sw->active)
         return;
-    static const char *const unit[] = {"nm", "copies", "", "um^2/s", "/s"};
-    static const double scale[] = {1e3, 1, 1, 1, 1};
+    static const char *const unit[] = {"nm", "copies", "", "um^2/s", "/s", ""};
+    static const double scale[] = {1e3, 1, 1, 1, 1, 1};
     fprintf(out, "sweep         %s: %u combinations x %u replicates%s\n",
             sw->latin ? "Latin hypercube" : "full grid", sw->n_combinations, sw->replicates,
             sw->only >= 0 ? " (this run: combination " : "");

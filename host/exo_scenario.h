@@ -170,7 +170,10 @@ typedef struct exo_population {
     double ligand_max;         /* the most any vesicle carries (mean + 6 sd,
                                   for the checks)                          */
     int binding;               /* index into binding[] of its pair, or -1  */
-    double cargo_amount;       /* cargo per vesicle (the user's unit)      */
+    double cargo_amount;       /* cargo per vesicle (the user's unit): the
+                                  mean where it varies                     */
+    double cargo_sd;           /* spread of the loading between vesicles
+                                  (exo_cargo_loading); 0: all the same     */
     double cargo_release_rate; /* 1/s, first-order leakage until uptake    */
     double k_on_swept;         /* um^2/s, its pair's on-rate from a sweep,
                                   or -1: the pair's (exo_scenario_pair)    */
@@ -261,6 +264,11 @@ double exo_scenario_kT(const exo_scenario *sc);
 
 /** Diffusivity (um^2/s) of a vesicle of radius a (um). */
 double exo_scenario_D(const exo_scenario *sc, double a);
+
+/** The cargo vesicle `id` (global) carries: mean + sd z, z a standard
+ *  normal from Philox (id, 0, EXO_RNG_CARGO) under the seed, and never
+ *  below 0 (an empty vesicle).  Host only: the device never needs it. */
+double exo_cargo_loading(uint64_t seed, uint32_t id, double mean, double sd);
 
 /** Population k's ligand-receptor pair (it must bind), with the on- and
  *  off-rates a sweep gave it. */

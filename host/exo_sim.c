@@ -407,7 +407,7 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
     int64_t *pop_first = NULL, *pop_count = NULL;
     int32_t *pop_combination = NULL, *pop_replicate = NULL;
     double *sweep_values = NULL;
-    double *cargo = NULL, *release = NULL, *density = NULL;
+    double *cargo = NULL, *cargo_sd = NULL, *release = NULL, *density = NULL;
     char *derived = NULL;
     size_t derived_len = 0;
     FILE *mem = NULL;
@@ -435,6 +435,7 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
     EXO_ALLOC(pop_first, sc->n_pop, err, "population table");
     EXO_ALLOC(pop_count, sc->n_pop, err, "population table");
     EXO_ALLOC(cargo, sc->n_pop, err, "population table");
+    EXO_ALLOC(cargo_sd, sc->n_pop, err, "population table");
     EXO_ALLOC(release, sc->n_pop, err, "population table");
     const exo_sweep *sw = &sc->sweep;
     if (sw->active) {
@@ -460,6 +461,7 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
         pop_first[k] = (int64_t)s->be->id0 + sc->pop[k].first;
         pop_count[k] = sc->pop[k].count;
         cargo[k] = sc->pop[k].cargo_amount;
+        cargo_sd[k] = sc->pop[k].cargo_sd;
         release[k] = sc->pop[k].cargo_release_rate;
     }
     /* All vessels' regions, in order, with the receptor density bound on
@@ -541,6 +543,7 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
     L.n_sweep_settings = sw->active ? sw->n_params : 0;
     L.sweep_values = sweep_values;
     L.cargo_amount = cargo;
+    L.cargo_sd = cargo_sd;
     L.cargo_release_rate = release;
     L.scenario_text = sc->resolved_text;
     L.derived_text = derived;
@@ -593,6 +596,7 @@ cleanup:
     free(pop_replicate);
     free(sweep_values);
     free(cargo);
+    free(cargo_sd);
     free(release);
     free(region_names);
     free(density);
@@ -1116,7 +1120,8 @@ static void add_dose(exo_sim *s, const exo_event *e)
     while (k + 1 < sc->n_pop && e->id >= s->be->id0 + sc->pop[k + 1].first)
         k++;
     double t = (double)(((uint64_t)e->step_hi << 32) | e->step_lo) * sc->dt;
-    double d = sc->pop[k].cargo_amount * exp(-sc->pop[k].cargo_release_rate * t);
+    double d = exo_cargo_loading(sc->seed, e->id, sc->pop[k].cargo_amount, sc->pop[k].cargo_sd) *
+               exp(-sc->pop[k].cargo_release_rate * t);
     int32_t g = event_region(sc, &s->p[k], k, e);
     if (e->slot >= EXO_SLOT_CELL && e->slot < EXO_SLOTS) {
         uint32_t at = s->n_real_obs;

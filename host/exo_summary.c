@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "exo_error.h"
+#include "exo_scenario.h" /* exo_cargo_loading */
 
 #define EXO_SUMMARY_MAX_NAMES 256
 
@@ -39,6 +40,8 @@ typedef struct summary_in {
     char *pop_name[EXO_SUMMARY_MAX_NAMES], *region_name[EXO_SUMMARY_MAX_NAMES];
     int64_t first[EXO_SUMMARY_MAX_NAMES], count[EXO_SUMMARY_MAX_NAMES];
     double cargo[EXO_SUMMARY_MAX_NAMES], release[EXO_SUMMARY_MAX_NAMES];
+    double cargo_sd[EXO_SUMMARY_MAX_NAMES]; /* 0 in files before cargo spread */
+    uint64_t seed;
     double density[EXO_SUMMARY_MAX_NAMES];
     /* A sweep (absent: n_settings 0): each population's combination and
      * replicate, the swept settings and each population's values. */
@@ -218,6 +221,11 @@ static exo_status read_input(const char *path, summary_in *in, exo_error *err)
               err, EXO_ERR_INVALID,
               "%s: no population table under /parameters/exobd (written by exobd 0.1 "
               "with targeting and later)", path);
+    /* A cargo spread: each vesicle's loading from the seed, as the run. */
+    if (H5Aexists(par, "cargo_sd") > 0)
+        EXO_CHECK(read_attr(par, "cargo_sd", H5T_NATIVE_DOUBLE, in->cargo_sd, in->n_pop) == 0 &&
+                      read_attr(par, "seed", H5T_NATIVE_UINT64, &in->seed, 1) == 0,
+                  err, EXO_ERR_INVALID, "%s: cargo_sd without the seed", path);
     in->n_regions = 0;
     if (read_attr_strings(par, "region_names", in->region_name, &in->n_regions) == 0)
         EXO_CHECK(read_attr(par, "region_receptor_density", H5T_NATIVE_DOUBLE, in->density,
@@ -331,6 +339,19 @@ static void free_input(summary_in *in)
 typedef struct tally {
     double captured, bindings, unbindings, internalized, dose;
 } tally;
+
+/* The cargo population k's vesicles carry in all: count x amount, or with
+ * a spread each vesicle's loading summed. */
+static double injected_cargo(const summary_in *in, uint32_t k)
+{
+    if (!(in->cargo_sd[k] > 0))
+        return (double)in->count[k] * in->cargo[k];
+    double sum = 0;
+    for (int64_t i = 0; i < in->count[k]; i++)
+        sum += exo_cargo_loading(in->seed, (uint32_t)(in->first[k] + i), in->cargo[k],
+                                 in->cargo_sd[k]);
+    return sum;
+}
 
 static int population_of(const summary_in *in, int64_t id)
 {
@@ -662,7 +683,9 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
                 row->unbindings++;
             } else {
                 row->internalized++;
-                row->dose += in.cargo[k] * exp(-in.release[k] * in.ev[kind].time[i]);
+                row->dose += exo_cargo_loading(in.seed, (uint32_t)id, in.cargo[k],
+                                               in.cargo_sd[k]) *
+                             exp(-in.release[k] * in.ev[kind].time[i]);
             }
         }
     /* Totals over populations: row np. */
@@ -739,7 +762,7 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
         double injected = 0;
         for (uint32_t j = 0; j < np; j++)
             if (k == np || j == k)
-                injected += (double)in.count[j] * in.cargo[j];
+                injected += injected_cargo(&in, j);
         fprintf(out, "\npopulation %s: %.0f vesicles, cargo injected %.6g\n", pname, n,
                 injected);
         fprintf(out, "  %-20s %10s %10s %10s %12s %12s\n", "region", "captured", "bindings",

@@ -23,6 +23,7 @@
 #define EXO_SWEEP_K_ON 3            /* binding.k_on of the population's pair,
                                        um^2/s                                */
 #define EXO_SWEEP_K_OFF 4           /* binding.k_off, 1/s                    */
+#define EXO_SWEEP_CARGO_SD 5        /* cargo.sd: the loading's spread        */
 
 /** One varied setting: its listed (or grid) values, or, for a Latin
  *  hypercube, a range sampled continuously (n_values 0). */
@@ -48,7 +49,7 @@ typedef struct exo_sweep {
 } exo_sweep;
 
 /** The name of a sweep setting ("radius", "ligands.count", "cargo.amount",
- *  "binding.k_on", "binding.k_off"). */
+ *  "binding.k_on", "binding.k_off", "cargo.sd"). */
 const char *exo_sweep_setting_name(int setting);
 
 /** How many combinations the sweep has: the product of the settings'

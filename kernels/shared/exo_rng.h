@@ -47,6 +47,8 @@
                                    the bridge touch, word 1 the pore        */
 #define EXO_RNG_SWEEP 12u       /* a sweep's Latin hypercube: counter id is
                                    the setting, step the draw (host)        */
+#define EXO_RNG_CARGO 13u       /* a vesicle's cargo loading (host): counter
+                                   id is the global vesicle id, step 0      */
 
 #define EXO_PHILOX_M0 0xD2511F53u
 #define EXO_PHILOX_M1 0xCD9E8D57u

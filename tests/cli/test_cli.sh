@@ -212,6 +212,35 @@ else
     echo "skip: $what: /usr/bin/python3 cannot import h5py and matplotlib"
 fi
 
+check "a cargo spread: the run's dose observable equals the dose exobd summary works out from the events"
+cat > "$WORK/spread.cfg" <<'CFG'
+name = "spread"; seed = 5;
+simulation = { dt = "100 us"; steps = 3000; };
+surfaces = ( { name = "endo"; behaviour = "bind"; receptors = ( { type = "R"; density = "100 /um^2"; } );
+               depletion = false; internalization = { rate = "20 /s"; }; } );
+binding = ( { ligand = "L"; receptor = "R"; k_on = "1 um^2/s"; k_off = "1 /s"; bond_length = "10 nm"; } );
+vesicles = ( { count = 2000; radius = "50 nm"; ligands = { type = "L"; count = 100; };
+               cargo = { amount = 5.0; sd = 2.0; release_rate = 0.5; };
+               start = { kind = "uniform"; region = "box"; lower = [0.0, 0.0, 0.0]; upper = [1.0, 1.0, 0.3]; }; } );
+geometry = { box = { lower = [0.0, 0.0, 0.0]; upper = [1.0, 1.0, 1.0];
+                     faces = ["periodic", "periodic", "periodic", "periodic", "endo", "reflect"]; }; };
+output = { file = "spread.h5"; every = 1000; };
+CFG
+run "$EXOBD" run "$WORK/spread.cfg" -o "$WORK/spread.h5" --quiet
+expect_status 0
+run "$EXOBD" summary "$WORK/spread.h5"
+expect_status 0
+expect_stdout "cargo injected"
+if /usr/bin/python3 -c 'import h5py' >/dev/null 2>&1; then
+    obs=$(/usr/bin/python3 -c "import h5py; print('%.6g' % h5py.File('$WORK/spread.h5')['observables/dose/value'][-1])")
+    sum=$(sed -n 's/^  delivery  target dose \([^,]*\), off-target \([^:]*\):.*/\1 \2/p' "$OUT" |
+          awk '{ printf "%.6g", $1 + $2 }')
+    [ -n "$obs" ] && [ "$obs" = "$sum" ] && [ "$obs" != 0 ] ||
+        fail "dose: observable $obs, summary $sum"
+    grep -q "cargo injected 10000$" "$OUT" && fail "the injected cargo ignores the spread"
+fi
+ok
+
 check "scenarios/design_sweep.cfg, shortened: check prints the grid, summary --csv the combinations, plot_sweep.py a heatmap"
 run "$EXOBD" check "$SRC/scenarios/design_sweep.cfg"
 expect_status 0

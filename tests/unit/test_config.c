@@ -1582,6 +1582,40 @@ static void test_sweep_config(void)
     }
     exo_scenario_destroy(sc);
 
+    /* A cargo spread, and sweeping it: each vesicle's loading from the seed. */
+    const edit spread[] = {BIND_SURFACE(GOOD_RECEPTORS, GOOD_PAIR), {17, "    ligands = { type = \"RGD\"; count = 100; }; "
+                                            "cargo = { amount = 10.0; sd = 2.0; }; }"},
+                           SWEEP("parameters = ( { setting = \"cargo.sd\"; values = "
+                                 "[0.0, 2.0]; } );")};
+    sc = load_good(__LINE__, spread, 4, NO_SETS);
+    EXO_TEST_TRUE(sc && sc->n_pop == 2 && sc->pop[0].cargo_sd == 0 && sc->pop[1].cargo_sd == 2 &&
+                      sc->pop[1].cargo_amount == 10,
+                  "cargo = { amount; sd; }, and sweeping cargo.sd");
+    exo_scenario_destroy(sc);
+    {
+        /* 1e5 loadings of mean 10, sd 2 (truncation at 0 is 5 sd away):
+         * their mean and sd within 4 SE; the same id, the same loading;
+         * no spread, the mean exactly; never below 0. */
+        const uint32_t n = 100000;
+        double sum = 0, sum2 = 0, least = 1;
+        for (uint32_t i = 0; i < n; i++) {
+            double v = exo_cargo_loading(7, i, 10, 2);
+            sum += v;
+            sum2 += v * v;
+            least = fmin(least, exo_cargo_loading(7, i, 1, 10));
+        }
+        double mean = sum / n, sd = sqrt(sum2 / n - mean * mean);
+        EXO_TEST_NEAR(mean, 10, 4 * 2 / sqrt(n), "cargo loadings: mean");
+        EXO_TEST_NEAR(sd, 2, 4 * 2 / sqrt(2.0 * n), "cargo loadings: sd");
+        EXO_TEST_TRUE(exo_cargo_loading(7, 12345, 10, 2) == exo_cargo_loading(7, 12345, 10, 2) &&
+                          exo_cargo_loading(8, 12345, 10, 2) != exo_cargo_loading(7, 12345, 10, 2),
+                      "a vesicle's loading follows from the seed and its id");
+        EXO_TEST_TRUE(exo_cargo_loading(7, 3, 10, 0) == 10, "no spread: the amount");
+        EXO_TEST_TRUE(least == 0, "loadings are truncated at 0 (least %g)", least);
+    }
+    BAD(EDITS({17, "    cargo = { amount = 10.0; sd = -1.0; }; }"}), NO_SETS, 17,
+        "'vesicles.[0].cargo.sd'", "must be >= 0");
+
     /* A Latin hypercube: every stratum of each range once, from the seed. */
     const edit lhs[] = {SWEEP_BASE,
                         SWEEP("sampling = \"latin_hypercube\"; samples = 8; parameters = ( "
