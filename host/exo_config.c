@@ -1810,8 +1810,13 @@ static exo_status apply_sweep_value(cfg *c, const config_setting_t *s, int setti
         p->k_on_swept = v;
     } else if (setting == EXO_SWEEP_K_OFF) {
         p->k_off_swept = v;
-    } else {
+    } else if (setting == EXO_SWEEP_CARGO_SD) {
         p->cargo_sd = v;
+    } else if (setting == EXO_SWEEP_RADIUS_SIGMA) {
+        p->radius_sigma = v;
+    } else {
+        p->ligand_sd = v;
+        p->ligand_max = fmin(65535.0, ceil(p->ligand_mean + 6 * v));
     }
     return EXO_OK;
 }
@@ -1826,10 +1831,11 @@ static exo_status load_sweep_param(cfg *c, const config_setting_t *g, int latin,
                                        NULL};
     static const char *const settings[] = {"radius",       "ligands.count", "cargo.amount",
                                            "binding.k_on", "binding.k_off", "cargo.sd",
-                                           NULL};
+                                           "radius.sigma", "ligands.sd",    NULL};
     static const char *const scales[] = {"linear", "log", NULL};
     static const exo_dim dims[] = {EXO_DIM_LENGTH,    EXO_DIM_NUMBER, EXO_DIM_NUMBER,
-                                   EXO_DIM_AREA_RATE, EXO_DIM_RATE,   EXO_DIM_NUMBER};
+                                   EXO_DIM_AREA_RATE, EXO_DIM_RATE,   EXO_DIM_NUMBER,
+                                   EXO_DIM_NUMBER,    EXO_DIM_NUMBER};
     exo_status rc = EXO_OK;
     const config_setting_t *s;
     if (config_setting_type(g) != CONFIG_TYPE_GROUP)
@@ -1847,8 +1853,9 @@ static exo_status load_sweep_param(cfg *c, const config_setting_t *g, int latin,
     if (q->setting < 0)
         return bad(c, s, "cannot sweep \"%s\" in one run: a sweep varies what can differ "
                          "between the populations of one run, \"radius\", "
-                         "\"ligands.count\", \"cargo.amount\", \"cargo.sd\", "
-                         "\"binding.k_on\" or \"binding.k_off\" of the population (geometry or flow, which "
+                         "\"radius.sigma\", \"ligands.count\", \"ligands.sd\", "
+                         "\"cargo.amount\", \"cargo.sd\", \"binding.k_on\" or "
+                         "\"binding.k_off\" of the population (geometry or flow, which "
                          "would run one after another, are not available in exobd %s yet)",
                    name, EXOBD_VERSION_STRING);
     if ((q->setting == EXO_SWEEP_LIGANDS || q->setting == EXO_SWEEP_K_ON ||
@@ -1856,8 +1863,16 @@ static exo_status load_sweep_param(cfg *c, const config_setting_t *g, int latin,
         p->ligand[0] == '\0')
         return bad(c, s, "population \"%s\" carries no ligands, so \"%s\" has nothing to "
                          "act on (give it ligands = { type; count; })", p->name, name);
+    if (q->setting == EXO_SWEEP_RADIUS_SIGMA && p->distribution != EXO_RADIUS_LOGNORMAL)
+        return bad(c, s, "population \"%s\" has a fixed radius: \"radius.sigma\" needs "
+                         "radius = { distribution = \"lognormal\"; ... }", p->name);
+    if (q->setting == EXO_SWEEP_LIGANDS_SD && p->ligand_distribution != EXO_LIGANDS_NORMAL)
+        return bad(c, s, "population \"%s\" has no normal ligand count: \"ligands.sd\" "
+                         "needs count = { distribution = \"normal\"; mean; sd; }", p->name);
     exo_dim dim = dims[q->setting];
-    int constraint = q->setting == EXO_SWEEP_RADIUS ? POSITIVE : NONNEGATIVE;
+    int constraint = q->setting == EXO_SWEEP_RADIUS || q->setting == EXO_SWEEP_RADIUS_SIGMA
+                         ? POSITIVE
+                         : NONNEGATIVE;
     const config_setting_t *vl = config_setting_get_member(g, "values");
     const config_setting_t *fr = config_setting_get_member(g, "from");
     const config_setting_t *to = config_setting_get_member(g, "to");

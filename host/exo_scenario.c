@@ -420,8 +420,8 @@ static void print_sweep(const exo_scenario *sc, FILE *out)
     const exo_sweep *sw = &sc->sweep;
     if (!sw->active)
         return;
-    static const char *const unit[] = {"nm", "copies", "", "um^2/s", "/s", ""};
-    static const double scale[] = {1e3, 1, 1, 1, 1, 1};
+    static const char *const unit[] = {"nm", "copies", "", "um^2/s", "/s", "", "", "copies"};
+    static const double scale[] = {1e3, 1, 1, 1, 1, 1, 1, 1};
     fprintf(out, "sweep         %s: %u combinations x %u replicates%s\n",
             sw->latin ? "Latin hypercube" : "full grid", sw->n_combinations, sw->replicates,
             sw->only >= 0 ? " (this run: combination " : "");

@@ -11,8 +11,9 @@
 const char *exo_sweep_setting_name(int setting)
 {
     static const char *const names[] = {"radius",       "ligands.count", "cargo.amount",
-                                        "binding.k_on", "binding.k_off", "cargo.sd"};
-    return setting >= 0 && setting <= EXO_SWEEP_CARGO_SD ? names[setting] : "?";
+                                        "binding.k_on", "binding.k_off", "cargo.sd",
+                                        "radius.sigma", "ligands.sd"};
+    return setting >= 0 && setting <= EXO_SWEEP_LIGANDS_SD ? names[setting] : "?";
 }
 
 uint64_t exo_sweep_count(const exo_sweep *sw, uint64_t cap)

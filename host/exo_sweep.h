@@ -24,6 +24,8 @@
                                        um^2/s                                */
 #define EXO_SWEEP_K_OFF 4           /* binding.k_off, 1/s                    */
 #define EXO_SWEEP_CARGO_SD 5        /* cargo.sd: the loading's spread        */
+#define EXO_SWEEP_RADIUS_SIGMA 6    /* radius.sigma of a log-normal radius   */
+#define EXO_SWEEP_LIGANDS_SD 7      /* ligands.sd of a normal ligand count   */
 
 /** One varied setting: its listed (or grid) values, or, for a Latin
  *  hypercube, a range sampled continuously (n_values 0). */
@@ -49,7 +51,8 @@ typedef struct exo_sweep {
 } exo_sweep;
 
 /** The name of a sweep setting ("radius", "ligands.count", "cargo.amount",
- *  "binding.k_on", "binding.k_off", "cargo.sd"). */
+ *  "binding.k_on", "binding.k_off", "cargo.sd", "radius.sigma",
+ *  "ligands.sd"). */
 const char *exo_sweep_setting_name(int setting);
 
 /** How many combinations the sweep has: the product of the settings'

@@ -1613,6 +1613,24 @@ static void test_sweep_config(void)
         EXO_TEST_TRUE(exo_cargo_loading(7, 3, 10, 0) == 10, "no spread: the amount");
         EXO_TEST_TRUE(least == 0, "loadings are truncated at 0 (least %g)", least);
     }
+    /* The spreads of size and ligand count, swept apart from their means. */
+    const edit spreads[] = {
+        BIND_SURFACE(GOOD_RECEPTORS, GOOD_PAIR),
+        {15, "    radius = { distribution = \"lognormal\"; median = \"50 nm\"; sigma = 0.3; "
+             "min = \"20 nm\"; max = \"100 nm\"; };"},
+        {17, "    ligands = { type = \"RGD\"; count = { distribution = \"normal\"; mean = "
+             "100.0; sd = 10.0; }; }; }"},
+        SWEEP("parameters = ( { setting = \"radius.sigma\"; values = [0.1, 0.4]; }, "
+              "{ setting = \"ligands.sd\"; values = [0.0, 30.0]; } );")};
+    sc = load_good(__LINE__, spreads, 5, NO_SETS);
+    EXO_TEST_TRUE(sc && sc->n_pop == 4 && sc->pop[3].radius_sigma == 0.4 &&
+                      sc->pop[3].ligand_sd == 30 && sc->pop[3].ligand_max == 280 &&
+                      sc->pop[3].radius_median == 0.05 && sc->pop[0].radius_sigma == 0.1,
+                  "radius.sigma and ligands.sd sweep the spreads, the means stay");
+    exo_scenario_destroy(sc);
+    BAD(EDITS(SWEEP_BASE, SWEEP("parameters = ( { setting = \"radius.sigma\"; values = "
+                                "[0.2]; } );")),
+        NO_SETS, 23, "'sweep.parameters.[0].setting'", "has a fixed radius");
     BAD(EDITS({17, "    cargo = { amount = 10.0; sd = -1.0; }; }"}), NO_SETS, 17,
         "'vesicles.[0].cargo.sd'", "must be >= 0");
 
