@@ -662,6 +662,8 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
     EXO_ALLOC(seen, (size_t)total * places, err, "the captured vesicles");
     EXO_ALLOC(dwell, in.ev[0].n + 1, err, "the dwell times");
     EXO_ALLOC(pr, np + 1, err, "the populations' results");
+    for (uint32_t k = 0; k < np; k++)
+        pr[k].injected = injected_cargo(&in, k); /* once: a spread sums every vesicle */
     for (int kind = 0; kind < 3; kind++)
         for (size_t i = 0; i < in.ev[kind].n; i++) {
             int64_t id = in.ev[kind].id[i];
@@ -762,7 +764,7 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
         double injected = 0;
         for (uint32_t j = 0; j < np; j++)
             if (k == np || j == k)
-                injected += injected_cargo(&in, j);
+                injected += pr[j].injected;
         fprintf(out, "\npopulation %s: %.0f vesicles, cargo injected %.6g\n", pname, n,
                 injected);
         fprintf(out, "  %-20s %10s %10s %10s %12s %12s\n", "region", "captured", "bindings",
@@ -803,7 +805,6 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
             pr[k].target = tg.captured;
             pr[k].captured = all.captured;
             pr[k].dose = tg.dose;
-            pr[k].injected = injected;
         }
     }
     if (in.n_settings > 0) {
