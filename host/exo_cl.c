@@ -65,7 +65,7 @@ _Static_assert(sizeof(exo_init_params) == 40 * sizeof(exo_real) + 18 * 4,
                "exo_init_params layout");
 /* Passed by value: within the smallest CL_DEVICE_MAX_PARAMETER_SIZE an
  * OpenCL 1.2 full-profile device may have. */
-_Static_assert(sizeof(exo_event) == 7 * 4 + 3 * sizeof(exo_real), "exo_event layout");
+_Static_assert(sizeof(exo_event) == 8 * 4 + 3 * sizeof(exo_real), "exo_event layout");
 _Static_assert(sizeof(exo_density_params) == 6 * sizeof(exo_real) + 12 * 4,
                "exo_density_params layout");
 _Static_assert(sizeof(exo_step_params) <= 1024, "exo_step_params too large for a kernel argument");

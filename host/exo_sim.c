@@ -1143,35 +1143,6 @@ static void add_dose(exo_sim *s, const exo_event *e)
     }
 }
 
-/* The cell whose membrane event e happened on (the nearest membrane among
- * the cells listed in its grid bin: the vesicle sits its own radius, at
- * most a few hundred nm, outside it), or -1. */
-static int32_t event_cell(const exo_sim *s, const exo_event *e)
-{
-    const exo_cell_grid *g = &s->cells.grid;
-    const exo_cell_lists *c = &s->cells.lists;
-    if (g->n_cells <= 0)
-        return -1;
-    exo_real x[3] = {e->x[0], e->x[1], e->x[2]};
-    uint32_t bin = exo_cell_bin(g, x);
-    int32_t best = -1;
-    double gap = INFINITY;
-    for (uint32_t j = c->bin_start[bin]; j < c->bin_start[bin + 1]; j++) {
-        const exo_real *cc = c->cell + 4 * c->bin_cells[j];
-        double r2 = 0;
-        for (int a = 0; a < 3; a++) {
-            double q = exo_cell_sep(g, a, x[a] - cc[a]);
-            r2 += q * q;
-        }
-        double d = fabs(sqrt(r2) - cc[3]);
-        if (d < gap) {
-            gap = d;
-            best = (int32_t)c->bin_cells[j];
-        }
-    }
-    return best;
-}
-
 /* The receptor patch of event e of population k (on its slot), or -1. */
 static int32_t event_patch(const exo_sim *s, uint32_t k, const exo_event *e)
 {
@@ -1179,10 +1150,9 @@ static int32_t event_patch(const exo_sim *s, uint32_t k, const exo_event *e)
     const exo_slot_table *t = &s->slots[k];
     if (!p->depletion || e->slot < 0 || e->slot >= EXO_SLOTS)
         return -1;
-    if (e->slot >= EXO_SLOT_CELL) {
-        int32_t cell = event_cell(s, e);
-        return t->patch_base[e->slot] >= 0 && cell >= 0 ? t->patch_base[e->slot] + cell : -1;
-    }
+    if (e->slot >= EXO_SLOT_CELL)
+        return t->patch_base[e->slot] >= 0 && e->cell >= 0 ? t->patch_base[e->slot] + e->cell
+                                                           : -1;
     exo_real x[3] = {e->x[0], e->x[1], e->x[2]}, sv = 0, y = 0, z = 0;
     if (p->domain == EXO_DOMAIN_VESSEL)
         EXO_TO_VESSEL(p->v_origin, p->v_frame, x, sv, y, z);
@@ -1239,7 +1209,7 @@ static exo_status write_events(exo_sim *s, exo_error *err)
         bonds[i] = e->bonds;
         route[i] = (int8_t)e->route;
         int on_cell = e->slot >= EXO_SLOT_CELL && e->slot < EXO_SLOTS;
-        cell[i] = on_cell ? event_cell(s, e) : -1;
+        cell[i] = e->cell; /* -1 off cells, as the kernel wrote it */
         cell_type[i] = on_cell ? e->slot - EXO_SLOT_CELL : -1;
     }
     for (size_t i = 0; i < n;) {

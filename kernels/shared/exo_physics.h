@@ -1484,10 +1484,11 @@ EXO_FN void exo_count_formed(const exo_launch_io *io, const exo_step_params *p,
 /* ------------------------------------------------------------------ events */
 
 /** Append one event of `kind` (for crossings, its EXO_ROUTE_*) for each
- *  lane in `mask` (its position, slot and bonds after the event).  Lanes go one by one: events are rare, and
- *  the host sorts them by (step, id), so the order of appending is free. */
+ *  lane in `mask` (its position, slot, cell (-1: none) and bonds after the
+ *  event).  Lanes go one by one: events are rare, and the host sorts them
+ *  by (step, id), so the order of appending is free. */
 EXO_FN void exo_emit(const exo_launch_io *io, exo_intv mask, int32_t kind, int32_t route,
-                     exo_vesicle *v, exo_intv slot, exo_uintv id, uint64_t step)
+                     exo_vesicle *v, exo_intv slot, exo_intv cell, exo_uintv id, uint64_t step)
 {
     if (!EXO_ANY(mask))
         return;
@@ -1507,6 +1508,7 @@ EXO_FN void exo_emit(const exo_launch_io *io, exo_intv mask, int32_t kind, int32
         e->slot = EXO_LANE(int32_t, slot, l);
         e->bonds = EXO_LANE(int32_t, v->bonds, l);
         e->route = route;
+        e->cell = EXO_LANE(int32_t, cell, l);
     }
 }
 
@@ -1562,7 +1564,7 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
             exo_intv was_bound = v->state == EXO_STATE_BOUND;
             exo_intv had = v->bonds;
             /* The slot is read before a transcytosis moves the vesicle. */
-            exo_intv slot = (exo_intv)(0), cell;
+            exo_intv slot = (exo_intv)(0), cell = (exo_intv)(-1);
             const int moved = p->record_events && p->barrier_slots != 0;
             if (moved)
                 slot = exo_bound_slot(p, io, v, was_bound, &cell);
@@ -1574,11 +1576,11 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
                 if (!moved)
                     slot = exo_bound_slot(p, io, v, left, &cell);
                 exo_emit(io, left && v->state == EXO_STATE_FREE && !crossed,
-                         EXO_EVENT_UNBINDING, EXO_ROUTE_NONE, v, slot, id, step);
+                         EXO_EVENT_UNBINDING, EXO_ROUTE_NONE, v, slot, cell, id, step);
                 exo_emit(io, left && v->state == EXO_STATE_INTERNALIZED,
-                         EXO_EVENT_INTERNALIZATION, EXO_ROUTE_NONE, v, slot, id, step);
-                exo_emit(io, crossed, EXO_EVENT_CROSSING, EXO_ROUTE_TRANSCYTOSIS, v, slot, id,
-                         step);
+                         EXO_EVENT_INTERNALIZATION, EXO_ROUTE_NONE, v, slot, cell, id, step);
+                exo_emit(io, crossed, EXO_EVENT_CROSSING, EXO_ROUTE_TRANSCYTOSIS, v, slot, cell,
+                         id, step);
             }
         }
         /* The compartment of each lane for this step (after a transcytosis
@@ -1614,8 +1616,10 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
                 (void)z;
                 exo_intv kind;
                 exo_intv slot = exo_wall_slot_at(p, sv, &kind);
-                exo_emit(io, out, EXO_EVENT_CROSSING, EXO_ROUTE_PORE_OUT, v, slot, id, step);
-                exo_emit(io, in, EXO_EVENT_CROSSING, EXO_ROUTE_PORE_IN, v, slot, id, step);
+                const exo_intv none = (exo_intv)(-1);
+                exo_emit(io, out, EXO_EVENT_CROSSING, EXO_ROUTE_PORE_OUT, v, slot, none, id,
+                         step);
+                exo_emit(io, in, EXO_EVENT_CROSSING, EXO_ROUTE_PORE_IN, v, slot, none, id, step);
             }
         }
         /* Captured this step: one bond where the surface binds (none where
@@ -1629,7 +1633,8 @@ EXO_FN void exo_advance(exo_vesicle *v, const exo_step_params *p,
             if (p->depletion)
                 exo_count_formed(io, p, v, captured && binds, k);
             if (p->record_events)
-                exo_emit(io, captured, EXO_EVENT_BINDING, EXO_ROUTE_NONE, v, slot, id, step);
+                exo_emit(io, captured, EXO_EVENT_BINDING, EXO_ROUTE_NONE, v, slot, cell, id,
+                         step);
         }
     }
 }

@@ -283,6 +283,7 @@ typedef struct exo_event {
     int32_t slot;            /* surface slot (EXO_SLOTS) where it happened  */
     int32_t bonds;           /* bonds held after the event                  */
     int32_t route;           /* EXO_ROUTE_* (crossings; NONE otherwise)     */
+    int32_t cell;            /* the tissue cell it happened on (index), or -1 */
 } exo_event;
 
 /* Radius distributions of a population. */
