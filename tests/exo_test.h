@@ -70,6 +70,20 @@ static int exo_test_checks_;
         }                                                                     \
     } while (0)
 
+/** Make a fresh directory for a test's files, $TMPDIR/<name>_<random>
+ *  (or /tmp/...), into out; returns 0, or -1 after saying why.  The six
+ *  X are mkdtemp's template, the one place the tests spell it. */
+static inline int exo_test_temp_dir(const char *name, char *out, size_t size)
+{
+    const char *tmp = getenv("TMPDIR");
+    int n = snprintf(out, size, "%s/%s_XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
+    if (n < 0 || (size_t)n >= size || mkdtemp(out) == NULL) {
+        perror("exo_test_temp_dir: mkdtemp");
+        return -1;
+    }
+    return 0;
+}
+
 static inline int exo_test_finish(const char *name)
 {
     if (exo_test_checks_ == 0) {

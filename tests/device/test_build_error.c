@@ -11,8 +11,8 @@
 
 int main(void)
 {
-    char dir[] = "/tmp/exobd_test_build_XXXXXX";
-    if (mkdtemp(dir) == NULL)
+    char dir[128];
+    if (exo_test_temp_dir("exobd_test_build", dir, sizeof dir) != 0)
         return 1;
     char path[256];
     snprintf(path, sizeof path, "%s/exo_kernels.cl", dir);

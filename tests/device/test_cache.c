@@ -42,8 +42,8 @@ static int count_files(const char *dir, const char *suffix)
 
 int main(void)
 {
-    char cache[] = "/tmp/exobd_test_cache_XXXXXX";
-    if (mkdtemp(cache) == NULL)
+    char cache[128];
+    if (exo_test_temp_dir("exobd_test_cache", cache, sizeof cache) != 0)
         return 1;
     exo_scenario *sc = exo_test_scenario(
         "simulation = { dt = \"10 us\"; steps = 10; };\n"

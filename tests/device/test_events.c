@@ -102,8 +102,8 @@ static void free_kind(kind_data *k)
 
 int main(void)
 {
-    char dir[] = "/tmp/exobd_test_events_XXXXXX";
-    if (mkdtemp(dir) == NULL)
+    char dir[128];
+    if (exo_test_temp_dir("exobd_test_events", dir, sizeof dir) != 0)
         return 1;
     char a_path[256], b_path[256];
     snprintf(a_path, sizeof a_path, "%s/a.h5", dir);

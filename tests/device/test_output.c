@@ -33,8 +33,8 @@ static void read_ds(hid_t f, const char *path, hid_t type, void *buf, hsize_t *d
 
 int main(void)
 {
-    char dir[] = "/tmp/exobd_test_output_XXXXXX";
-    if (mkdtemp(dir) == NULL)
+    char dir[128];
+    if (exo_test_temp_dir("exobd_test_output", dir, sizeof dir) != 0)
         return 1;
     char path[256], xdmf[256];
     snprintf(path, sizeof path, "%s/run.h5", dir);

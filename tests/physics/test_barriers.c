@@ -382,11 +382,9 @@ static void device_vs_reference(void)
 int main(int argc, char **argv)
 {
     exo_test_options(argc, argv);
-    char dir[] = "/tmp/exo_test_barriers_XXXXXX"; /* mkdtemp's template */
-    if (mkdtemp(dir) == NULL) {
-        perror("mkdtemp");
+    char dir[128];
+    if (exo_test_temp_dir("exo_test_barriers", dir, sizeof dir) != 0)
         return 1;
-    }
     device_vs_reference();
     walls_that_hold();
     transcytosis(dir);

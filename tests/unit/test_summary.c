@@ -239,8 +239,8 @@ static void summarise(const char *path, const char *target, const char *csv, cha
 
 int main(void)
 {
-    char dir[] = "/tmp/exobd_test_summary_XXXXXX";
-    if (mkdtemp(dir) == NULL)
+    char dir[128];
+    if (exo_test_temp_dir("exobd_test_summary", dir, sizeof dir) != 0)
         return 1;
     char path[256], csv[256], text[8192];
     snprintf(path, sizeof path, "%s/run.h5", dir);
