@@ -57,20 +57,19 @@ tsets=(--set 'vesicles.[0].count=500' --set simulation.steps=60 --set output.eve
 "${vg[@]}" "$exobd" check "$tissue" "${tsets[@]}" >/dev/null
 "${vg[@]}" "$exobd" run "$tissue" "${tsets[@]}" -o "$work/c.h5" --device "$device" \
     --checkpoint-steps 20 --quiet
+# check, a short run and the summary of scenario $1, shortened to $2
+# vesicles and $3 steps, writing $work/$4.h5 (and its CSV).
+check_run_summarise() {
+    local sets=(--set "vesicles.[0].count=$2" --set "simulation.steps=$3" --set output.every=20
+                --set output.sample=500 --set output.observables_every=20)
+    "${vg[@]}" "$exobd" check "$1" "${sets[@]}" >/dev/null
+    "${vg[@]}" "$exobd" run "$1" "${sets[@]}" -o "$work/$4.h5" --device "$device" --quiet
+    "${vg[@]}" "$exobd" summary "$work/$4.h5" --csv "$work/$4.csv" >/dev/null
+}
 echo "valgrind: a tumour capillary's leaky wall: check, run, summary"
-epr="$root/scenarios/tumor_epr.cfg"
-esets=(--set 'vesicles.[0].count=500' --set simulation.steps=60 --set output.every=20
-       --set output.sample=500 --set output.observables_every=20)
-"${vg[@]}" "$exobd" check "$epr" "${esets[@]}" >/dev/null
-"${vg[@]}" "$exobd" run "$epr" "${esets[@]}" -o "$work/e.h5" --device "$device" --quiet
-"${vg[@]}" "$exobd" summary "$work/e.h5" >/dev/null
+check_run_summarise "$root/scenarios/tumor_epr.cfg" 500 60 e
 echo "valgrind: a sweep: check, a short run and its summary per combination"
-ds="$root/scenarios/design_sweep.cfg"
-dsets=(--set 'vesicles.[0].count=20' --set simulation.steps=40 --set output.every=20
-       --set output.sample=100 --set output.observables_every=20)
-"${vg[@]}" "$exobd" check "$ds" "${dsets[@]}" >/dev/null
-"${vg[@]}" "$exobd" run "$ds" "${dsets[@]}" -o "$work/s.h5" --device "$device" --quiet
-"${vg[@]}" "$exobd" summary "$work/s.h5" --csv "$work/s.csv" >/dev/null
+check_run_summarise "$root/scenarios/design_sweep.cfg" 20 40 s
 echo "valgrind: exobd summary"
 "${vg[@]}" "$exobd" summary "$work/t.h5" >/dev/null
 echo "valgrind: clean"

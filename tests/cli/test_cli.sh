@@ -59,6 +59,10 @@ expect_stdout() {
 expect_stderr() {
     grep -qF -- "$1" "$ERR" || fail "stderr: expected text containing '$1', got the stderr below"
 }
+expect_png() {
+    [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] ||
+        fail "$1 is not a PNG"
+}
 expect_file() {
     [ -s "$1" ] || fail "expected a non-empty file $1, got: $(ls -l "$1" 2>&1)"
 }
@@ -202,8 +206,7 @@ check "tools/plot_observables.py draws the tumour run's observables to a PNG"
 if /usr/bin/python3 -c 'import h5py, matplotlib' >/dev/null 2>&1; then
     run /usr/bin/python3 "$SRC/tools/plot_observables.py" "$WORK/tum.h5" -o "$WORK/tum.png"
     expect_status 0
-    [ "$(head -c 8 "$WORK/tum.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] ||
-        fail "tum.png is not a PNG"
+    expect_png "$WORK/tum.png"
     run /usr/bin/python3 "$SRC/tools/plot_observables.py" "$WORK/tum.csv"
     expect_status 2
     expect_stderr "not an exobd output"
@@ -261,8 +264,7 @@ if /usr/bin/python3 -c 'import matplotlib' >/dev/null 2>&1; then
     run /usr/bin/python3 "$SRC/tools/plot_sweep.py" "$WORK/ds.combinations.csv" \
         --metric target_capture -o "$WORK/ds.png"
     expect_status 0
-    [ "$(head -c 8 "$WORK/ds.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] ||
-        fail "ds.png is not a PNG"
+    expect_png "$WORK/ds.png"
     run /usr/bin/python3 "$SRC/tools/plot_sweep.py" "$WORK/ds.csv"
     expect_status 2
     expect_stderr "not an exobd summary combinations CSV"
