@@ -24,6 +24,7 @@
 
 #include "exobd/exobd.h"
 #include "exo_cl.h"
+#include "exo_tune.h"
 
 #define MAX_N 32
 #define MAX_DEV 32
@@ -60,6 +61,15 @@ static const char usage[] =
     "                      0: skip)\n"
     "  --ceiling PATH      also run the ceiling program (bench/ceiling.c) at\n"
     "                      every N and report each rate as a fraction of it\n"
+    "  --tune-n N          sweep the steps per launch and the work-group size on\n"
+    "                      the free workload at N vesicles, first device (default\n"
+    "                      1e6; 0: skip)\n"
+    "  --batch-n N         the free workload at N vesicles unbatched and in 4\n"
+    "                      batches (--device-memory), first device (default 1e6;\n"
+    "                      0: skip)\n"
+    "  --lammps INPUT      also time LAMMPS (lmp under mpirun, all cores) on the\n"
+    "                      free workload with this input (bench/lammps_free.in)\n"
+    "  --lammps-n N        vesicles (atoms) for the LAMMPS comparison (default 1e5)\n"
     "  --help\n";
 
 typedef struct row {
@@ -79,7 +89,12 @@ typedef struct devinfo {
     char name[512];
     double cold_startup_s; /* creating a 1-vesicle simulation first */
     int from_cache;
+    int tuned;             /* an OpenCL device: tuning holds its settings */
+    exo_tuning tuning;     /* exobd run's work-group size and K (exo_tune) */
 } devinfo;
+
+/* The devices measured, for create_sim's look-up of their tuned settings. */
+static devinfo g_devs[MAX_DEV];
 
 static double now_s(void)
 {
@@ -110,6 +125,11 @@ static int cmp_double(const void *a, const void *b)
  * "capillary" (capillary_flow.cfg's vessel: Poiseuille flow, a reflecting
  * wall with an adsorbing region, periodic ends so the count stays). */
 static const char *g_workload = "free";
+
+/* Launch settings of the simulations created (0: exobd's defaults). */
+static uint32_t g_steps_per_launch;
+static size_t g_work_group;
+static uint64_t g_device_memory;
 
 static char *scenario_text(uint64_t n)
 {
@@ -278,22 +298,39 @@ static exo_scenario *load_scenario(uint64_t n)
     return sc;
 }
 
+/* The run options of a device spec: "SPEC+native" is SPEC with
+ * --native-math; base[64] holds the device part opt->device points to. */
+static void spec_options(const char *spec, const char *cache_dir, char *base,
+                         exo_run_options *opt)
+{
+    snprintf(base, 64, "%s", spec);
+    char *plus = strstr(base, "+native");
+    memset(opt, 0, sizeof *opt);
+    if (plus != NULL && plus[7] == '\0') {
+        *plus = '\0';
+        opt->native_math = 1;
+    }
+    opt->device = strcmp(base, "default") == 0 ? NULL : base;
+    opt->output_path = "";
+    opt->cache_dir = cache_dir;
+}
+
+/* A simulation as `exobd run` makes it: the device's tuned work-group size
+ * and steps per launch unless g_steps_per_launch or g_work_group is set. */
 static exo_status create_sim(exo_sim **sim, const exo_scenario *sc, const char *spec,
                              const char *cache_dir, exo_error *err)
 {
-    /* "SPEC+native" runs SPEC with --native-math. */
     char base[64];
-    snprintf(base, sizeof base, "%s", spec);
-    char *plus = strstr(base, "+native");
     exo_run_options opt;
-    memset(&opt, 0, sizeof opt);
-    if (plus != NULL && plus[7] == '\0') {
-        *plus = '\0';
-        opt.native_math = 1;
-    }
-    opt.device = strcmp(base, "default") == 0 ? NULL : base;
-    opt.output_path = "";
-    opt.cache_dir = cache_dir;
+    spec_options(spec, cache_dir, base, &opt);
+    opt.steps_per_launch = g_steps_per_launch;
+    opt.work_group_size = g_work_group;
+    opt.device_memory = g_device_memory;
+    for (int d = 0; d < MAX_DEV && !g_steps_per_launch && !g_work_group; d++)
+        if (g_devs[d].tuned && strcmp(g_devs[d].spec, spec) == 0) {
+            opt.steps_per_launch = g_devs[d].tuning.steps_per_launch;
+            opt.work_group_size = g_devs[d].tuning.work_group_size;
+        }
     return exo_sim_create(sim, sc, &opt, err);
 }
 
@@ -319,6 +356,14 @@ static exo_status probe_device(devinfo *d, const char *cache_dir, exo_error *err
         snprintf(d->name, sizeof d->name, "%s", exo_sim_device_name(sim));
         d->from_cache = exo_sim_program_from_cache(sim);
         exo_sim_destroy(sim, NULL);
+        if (strcmp(d->spec, REF_SPEC) != 0) {
+            /* exobd run's launch settings: cached, or measured once now. */
+            char base[64];
+            exo_run_options opt;
+            spec_options(d->spec, cache_dir, base, &opt);
+            rc = exo_tune_choose(&opt, 0, stderr, &d->tuning, err);
+            d->tuned = rc == EXO_OK;
+        }
     }
     exo_scenario_destroy(sc);
     return rc;
@@ -441,6 +486,11 @@ static int measure_output_cost(const char *spec, const char *cache_dir, uint64_t
             opt.output_path = out ? path : "";
             opt.cache_dir = cache_dir;
             opt.checkpoint_every_s = -1;
+            for (int d = 0; d < MAX_DEV; d++)
+                if (g_devs[d].tuned && strcmp(g_devs[d].spec, spec) == 0) {
+                    opt.steps_per_launch = g_devs[d].tuning.steps_per_launch;
+                    opt.work_group_size = g_devs[d].tuning.work_group_size;
+                }
             if (exo_sim_create(&sim, sc, &opt, &err) != EXO_OK) {
                 fprintf(stderr, "exo_bench: output test: %s\n", err.msg);
                 goto done;
@@ -567,6 +617,37 @@ static double run_ceiling(const char *path, uint64_t n, int repeats)
     return rate;
 }
 
+/* LAMMPS on the free workload: n atoms without interactions in a periodic
+ * box, fix nve + fix langevin, `steps` steps, one MPI rank per core.  Its
+ * particle-steps/s from the "Loop time" line, or 0. */
+static double run_lammps(const char *input, uint64_t n, uint64_t steps, char *how,
+                         size_t how_len)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    char cmd[2048], line[512];
+    snprintf(cmd, sizeof cmd,
+             "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -np %ld "
+             "lmp -in '%s' -var n %llu -var steps %llu -log none 2>&1",
+             cores > 0 ? cores : 1, input, (unsigned long long)n, (unsigned long long)steps);
+    snprintf(how, how_len, "mpirun -np %ld lmp -in %s -var n %llu -var steps %llu",
+             cores > 0 ? cores : 1, input, (unsigned long long)n, (unsigned long long)steps);
+    FILE *p = popen(cmd, "r");
+    double loop = 0;
+    while (p && fgets(line, sizeof line, p)) {
+        double t;
+        if (sscanf(line, "Loop time of %lf", &t) == 1)
+            loop = t;
+    }
+    if (p == NULL || pclose(p) != 0 || loop <= 0) {
+        fprintf(stderr, "exo_bench: the LAMMPS run '%s' failed\n", cmd);
+        return 0;
+    }
+    double rate = (double)n * (double)steps / loop;
+    fprintf(stderr, "exo_bench: LAMMPS N=%llu: %.3f s, %.4g particle-steps/s\n",
+            (unsigned long long)n, loop, rate);
+    return rate;
+}
+
 int main(int argc, char **argv)
 {
     char n_arg[512] = "1e4,1e5,1e6,1e7";
@@ -574,7 +655,8 @@ int main(int argc, char **argv)
     uint64_t ref_max_n = 1000000, fixed_steps = 0, min_steps = 10, output_n = 1000000;
     int repeats = 3;
     double target_s = 2.0;
-    const char *cache_dir = NULL, *ceiling = NULL, *workload_arg = "all";
+    const char *cache_dir = NULL, *ceiling = NULL, *workload_arg = "all", *lammps = NULL;
+    uint64_t tune_n = 1000000, batch_n = 1000000, lammps_n = 100000;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -588,7 +670,8 @@ int main(int argc, char **argv)
                                             "--min-steps", "--repeats",
                                             "--target-seconds", "--cache-dir",
                                             "--ceiling", "--workload", "--output-n",
-                                            NULL};
+                                            "--tune-n", "--batch-n", "--lammps",
+                                            "--lammps-n", NULL};
         int is_known = 0;
         for (int k = 0; known[k]; k++)
             is_known |= strcmp(a, known[k]) == 0;
@@ -624,6 +707,14 @@ int main(int argc, char **argv)
             ceiling = v;
         } else if (strcmp(a, "--output-n") == 0) {
             bad = parse_count(v, &output_n) != 0;
+        } else if (strcmp(a, "--tune-n") == 0) {
+            bad = parse_count(v, &tune_n) != 0;
+        } else if (strcmp(a, "--batch-n") == 0) {
+            bad = parse_count(v, &batch_n) != 0 || (batch_n > 0 && batch_n < 4096);
+        } else if (strcmp(a, "--lammps") == 0) {
+            lammps = v;
+        } else if (strcmp(a, "--lammps-n") == 0) {
+            bad = parse_count(v, &lammps_n) != 0 || lammps_n == 0;
         } else if (strcmp(a, "--workload") == 0) {
             bad = strcmp(v, "all") != 0 && strcmp(v, "free") != 0 &&
                   strcmp(v, "capillary") != 0 && strcmp(v, "targeting") != 0 &&
@@ -660,7 +751,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "exo_bench: --devices needs at least one spec\n");
         return 2;
     }
-    static devinfo devs[MAX_DEV];
+    devinfo *devs = g_devs;
     int ndev = 0;
     for (int i = 0; i < nd; i++) {
         if (strcmp(dtok[i], "all") == 0 || strcmp(dtok[i], "opencl") == 0) {
@@ -726,6 +817,48 @@ int main(int argc, char **argv)
     int out_ok = output_n > 0 &&
                  measure_output_cost(devs[0].spec, cache_dir, output_n, 2000, 1000, repeats,
                                      &out_with, &out_without, &out_bytes) == 0;
+    /* Steps per launch K at the runtime's work-group size, then work-group
+     * sizes at the default K: the free workload on the first device. */
+    static const uint32_t tune_k[] = {10, 30, 100, 300, 1000};
+    static const size_t tune_wg[] = {8, 32, 128, 512};
+    enum { N_TUNE = sizeof tune_k / sizeof tune_k[0] + sizeof tune_wg / sizeof tune_wg[0] };
+    static row tune[N_TUNE];
+    uint32_t tune_row_k[N_TUNE];
+    size_t tune_row_wg[N_TUNE];
+    int ntune = 0;
+    for (int t = 0; tune_n > 0 && t < N_TUNE; t++) {
+        int is_k = t < (int)(sizeof tune_k / sizeof tune_k[0]);
+        g_workload = "free";
+        g_steps_per_launch = tune_row_k[t] = is_k ? tune_k[t] : 0;
+        g_work_group = tune_row_wg[t] = is_k ? 0 : tune_wg[t - sizeof tune_k / sizeof tune_k[0]];
+        row *r = &tune[ntune++];
+        memset(r, 0, sizeof *r);
+        r->workload = "free";
+        r->spec = devs[0].spec;
+        r->n = tune_n;
+        measure(r, cache_dir, repeats, fixed_steps, target_s / 2, min_steps);
+    }
+    g_steps_per_launch = 0;
+    g_work_group = 0;
+    /* Batches: the same run held whole and paged through in 4 batches. */
+    static row batch[2];
+    for (int b = 0; batch_n > 0 && b < 2; b++) {
+        g_workload = "free";
+        /* A quarter of the vesicle arrays, and 2 MiB for the rest. */
+        g_device_memory = b ? exo_cl_bytes_per_vesicle() * (batch_n / 4 + 64) + (2u << 20) : 0;
+        memset(&batch[b], 0, sizeof batch[b]);
+        batch[b].workload = "free";
+        batch[b].spec = devs[0].spec;
+        batch[b].n = batch_n;
+        measure(&batch[b], cache_dir, repeats, fixed_steps, target_s, min_steps);
+    }
+    g_device_memory = 0;
+    /* LAMMPS on the free workload, against the first device's free row. */
+    double lammps_rate = 0;
+    char lammps_how[2200] = "";
+    uint64_t lammps_steps = 100000000 / lammps_n ? 100000000 / lammps_n : 1;
+    if (lammps)
+        lammps_rate = run_lammps(lammps, lammps_n, lammps_steps, lammps_how, sizeof lammps_how);
     /* The ceiling (bench/ceiling.c) at every N, in the same run. */
     double ceil_rate[MAX_N] = {0};
     for (int i = 0; ceiling && i < nn; i++)
@@ -736,12 +869,22 @@ int main(int argc, char **argv)
     size_t bpv = exo_cl_bytes_per_vesicle();
     printf("Devices (start-up = creating a 1-vesicle simulation: device set-up and "
            "kernel build or binary-cache load):\n\n");
-    for (int d = 0; d < ndev; d++)
-        printf("- `%s`: %s; start-up %.3f s%s\n", devs[d].spec, devs[d].name,
+    for (int d = 0; d < ndev; d++) {
+        char tuned[160] = "";
+        if (devs[d].tuned)
+            snprintf(tuned, sizeof tuned, "; launches: work-group %zu%s, K = %u (%s, %.2fx "
+                     "the defaults when tuned)", devs[d].tuning.work_group_size,
+                     devs[d].tuning.work_group_size ? "" : " (the runtime's)",
+                     devs[d].tuning.steps_per_launch,
+                     devs[d].tuning.from_cache ? "tuned choice from the cache" : "tuned now",
+                     devs[d].tuning.default_rate > 0
+                         ? devs[d].tuning.rate / devs[d].tuning.default_rate : 1.0);
+        printf("- `%s`: %s; start-up %.3f s%s%s\n", devs[d].spec, devs[d].name,
                devs[d].cold_startup_s,
                devs[d].from_cache == 1   ? " (kernels from cache)"
                : devs[d].from_cache == 0 ? " (kernels compiled)"
-                                         : "");
+                                         : "", tuned);
+    }
     printf("\nWorkloads: `free` = overdamped Brownian dynamics of 100-nm vesicles in "
            "plasma in a periodic 100-um box, dt = 1 us; `capillary` = the same vesicles in "
            "scenarios/capillary_flow.cfg's capillary (R = 4 um, Poiseuille U = 1 mm/s, "
@@ -762,7 +905,8 @@ int main(int argc, char **argv)
            "that take vesicles up (a Robin membrane, where the scenario's bind), radial "
            "interstitial flow, clearance, crossing events; "
            "during a benchmark nearly every vesicle is still in the lumen), dt = 20 us. "
-           "No output, default steps per launch; %d timed run(s) per row%s. The ceiling "
+           "No output; each device's tuned work-group size and steps per launch, as "
+           "`exobd run` uses them (the device list); %d timed run(s) per row%s. The ceiling "
            "is the free workload's arithmetic.\n\n",
            repeats, fixed_steps ? "" : ", steps chosen for about the target duration");
     if (ceiling) {
@@ -820,6 +964,65 @@ int main(int argc, char **argv)
                "medians of %d alternating runs): %.3f s with output, %.3f s without, "
                "ratio %.3f (target <= 1.15).\n", devs[0].spec, nstr, out_bytes / 1e6,
                repeats, out_with, out_without, out_with / out_without);
+    }
+    if (ntune > 0) {
+        char nstr[32];
+        fmt_count(nstr, sizeof nstr, tune_n);
+        printf("\nSteps per launch K and work-group size (free workload, `%s`, N = %s; "
+               "0 = exobd's default: K = 100, the runtime's work-group size; results do "
+               "not depend on either):\n\n", devs[0].spec, nstr);
+        printf("| K | work-group | median particle-steps/s | min | max | vs default |\n");
+        printf("|---:|---:|---:|---:|---:|---:|\n");
+        double def = 0;
+        for (int t = 0; t < ntune; t++)
+            if (tune[t].ok && (tune_row_k[t] == 100 && tune_row_wg[t] == 0))
+                def = tune[t].median;
+        for (int t = 0; t < ntune; t++) {
+            if (!tune[t].ok) {
+                printf("| %u | %zu | not measured: %s | — | — | — |\n", tune_row_k[t],
+                       tune_row_wg[t], tune[t].why);
+                continue;
+            }
+            char vs[32] = "—";
+            if (def > 0)
+                snprintf(vs, sizeof vs, "%.2fx", tune[t].median / def);
+            printf("| %u | %zu | %.3g | %.3g | %.3g | %s |\n", tune_row_k[t] ? tune_row_k[t] : 100,
+                   tune_row_wg[t], tune[t].median, tune[t].min, tune[t].max, vs);
+        }
+    }
+    if (batch_n > 0) {
+        char nstr[32];
+        fmt_count(nstr, sizeof nstr, batch_n);
+        printf("\nBatches (free workload, `%s`, N = %s; the same run held whole on the "
+               "device and paged through it in 4 batches with `--device-memory`, bitwise "
+               "the same results, tests/cli/test_batching.sh): ", devs[0].spec, nstr);
+        if (batch[0].ok && batch[1].ok)
+            printf("%.3g particle-steps/s whole, %.3g in batches, ratio %.2f.\n",
+                   batch[0].median, batch[1].median, batch[1].median / batch[0].median);
+        else
+            printf("not measured: %s\n", batch[0].ok ? batch[1].why : batch[0].why);
+    }
+    if (lammps) {
+        char nstr[32];
+        fmt_count(nstr, sizeof nstr, lammps_n);
+        double ours = 0;
+        for (int k = 0; k < nrows; k++)
+            if (rows[k].ok && rows[k].n == lammps_n && strcmp(rows[k].workload, "free") == 0 &&
+                rows[k].spec == devs[0].spec)
+                ours = rows[k].median;
+        printf("\nLAMMPS (`%s`, %llu steps; Debian's build has no `fix brownian` (its "
+               "BROWNIAN package is not included), so the input integrates the nearest it "
+               "has, `fix nve` + `fix langevin`: inertial Langevin steps with uniform noise, "
+               "no pair forces, neighbour lists rebuilt every 100 steps): ",
+               lammps_how, (unsigned long long)lammps_steps);
+        if (lammps_rate > 0 && ours > 0)
+            printf("%.3g particle-steps/s at N = %s; exobd free (`%s`) %.3g, ratio %.1fx.\n",
+                   lammps_rate, nstr, devs[0].spec, ours, ours / lammps_rate);
+        else if (lammps_rate > 0)
+            printf("%.3g particle-steps/s at N = %s (exobd's free workload not measured "
+                   "at that N).\n", lammps_rate, nstr);
+        else
+            printf("did not run (see the log).\n");
     }
     printf("\nBenchmark wall time %.0f s.\n", t_all);
     return 0;

@@ -35,6 +35,12 @@ if cmake --build "$build" --target exo_ceiling -- -j2 >/dev/null 2>&1 &&
    [ -x "$build/bench/exo_ceiling" ]; then
     set -- --ceiling "$build/bench/exo_ceiling" "$@"
 fi
+# LAMMPS (Debian's lammps package) on the free workload, when installed.
+if command -v lmp >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1; then
+    set -- --lammps "$root/bench/lammps_free.in" "$@"
+else
+    echo "bench/run.sh: LAMMPS not installed (apt-get install lammps): no comparison" >&2
+fi
 
 # ---- the machine, before the run -------------------------------------------
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)

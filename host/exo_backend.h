@@ -61,10 +61,18 @@ typedef struct exo_backend_ops {
                                uint32_t first, uint32_t count, uint64_t *counts,
                                exo_error *err);
     /** Pack n_out sampled vesicles for a frame (k_gather_frame): positions
-     *  in nm interleaved, images interleaved, states, bonds. */
-    exo_status (*gather_frame)(exo_backend *b, uint32_t n_out, float *pos_nm,
-                               int32_t *image, int8_t *state, uint8_t *bonds,
-                               exo_error *err);
+     *  in nm interleaved, images interleaved, states, bonds, copied into
+     *  the given host arrays.  The copy may still be under way when this
+     *  returns (*pending non-NULL): the arrays are the frame's only after
+     *  frame_end(pending), which any one thread may call while this one
+     *  goes on launching.  A backend keeps two frames in flight at most:
+     *  a third frame_begin first waits for the oldest copy. */
+    exo_status (*frame_begin)(exo_backend *b, uint32_t n_out, float *pos_nm,
+                              int32_t *image, int8_t *state, uint8_t *bonds,
+                              void **pending, exo_error *err);
+    /** Wait for a frame_begin's copy (NULL: nothing to wait for) and
+     *  release what it held; err may be NULL. */
+    exo_status (*frame_end)(exo_backend *b, void *pending, exo_error *err);
     /** Copy everything back (tests, tools); any pointer may be NULL.
      *  Layout as exo_sim_read(). */
     exo_status (*read)(exo_backend *b, float *pos_um, int32_t *image,

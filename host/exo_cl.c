@@ -43,11 +43,17 @@ static cl_mem create_buffer(cl_context ctx, cl_mem_flags flags, size_t size, voi
 }
 #define clCreateBuffer create_buffer
 
+/* Kernel launches so far, for EXOBD_FAULT_LAUNCH: whether this one fails. */
+static int launch_fails(void)
+{
+    static unsigned long launches;
+    return fault_now("EXOBD_FAULT_LAUNCH", &launches);
+}
+
 /* clFinish after a kernel launch. */
 static cl_int finish_launch(cl_command_queue q)
 {
-    static unsigned long launches;
-    if (fault_now("EXOBD_FAULT_LAUNCH", &launches))
+    if (launch_fails())
         return CL_OUT_OF_RESOURCES;
     return clFinish(q);
 }
@@ -344,7 +350,8 @@ typedef struct exo_clrt {
     cl_dev_entry dev;
     unsigned width;          /* EXO_W the program was built with            */
     cl_context ctx;
-    cl_command_queue queue;
+    cl_command_queue queue;       /* kernels and the other transfers          */
+    cl_command_queue copy_queue;  /* frames read out while kernels run      */
     cl_program program;
     int from_cache;
 } exo_clrt;
@@ -355,6 +362,9 @@ static exo_status rt_destroy(exo_clrt *rt, exo_error *err)
     if (rt->program)
         EXO_CL(clReleaseProgram(rt->program), err, "releasing the program");
     rt->program = NULL;
+    if (rt->copy_queue)
+        EXO_CL(clReleaseCommandQueue(rt->copy_queue), err, "releasing the copy queue");
+    rt->copy_queue = NULL;
     if (rt->queue)
         EXO_CL(clReleaseCommandQueue(rt->queue), err, "releasing the queue");
     rt->queue = NULL;
@@ -412,6 +422,15 @@ static void default_cache_dir(char *out, size_t n)
     if (e && *e) { snprintf(out, n, "%s/exobd", e); return; }
     e = getenv("HOME");
     snprintf(out, n, "%s/.cache/exobd", e && *e ? e : "/tmp");
+}
+
+void exo_cl_cache_dir(const char *cache_dir, char *out, size_t n)
+{
+    if (cache_dir) {
+        snprintf(out, n, "%s", cache_dir);
+        return;
+    }
+    default_cache_dir(out, n);
 }
 
 static void mkdir_p(const char *dir)
@@ -587,6 +606,8 @@ static exo_status rt_create(exo_clrt *rt, const char *spec, const char *cache_di
                err, "creating a context on '%s'", rt->dev.name);
     EXO_CL_OBJ(rt->queue, clCreateCommandQueue(rt->ctx, rt->dev.device, 0, &e_),
                err, "creating a command queue on '%s'", rt->dev.name);
+    EXO_CL_OBJ(rt->copy_queue, clCreateCommandQueue(rt->ctx, rt->dev.device, 0, &e_),
+               err, "creating a second command queue (frame copies) on '%s'", rt->dev.name);
     EXO_TRY(rt_build(rt, cache_dir, rt->width, native_math, log, err));
 cleanup:
     free(l.dev);
@@ -596,6 +617,15 @@ cleanup:
 }
 
 /* -------------------------------------------------------------- backend */
+
+/* One frame's staging on the device: positions (nm, interleaved), image
+ * counts, states, bonds of up to n vesicles; `copied` is the pending
+ * read-out to the host (NULL: none). */
+typedef struct exo_frame_slot {
+    cl_mem pos, image, state, bonds;      /* [3n] [3n] [n] [n]            */
+    uint32_t n;
+    cl_event copied;
+} exo_frame_slot;
 
 typedef struct exo_clb {
     exo_backend base;      /* must be first                              */
@@ -614,8 +644,8 @@ typedef struct exo_clb {
     size_t formed_bytes;
     cl_kernel k_patches;
     cl_mem counts;                         /* [EXO_STATE_COUNT] uint     */
-    cl_mem out_pos, out_image, out_state, out_bonds; /* frame staging,
-                                              [3m] [3m] [m] [m]           */
+    exo_frame_slot frame[2];               /* frame staging, alternating */
+    int frame_next;                        /* the slot the next frame uses */
     cl_mem cells, cell_bin_start, cell_bin_cells, cell_type; /* exo_cell_lists */
     cl_mem slots;                          /* one exo_slot_table: the
                                               launching population's      */
@@ -628,7 +658,6 @@ typedef struct exo_clb {
     size_t arrivals_bytes;
     uint32_t stride;                       /* entries per component: n
                                               rounded up to the vector width */
-    uint32_t out_n;                        /* m: capacity of staging     */
 } exo_clb;
 
 size_t exo_cl_bytes_per_vesicle(void)
@@ -781,48 +810,118 @@ cleanup:
     return rc;
 }
 
-static exo_status clb_gather_frame(exo_backend *bb, uint32_t n_out, float *pos_nm,
-                                   int32_t *image, int8_t *state, uint8_t *bonds,
-                                   exo_error *err)
+/* Frame staging slot j's buffers hold at least m vesicles. */
+static exo_status frame_slot_room(exo_clb *b, int j, uint32_t m, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    exo_frame_slot *f = &b->frame[j];
+    if (f->n >= m)
+        return EXO_OK;
+    cl_mem *mems[] = {&f->pos, &f->image, &f->state, &f->bonds};
+    for (int k = 0; k < 4; k++)
+        if (*mems[k]) {
+            clReleaseMemObject(*mems[k]);
+            *mems[k] = NULL;
+        }
+    f->n = 0;
+    EXO_CL_OBJ(f->pos, clCreateBuffer(b->rt.ctx, CL_MEM_WRITE_ONLY, 3 * (size_t)m * sizeof(float), NULL, &e_),
+               err, "allocating the frame staging buffer (%u vesicles)", m);
+    EXO_CL_OBJ(f->image, clCreateBuffer(b->rt.ctx, CL_MEM_WRITE_ONLY, 3 * (size_t)m * sizeof(cl_int), NULL, &e_),
+               err, "allocating the frame staging buffer (%u vesicles)", m);
+    EXO_CL_OBJ(f->state, clCreateBuffer(b->rt.ctx, CL_MEM_WRITE_ONLY, (size_t)m, NULL, &e_),
+               err, "allocating the frame staging buffer (%u vesicles)", m);
+    EXO_CL_OBJ(f->bonds, clCreateBuffer(b->rt.ctx, CL_MEM_WRITE_ONLY, (size_t)m, NULL, &e_),
+               err, "allocating the frame staging buffer (%u vesicles)", m);
+    f->n = m;
+cleanup:
+    return rc;
+}
+
+/* Wait for a frame copy's last read (the copy queue is in order, so the
+ * others are done too), check it ran, and release it. */
+static exo_status wait_frame_copy(cl_event done, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    cl_int st = CL_COMPLETE;
+    cl_int e = clWaitForEvents(1, &done);
+    if (e == CL_SUCCESS)
+        e = clGetEventInfo(done, CL_EVENT_COMMAND_EXECUTION_STATUS, sizeof st, &st, NULL);
+    clReleaseEvent(done);
+    EXO_CL(e, err, "waiting for a frame's copy to the host");
+    EXO_CL(st < 0 ? st : CL_SUCCESS, err, "copying a frame to the host");
+cleanup:
+    return rc;
+}
+
+/* k_gather_frame packs the frame on the compute queue; the copy queue
+ * reads it out (non-blocking, after the pack) while the compute queue goes
+ * on stepping.  Two staging slots alternate, so one frame can be read while
+ * the next is packed. */
+static exo_status clb_frame_begin(exo_backend *bb, uint32_t n_out, float *pos_nm,
+                                  int32_t *image, int8_t *state, uint8_t *bonds,
+                                  void **pending, exo_error *err)
 {
     exo_clb *b = (exo_clb *)bb;
     exo_status rc = EXO_OK;
     cl_uint n = bb->n, m = n_out;
-    if (b->out_n < n_out) {
-        if (b->out_pos) clReleaseMemObject(b->out_pos);
-        if (b->out_image) clReleaseMemObject(b->out_image);
-        if (b->out_state) clReleaseMemObject(b->out_state);
-        if (b->out_bonds) clReleaseMemObject(b->out_bonds);
-        b->out_pos = b->out_image = b->out_state = b->out_bonds = NULL;
-        b->out_n = 0;
-        EXO_CL_OBJ(b->out_pos, clCreateBuffer(b->rt.ctx, CL_MEM_WRITE_ONLY, 3 * (size_t)m * sizeof(float), NULL, &e_),
-                   err, "allocating the frame staging buffer (%u vesicles)", m);
-        EXO_CL_OBJ(b->out_image, clCreateBuffer(b->rt.ctx, CL_MEM_WRITE_ONLY, 3 * (size_t)m * sizeof(cl_int), NULL, &e_),
-                   err, "allocating the frame staging buffer (%u vesicles)", m);
-        EXO_CL_OBJ(b->out_state, clCreateBuffer(b->rt.ctx, CL_MEM_WRITE_ONLY, (size_t)m, NULL, &e_),
-                   err, "allocating the frame staging buffer (%u vesicles)", m);
-        EXO_CL_OBJ(b->out_bonds, clCreateBuffer(b->rt.ctx, CL_MEM_WRITE_ONLY, (size_t)m, NULL, &e_),
-                   err, "allocating the frame staging buffer (%u vesicles)", m);
-        b->out_n = m;
+    cl_event packed = NULL, read[4] = {NULL, NULL, NULL, NULL};
+    *pending = NULL;
+    int j = b->frame_next;
+    b->frame_next ^= 1;
+    exo_frame_slot *f = &b->frame[j];
+    if (f->copied) { /* the slot's previous frame is still being read out */
+        cl_event done = f->copied;
+        f->copied = NULL;
+        EXO_TRY(wait_frame_copy(done, err));
     }
+    if (m == 0)
+        return EXO_OK;
+    EXO_TRY(frame_slot_room(b, j, m, err));
     EXO_CL(clSetKernelArg(b->k_gather, 3, sizeof n, &n), err, "k_gather_frame arg 3");
     EXO_CL(clSetKernelArg(b->k_gather, 4, sizeof m, &m), err, "k_gather_frame arg 4");
-    EXO_CL(clSetKernelArg(b->k_gather, 5, sizeof(cl_mem), &b->out_pos), err, "k_gather_frame arg 5");
-    EXO_CL(clSetKernelArg(b->k_gather, 6, sizeof(cl_mem), &b->out_image), err, "k_gather_frame arg 6");
-    EXO_CL(clSetKernelArg(b->k_gather, 7, sizeof(cl_mem), &b->out_state), err, "k_gather_frame arg 7");
+    EXO_CL(clSetKernelArg(b->k_gather, 5, sizeof(cl_mem), &f->pos), err, "k_gather_frame arg 5");
+    EXO_CL(clSetKernelArg(b->k_gather, 6, sizeof(cl_mem), &f->image), err, "k_gather_frame arg 6");
+    EXO_CL(clSetKernelArg(b->k_gather, 7, sizeof(cl_mem), &f->state), err, "k_gather_frame arg 7");
     EXO_CL(clSetKernelArg(b->k_gather, 8, sizeof(cl_uint), &b->stride), err, "k_gather_frame arg 8");
-    EXO_CL(clSetKernelArg(b->k_gather, 10, sizeof(cl_mem), &b->out_bonds), err, "k_gather_frame arg 10");
-    EXO_TRY(launch(b, b->k_gather, "k_gather_frame", m, b->wg, "packing a frame", err));
-    EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->out_pos, CL_TRUE, 0, 3 * (size_t)m * sizeof(float),
-                               pos_nm, 0, NULL, NULL), err, "reading frame positions");
-    EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->out_image, CL_TRUE, 0, 3 * (size_t)m * sizeof(cl_int),
-                               image, 0, NULL, NULL), err, "reading frame image counts");
-    EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->out_state, CL_TRUE, 0, (size_t)m,
-                               state, 0, NULL, NULL), err, "reading frame states");
-    EXO_CL(clEnqueueReadBuffer(b->rt.queue, b->out_bonds, CL_TRUE, 0, (size_t)m,
-                               bonds, 0, NULL, NULL), err, "reading frame bonds");
+    EXO_CL(clSetKernelArg(b->k_gather, 10, sizeof(cl_mem), &f->bonds), err, "k_gather_frame arg 10");
+    size_t local = b->wg, global = round_up(m, local);
+    EXO_CL(clEnqueueNDRangeKernel(b->rt.queue, b->k_gather, 1, NULL, &global,
+                                  local ? &local : NULL, 0, NULL, &packed),
+           err, "launching k_gather_frame (global %zu) packing a frame on '%s'", global,
+           b->rt.dev.name);
+    EXO_CL(launch_fails() ? CL_OUT_OF_RESOURCES : clFlush(b->rt.queue), err,
+           "submitting a frame's packing on '%s'", b->rt.dev.name);
+    EXO_CL(clEnqueueReadBuffer(b->rt.copy_queue, f->pos, CL_FALSE, 0, 3 * (size_t)m * sizeof(float),
+                               pos_nm, 1, &packed, &read[0]), err, "reading frame positions");
+    EXO_CL(clEnqueueReadBuffer(b->rt.copy_queue, f->image, CL_FALSE, 0, 3 * (size_t)m * sizeof(cl_int),
+                               image, 1, &packed, &read[1]), err, "reading frame image counts");
+    EXO_CL(clEnqueueReadBuffer(b->rt.copy_queue, f->state, CL_FALSE, 0, (size_t)m,
+                               state, 1, &packed, &read[2]), err, "reading frame states");
+    EXO_CL(clEnqueueReadBuffer(b->rt.copy_queue, f->bonds, CL_FALSE, 0, (size_t)m,
+                               bonds, 1, &packed, &read[3]), err, "reading frame bonds");
+    EXO_CL(clFlush(b->rt.copy_queue), err, "submitting a frame's copy to the host");
+    /* The last read stands for all four: one reference for the slot, one
+     * for the caller's frame_end. */
+    EXO_CL(clRetainEvent(read[3]), err, "keeping a frame's copy event");
+    f->copied = read[3];
+    *pending = read[3];
+    read[3] = NULL;
 cleanup:
+    if (packed)
+        clReleaseEvent(packed);
+    for (int k = 0; k < 4; k++)
+        if (read[k]) {
+            if (rc != EXO_OK)
+                clWaitForEvents(1, &read[k]); /* the host arrays stay in use until then */
+            clReleaseEvent(read[k]);
+        }
     return rc;
+}
+
+static exo_status clb_frame_end(exo_backend *bb, void *pending, exo_error *err)
+{
+    (void)bb;
+    return pending ? wait_frame_copy((cl_event)pending, err) : EXO_OK;
 }
 
 static exo_status clb_read(exo_backend *bb, float *pos_um, int32_t *image,
@@ -1211,10 +1310,18 @@ static exo_status clb_destroy(exo_backend *bb, exo_error *err)
 {
     exo_clb *b = (exo_clb *)bb;
     exo_status rc = EXO_OK;
+    for (int j = 0; j < 2; j++) /* host arrays may still be written into */
+        if (b->frame[j].copied) {
+            exo_status r = wait_frame_copy(b->frame[j].copied, err);
+            b->frame[j].copied = NULL;
+            rc = rc != EXO_OK ? rc : r;
+        }
     cl_mem *mems[] = {&b->pos, &b->image, &b->radius, &b->state, &b->ligands, &b->bonds,
                       &b->events, &b->event_count, &b->s_pos, &b->s_image, &b->s_state,
                       &b->s_bonds, &b->avail, &b->patch_bound, &b->patch_taken, &b->formed, &b->counts,
-                      &b->out_pos, &b->out_image, &b->out_state, &b->out_bonds,
+                      &b->frame[0].pos, &b->frame[0].image, &b->frame[0].state,
+                      &b->frame[0].bonds, &b->frame[1].pos, &b->frame[1].image,
+                      &b->frame[1].state, &b->frame[1].bonds,
                       &b->arrivals, &b->cells, &b->cell_bin_start, &b->cell_bin_cells,
                       &b->cell_type, &b->density, &b->slots};
     cl_kernel *ks[] = {&b->k_advance, &b->k_init,    &b->k_count,
@@ -1241,7 +1348,8 @@ static exo_status clb_destroy(exo_backend *bb, exo_error *err)
 }
 
 static const exo_backend_ops clb_ops = {clb_init_population, clb_advance,
-                                        clb_count_places,    clb_gather_frame,
+                                        clb_count_places,    clb_frame_begin,
+                                        clb_frame_end,
                                         clb_read,            clb_set_event_capacity,
                                         clb_take_events,     clb_save,
                                         clb_restore,         clb_set_patches,
@@ -1268,21 +1376,32 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
              "%.200s (%.127s; %.100s; %u vesicles per work-item%s)", b->rt.dev.name,
              b->rt.dev.platform_name, b->rt.dev.version, b->rt.width,
              opt->native_math ? "; native math" : "");
+
+    /* Fit check before allocating: a clear message beats a failed alloc.
+     * The budget is the device's memory (or the user's cap) less what the
+     * run's other buffers take; the largest buffer is the positions. */
+    uint64_t budget = b->rt.dev.global_mem;
+    if (opt->memory_limit && opt->memory_limit < budget)
+        budget = opt->memory_limit;
+    budget = budget > opt->reserve_bytes ? budget - opt->reserve_bytes : 0;
+    size_t per = exo_cl_bytes_per_vesicle();
+    uint64_t fit = budget / per;
+    uint64_t fit_alloc = b->rt.dev.max_alloc / (3 * sizeof(exo_real));
+    fit = fit < fit_alloc ? fit : fit_alloc;
+    fit = fit > b->rt.width ? fit - b->rt.width : 0; /* the padding below */
+    if (fit < n && opt->allow_batches) {
+        n = (uint32_t)fit; /* exo_batch pages the rest through */
+        b->base.n = n;
+    }
+    EXO_CHECK(n <= fit, err, EXO_ERR_INVALID,
+              "%u vesicles need %.3g GiB of device memory (largest buffer %.3g GiB), "
+              "but '%s' has %.3g GiB for them (largest buffer %.3g GiB): reduce the count "
+              "or choose another device", n, per * ((double)n + b->rt.width) / 1073741824.0,
+              3.0 * ((double)n + b->rt.width) * sizeof(exo_real) / 1073741824.0,
+              b->rt.dev.name, budget / 1073741824.0, b->rt.dev.max_alloc / 1073741824.0);
     /* A population's last work-item may reach EXO_W - 1 entries past it
      * (masked): the arrays get that much padding, inactive. */
     b->stride = n + b->rt.width;
-
-    /* Fit check before allocating: a clear message beats a failed alloc. */
-    size_t need = exo_cl_bytes_per_vesicle() * (size_t)b->stride;
-    size_t biggest = 3 * (size_t)b->stride * sizeof(exo_real);
-    EXO_CHECK(need <= b->rt.dev.global_mem && biggest <= b->rt.dev.max_alloc,
-              err, EXO_ERR_INVALID,
-              "%u vesicles need %.3g GiB of device memory (largest buffer %.3g GiB), "
-              "but '%s' has %.3g GiB (largest buffer %.3g GiB): reduce the count "
-              "or choose another device", n, need / 1073741824.0,
-              biggest / 1073741824.0, b->rt.dev.name,
-              b->rt.dev.global_mem / 1073741824.0,
-              b->rt.dev.max_alloc / 1073741824.0);
 
     size_t nn = b->stride;
     EXO_CL_OBJ(b->pos, clCreateBuffer(b->rt.ctx, CL_MEM_READ_WRITE, 3 * nn * sizeof(exo_real), NULL, &e_),

@@ -27,17 +27,27 @@ typedef struct exo_cl_options {
     unsigned vector_width;    /* vesicles per work-item (1, 2, 4, 8, 16);
                                  0: 16 on CPU devices, 1 on others      */
     int native_math;          /* 1: native_ log/sin/cos/sqrt in the step */
+    uint64_t memory_limit;    /* bytes of device memory to use; 0: all   */
+    uint64_t reserve_bytes;   /* of those, what the run's other buffers
+                                 (events, cells, patches, frames) need   */
+    int allow_batches;        /* 1: when n vesicles do not fit, hold as
+                                 many as fit (base.n < n: exo_batch)     */
     FILE *log;                /* informational messages, may be NULL    */
 } exo_cl_options;
 
 /**
  * Select a device, build or load the program, allocate buffers for n
  * vesicles with global ids id0.. .  Fails with EXO_ERR_INVALID when the
- * selection matches nothing or the arrays do not fit the device, with
+ * selection matches nothing or the arrays do not fit the device (unless
+ * allow_batches: then the backend holds fewer, (*out)->n < n), with
  * EXO_ERR_OPENCL otherwise.
  */
 exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
                          uint32_t n, uint32_t id0, exo_error *err);
+
+/** The folder of the kernel binary cache: cache_dir, else
+ *  $EXOBD_CACHE_DIR, else $XDG_CACHE_HOME/exobd, else ~/.cache/exobd. */
+void exo_cl_cache_dir(const char *cache_dir, char *out, size_t n);
 
 /** Device bytes per vesicle held by the device backend (its buffers). */
 size_t exo_cl_bytes_per_vesicle(void);

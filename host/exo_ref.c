@@ -129,9 +129,10 @@ static exo_status ref_count_places(exo_backend *b, const exo_step_params *p,
     return EXO_OK;
 }
 
-static exo_status ref_gather_frame(exo_backend *b, uint32_t n_out,
-                                   float *pos_nm, int32_t *image,
-                                   int8_t *state, uint8_t *bonds, exo_error *err)
+static exo_status ref_frame_begin(exo_backend *b, uint32_t n_out,
+                                  float *pos_nm, int32_t *image,
+                                  int8_t *state, uint8_t *bonds, void **pending,
+                                  exo_error *err)
 {
     exo_ref *r = (exo_ref *)b;
     uint32_t n = b->n;
@@ -144,6 +145,16 @@ static exo_status ref_gather_frame(exo_backend *b, uint32_t n_out,
         state[j] = r->state[i];
         bonds[j] = r->bonds[i];
     }
+    *pending = NULL; /* copied already */
+    (void)err;
+    return EXO_OK;
+}
+
+static exo_status ref_frame_end(exo_backend *b, void *pending, exo_error *err)
+{
+    (void)b;
+    (void)pending;
+    (void)err;
     return EXO_OK;
 }
 
@@ -395,7 +406,8 @@ static exo_status ref_destroy(exo_backend *b, exo_error *err)
 }
 
 static const exo_backend_ops ref_ops = {ref_init_population, ref_advance,
-                                        ref_count_places,    ref_gather_frame,
+                                        ref_count_places,    ref_frame_begin,
+                                        ref_frame_end,
                                         ref_read,            ref_set_event_capacity,
                                         ref_take_events,     ref_save,
                                         ref_restore,         ref_set_patches,
@@ -404,6 +416,17 @@ static const exo_backend_ops ref_ops = {ref_init_population, ref_advance,
                                         ref_density,         ref_exchange,
                                         ref_read_binding,
                                         ref_destroy};
+
+void exo_ref_arrays(exo_backend *b, exo_vesicle_arrays *view)
+{
+    exo_ref *r = (exo_ref *)b;
+    view->pos = r->pos;
+    view->image = r->image;
+    view->radius = r->radius;
+    view->state = r->state;
+    view->ligands = r->ligands;
+    view->bonds = r->bonds;
+}
 
 exo_status exo_ref_create(exo_backend **out, uint32_t n, uint32_t id0,
                           exo_error *err)

@@ -13,4 +13,9 @@
 exo_status exo_ref_create(exo_backend **out, uint32_t n, uint32_t id0,
                           exo_error *err);
 
+/** The reference backend's own arrays (n entries per component), for
+ *  exo_batch, which keeps every vesicle in one and pages them through a
+ *  device.  The pointers stay valid until the backend is destroyed. */
+void exo_ref_arrays(exo_backend *b, exo_vesicle_arrays *view);
+
 #endif /* EXO_REF_H */

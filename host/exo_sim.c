@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "exo_backend.h"
+#include "exo_batch.h"
 #include "exo_checkpoint.h"
 #include "exo_cl.h"
 #include "exo_error.h"
@@ -20,6 +21,7 @@
 #include "exo_sha256.h"
 #include "exo_tissue.h"
 #include "exo_vtk.h"
+#include "exo_writer.h"
 #include "shared/exo_physics.h"
 
 const char *const exo_state_names[EXO_STATE_COUNT] = {
@@ -37,11 +39,11 @@ struct exo_sim {
     uint64_t step;             /* steps taken                               */
     uint32_t k;                /* steps per launch                          */
     exo_h5 *h5;                /* NULL: no output                           */
+    exo_writer *writer;        /* writes to h5 while the device steps; the
+                                  run loop calls HDF5 only after draining it */
     uint32_t n_out;            /* vesicles per frame                        */
-    float *frame_pos;          /* [3 n_out] nm                              */
-    int32_t *frame_image;      /* [3 n_out]                                 */
-    int8_t *frame_state;       /* [n_out]                                   */
-    uint8_t *frame_bonds;      /* [n_out]                                   */
+    uint64_t frames;           /* frames handed to the writer, with those
+                                  the file held at start                    */
     exo_progress_fn progress;
     void *progress_user;
     FILE *log;
@@ -418,10 +420,6 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
     EXO_ALLOC(population, s->n_out, err, "output populations");
     EXO_ALLOC(radius_all, n, err, "radii");
     EXO_ALLOC(pop_names, sc->n_pop, err, "population names");
-    EXO_ALLOC(s->frame_pos, 3 * (size_t)s->n_out, err, "a frame");
-    EXO_ALLOC(s->frame_image, 3 * (size_t)s->n_out, err, "a frame");
-    EXO_ALLOC(s->frame_state, s->n_out, err, "a frame");
-    EXO_ALLOC(s->frame_bonds, s->n_out, err, "a frame");
     /* Time-independent per-vesicle data, once at start (not in the loop). */
     EXO_TRY(s->be->ops->read(s->be, NULL, NULL, NULL, radius_all, err));
     for (uint32_t j = 0, k = 0; j < s->n_out; j++) {
@@ -569,6 +567,12 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
     /* An output that cannot be created at start is bad input (exit 2); a full disk mid-run is not. */
     if (rc == EXO_ERR_IO && err != NULL && err->status == EXO_ERR_IO)
         err->status = rc = EXO_ERR_INVALID;
+    if (rc == EXO_OK) {
+        s->frames = exo_h5_frames(s->h5);
+        /* Room for two frames in flight (the backend's staging slots) and
+         * the observable rows and events between them. */
+        rc = exo_writer_start(&s->writer, 8, err);
+    }
     if (rc == EXO_OK && sc->n_vessels > 0) {
         char vtk[4096];
         EXO_CHECK(exo_vtk_path(path, "vessels", vtk, sizeof vtk) == 0, err, EXO_ERR_INVALID,
@@ -694,6 +698,8 @@ static exo_status checkpoint_write(exo_sim *s, exo_error *err)
     exo_ckpt *c = NULL;
     double t0 = now_s();
     memset(&v, 0, sizeof v);
+    if (s->writer)
+        EXO_TRY(exo_writer_drain(s->writer, err));
     if (s->h5)
         EXO_TRY(exo_h5_flush(s->h5, err));
     EXO_TRY(alloc_arrays(&v, s->be->n, err));
@@ -782,6 +788,35 @@ static char *default_checkpoint_path(const char *out)
     return p;
 }
 
+/* Device bytes a run needs besides the vesicle arrays: the event buffer,
+ * cells and their grid, receptor patches and a launch's bonds-formed
+ * counters, and with output the staging of two frames and the density
+ * counts (estimates on the large side). */
+static uint64_t device_reserve(const exo_scenario *sc, const exo_run_options *opt,
+                               uint32_t k)
+{
+    uint64_t n = sc->n_vesicles, bytes = 1u << 20; /* small buffers, slack */
+    if (sc->output_events)
+        bytes += (uint64_t)(opt->event_capacity ? opt->event_capacity : 4096 + n / 16) *
+                 sizeof(exo_event);
+    bytes += (uint64_t)sc->n_cells * 64;
+    exo_patch_info *patch = NULL;
+    uint64_t patches = exo_scenario_patches(sc, &patch);
+    free(patch);
+    bytes += patches * (12 + 4 * (uint64_t)k);
+    int output = !(opt->output_path && opt->output_path[0] == '\0') &&
+                 (opt->output_path || opt->resume_path || sc->output_file[0] != '\0');
+    if (!output)
+        return bytes;
+    bytes += (uint64_t)sc->output_sample * 26 * 2; /* two frames in flight */
+    uint64_t voxels = 1;
+    for (int a = 0; a < 3; a++)
+        voxels *= sc->density_bins[a] ? sc->density_bins[a] : 1;
+    if (sc->density_every > 0)
+        bytes += voxels * EXO_STATE_COUNT * 4;
+    return bytes;
+}
+
 exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
                           const exo_run_options *opt, exo_error *err)
 {
@@ -810,7 +845,34 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
         co.vector_width = opt->vector_width;
         co.native_math = opt->native_math;
         co.log = opt->log;
+        co.memory_limit = opt->device_memory;
+        co.reserve_bytes = device_reserve(sc, opt, s->k);
+        co.allow_batches = 1;
         EXO_TRY(exo_cl_create(&s->be, &co, n, sc->id0, err));
+        if (s->be->n < n) {
+            uint32_t held = s->be->n, *pop_first = NULL;
+            EXO_CHECK(held >= EXO_BATCH_MIN, err, EXO_ERR_INVALID,
+                      "%s leaves room for %u vesicles after the %.3g MiB the run's other "
+                      "buffers (events, cells, receptor patches, frames) take; running "
+                      "%u vesicles in batches needs room for at least %u: allow more "
+                      "device memory",
+                      opt->device_memory ? "--device-memory" : "the device's memory", held,
+                      co.reserve_bytes / 1048576.0, n, EXO_BATCH_MIN);
+            EXO_ALLOC(pop_first, sc->n_pop ? sc->n_pop : 1, err, "population starts");
+            for (uint32_t k = 0; k < sc->n_pop; k++)
+                pop_first[k] = sc->pop[k].first;
+            rc = exo_batch_create(&s->be, s->be, n, sc->id0, pop_first, sc->n_pop, err);
+            free(pop_first);
+            if (rc != EXO_OK) {
+                s->be = NULL; /* exo_batch_create destroyed the device backend */
+                goto cleanup;
+            }
+            if (s->log)
+                fprintf(s->log, "exobd: %u vesicles do not fit the device%s: %u batches of "
+                        "at most %u, paged through it each launch\n", n,
+                        opt->device_memory ? " memory given by --device-memory" : "",
+                        exo_batch_count(s->be), held);
+        }
     }
     if (s->log)
         fprintf(s->log, "exobd: device %s\n", s->be->name);
@@ -920,37 +982,127 @@ cleanup:
     return rc;
 }
 
+/* Jobs for the writer thread (exo_writer): each owns what it writes. */
+
+typedef struct frame_job {
+    exo_h5 *h5;
+    exo_backend *be;
+    void *pending;             /* the device's copy into the arrays below   */
+    int64_t step;
+    double time;
+    float *pos;                /* [3 n] nm                                  */
+    int32_t *image;            /* [3 n]                                     */
+    int8_t *state;             /* [n]                                       */
+    uint8_t *bonds;            /* [n]                                       */
+    uint32_t *density;         /* [density_n] or NULL: no image this frame  */
+} frame_job;
+
+static exo_status frame_write(void *data, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    frame_job *j = data;
+    void *pending = j->pending;
+    j->pending = NULL;
+    EXO_TRY(j->be->ops->frame_end(j->be, pending, err));
+    EXO_TRY(exo_h5_write_frame(j->h5, j->step, j->time, j->pos, j->image, j->state,
+                               j->bonds, err));
+    if (j->density)
+        EXO_TRY(exo_h5_write_density(j->h5, j->step, j->time, j->density, err));
+cleanup:
+    return rc;
+}
+
+static void frame_release(void *data)
+{
+    frame_job *j = data;
+    if (j->pending) /* not run: the copy must end before its arrays go */
+        j->be->ops->frame_end(j->be, j->pending, NULL);
+    free(j->pos);
+    free(j->image);
+    free(j->state);
+    free(j->bonds);
+    free(j->density);
+    free(j);
+}
+
+/* Pack a frame on the device and hand it to the writer: the copy to the
+ * host and the write both go on while the next launches run. */
 static exo_status write_frame(exo_sim *s, exo_error *err)
 {
     exo_status rc = EXO_OK;
-    EXO_TRY(s->be->ops->gather_frame(s->be, s->n_out, s->frame_pos, s->frame_image,
-                                     s->frame_state, s->frame_bonds, err));
-    uint64_t k = exo_h5_frames(s->h5);
-    EXO_TRY(exo_h5_write_frame(s->h5, (int64_t)s->step,
-                               (double)s->step * s->sc->dt, s->frame_pos,
-                               s->frame_image, s->frame_state, s->frame_bonds, err));
-    if (s->density_n && k % s->sc->density_every == 0) {
-        EXO_TRY(s->be->ops->density(s->be, &s->density, s->density_n, s->density_counts, err));
-        EXO_TRY(exo_h5_write_density(s->h5, (int64_t)s->step, (double)s->step * s->sc->dt,
-                                     s->density_counts, err));
+    frame_job *j = NULL;
+    EXO_ALLOC(j, 1, err, "a frame");
+    j->h5 = s->h5;
+    j->be = s->be;
+    j->step = (int64_t)s->step;
+    j->time = (double)s->step * s->sc->dt;
+    EXO_ALLOC(j->pos, 3 * (size_t)s->n_out, err, "a frame");
+    EXO_ALLOC(j->image, 3 * (size_t)s->n_out, err, "a frame");
+    EXO_ALLOC(j->state, s->n_out, err, "a frame");
+    EXO_ALLOC(j->bonds, s->n_out, err, "a frame");
+    EXO_TRY(s->be->ops->frame_begin(s->be, s->n_out, j->pos, j->image, j->state, j->bonds,
+                                    &j->pending, err));
+    if (s->density_n && s->frames % s->sc->density_every == 0) {
+        EXO_ALLOC(j->density, s->density_n, err, "a density image");
+        EXO_TRY(s->be->ops->density(s->be, &s->density, s->density_n, j->density, err));
     }
+    s->frames++;
+    frame_job *queued = j;
+    j = NULL;
+    EXO_TRY(exo_writer_submit(s->writer, frame_write, queued, frame_release, err));
+cleanup:
+    if (j)
+        frame_release(j);
+    return rc;
+}
+
+typedef struct observables_job {
+    exo_h5 *h5;
+    int64_t step;
+    double time;
+    int64_t *values;           /* [n_obs] counts                            */
+    double *dose;              /* [n_real_obs] or NULL                      */
+} observables_job;
+
+static exo_status observables_write(void *data, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    observables_job *j = data;
+    EXO_TRY(exo_h5_write_observables(j->h5, j->step, j->time, j->values, err));
+    if (j->dose)
+        EXO_TRY(exo_h5_write_real_observables(j->h5, j->step, j->time, j->dose, err));
 cleanup:
     return rc;
+}
+
+static void observables_release(void *data)
+{
+    observables_job *j = data;
+    free(j->values);
+    free(j->dose);
+    free(j);
 }
 
 static exo_status write_observables(exo_sim *s, exo_error *err)
 {
     exo_status rc = EXO_OK;
-    int64_t *values = NULL;
-    EXO_ALLOC(values, s->n_obs, err, "observables");
-    EXO_TRY(count_observables(s, values, err));
-    EXO_TRY(exo_h5_write_observables(s->h5, (int64_t)s->step,
-                                     (double)s->step * s->sc->dt, values, err));
-    if (s->n_real_obs)
-        EXO_TRY(exo_h5_write_real_observables(s->h5, (int64_t)s->step,
-                                              (double)s->step * s->sc->dt, s->dose, err));
+    observables_job *j = NULL;
+    EXO_ALLOC(j, 1, err, "observables");
+    j->h5 = s->h5;
+    j->step = (int64_t)s->step;
+    j->time = (double)s->step * s->sc->dt;
+    EXO_ALLOC(j->values, s->n_obs, err, "observables");
+    EXO_TRY(count_observables(s, j->values, err));
+    if (s->n_real_obs) {
+        EXO_ALLOC(j->dose, s->n_real_obs, err, "observables");
+        memcpy(j->dose, s->dose, s->n_real_obs * sizeof *s->dose);
+    }
+    observables_job *queued = j;
+    j = NULL;
+    EXO_TRY(exo_writer_submit(s->writer, observables_write, queued, observables_release, err));
 cleanup:
-    free(values);
+    if (j)
+        observables_release(j);
     return rc;
 }
 
@@ -1159,16 +1311,60 @@ static int32_t event_patch(const exo_sim *s, uint32_t k, const exo_event *e)
     return exo_patch(t, sv, y, z, e->slot);
 }
 
-/* Sort one launch's events and append them to /events, by kind. */
+/* One launch's events, sorted, as /events columns; kind[i] groups them. */
+typedef struct events_job {
+    exo_h5 *h5;
+    size_t n;
+    uint32_t *kind;
+    int64_t *step, *id;
+    double *time;
+    float *pos;
+    int32_t *surface, *region, *patch, *bonds, *cell, *cell_type;
+    int8_t *route;
+} events_job;
+
+static exo_status events_write(void *data, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    events_job *j = data;
+    for (size_t i = 0; i < j->n;) {
+        size_t k = i;
+        while (k < j->n && j->kind[k] == j->kind[i])
+            k++;
+        EXO_TRY(exo_h5_write_events(j->h5, j->kind[i], k - i, j->step + i, j->time + i,
+                                    j->id + i, j->pos + 3 * i, j->surface + i, j->region + i,
+                                    j->patch + i, j->bonds + i, j->route + i, j->cell + i,
+                                    j->cell_type + i, err));
+        i = k;
+    }
+cleanup:
+    return rc;
+}
+
+static void events_release(void *data)
+{
+    events_job *j = data;
+    free(j->kind);
+    free(j->step);
+    free(j->id);
+    free(j->time);
+    free(j->pos);
+    free(j->surface);
+    free(j->region);
+    free(j->patch);
+    free(j->bonds);
+    free(j->route);
+    free(j->cell);
+    free(j->cell_type);
+    free(j);
+}
+
+/* Sort one launch's events, count them (totals, delivered dose) and hand
+ * them to the writer for /events, by kind. */
 static exo_status write_events(exo_sim *s, exo_error *err)
 {
     exo_status rc = EXO_OK;
-    int64_t *step = NULL, *id = NULL;
-    double *time = NULL;
-    float *pos = NULL;
-    int32_t *surface = NULL, *region = NULL, *patch = NULL, *bonds = NULL, *cell = NULL,
-            *cell_type = NULL;
-    int8_t *route = NULL;
+    events_job *j = NULL;
     size_t n = s->n_round;
     if (n == 0)
         return EXO_OK;
@@ -1181,60 +1377,49 @@ static exo_status write_events(exo_sim *s, exo_error *err)
     }
     if (s->h5 == NULL)
         goto cleanup;
-    EXO_ALLOC(step, n, err, "events");
-    EXO_ALLOC(id, n, err, "events");
-    EXO_ALLOC(time, n, err, "events");
-    EXO_ALLOC(pos, 3 * n, err, "events");
-    EXO_ALLOC(surface, n, err, "events");
-    EXO_ALLOC(region, n, err, "events");
-    EXO_ALLOC(patch, n, err, "events");
-    EXO_ALLOC(bonds, n, err, "events");
-    EXO_ALLOC(route, n, err, "events");
-    EXO_ALLOC(cell, n, err, "events");
-    EXO_ALLOC(cell_type, n, err, "events");
+    EXO_ALLOC(j, 1, err, "events");
+    j->h5 = s->h5;
+    j->n = n;
+    EXO_ALLOC(j->kind, n, err, "events");
+    EXO_ALLOC(j->step, n, err, "events");
+    EXO_ALLOC(j->id, n, err, "events");
+    EXO_ALLOC(j->time, n, err, "events");
+    EXO_ALLOC(j->pos, 3 * n, err, "events");
+    EXO_ALLOC(j->surface, n, err, "events");
+    EXO_ALLOC(j->region, n, err, "events");
+    EXO_ALLOC(j->patch, n, err, "events");
+    EXO_ALLOC(j->bonds, n, err, "events");
+    EXO_ALLOC(j->route, n, err, "events");
+    EXO_ALLOC(j->cell, n, err, "events");
+    EXO_ALLOC(j->cell_type, n, err, "events");
     for (size_t i = 0; i < n; i++) {
         const exo_event *e = &s->round[i];
-        step[i] = (int64_t)(((uint64_t)e->step_hi << 32) | e->step_lo);
-        time[i] = (double)step[i] * s->sc->dt;
-        id[i] = e->id;
+        j->kind[i] = (uint32_t)e->kind;
+        j->step[i] = (int64_t)(((uint64_t)e->step_hi << 32) | e->step_lo);
+        j->time[i] = (double)j->step[i] * s->sc->dt;
+        j->id[i] = e->id;
         for (int a = 0; a < 3; a++)
-            pos[3 * i + a] = (float)(e->x[a] * 1000.0);
+            j->pos[3 * i + a] = (float)(e->x[a] * 1000.0);
         /* the population whose id range holds the vesicle */
         uint32_t k = 0;
         while (k + 1 < s->sc->n_pop && e->id >= s->be->id0 + s->sc->pop[k + 1].first)
             k++;
-        surface[i] = exo_scenario_slot_surface(s->sc, k, e->slot);
-        region[i] = event_region(s->sc, &s->p[k], k, e);
-        patch[i] = event_patch(s, k, e);
-        bonds[i] = e->bonds;
-        route[i] = (int8_t)e->route;
+        j->surface[i] = exo_scenario_slot_surface(s->sc, k, e->slot);
+        j->region[i] = event_region(s->sc, &s->p[k], k, e);
+        j->patch[i] = event_patch(s, k, e);
+        j->bonds[i] = e->bonds;
+        j->route[i] = (int8_t)e->route;
         int on_cell = e->slot >= EXO_SLOT_CELL && e->slot < EXO_SLOTS;
-        cell[i] = e->cell; /* -1 off cells, as the kernel wrote it */
-        cell_type[i] = on_cell ? e->slot - EXO_SLOT_CELL : -1;
+        j->cell[i] = e->cell; /* -1 off cells, as the kernel wrote it */
+        j->cell_type[i] = on_cell ? e->slot - EXO_SLOT_CELL : -1;
     }
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && s->round[j].kind == s->round[i].kind)
-            j++;
-        EXO_TRY(exo_h5_write_events(s->h5, (uint32_t)s->round[i].kind, j - i, step + i,
-                                    time + i, id + i, pos + 3 * i, surface + i, region + i,
-                                    patch + i, bonds + i, route + i, cell + i, cell_type + i,
-                                    err));
-        i = j;
-    }
+    events_job *queued = j;
+    j = NULL;
+    EXO_TRY(exo_writer_submit(s->writer, events_write, queued, events_release, err));
 cleanup:
     s->n_round = 0;
-    free(step);
-    free(id);
-    free(time);
-    free(pos);
-    free(surface);
-    free(region);
-    free(patch);
-    free(bonds);
-    free(route);
-    free(cell);
-    free(cell_type);
+    if (j)
+        events_release(j);
     return rc;
 }
 
@@ -1463,6 +1648,9 @@ exo_status exo_sim_run(exo_sim *s, exo_error *err)
                         "patch's bonds\n", (unsigned long long)s->sc->receptor_update_every,
                 (unsigned long long)s->extra_updates, (unsigned long long)s->held_steps);
     if (s->h5) {
+        exo_writer *w = s->writer;
+        s->writer = NULL;
+        EXO_TRY(exo_writer_stop(w, err));
         exo_h5 *h = s->h5;
         s->h5 = NULL;
         EXO_TRY(exo_h5_close(h, 1, err));
@@ -1579,7 +1767,10 @@ exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
 {
     if (s == NULL)
         return EXO_OK;
+    /* The writer first: its jobs use the file and wait on the backend. */
+    exo_status r0 = exo_writer_stop(s->writer, err);
     exo_status rc = exo_h5_close(s->h5, 0, err);
+    rc = r0 != EXO_OK ? r0 : rc;
     exo_status r2 = exo_backend_destroy(s->be, err);
     free(s->p);
     free(s->slots);
@@ -1588,9 +1779,6 @@ exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
     free(s->obs_name);
     free(s->dose);
     free(s->obs_ptr);
-    free(s->frame_pos);
-    free(s->frame_image);
-    free(s->frame_state);
     free(s->events);
     free(s->round);
     free(s->patch);
@@ -1607,7 +1795,6 @@ exo_status exo_sim_destroy(exo_sim *s, exo_error *err)
     free(s->out_path);
     exo_tissue_grid_free(&s->cells);
     free(s->density_counts);
-    free(s->frame_bonds);
     free(s);
     return rc != EXO_OK ? rc : r2;
 }

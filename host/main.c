@@ -15,6 +15,7 @@
 #include "exo_error.h"
 #include "exo_scenario.h"
 #include "exo_summary.h"
+#include "exo_tune.h"
 #include "exo_units.h"
 #include "exobd/exobd.h"
 
@@ -25,16 +26,19 @@ static const char usage[] =
     "  exobd run SCENARIO.cfg [-o OUT.h5] [--device SPEC] [--set PATH=VALUE]...\n"
     "                         [--seed N] [--steps-per-launch K] [--work-group N]\n"
     "                         [--vector-width W] [--native-math] [--quiet]\n"
-    "                         [--resume CKPT] [--checkpoint CKPT]\n"
+    "                         [--device-memory SIZE] [--resume CKPT] [--checkpoint CKPT]\n"
     "                         [--checkpoint-every TIME] [--checkpoint-steps N]\n"
     "  exobd check SCENARIO.cfg [--set PATH=VALUE]... [--seed N]\n"
     "  exobd devices\n"
+    "  exobd tune [--device SPEC] [--vector-width W] [--native-math]\n"
     "  exobd summary OUT.h5 [--target REGION[,REGION...]] [--csv FILE]\n"
     "  exobd --help | --version\n"
     "\n"
     "run      simulate the scenario; writes OUT.h5 (H5MD) and OUT.xdmf (ParaView)\n"
     "check    validate the scenario and print derived quantities and warnings\n"
     "devices  list OpenCL platforms and devices; * marks the default\n"
+    "tune     measure the work-group size and steps per launch for a device\n"
+    "         again (run does it once per device and caches the choice)\n"
     "summary  targeting efficiency, delivery per region and dwell times of a run\n"
     "         (--target: the target regions, default those with the most\n"
     "         receptors; --csv: also write the table as CSV)\n"
@@ -46,13 +50,16 @@ static const char usage[] =
     "  --set PATH=VALUE         override a setting, e.g. --set vesicles.[0].count=1000\n"
     "                           or --set 'simulation.dt=\"2 us\"'\n"
     "  --seed N                 same as --set seed=N\n"
-    "  --steps-per-launch K     steps per kernel launch (default 100); results do\n"
-    "                           not depend on it\n"
-    "  --work-group N           OpenCL work-group size (default: the runtime's)\n"
+    "  --steps-per-launch K     steps per kernel launch; results do not depend on it\n"
+    "  --work-group N           OpenCL work-group size; with neither option, both\n"
+    "                           are the device's tuned choice (exobd tune)\n"
     "  --vector-width W         vesicles per OpenCL work-item: 1, 2, 4, 8 or 16\n"
     "                           (default 16 on CPU devices, 1 on GPUs)\n"
     "  --native-math            OpenCL native_ log/sin/cos/sqrt for the noise:\n"
     "                           faster, accuracy as the device defines it\n"
+    "  --device-memory SIZE     device memory the run may use, e.g. 2GiB, 512MB\n"
+    "                           (default: all); more vesicles than fit run in\n"
+    "                           batches paged through the device, same results\n"
     "  --quiet                  no progress output\n"
     "  --resume CKPT            continue the run saved in CKPT (same scenario and\n"
     "                           --set/--seed; the output is cut back to the\n"
@@ -160,6 +167,7 @@ typedef struct args {
     const char *resume, *checkpoint;
     double checkpoint_every_s;      /* 0: default */
     unsigned long checkpoint_steps;
+    uint64_t device_memory;         /* bytes; 0: the device's */
 } args;
 
 static int parse_ulong(const char *s, unsigned long *out)
@@ -173,6 +181,34 @@ static int parse_ulong(const char *s, unsigned long *out)
     return 0;
 }
 
+/* A size in bytes: an integer or decimal with an optional unit, B, kB, MB,
+ * GB (powers of 1000) or KiB, MiB, GiB (powers of 1024), space allowed. */
+static int parse_bytes(const char *s, uint64_t *out)
+{
+    static const struct {
+        const char *unit;
+        double scale;
+    } units[] = {{"", 1},      {"B", 1},          {"kB", 1e3},        {"KB", 1e3},
+                 {"MB", 1e6},  {"GB", 1e9},       {"TB", 1e12},       {"KiB", 1024.0},
+                 {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0}};
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || !(v > 0) || s[0] == '-')
+        return -1;
+    while (*end == ' ')
+        end++;
+    for (size_t k = 0; k < sizeof units / sizeof units[0]; k++)
+        if (strcmp(end, units[k].unit) == 0) {
+            double bytes = v * units[k].scale;
+            if (!(bytes >= 1 && bytes < 1.8e19))
+                return -1;
+            *out = (uint64_t)bytes;
+            return 0;
+        }
+    return -1;
+}
+
 static int parse_args(int argc, char **argv, int allow_run_options, args *a)
 {
     for (int i = 2; i < argc; i++) {
@@ -184,11 +220,11 @@ static int parse_args(int argc, char **argv, int allow_run_options, args *a)
                     strcmp(o, "--work-group") == 0 || strcmp(o, "--vector-width") == 0 ||
                     strcmp(o, "--resume") == 0 || strcmp(o, "--checkpoint") == 0 ||
                     strcmp(o, "--checkpoint-every") == 0 ||
-                    strcmp(o, "--checkpoint-steps") == 0;
+                    strcmp(o, "--checkpoint-steps") == 0 || strcmp(o, "--device-memory") == 0;
         if (takes && v == NULL)
             return bad_usage("option %s needs a value", o);
         int run_only = strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0 ||
-                       strcmp(o, "--device") == 0 || strcmp(o, "--steps-per-launch") == 0 ||
+                       strncmp(o, "--device", 8) == 0 || strcmp(o, "--steps-per-launch") == 0 ||
                        strcmp(o, "--work-group") == 0 || strcmp(o, "--quiet") == 0 ||
                        strcmp(o, "--vector-width") == 0 || strcmp(o, "--native-math") == 0 ||
                        strncmp(o, "--resume", 8) == 0 || strncmp(o, "--checkpoint", 12) == 0;
@@ -246,6 +282,11 @@ static int parse_args(int argc, char **argv, int allow_run_options, args *a)
         } else if (strcmp(o, "--checkpoint-steps") == 0) {
             if (parse_ulong(v, &a->checkpoint_steps) || a->checkpoint_steps == 0)
                 return bad_usage("--checkpoint-steps expects a positive integer, got '%s'", v);
+            i++;
+        } else if (strcmp(o, "--device-memory") == 0) {
+            if (parse_bytes(v, &a->device_memory))
+                return bad_usage("--device-memory expects a size such as 2GiB or 512MB, "
+                                 "got '%s'", v);
             i++;
         } else if (strcmp(o, "--native-math") == 0) {
             a->native_math = 1;
@@ -333,6 +374,7 @@ static int cmd_run(const args *a)
     opt.work_group_size = a->work_group;
     opt.vector_width = (uint32_t)a->vector_width;
     opt.native_math = a->native_math;
+    opt.device_memory = a->device_memory;
     opt.log = a->quiet ? NULL : stderr;
     opt.resume_path = a->resume;
     opt.checkpoint_path = a->checkpoint;
@@ -348,6 +390,24 @@ static int cmd_run(const args *a)
     if (!a->quiet) {
         opt.progress = on_progress;
         opt.progress_user = &ps;
+    }
+    int reference = a->device && strcmp(a->device, "cpu-reference") == 0;
+    if (!reference && a->work_group == 0 && a->steps_per_launch == 0) {
+        exo_tuning t;
+        if (exo_tune_choose(&opt, 0, opt.log, &t, &err) != EXO_OK) {
+            rc = fail(&err);
+            exo_scenario_destroy(sc);
+            return rc;
+        }
+        opt.work_group_size = t.work_group_size;
+        opt.steps_per_launch = t.steps_per_launch;
+        if (opt.log)
+            fprintf(opt.log, "exobd: work-group %zu%s, %u steps per launch: %s %s "
+                             "(--work-group or --steps-per-launch to choose)\n",
+                    t.work_group_size, t.work_group_size ? "" : " (the runtime's)",
+                    t.steps_per_launch, t.from_cache ? "this device's tuned choice from"
+                                                     : "tuned for this device, kept in",
+                    t.path);
     }
     if (exo_sim_create(&sim, sc, &opt, &err) != EXO_OK ||
         exo_sim_run(sim, &err) != EXO_OK) {
@@ -380,10 +440,44 @@ static int cmd_run(const args *a)
     return rc;
 }
 
+/* exobd tune: measure the launch settings of a device again and cache them. */
+static int cmd_tune(int argc, char **argv)
+{
+    exo_run_options opt;
+    memset(&opt, 0, sizeof opt);
+    for (int i = 2; i < argc; i++) {
+        const char *o = argv[i];
+        if (strcmp(o, "--device") == 0 && i + 1 < argc) {
+            opt.device = argv[++i];
+        } else if (strcmp(o, "--vector-width") == 0 && i + 1 < argc) {
+            unsigned long w;
+            if (parse_ulong(argv[++i], &w) || (w != 1 && w != 2 && w != 4 && w != 8 && w != 16))
+                return bad_usage("--vector-width expects 1, 2, 4, 8 or 16, got '%s'", argv[i]);
+            opt.vector_width = (uint32_t)w;
+        } else if (strcmp(o, "--native-math") == 0) {
+            opt.native_math = 1;
+        } else {
+            return bad_usage("exobd tune: unexpected argument '%s' (--device SPEC, "
+                             "--vector-width W, --native-math)", o);
+        }
+    }
+    if (opt.device && strcmp(opt.device, "cpu-reference") == 0)
+        return bad_usage("%s", "exobd tune: the cpu-reference stepper has nothing to tune");
+    exo_error err = {0};
+    exo_tuning t;
+    if (exo_tune_choose(&opt, 1, stderr, &t, &err) != EXO_OK)
+        return fail(&err);
+    printf("work-group %zu%s, %u steps per launch: %.3g particle-steps/s (%.2fx the "
+           "defaults)\nkept in %s\n", t.work_group_size,
+           t.work_group_size ? "" : " (the runtime's)", t.steps_per_launch, t.rate,
+           t.default_rate > 0 ? t.rate / t.default_rate : 1.0, t.path);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return bad_usage("%s", "missing command (run, check, devices, summary)");
+        return bad_usage("%s", "missing command (run, check, devices, summary, tune)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);
@@ -401,9 +495,11 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "summary") == 0)
         return cmd_summary(argc, argv);
+    if (strcmp(cmd, "tune") == 0)
+        return cmd_tune(argc, argv);
     int is_run = strcmp(cmd, "run") == 0;
     if (!is_run && strcmp(cmd, "check") != 0)
-        return bad_usage("unknown command '%s' (run, check, devices, summary)", cmd);
+        return bad_usage("unknown command '%s' (run, check, devices, summary, tune)", cmd);
     args a;
     memset(&a, 0, sizeof a);
     a.sets = calloc((size_t)argc + 1, sizeof *a.sets);

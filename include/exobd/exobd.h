@@ -117,6 +117,10 @@ typedef struct exo_run_options {
                                     the noise (faster; see bench/RESULTS.md) */
     const char *cache_dir;       /* NULL: $EXOBD_CACHE_DIR, else
                                     $XDG_CACHE_HOME/exobd, else ~/.cache/exobd */
+    uint64_t device_memory;      /* bytes of device memory the run may use;
+                                    0: the device's.  A population that
+                                    does not fit runs in batches with the
+                                    same results (docs/benchmarking.md)    */
     uint32_t event_capacity;     /* events a launch may record before it is
                                     run again with more room; 0: default   */
     const char *resume_path;     /* continue the run saved in this
