@@ -108,6 +108,17 @@ cleanup:
     return rc;
 }
 
+/* Batch k's part of [first, first + count): store indices from..to-1, on
+ * the device from - lo.. (lo: the batch's first index). */
+static void batch_part(const exo_batch *b, uint32_t k, uint32_t first, uint32_t count,
+                       uint32_t *lo, uint32_t *from, uint32_t *to)
+{
+    uint32_t hi = b->bound[k + 1];
+    *lo = b->bound[k];
+    *from = first > *lo ? first : *lo;
+    *to = first + count < hi ? first + count : hi;
+}
+
 /* The batches overlapping [first, first + count): k0..k1-1. */
 static void batches_of(const exo_batch *b, uint32_t first, uint32_t count, uint32_t *k0,
                        uint32_t *k1)
@@ -129,9 +140,8 @@ static exo_status batch_init_population(exo_backend *bb, const exo_init_params *
     uint32_t k0, k1;
     batches_of(b, ip->first, ip->count, &k0, &k1);
     for (uint32_t k = k0; k < k1; k++) {
-        uint32_t lo = b->bound[k], hi = b->bound[k + 1];
-        uint32_t from = ip->first > lo ? ip->first : lo;
-        uint32_t to = ip->first + ip->count < hi ? ip->first + ip->count : hi;
+        uint32_t lo, from, to;
+        batch_part(b, k, ip->first, ip->count, &lo, &from, &to);
         exo_init_params part = *ip;
         part.first = from - lo;
         part.count = to - from;
@@ -193,9 +203,8 @@ static exo_status batch_advance(exo_backend *bb, const exo_step_params *p,
     uint32_t k0, k1;
     batches_of(b, first, count, &k0, &k1);
     for (uint32_t k = k0; k < k1; k++) {
-        uint32_t lo = b->bound[k], hi = b->bound[k + 1];
-        uint32_t from = first > lo ? first : lo;
-        uint32_t to = first + count < hi ? first + count : hi;
+        uint32_t lo, from, to;
+        batch_part(b, k, first, count, &lo, &from, &to);
         if (arrivals) {
             /* The kernel numbers a population's vesicles from the first
              * index it is given: the batch's part starts `skip` in. */
@@ -225,9 +234,8 @@ static exo_status batch_count_places(exo_backend *bb, const exo_step_params *p,
     uint32_t k0, k1;
     batches_of(b, first, count, &k0, &k1);
     for (uint32_t k = k0; k < k1; k++) {
-        uint32_t lo = b->bound[k], hi = b->bound[k + 1];
-        uint32_t from = first > lo ? first : lo;
-        uint32_t to = first + count < hi ? first + count : hi;
+        uint32_t lo, from, to;
+        batch_part(b, k, first, count, &lo, &from, &to);
         EXO_TRY(bring_in(b, k, err));
         EXO_TRY(b->dev->ops->count_places(b->dev, p, from - lo, to - from, part, err));
         for (size_t j = 0; j < EXO_PLACES * EXO_COUNT_COLS; j++)
@@ -329,9 +337,8 @@ static exo_status batch_count_patches(exo_backend *bb, const exo_step_params *p,
     uint32_t k0, k1;
     batches_of(b, first, count, &k0, &k1);
     for (uint32_t k = k0; k < k1; k++) {
-        uint32_t lo = b->bound[k], hi = b->bound[k + 1];
-        uint32_t from = first > lo ? first : lo;
-        uint32_t to = first + count < hi ? first + count : hi;
+        uint32_t lo, from, to;
+        batch_part(b, k, first, count, &lo, &from, &to);
         EXO_TRY(bring_in(b, k, err));
         EXO_TRY(b->dev->ops->count_patches(b->dev, p, slots, from - lo, to - from, bound,
                                            taken, err));
@@ -383,22 +390,12 @@ static exo_status batch_read_binding(exo_backend *bb, uint16_t *ligands, uint8_t
     return b->store->ops->read_binding(b->store, ligands, bonds, err);
 }
 
-static void free_stage(exo_vesicle_arrays *v)
-{
-    free(v->pos);
-    free(v->image);
-    free(v->radius);
-    free(v->state);
-    free(v->ligands);
-    free(v->bonds);
-}
-
 static exo_status batch_destroy(exo_backend *bb, exo_error *err)
 {
     exo_batch *b = (exo_batch *)bb;
     exo_status rc = exo_backend_destroy(b->dev, err);
     exo_status r2 = exo_backend_destroy(b->store, err);
-    free_stage(&b->stage);
+    exo_vesicle_arrays_free(&b->stage);
     free(b->bound);
     free(b->events);
     free(b->taken);
@@ -481,12 +478,7 @@ exo_status exo_batch_create(exo_backend **out, exo_backend *device, uint32_t n,
     plan_batches(n, cap, pop_first, n_pop, b->bound);
     EXO_TRY(exo_ref_create(&b->store, n, id0, err));
     exo_ref_arrays(b->store, &b->all);
-    EXO_ALLOC(b->stage.pos, 3 * (size_t)cap, err, "a batch's positions");
-    EXO_ALLOC(b->stage.image, 3 * (size_t)cap, err, "a batch's image counts");
-    EXO_ALLOC(b->stage.radius, cap, err, "a batch's radii");
-    EXO_ALLOC(b->stage.state, cap, err, "a batch's states");
-    EXO_ALLOC(b->stage.ligands, cap, err, "a batch's ligand counts");
-    EXO_ALLOC(b->stage.bonds, cap, err, "a batch's bond counts");
+    EXO_TRY(exo_vesicle_arrays_alloc(&b->stage, cap, err));
     *out = &b->base;
     return EXO_OK;
 cleanup:

@@ -417,6 +417,33 @@ static const exo_backend_ops ref_ops = {ref_init_population, ref_advance,
                                         ref_read_binding,
                                         ref_destroy};
 
+void exo_vesicle_arrays_free(exo_vesicle_arrays *v)
+{
+    free(v->pos);
+    free(v->image);
+    free(v->radius);
+    free(v->state);
+    free(v->ligands);
+    free(v->bonds);
+    memset(v, 0, sizeof *v);
+}
+
+exo_status exo_vesicle_arrays_alloc(exo_vesicle_arrays *v, size_t n, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    memset(v, 0, sizeof *v);
+    EXO_ALLOC(v->pos, 3 * n + 1, err, "vesicle positions");
+    EXO_ALLOC(v->image, 3 * n + 1, err, "vesicle image counts");
+    EXO_ALLOC(v->radius, n + 1, err, "vesicle radii");
+    EXO_ALLOC(v->state, n + 1, err, "vesicle states");
+    EXO_ALLOC(v->ligands, n + 1, err, "vesicle ligand counts");
+    EXO_ALLOC(v->bonds, n + 1, err, "vesicle bond counts");
+cleanup:
+    if (rc != EXO_OK)
+        exo_vesicle_arrays_free(v);
+    return rc;
+}
+
 void exo_ref_arrays(exo_backend *b, exo_vesicle_arrays *view)
 {
     exo_ref *r = (exo_ref *)b;

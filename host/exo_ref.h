@@ -13,6 +13,11 @@
 exo_status exo_ref_create(exo_backend **out, uint32_t n, uint32_t id0,
                           exo_error *err);
 
+/** Host arrays for n vesicles (checkpoints, batches' staging), zeroed;
+ *  on failure none are left allocated. */
+exo_status exo_vesicle_arrays_alloc(exo_vesicle_arrays *v, size_t n, exo_error *err);
+void exo_vesicle_arrays_free(exo_vesicle_arrays *v);
+
 /** The reference backend's own arrays (n entries per component), for
  *  exo_batch, which keeps every vesicle in one and pages them through a
  *  device.  The pointers stay valid until the backend is destroyed. */

@@ -609,33 +609,6 @@ cleanup:
 
 /* ------------------------------------------------------------ checkpoints */
 
-static void free_arrays(exo_vesicle_arrays *v)
-{
-    free(v->pos);
-    free(v->image);
-    free(v->radius);
-    free(v->state);
-    free(v->ligands);
-    free(v->bonds);
-    memset(v, 0, sizeof *v);
-}
-
-static exo_status alloc_arrays(exo_vesicle_arrays *v, size_t n, exo_error *err)
-{
-    exo_status rc = EXO_OK;
-    memset(v, 0, sizeof *v);
-    EXO_ALLOC(v->pos, 3 * n + 1, err, "a checkpoint's positions");
-    EXO_ALLOC(v->image, 3 * n + 1, err, "a checkpoint's image counts");
-    EXO_ALLOC(v->radius, n + 1, err, "a checkpoint's radii");
-    EXO_ALLOC(v->state, n + 1, err, "a checkpoint's states");
-    EXO_ALLOC(v->ligands, n + 1, err, "a checkpoint's ligand counts");
-    EXO_ALLOC(v->bonds, n + 1, err, "a checkpoint's bond counts");
-cleanup:
-    if (rc != EXO_OK)
-        free_arrays(v);
-    return rc;
-}
-
 /* Everything after the header, in order, for writing (from s and v) and
  * reading (into them) alike: one list, so the two cannot drift apart.
  * What the run derives again from the scenario (step parameters, patch
@@ -702,7 +675,7 @@ static exo_status checkpoint_write(exo_sim *s, exo_error *err)
         EXO_TRY(exo_writer_drain(s->writer, err));
     if (s->h5)
         EXO_TRY(exo_h5_flush(s->h5, err));
-    EXO_TRY(alloc_arrays(&v, s->be->n, err));
+    EXO_TRY(exo_vesicle_arrays_alloc(&v, s->be->n, err));
     EXO_TRY(s->be->ops->exchange(s->be, 0, &v, err));
     ckpt_header h;
     checkpoint_header(s, &h);
@@ -719,7 +692,7 @@ static exo_status checkpoint_write(exo_sim *s, exo_error *err)
                 (unsigned long long)s->step, s->ckpt_path, s->ckpt_wall - t0);
 cleanup:
     exo_ckpt_abandon(c);
-    free_arrays(&v);
+    exo_vesicle_arrays_free(&v);
     return rc;
 }
 
@@ -755,7 +728,7 @@ static exo_status checkpoint_read(exo_sim *s, const char *path, exo_h5_cursor *c
         EXO_ALLOC(*out_path, (size_t)h.path_bytes + 1, err, "the output path");
         EXO_TRY(exo_ckpt_field(c, *out_path, h.path_bytes, "the output path", err));
     }
-    EXO_TRY(alloc_arrays(&v, s->be->n, err));
+    EXO_TRY(exo_vesicle_arrays_alloc(&v, s->be->n, err));
     EXO_TRY(checkpoint_body(s, c, &v, err));
     exo_ckpt *done = c;
     c = NULL;
@@ -767,7 +740,7 @@ static exo_status checkpoint_read(exo_sim *s, const char *path, exo_h5_cursor *c
     *cursor = h.cursor;
 cleanup:
     exo_ckpt_abandon(c);
-    free_arrays(&v);
+    exo_vesicle_arrays_free(&v);
     if (rc != EXO_OK) {
         free(*out_path);
         *out_path = NULL;
