@@ -88,6 +88,7 @@ typedef struct devinfo {
     char spec[64];
     char name[512];
     double cold_startup_s; /* creating a 1-vesicle simulation first */
+    double warm_startup_s; /* the same at the end, binary cache warm */
     int from_cache;
     int tuned;             /* an OpenCL device: tuning holds its settings */
     exo_tuning tuning;     /* exobd run's work-group size and K (exo_tune) */
@@ -648,6 +649,93 @@ static double run_lammps(const char *input, uint64_t n, uint64_t steps, char *ho
     return rate;
 }
 
+/* The median of (workload, spec, n), or 0 when not measured. */
+static double rate_of(const row *rows, int nrows, const char *workload, const char *spec,
+                      uint64_t n)
+{
+    for (int k = 0; k < nrows; k++)
+        if (rows[k].ok && rows[k].n == n && strcmp(rows[k].workload, workload) == 0 &&
+            strcmp(rows[k].spec, spec) == 0)
+            return rows[k].median;
+    return 0;
+}
+
+/* The issue's targets that the main table holds (ratios of this run):
+ * each OpenCL device's free, capillary and targeting rates at N = 1e6
+ * against the ceiling at 1e6; each workload's flatness (slowest over
+ * fastest) from 1e5 to 1e7; bytes per vesicle; the cost of output and of
+ * batches (< 0: not measured); warm start-up. */
+static void print_targets(const row *rows, int nrows, const devinfo *devs, int ndev,
+                          const uint64_t *ns, int nn, const double *ceil_rate, size_t bpv,
+                          double output_ratio, uint64_t output_n, double batch_ratio)
+{
+    double ceil_1e6 = 0;
+    for (int i = 0; i < nn; i++)
+        if (ns[i] == 1000000)
+            ceil_1e6 = ceil_rate[i];
+    printf("\nTargets (issue \"Performance\"; ratios from this run; N = 1e6 unless "
+           "stated):\n\n| target | device | measured | bound | met |\n"
+           "|---|---|---:|---:|---|\n");
+    static const struct {
+        const char *workload;
+        double bound;
+    } vs_ceiling[] = {{"free", 0.7}, {"capillary", 0.4}, {"targeting", 0.4}};
+    for (int d = 0; d < ndev; d++) {
+        const char *spec = devs[d].spec;
+        if (strcmp(spec, REF_SPEC) == 0)
+            continue;
+        for (size_t w = 0; w < sizeof vs_ceiling / sizeof vs_ceiling[0]; w++) {
+            double r = rate_of(rows, nrows, vs_ceiling[w].workload, spec, 1000000);
+            if (r > 0 && ceil_1e6 > 0)
+                printf("| %s vs ceiling | `%s` | %.3g / %.3g = %.2fx | >= %.1fx | %s |\n",
+                       vs_ceiling[w].workload, spec, r, ceil_1e6, r / ceil_1e6,
+                       vs_ceiling[w].bound, r / ceil_1e6 >= vs_ceiling[w].bound ? "yes" : "NO");
+            else
+                printf("| %s vs ceiling | `%s` | not measured at N = 1e6 | >= %.1fx | — |\n",
+                       vs_ceiling[w].workload, spec, vs_ceiling[w].bound);
+        }
+    }
+    /* Flatness: every workload measured at 1e5, 1e6 and 1e7. */
+    for (int d = 0; d < ndev; d++) {
+        const char *spec = devs[d].spec;
+        if (strcmp(spec, REF_SPEC) == 0)
+            continue;
+        for (int k = 0; k < nrows; k++) {
+            if (strcmp(rows[k].spec, spec) != 0 || rows[k].n != 1000000)
+                continue;
+            const char *w = rows[k].workload;
+            double a = rate_of(rows, nrows, w, spec, 100000);
+            double b = rate_of(rows, nrows, w, spec, 1000000);
+            double c = rate_of(rows, nrows, w, spec, 10000000);
+            if (a <= 0 || b <= 0 || c <= 0)
+                continue;
+            double lo = fmin(a, fmin(b, c)), hi = fmax(a, fmax(b, c));
+            printf("| %s flat 1e5-1e7 (slowest / fastest) | `%s` | %.3g / %.3g = %.2f "
+                   "| >= 0.80 | %s |\n", w, spec, lo, hi, lo / hi,
+                   lo / hi >= 0.8 ? "yes" : "NO");
+        }
+    }
+    printf("| device memory per vesicle, free and capillary (every workload) | all OpenCL "
+           "| %zu B | <= 48 B | %s |\n", bpv, bpv <= 48 ? "yes" : "NO");
+    if (output_ratio > 0) {
+        char nstr[32];
+        fmt_count(nstr, sizeof nstr, output_n);
+        printf("| run time with output every 1000 steps / without (N = %s) | `%s` | %.3f "
+               "| <= 1.15 | %s |\n", nstr, devs[0].spec, output_ratio,
+               output_ratio > 1.15 ? "NO" : output_n == 1000000 ? "yes" : "yes (not at 1e6)");
+    }
+    if (batch_ratio > 0)
+        printf("| 4 batches (`--device-memory`): identical results | `%s` | bitwise "
+               "(checked by tests/cli/test_batching.sh, not here); speed %.2fx unbatched | "
+               "identical | by the test |\n",
+               devs[0].spec, batch_ratio);
+    for (int d = 0; d < ndev; d++)
+        if (devs[d].warm_startup_s >= 0)
+            printf("| start-up of a 1-vesicle run, binary cache warm | `%s` | %.3f s | "
+                   "<= 1 s | %s |\n", devs[d].spec, devs[d].warm_startup_s,
+                   devs[d].warm_startup_s <= 1.0 ? "yes" : "NO");
+}
+
 int main(int argc, char **argv)
 {
     char n_arg[512] = "1e4,1e5,1e6,1e7";
@@ -863,6 +951,17 @@ int main(int argc, char **argv)
     double ceil_rate[MAX_N] = {0};
     for (int i = 0; ceiling && i < nn; i++)
         ceil_rate[i] = run_ceiling(ceiling, ns[i], repeats);
+    /* Start-up again, now that every device's kernels are in the cache. */
+    for (int d = 0; d < ndev; d++) {
+        exo_error err = {0};
+        exo_scenario *sc = load_scenario(1);
+        exo_sim *sim = NULL;
+        double t0 = now_s();
+        exo_status rc = create_sim(&sim, sc, devs[d].spec, cache_dir, &err);
+        devs[d].warm_startup_s = rc == EXO_OK ? now_s() - t0 : -1;
+        exo_sim_destroy(sim, NULL);
+        exo_scenario_destroy(sc);
+    }
     t_all = now_s() - t_all;
 
     /* Report. */
@@ -955,6 +1054,10 @@ int main(int argc, char **argv)
                nstr, (unsigned long long)r->steps, med, lo, hi, ratio, vs_ceil, bytes,
                mem, r->startup_s);
     }
+    print_targets(rows, nrows, devs, ndev, ns, nn, ceil_rate, bpv,
+                  out_ok ? out_with / out_without : -1, output_n,
+                  batch_n > 0 && batch[0].ok && batch[1].ok ? batch[1].median / batch[0].median
+                                                            : -1);
     if (out_ok) {
         char nstr[32];
         fmt_count(nstr, sizeof nstr, output_n);

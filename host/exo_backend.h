@@ -133,6 +133,9 @@ struct exo_backend {
     char name[512];          /* device description for logs and output  */
     int from_cache;          /* program binary from cache (1), built (0),
                                 not applicable (-1)                     */
+    char program_key[65];    /* the kernel binary's cache key: sha256 of
+                                source, build options and device; empty
+                                for the C reference                     */
 };
 
 static inline exo_status exo_backend_destroy(exo_backend *b, exo_error *err)

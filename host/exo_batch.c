@@ -469,6 +469,7 @@ exo_status exo_batch_create(exo_backend **out, exo_backend *device, uint32_t n,
     b->base.n = n;
     b->base.id0 = id0;
     b->base.from_cache = device->from_cache;
+    memcpy(b->base.program_key, device->program_key, sizeof b->base.program_key);
     b->cap = cap;
     b->resident = -1;
     b->n_batches = plan_batches(n, cap, pop_first, n_pop, NULL);

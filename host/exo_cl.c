@@ -354,6 +354,7 @@ typedef struct exo_clrt {
     cl_command_queue copy_queue;  /* frames read out while kernels run      */
     cl_program program;
     int from_cache;
+    char program_key[65];    /* sha256 of what the binary depends on        */
 } exo_clrt;
 
 static exo_status rt_destroy(exo_clrt *rt, exo_error *err)
@@ -498,6 +499,7 @@ static exo_status rt_build(exo_clrt *rt, const char *cache_dir, unsigned width,
     for (int i = 0; i < 6; i++)
         exo_sha256_update(&h, parts[i], strlen(parts[i]) + 1);
     exo_sha256_hex(&h, hex);
+    memcpy(rt->program_key, hex, sizeof rt->program_key);
     if (cache_dir)
         snprintf(dir, sizeof dir, "%s", cache_dir);
     else
@@ -1372,6 +1374,7 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
     EXO_TRY(rt_create(&b->rt, opt->device, opt->cache_dir, opt->vector_width,
                       opt->native_math, opt->log, err));
     b->base.from_cache = b->rt.from_cache;
+    memcpy(b->base.program_key, b->rt.program_key, sizeof b->base.program_key);
     snprintf(b->base.name, sizeof b->base.name,
              "%.200s (%.127s; %.100s; %u vesicles per work-item%s)", b->rt.dev.name,
              b->rt.dev.platform_name, b->rt.dev.version, b->rt.width,

@@ -1690,6 +1690,7 @@ uint64_t exo_sim_step(const exo_sim *s) { return s->step; }
 size_t exo_sim_vesicle_count(const exo_sim *s) { return s->be->n; }
 int exo_sim_program_from_cache(const exo_sim *s) { return s->be->from_cache; }
 const char *exo_sim_device_name(const exo_sim *s) { return s->be->name; }
+const char *exo_sim_program_key(const exo_sim *s) { return s->be->program_key; }
 
 exo_status exo_sim_read(exo_sim *s, float *pos_um, int32_t *image,
                         int8_t *state, float *radius_um, exo_error *err)

@@ -148,7 +148,11 @@ exo_status exo_tune_choose(const exo_run_options *opt, int force, FILE *log,
     char hex[65], dir[4000], name[512];
     exo_sha256_init(&h);
     snprintf(name, sizeof name, "%s", exo_sim_device_name(probe));
-    exo_sha256_update(&h, name, strlen(name) + 1);
+    /* The kernel binary's key covers the source, the build options (lane
+     * width, native math) and the device and driver: a change to any of
+     * them may move the best settings. */
+    const char *key = exo_sim_program_key(probe);
+    exo_sha256_update(&h, key, strlen(key) + 1);
     exo_sha256_update(&h, EXOBD_VERSION_STRING, sizeof EXOBD_VERSION_STRING);
     exo_sha256_hex(&h, hex);
     exo_sim_destroy(probe, NULL);

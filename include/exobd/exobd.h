@@ -221,6 +221,11 @@ int exo_sim_program_from_cache(const exo_sim *sim);
 /** Human-readable name of the device that runs the simulation. */
 const char *exo_sim_device_name(const exo_sim *sim);
 
+/** The kernel binary's cache key (64 hex digits: sha256 of the kernel
+ *  source, build options, device and driver); "" for the C reference.
+ *  exobd tune keys its cached choice with it. */
+const char *exo_sim_program_key(const exo_sim *sim);
+
 /** Closes the output (marking it incomplete if the run did not finish) and
  *  releases everything.  NULL is a no-op. */
 exo_status exo_sim_destroy(exo_sim *sim, exo_error *err);

@@ -16,6 +16,11 @@
 
 #if defined(__OPENCL_VERSION__)
 /* ------------------------------------------------------------ OpenCL C 1.2 */
+/* No contraction of a * b + c into fma: the kernels then round as the C
+ * reference does (which is compiled for baseline x86-64 or another target
+ * without contraction), and where the noise wants fused multiply-adds it
+ * asks for them (exo_fmav), which both sides round correctly. */
+#pragma OPENCL FP_CONTRACT OFF
 #if EXO_USE_DOUBLE
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #endif
@@ -140,11 +145,13 @@ typedef EXO_CAT(int, EXO_W) exo_intv;
 #endif
 #endif
 
-/* The transcendental functions of the hot loop (Box-Muller).  With
- * EXO_NATIVE_MATH = 1 (exobd run --native-math) they are OpenCL's native_
- * versions: on PoCL 1.7x faster, with accuracy the implementation defines,
- * and trajectories that differ between vector widths in the last bits
- * (bench/RESULTS.md has both).  The default keeps the standard functions. */
+/* The transcendental functions of the hot loop (Box-Muller).  By default
+ * the logarithm, cosine and sine are exobd's own polynomials (exo_rng.h:
+ * exo_noise_log, exo_noise_cos_sin), the same code on every device and in
+ * the C reference, and sqrt is the standard one.  With EXO_NATIVE_MATH = 1
+ * (exobd run --native-math) all four are OpenCL's native_ versions, with
+ * accuracy the implementation defines and trajectories that differ between
+ * vector widths in the last bits (bench/RESULTS.md has both). */
 #ifndef EXO_NATIVE_MATH
 #define EXO_NATIVE_MATH 0
 #endif
@@ -166,6 +173,39 @@ typedef EXO_CAT(int, EXO_W) exo_intv;
 #else
 #define EXO_SELECT(a, b, m) ((m) ? (b) : (a))
 #define exo_mulhi32v(a, b) exo_mulhi32((a), (b))
+#endif
+
+/* a * b + c rounded once, in float lanes: OpenCL's fma and C's fmaf are
+ * both correctly rounded, so the result is the same bits everywhere. */
+#if defined(__OPENCL_VERSION__)
+#define exo_fmav(a, b, c) fma((exo_realv)(a), (exo_realv)(b), (exo_realv)(c))
+#else
+#define exo_fmav(a, b, c) fmaf((a), (b), (c))
+#endif
+
+/* A float lane's bits as an int lane and back (single precision only: the
+ * noise's own log and sine/cosine in exo_rng.h take floats apart). */
+#if defined(__OPENCL_VERSION__)
+#if EXO_W == 1
+#define exo_as_intv(x) as_int(x)
+#define exo_as_realv(x) as_float(x)
+#else
+#define exo_as_intv(x) EXO_CAT(as_int, EXO_W)(x)
+#define exo_as_realv(x) EXO_CAT(as_float, EXO_W)(x)
+#endif
+#else
+static inline int32_t exo_as_intv(float x)
+{
+    union { float f; int32_t i; } b;
+    b.f = x;
+    return b.i;
+}
+static inline float exo_as_realv(int32_t x)
+{
+    union { float f; int32_t i; } b;
+    b.i = x;
+    return b.f;
+}
 #endif
 
 #endif /* EXO_COMPAT_H */

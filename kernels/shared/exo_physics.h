@@ -29,6 +29,8 @@ typedef struct exo_vesicle {
                             applies                                        */
     exo_realv radius;    /* vesicle radius a, um                            */
     exo_realv ligands;   /* ligand copies n_L on the vesicle                */
+    exo_realv lpa;       /* n_L / a, um^-1: a capture's coefficient scales
+                            with it (once per launch, not per step)        */
     exo_intv bonds;      /* bonds held while bound at a receptor surface    */
     exo_intv state;      /* EXO_STATE_*                                     */
     /* Among cells: at the last look-up the vesicle was at cell_at and no
@@ -356,7 +358,10 @@ EXO_FN exo_intv exo_wall_needs_uniform(int32_t kind, exo_realv d0, exo_realv d1,
 EXO_FN void exo_wrap_periodic(exo_realv *x, exo_intv *image, exo_real lo,
                               exo_real len)
 {
-    exo_realv k = exo_floor((*x - lo) / len);
+    /* A product with 1/len, not a quotient: one scalar division per call
+     * instead of a vector one per lane; a k one off at a boundary is
+     * mended below. */
+    exo_realv k = exo_floor((*x - lo) * (EXO_R(1.0) / len));
     *x -= k * len;
     *image += exo_to_intv(k);
     /* Rounding can leave x == lo + len or a hair below lo. */
@@ -388,8 +393,9 @@ EXO_FN void exo_displacement_normals(const exo_step_params *p, exo_uintv id,
     exo_uintv r[4];
     exo_rng_drawv(id, step, EXO_RNG_DISPLACEMENT, p->seed_lo, p->seed_hi, r);
     exo_box_mullerv(r[0], r[1], &n[0], &n[1]);
-    n[2] = exo_fast_sqrt(EXO_R(-2.0) * exo_fast_log(exo_u01v(r[2]))) *
-           exo_fast_cos(EXO_R(6.283185307179586) * exo_u01v(r[3]));
+    exo_realv c, s;
+    exo_noise_cos_sin(exo_u01v(r[3]), &c, &s); /* s unused: the compiler drops it */
+    n[2] = exo_fast_sqrt(EXO_R(-2.0) * exo_noise_log(exo_u01v(r[2]))) * c;
 }
 
 /** The boundary words of a step if `draw` (some lane needs them), else all
@@ -654,6 +660,7 @@ EXO_FN void exo_vesicle_begin(exo_vesicle *v, const exo_step_params *p)
 {
     v->sigma = exo_vesicle_sigma(p, v->radius);
     v->sigma_tissue = exo_ecs_sigma(p, v->radius);
+    v->lpa = v->ligands / v->radius;
     exo_cells_forget(v);
 }
 
@@ -975,7 +982,7 @@ EXO_FN exo_intv exo_step_overdamped(exo_vesicle *v, const exo_step_params *p,
     exo_realv u_ad = exo_boundary_u01(b[3], 0);
     /* Capture on a receptor surface: its coefficient times n_L / a and the
      * available fraction of the face's receptors. */
-    exo_realv lpa = v->ligands / v->radius;
+    exo_realv lpa = v->lpa;
     exo_realv avail[6];
     for (int f = 0; f < 6; f++)
         avail[f] = exo_available(io, p, (exo_intv)(io->slots->patch_base[f]));
@@ -1105,7 +1112,7 @@ EXO_FN exo_intv exo_step_vessel(exo_vesicle *v, const exo_step_params *p,
     /* The wall where the step ends: the vessel's, or its region's (so an
      * adsorbed vesicle sits in the region whose wall took it). */
     exo_intv wall = (exo_intv)(p->v_wall);
-    exo_realv lpa = v->ligands / v->radius; /* capture: coefficient x n_L / a */
+    exo_realv lpa = v->lpa; /* capture: coefficient x n_L / a */
     exo_intv wall_slot = (exo_intv)(EXO_VESSEL_WALL);
     exo_realv ads = (exo_realv)(p->adsorb_coef[EXO_VESSEL_WALL]);
     exo_realv coef = (exo_realv)(io->slots->bind_coef[EXO_VESSEL_WALL]);

@@ -163,14 +163,92 @@ EXO_FN exo_realv exo_u01v(exo_uintv x)
     return (exo_to_realv(x) + EXO_R(0.5)) * EXO_R(2.3283064365386963e-10);
 }
 
-/** exo_box_muller per lane. */
+#if EXO_USE_DOUBLE || (defined(__OPENCL_VERSION__) && EXO_NATIVE_MATH)
+/** ln u of the noise: the library's (double) or the device's native_. */
+EXO_FN exo_realv exo_noise_log(exo_realv u) { return exo_fast_log(u); }
+
+/** cos(2 pi u) and sin(2 pi u) of the noise. */
+EXO_FN void exo_noise_cos_sin(exo_realv u, exo_realv *c, exo_realv *s)
+{
+    exo_realv t = EXO_R(6.283185307179586) * u;
+    *c = exo_fast_cos(t);
+    *s = exo_fast_sin(t);
+}
+#else
+/*
+ * The noise's own logarithm and sine/cosine, in single precision.  Every
+ * step draws three normals, so these are most of a free vesicle's
+ * arithmetic.  The library functions must handle any argument (NaN,
+ * infinities, denormals, huge angles), and with PoCL's vector versions of
+ * them a free step is 1.3x slower (bench/RESULTS.md); the noise only ever
+ * asks for ln u and cos/sin(2 pi u) with u from exo_u01v, in [2^-33, 1].
+ * These are branch-free polynomials for exactly that range (Cephes' logf,
+ * sinf and cosf coefficients, Moshier 1989), the same code on every device
+ * and in the C reference, with fused multiply-adds (exo_fmav) that round
+ * the same everywhere.  tests/unit/test_noise_math checks them against
+ * double-precision libm over 2^24 arguments: ln u to 2 float ulp (0.83
+ * measured), cos and sin to 2e-7 absolute (9.1e-8 measured).
+ */
+
+/** ln u for u in [2^-33, 1]: u = 2^e m with m in [sqrt(1/2), sqrt(2)),
+ *  ln u = e ln 2 + ln m, ln m by Cephes' polynomial in m - 1 and ln 2 in
+ *  two parts, 0.693359375 (exact) - 2.12194440e-4. */
+EXO_FN exo_realv exo_noise_log(exo_realv u)
+{
+    exo_intv bits = exo_as_intv(u);
+    exo_intv e = ((bits >> 23) & 0xff) - 126;
+    exo_realv m = exo_as_realv((bits & 0x007fffff) | 0x3f000000); /* [1/2, 1) */
+    exo_intv low = m < EXO_R(0.70710678118654752);
+    exo_realv x = EXO_SELECT(m - EXO_R(1.0), m + m - EXO_R(1.0), low);
+    exo_realv fe = exo_to_realv(EXO_SELECT(e, e - 1, low));
+    exo_realv z = x * x;
+    exo_realv y = EXO_R(7.0376836292e-2);
+    y = exo_fmav(y, x, EXO_R(-1.1514610310e-1));
+    y = exo_fmav(y, x, EXO_R(1.1676998740e-1));
+    y = exo_fmav(y, x, EXO_R(-1.2420140846e-1));
+    y = exo_fmav(y, x, EXO_R(1.4249322787e-1));
+    y = exo_fmav(y, x, EXO_R(-1.6668057665e-1));
+    y = exo_fmav(y, x, EXO_R(2.0000714765e-1));
+    y = exo_fmav(y, x, EXO_R(-2.4999993993e-1));
+    y = exo_fmav(y, x, EXO_R(3.3333331174e-1));
+    y = y * x * z;
+    y = exo_fmav(EXO_R(-2.12194440e-4), fe, y);
+    y = exo_fmav(EXO_R(-0.5), z, y);
+    return exo_fmav(EXO_R(0.693359375), fe, x + y);
+}
+
+/** cos(2 pi u) and sin(2 pi u) for u in [0, 1]: the nearest quarter turn
+ *  q = round(4u) leaves f = u - q/4 in [-1/8, 1/8] (exactly: f is a
+ *  multiple of u's ulp), t = 2 pi f in [-pi/4, pi/4], where Cephes'
+ *  polynomials hold, and the quarter turn swaps and signs them. */
+EXO_FN void exo_noise_cos_sin(exo_realv u, exo_realv *c, exo_realv *s)
+{
+    exo_intv q = exo_to_intv(EXO_R(4.0) * u + EXO_R(0.5));
+    exo_realv t = EXO_R(6.283185307179586) * (u - EXO_R(0.25) * exo_to_realv(q));
+    exo_realv z = t * t;
+    exo_realv sn = exo_fmav(EXO_R(-1.9515295891e-4), z, EXO_R(8.3321608736e-3));
+    sn = exo_fmav(sn, z, EXO_R(-1.6666654611e-1));
+    sn = exo_fmav(sn * z, t, t);
+    exo_realv cs = exo_fmav(EXO_R(2.443315711809948e-5), z, EXO_R(-1.388731625493765e-3));
+    cs = exo_fmav(cs, z, EXO_R(4.166664568298827e-2));
+    cs = exo_fmav(cs * z, z, exo_fmav(EXO_R(-0.5), z, EXO_R(1.0)));
+    exo_intv odd = (q & 1) != 0;
+    exo_intv quarter = q & 3;
+    exo_realv cq = EXO_SELECT(cs, sn, odd), sq = EXO_SELECT(sn, cs, odd);
+    *c = EXO_SELECT(cq, -cq, quarter == 1 || quarter == 2);
+    *s = EXO_SELECT(sq, -sq, quarter >= 2);
+}
+#endif
+
+/** exo_box_muller per lane, with the noise's functions. */
 EXO_FN void exo_box_mullerv(exo_uintv a, exo_uintv b, exo_realv *z0,
                             exo_realv *z1)
 {
-    exo_realv r = exo_fast_sqrt(EXO_R(-2.0) * exo_fast_log(exo_u01v(a)));
-    exo_realv t = EXO_R(6.283185307179586) * exo_u01v(b);
-    *z0 = r * exo_fast_cos(t);
-    *z1 = r * exo_fast_sin(t);
+    exo_realv r = exo_fast_sqrt(EXO_R(-2.0) * exo_noise_log(exo_u01v(a)));
+    exo_realv c, s;
+    exo_noise_cos_sin(exo_u01v(b), &c, &s);
+    *z0 = r * c;
+    *z1 = r * s;
 }
 
 #endif /* EXO_RNG_H */
