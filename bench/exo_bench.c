@@ -46,7 +46,7 @@ static const char usage[] =
     "  --target-seconds T  aimed duration of one timed run when --steps is 0\n"
     "                      (default 2)\n"
     "  --min-steps M       fewest steps per timed run when --steps is 0\n"
-    "                      (default 10)\n"
+    "                      (default 100: one launch at the default K)\n"
     "  --cache-dir DIR     kernel binary cache (default: exobd's default)\n"
     "  --workload W        free, capillary, targeting, tissue, epr or all\n"
     "                      (default all): free diffusion in a periodic box,\n"
@@ -740,7 +740,7 @@ int main(int argc, char **argv)
 {
     char n_arg[512] = "1e4,1e5,1e6,1e7";
     char dev_arg[512] = "all";
-    uint64_t ref_max_n = 1000000, fixed_steps = 0, min_steps = 10, output_n = 1000000;
+    uint64_t ref_max_n = 1000000, fixed_steps = 0, min_steps = 100, output_n = 1000000;
     int repeats = 3;
     double target_s = 2.0;
     const char *cache_dir = NULL, *ceiling = NULL, *workload_arg = "all", *lammps = NULL;
