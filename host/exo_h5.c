@@ -1,9 +1,10 @@
 /*
  * exo_h5: the output file (H5MD 1.1) and its XDMF 3 sidecar; see exo_h5.h.
  *
- * This is the only module that includes hdf5.h.  It is not thread-safe (the
- * Debian HDF5 is built without the thread-safe option): one thread, the
- * writer, owns an exo_h5 and makes every call on it.
+ * It writes outputs through its own file driver (exo_h5_driver.c).  It is
+ * not thread-safe (the Debian HDF5 is built without the thread-safe
+ * option): one thread, the writer, owns an exo_h5 and makes every call on
+ * it.
  *
  * Layout decisions the design left open (docs/output.md should repeat them):
  * - Every string, attribute or dataset, is a variable-length UTF-8 string.
@@ -55,6 +56,7 @@
 #include <hdf5.h>
 
 #include "exo_error.h"
+#include "exo_h5_driver.h"
 
 /* HDF5 refuses chunks of 4 GiB or more.  Deflate can grow incompressible
  * data slightly, and a reader holds a whole chunk in memory, so frames are
@@ -1149,10 +1151,12 @@ cleanup:
 
 /* File access for an output: dirty metadata stays in HDF5's cache until
  * the flush after each frame (no evictions), so what is on disk between two
- * flushes is the file as of the last one.  With evictions on, a kill -9
- * between a frame's writes and its flush could leave the datasets' new
- * extent on disk without the frame's values (a 16th frame of fill values
- * after 15 flushed ones, seen in test_resume). */
+ * flushes is the file as of the last one, and the flush itself goes through
+ * exo_h5_driver, which writes it in an order that keeps the file readable
+ * if the process is killed part-way (tests/cli/test_crash.sh).  With
+ * evictions on, a kill between a frame's writes and its flush could leave
+ * the datasets' new extent on disk without the frame's values (a 16th frame
+ * of fill values after 15 flushed ones, seen in test_resume). */
 static exo_status output_fapl(const exo_h5 *h, hid_t *out, exo_error *err)
 {
     exo_status rc = EXO_OK;
@@ -1167,6 +1171,8 @@ static exo_status output_fapl(const exo_h5 *h, hid_t *out, exo_error *err)
     mdc.flash_incr_mode = H5C_flash_incr__off;
     mdc.decr_mode = H5C_decr__off;
     EXO_H5(H5Pset_mdc_config(fapl, &mdc), err, "metadata cache settings for %s", h->path);
+    EXO_H5(exo_h5_driver_select(fapl), err, "selecting the ordered file driver for %s",
+           h->path);
     *out = fapl;
     return EXO_OK;
 cleanup:
@@ -1426,7 +1432,7 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
     exo_status rc = EXO_OK;
     exo_h5 *h = NULL;
     char *part = NULL, eb[128];
-    hid_t fapl = H5I_INVALID_HID;
+    hid_t fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID;
 
     EXO_CHECK(out != NULL, err, EXO_ERR_INVALID, "exo_h5_create: out is NULL");
     *out = NULL;
@@ -1452,7 +1458,14 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
               err, EXO_ERR_IO, "cannot create output file %s (removing the one there): %s",
               h->path, errno_text(errno, eb, sizeof eb));
     EXO_TRY(output_fapl(h, &fapl, err));
-    EXO_H5_AS(EXO_ERR_IO, h->file = H5Fcreate(part, H5F_ACC_TRUNC, H5P_DEFAULT, fapl), err,
+    /* Every block allocated at the file's end, none reused: see
+     * exo_h5_driver.h.  This needs superblock version 2 (HDF5 1.8's), which
+     * readers open after a crash, unlike version 3's write-access flag. */
+    EXO_H5(fcpl = H5Pcreate(H5P_FILE_CREATE), err, "file creation properties for %s",
+           h->path);
+    EXO_H5(H5Pset_file_space_strategy(fcpl, H5F_FSPACE_STRATEGY_NONE, 0, 1), err,
+           "file space settings for %s", h->path);
+    EXO_H5_AS(EXO_ERR_IO, h->file = H5Fcreate(part, H5F_ACC_TRUNC, fcpl, fapl), err,
               "cannot create output file %s", h->path);
     EXO_TRY(make_str_type(h, err));
 
@@ -1476,6 +1489,7 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
     *out = h;
     h = NULL;
 cleanup:
+    H5_RELEASE(fcpl, "file creation properties", layout ? layout->path : "");
     H5_RELEASE(fapl, "file access properties", layout ? layout->path : "");
     exo_h5_close(h, 0, err);    /* NULL on success; keeps the first error */
     if (part) {

@@ -2,7 +2,8 @@
 # OpenCL device: `. "$(dirname "$0")/cli_setup.sh" "$@"` with EXOBD and
 # SOURCE_DIR as the script's arguments.  Sets EXOBD (absolute), SRC, PY,
 # and a fresh work folder WORK (mktemp -d, removed on exit) as the current
-# directory; defines ok/bad, which count failures in $fails.  Skips (exit
+# directory; defines ok/bad, which count failures in $fails, and
+# binding_capillary.  Skips (exit
 # 77) without h5py or without an OpenCL device.
 set -u
 EXOBD=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -16,3 +17,30 @@ cd "$WORK" || exit 1
 fails=0
 ok() { echo "ok: $*"; }
 bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# binding_capillary NAME SEED STEPS EVERY VESICLES > FILE: a scenario of a
+# periodic 1-um capillary whose middle third binds (ligand L, receptor R,
+# internalisation), with flow, the vesicle list VESICLES (libconfig text),
+# STEPS of 20 us, a frame every EVERY steps and observables every 10.  The
+# tests of checkpoints, crashes and batches run it, since it has events,
+# receptor depletion, uptake and cargo: every kind of accumulated state.
+binding_capillary() {
+    cat <<CFG
+name = "$1";
+seed = $2;
+simulation = { dt = "20 us"; steps = $3; receptor_update_every = 40; };
+medium = { viscosity = "1.2 mPa s"; };
+surfaces = ( { name = "tumour"; behaviour = "bind"; patches = [4, 4];
+               receptors = ( { type = "R"; density = "12.7 /um^2"; } );
+               internalization = { rate = "5 /s"; }; } );
+binding = ( { ligand = "L"; receptor = "R"; k_on = "200 um^2/s";
+              k_off = "20 /s"; bond_length = "10 nm"; } );
+vesicles = ( $5 );
+geometry = { vessels = ( { name = "cap"; radius = "1 um"; length = "6 um";
+             origin = [0.0, 0.0, 0.0]; axis = "z"; ends = "periodic";
+             regions = ( { name = "t"; from = 2.0; to = 4.0; wall = "tumour"; } );
+             flow = { mean_velocity = "200 um/s"; }; } ); };
+output = { file = "out.h5"; every = $4; observables_every = 10;
+           fields = ["position", "state", "bonds"]; };
+CFG
+}

@@ -12,29 +12,13 @@
 . "$(dirname "$0")/cli_setup.sh" "$@"
 CMP="$PY $SRC/tests/tools/compare_runs.py"
 
-cat > s.cfg <<'CFG'
-name = "batching_test";
-seed = 11;
-simulation = { dt = "20 us"; steps = 1500; receptor_update_every = 40; };
-medium = { viscosity = "1.2 mPa s"; };
-surfaces = ( { name = "tumour"; behaviour = "bind"; patches = [4, 4];
-               receptors = ( { type = "R"; density = "12.7 /um^2"; } );
-               internalization = { rate = "5 /s"; }; } );
-binding = ( { ligand = "L"; receptor = "R"; k_on = "200 um^2/s";
-              k_off = "20 /s"; bond_length = "10 nm"; } );
-vesicles = ( { name = "a"; count = 7001; radius = "50 nm"; ligands = { type = "L"; count = 200; };
-               start = { region = "cap"; }; cargo = { amount = 1.0; }; },
-             { name = "b"; count = 5003; radius = "40 nm"; ligands = { type = "L"; count = 50; };
-               infusion = { rate = "1e5 /s"; }; },
-             { name = "c"; count = 8000; radius = "60 nm"; ligands = { type = "L"; count = 300; };
-               start = { region = "cap"; }; } );
-geometry = { vessels = ( { name = "cap"; radius = "1 um"; length = "6 um";
-             origin = [0.0, 0.0, 0.0]; axis = "z"; ends = "periodic";
-             regions = ( { name = "t"; from = 2.0; to = 4.0; wall = "tumour"; } );
-             flow = { mean_velocity = "200 um/s"; }; } ); };
-output = { file = "out.h5"; every = 100; observables_every = 10;
-           fields = ["position", "state", "bonds"]; };
-CFG
+binding_capillary batching_test 11 1500 100 '
+    { name = "a"; count = 7001; radius = "50 nm"; ligands = { type = "L"; count = 200; };
+      start = { region = "cap"; }; cargo = { amount = 1.0; }; },
+    { name = "b"; count = 5003; radius = "40 nm"; ligands = { type = "L"; count = 50; };
+      infusion = { rate = "1e5 /s"; }; },
+    { name = "c"; count = 8000; radius = "60 nm"; ligands = { type = "L"; count = 300; };
+      start = { region = "cap"; }; }' > s.cfg
 
 # 20004 vesicles at 32 bytes need 0.64 MB; the other buffers (events, two
 # frames in flight, 1 MiB to spare) take 2.3 MB, so 2.8 MB leaves 0.47 MB for

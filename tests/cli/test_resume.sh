@@ -21,25 +21,9 @@ CMP="$PY $SRC/tests/tools/compare_runs.py"
 # A binding capillary: events, receptor depletion (with extra updates and
 # held steps), uptake and cargo, so every kind of accumulated state must
 # survive the checkpoint.  About 4 s on two cores.
-cat > s.cfg <<'CFG'
-name = "resume_test";
-seed = 7;
-simulation = { dt = "20 us"; steps = 3000; receptor_update_every = 40; };
-medium = { viscosity = "1.2 mPa s"; };
-surfaces = ( { name = "tumour"; behaviour = "bind"; patches = [4, 4];
-               receptors = ( { type = "R"; density = "12.7 /um^2"; } );
-               internalization = { rate = "5 /s"; }; } );
-binding = ( { ligand = "L"; receptor = "R"; k_on = "200 um^2/s";
-              k_off = "20 /s"; bond_length = "10 nm"; } );
-vesicles = ( { count = 20000; radius = "50 nm"; ligands = { type = "L"; count = 200; };
-               start = { region = "cap"; }; cargo = { amount = 1.0; }; } );
-geometry = { vessels = ( { name = "cap"; radius = "1 um"; length = "6 um";
-             origin = [0.0, 0.0, 0.0]; axis = "z"; ends = "periodic";
-             regions = ( { name = "t"; from = 2.0; to = 4.0; wall = "tumour"; } );
-             flow = { mean_velocity = "200 um/s"; }; } ); };
-output = { file = "out.h5"; every = 100; observables_every = 10;
-           fields = ["position", "state", "bonds"]; };
-CFG
+binding_capillary resume_test 7 3000 100 '{ count = 20000; radius = "50 nm";
+    ligands = { type = "L"; count = 200; }; start = { region = "cap"; };
+    cargo = { amount = 1.0; }; }' > s.cfg
 
 "$EXOBD" run s.cfg -o straight.h5 --quiet || { echo "FAIL: the straight run"; exit 1; }
 ok "straight run"

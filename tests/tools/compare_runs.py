@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""compare_runs.py A.h5 B.h5 [--prefix-of] - compare the results of two runs.
+"""compare_runs.py A.h5 B.h5... [--prefix-of] - compare the results of runs.
 
 Without --prefix-of: every dataset under /particles, /observables, /events and
 /density must be bitwise equal (same shape, same values), and both files complete.
@@ -7,6 +7,8 @@ With --prefix-of: B is a run cut short (stopped or killed): it must open, and
 every time series in it must equal the first rows of A's (frames, observable
 rows, events and density images alike); the XDMF sidecars of B must name only
 frames (and density images) B holds.
+Each B is compared with A in turn.  A B that does not open, or whose
+objects cannot all be read, is a difference.
 Prints one line per file compared; exits 1 on any difference.
 """
 import re
@@ -33,9 +35,7 @@ def sidecar_grids(h5_path, suffix, prefix):
     except FileNotFoundError:
         return path, 0
 
-def main():
-    a_path, b_path = sys.argv[1], sys.argv[2]
-    prefix = '--prefix-of' in sys.argv[3:]
+def compare(a_path, b_path, prefix):
     a, b = h5py.File(a_path, 'r'), h5py.File(b_path, 'r')
     da, db = datasets(a), datasets(b)
     bad = []
@@ -72,6 +72,18 @@ def main():
     print('%s vs %s: %d datasets, %s' % (a_path, b_path, len(da),
                                          'equal' if not bad else '%d differ' % len(bad)))
     return 1 if bad else 0
+
+def main():
+    args = [x for x in sys.argv[1:] if not x.startswith('--')]
+    prefix = '--prefix-of' in sys.argv[1:]
+    status = 0
+    for b_path in args[1:]:
+        try:
+            status |= compare(args[0], b_path, prefix)
+        except Exception as e:  # h5py raises OSError, RuntimeError, KeyError...
+            print('DIFFERENT: %s cannot be read: %s: %s' % (b_path, type(e).__name__, e))
+            status = 1
+    return status
 
 if __name__ == '__main__':
     sys.exit(main())
