@@ -26,6 +26,11 @@ typedef struct cfg {
      * later --set, so no entry ever points to freed memory. */
     const config_setting_t *over[MAX_OVER_SETTINGS];
     const char *over_text[MAX_OVER_SETTINGS];
+    const char *over_origin[MAX_OVER_SETTINGS]; /* "--set" or the sequence */
+    const char *origin;               /* what the next override comes from */
+    char *sequence_text[EXO_SEQUENCE_MAX_SETTINGS]; /* its overrides, freed
+                                                        after loading      */
+    char sequence_origin[64];
     int n_over;
     int n_sets;                       /* --set options applied             */
     exo_error *err;
@@ -55,7 +60,7 @@ static void where(const cfg *c, const config_setting_t *s, char *buf, size_t n)
     for (const config_setting_t *t = s; t; t = config_setting_parent(t))
         for (int i = 0; i < c->n_over; i++)
             if (c->over[i] == t) {
-                snprintf(buf, n, "%s: --set %s", c->file, c->over_text[i]);
+                snprintf(buf, n, "%s: %s %s", c->file, c->over_origin[i], c->over_text[i]);
                 return;
             }
     unsigned line = config_setting_source_line(s);
@@ -1855,9 +1860,10 @@ static exo_status load_sweep_param(cfg *c, const config_setting_t *g, int latin,
                          "between the populations of one run, \"radius\", "
                          "\"radius.sigma\", \"ligands.count\", \"ligands.sd\", "
                          "\"cargo.amount\", \"cargo.sd\", \"binding.k_on\" or "
-                         "\"binding.k_off\" of the population (geometry or flow, which "
-                         "would run one after another, are not available in exobd %s yet)",
-                   name, EXOBD_VERSION_STRING);
+                         "\"binding.k_off\" of the population; to run other settings "
+                         "(geometry, flow, surfaces, the medium) one after another, give "
+                         "their scenario paths in sweep.sequence = ( { setting = "
+                         "\"PATH\"; values = [...]; } )", name);
     if ((q->setting == EXO_SWEEP_LIGANDS || q->setting == EXO_SWEEP_K_ON ||
          q->setting == EXO_SWEEP_K_OFF) &&
         p->ligand[0] == '\0')
@@ -1939,7 +1945,7 @@ cleanup:
 static exo_status load_sweep(cfg *c, const config_setting_t *root, exo_scenario *sc)
 {
     static const char *const keys[] = {"population", "parameters", "sampling", "samples",
-                                       "replicates", "only", NULL};
+                                       "replicates", "only", "sequence", "run", NULL};
     static const char *const samplings[] = {"grid", "latin_hypercube", NULL};
     exo_status rc = EXO_OK;
     const config_setting_t *g, *s;
@@ -1949,6 +1955,16 @@ static exo_status load_sweep(cfg *c, const config_setting_t *root, exo_scenario 
     if (g == NULL)
         return EXO_OK;
     EXO_TRY(check_keys(c, g, keys));
+    if (sc->sequence.n_settings > 0 && config_setting_get_member(g, "parameters") == NULL) {
+        /* runs in sequence alone: nothing varies within a run */
+        static const char *const inner[] = {"population", "sampling", "samples", "replicates",
+                                            "only", NULL};
+        for (const char *const *k = inner; *k; k++)
+            if ((s = config_setting_get_member(g, *k)) != NULL)
+                return bad(c, s, "applies to sweep.parameters, which this sweep does not "
+                                 "have (its sequence runs one value after another)");
+        return EXO_OK;
+    }
     sw->population = sc->n_pop == 1 ? 0 : -1;
     if ((s = config_setting_get_member(g, "population")) != NULL) {
         const char *name = NULL;
@@ -2505,12 +2521,14 @@ static exo_status remember_override(cfg *c, const config_setting_t *s,
                              "(at most %d)", c->file, text, MAX_OVER_SETTINGS);
     c->over[c->n_over] = s;
     c->over_text[c->n_over] = text;
+    c->over_origin[c->n_over] = c->origin ? c->origin : "--set";
     c->n_over++;
     return EXO_OK;
 }
 
 static exo_status apply_override(cfg *c, const char *text)
 {
+    const char *from = c->origin ? c->origin : "--set"; /* for messages */
     exo_status rc = EXO_OK;
     config_t val;
     char *path = NULL, *buf = NULL;
@@ -2532,13 +2550,13 @@ static exo_status apply_override(cfg *c, const char *text)
         /* Let unquoted strings through: --set output.file=run.h5,
          * --set simulation.dt=2us. */
         EXO_CHECK(strchr(value, '"') == NULL && strchr(value, '\\') == NULL,
-                  c->err, EXO_ERR_CONFIG, "%s: --set %s: cannot parse the value: %s",
-                  c->file, text, config_error_text(&val));
+                  c->err, EXO_ERR_CONFIG, "%s: %s %s: cannot parse the value: %s",
+                  c->file, from, text, config_error_text(&val));
         config_destroy(&val);
         config_init(&val);
         snprintf(buf, blen, "v = \"%s\";", value);
         EXO_CHECK(config_read_string(&val, buf), c->err, EXO_ERR_CONFIG,
-                  "%s: --set %s: cannot parse the value: %s", c->file, text,
+                  "%s: %s %s: cannot parse the value: %s", c->file, from, text,
                   config_error_text(&val));
     }
     const config_setting_t *src = config_lookup(&val, "v");
@@ -2554,12 +2572,12 @@ static exo_status apply_override(cfg *c, const char *text)
             next = config_setting_type(parent) == CONFIG_TYPE_LIST
                        ? config_setting_get_elem(parent, (unsigned)idx) : NULL;
             EXO_CHECK(next != NULL, c->err, EXO_ERR_CONFIG,
-                      "%s: --set %s: there is no list element %s here", c->file,
-                      text, name);
+                      "%s: %s %s: there is no list element %s here", c->file,
+                      from, text, name);
         } else {
             EXO_CHECK(config_setting_type(parent) == CONFIG_TYPE_GROUP, c->err,
-                      EXO_ERR_CONFIG, "%s: --set %s: '%s' follows a setting that is "
-                      "not a group", c->file, text, name);
+                      EXO_ERR_CONFIG, "%s: %s %s: '%s' follows a setting that is "
+                      "not a group", c->file, from, text, name);
             next = config_setting_get_member(parent, name);
             if (next == NULL) {
                 next = config_setting_add(parent, name, CONFIG_TYPE_GROUP);
@@ -2567,8 +2585,8 @@ static exo_status apply_override(cfg *c, const char *text)
                  * problems with it (a typo in a group name) at the --set. */
                 EXO_TRY(remember_override(c, next, text));
             }
-            EXO_CHECK(next != NULL, c->err, EXO_ERR_CONFIG, "%s: --set %s: cannot "
-                      "create group '%s'", c->file, text, name);
+            EXO_CHECK(next != NULL, c->err, EXO_ERR_CONFIG, "%s: %s %s: cannot "
+                      "create group '%s'", c->file, from, text, name);
         }
         parent = next;
         name = dot + 1;
@@ -2577,11 +2595,11 @@ static exo_status apply_override(cfg *c, const char *text)
      * element) gets this advice. */
     EXO_CHECK(name[0] != '\0' && name[0] != '[' &&
               (isalpha((unsigned char)name[0]) || name[0] == '_'),
-              c->err, EXO_ERR_CONFIG, "%s: --set %s: can set named settings only "
-              "(to change one array element, set the whole array)", c->file, text);
+              c->err, EXO_ERR_CONFIG, "%s: %s %s: can set named settings only "
+              "(to change one array element, set the whole array)", c->file, from, text);
     EXO_CHECK(config_setting_type(parent) == CONFIG_TYPE_GROUP, c->err,
-              EXO_ERR_CONFIG, "%s: --set %s: the setting's parent is not a group",
-              c->file, text);
+              EXO_ERR_CONFIG, "%s: %s %s: the setting's parent is not a group",
+              c->file, from, text);
     /* simulation.steps and simulation.duration say the same thing: setting
      * one replaces the other, so --set simulation.steps=50 works on a
      * scenario written with a duration. */
@@ -2610,13 +2628,160 @@ static exo_status apply_override(cfg *c, const char *text)
         config_setting_remove(parent, name);
     }
     config_setting_t *added = copy_setting(parent, name, src);
-    EXO_CHECK(added != NULL, c->err, EXO_ERR_CONFIG, "%s: --set %s: cannot set '%s'",
-              c->file, text, name);
+    EXO_CHECK(added != NULL, c->err, EXO_ERR_CONFIG, "%s: %s %s: cannot set '%s'",
+              c->file, from, text, name);
     EXO_TRY(remember_override(c, added, text));
 cleanup:
     config_destroy(&val);
     free(path);
     free(buf);
+    return rc;
+}
+
+/* ------------------------------------------------------------ sequence */
+
+/* Setting @p v (a scalar, or an array or list of scalars) as libconfig
+ * text; 0, or -1 if it is of another kind or does not fit. */
+static int setting_literal(const config_setting_t *v, char *buf, size_t n)
+{
+    int w = -1;
+    switch (config_setting_type(v)) {
+    case CONFIG_TYPE_INT: w = snprintf(buf, n, "%d", config_setting_get_int(v)); break;
+    case CONFIG_TYPE_INT64:
+        w = snprintf(buf, n, "%lldL", (long long)config_setting_get_int64(v));
+        break;
+    case CONFIG_TYPE_FLOAT: {
+        /* a float keeps a decimal point, so it stays a float */
+        double x = config_setting_get_float(v);
+        w = snprintf(buf, n, "%.17g", x);
+        if (w > 0 && (size_t)w < n && !strpbrk(buf, ".eEn"))
+            w = snprintf(buf, n, "%.1f", x);
+        break;
+    }
+    case CONFIG_TYPE_BOOL:
+        w = snprintf(buf, n, "%s", config_setting_get_bool(v) ? "true" : "false");
+        break;
+    case CONFIG_TYPE_STRING: {
+        const char *t = config_setting_get_string(v);
+        if (strpbrk(t, "\"\\"))
+            return -1;
+        w = snprintf(buf, n, "\"%s\"", t);
+        break;
+    }
+    case CONFIG_TYPE_ARRAY:
+    case CONFIG_TYPE_LIST: {
+        int list = config_setting_type(v) == CONFIG_TYPE_LIST;
+        size_t at = (size_t)snprintf(buf, n, "%s", list ? "(" : "[");
+        for (int i = 0; i < config_setting_length(v) && at < n; i++) {
+            if (i)
+                at += (size_t)snprintf(buf + at, n - at, ", ");
+            if (at >= n || setting_literal(config_setting_get_elem(v, (unsigned)i), buf + at,
+                                           n - at) != 0)
+                return -1;
+            at += strlen(buf + at);
+        }
+        if (at < n)
+            at += (size_t)snprintf(buf + at, n - at, "%s", list ? ")" : "]");
+        return at < n ? 0 : -1;
+    }
+    default: return -1;
+    }
+    return w >= 0 && (size_t)w < n ? 0 : -1;
+}
+
+/*
+ * sweep.sequence = ( { setting = "PATH"; values = [...]; }, ... ) and
+ * sweep.run: read the settings run one after another, record them in @p q,
+ * and apply run `run`'s values (run 0's without one) to the tree as
+ * overrides, before anything else is read, so every value is checked
+ * where it lands and errors name the sequence.
+ */
+static exo_status apply_sequence(cfg *c, exo_sequence *q)
+{
+    static const char *const keys[] = {"setting", "values", NULL};
+    exo_status rc = EXO_OK;
+    q->run = -1;
+    const config_setting_t *g = config_lookup(&c->lc, "sweep");
+    const config_setting_t *sl = g && config_setting_is_group(g)
+                                     ? config_setting_get_member(g, "sequence") : NULL;
+    const config_setting_t *rs = g && config_setting_is_group(g)
+                                     ? config_setting_get_member(g, "run") : NULL;
+    if (sl == NULL) {
+        if (rs != NULL)
+            return bad(c, rs, "needs sweep.sequence (the settings run one after another)");
+        return EXO_OK;
+    }
+    int n = config_setting_type(sl) == CONFIG_TYPE_LIST ? config_setting_length(sl) : -1;
+    if (n < 1 || n > EXO_SEQUENCE_MAX_SETTINGS)
+        return bad(c, sl, "expected a list of 1 to %d settings ( { setting = \"PATH\"; "
+                          "values = [...]; }, ... ), got %s", EXO_SEQUENCE_MAX_SETTINGS,
+                   n == 0 ? "an empty list" : type_name(config_setting_type(sl)));
+    uint64_t runs = 1;
+    for (int j = 0; j < n; j++) {
+        const config_setting_t *e = config_setting_get_elem(sl, (unsigned)j), *s, *vl;
+        if (!config_setting_is_group(e))
+            return bad(c, e, "expected a group { setting = \"PATH\"; values = [...]; }, got %s",
+                       type_name(config_setting_type(e)));
+        EXO_TRY(check_keys(c, e, keys));
+        if ((s = config_setting_get_member(e, "setting")) == NULL)
+            return missing(c, e, "setting", "the path of a scenario setting, e.g. "
+                                            "\"geometry.vessels.[0].flow.mean_velocity\"");
+        const char *path = NULL;
+        EXO_TRY(read_string(c, s, &path));
+        if (path[0] == '\0' || strncmp(path, "sweep", 5) == 0 ||
+            strcmp(path, "output.file") == 0 || strchr(path, '=') != NULL)
+            return bad(c, s, "cannot run \"%s\" in sequence: give the path of a scenario "
+                             "setting outside sweep (output.file is chosen per run: "
+                             "OUT_run<S>.h5)", path);
+        for (int i = 0; i < j; i++)
+            if (strcmp(q->setting[i], path) == 0)
+                return bad(c, s, "\"%s\" is in the sequence twice", path);
+        if ((vl = config_setting_get_member(e, "values")) == NULL)
+            return missing(c, e, "values", "a list of the setting's values, e.g. "
+                                           "[\"100 um/s\", \"1 mm/s\"]");
+        int nv = config_setting_is_aggregate(vl) ? config_setting_length(vl) : -1;
+        if (nv < 1 || nv > EXO_SWEEP_MAX_VALUES)
+            return bad(c, vl, "expected a list of 1 to %d values, got %s", EXO_SWEEP_MAX_VALUES,
+                       nv == 0 ? "an empty list" : type_name(config_setting_type(vl)));
+        q->setting[j] = strdup(path);
+        q->n_settings = (uint32_t)j + 1; /* what to free from here on */
+        EXO_CHECK(q->setting[j] != NULL, c->err, EXO_ERR_NOMEM, "out of memory");
+        EXO_ALLOC(q->value[j], (size_t)nv, c->err, "the sequence's values");
+        q->n_values[j] = (uint32_t)nv;
+        for (int i = 0; i < nv; i++) {
+            char lit[512];
+            const config_setting_t *v = config_setting_get_elem(vl, (unsigned)i);
+            if (setting_literal(v, lit, sizeof lit) != 0)
+                return bad(c, v, "expected a number, a string (with its unit), a boolean or "
+                                 "an array of them");
+            q->value[j][i] = strdup(lit);
+            EXO_CHECK(q->value[j][i] != NULL, c->err, EXO_ERR_NOMEM, "out of memory");
+        }
+        runs *= (uint64_t)nv;
+        if (runs > EXO_SEQUENCE_MAX_RUNS)
+            return bad(c, sl, "more than %d runs in sequence (the product of the value "
+                              "counts)", EXO_SEQUENCE_MAX_RUNS);
+    }
+    q->n_runs = (uint32_t)runs;
+    long long run = 0;
+    if (rs != NULL) {
+        EXO_TRY(read_int(c, rs, 0, (long long)runs - 1, &run));
+        q->run = run;
+    }
+    snprintf(c->sequence_origin, sizeof c->sequence_origin, "sweep.sequence, run %lld:",
+             run);
+    for (uint32_t j = 0; j < q->n_settings; j++) {
+        const char *lit = q->value[j][exo_sequence_index(q, (uint32_t)run, j)];
+        size_t len = strlen(q->setting[j]) + strlen(lit) + 2;
+        EXO_ALLOC(c->sequence_text[j], len, c->err, "a sequence override");
+        snprintf(c->sequence_text[j], len, "%s=%s", q->setting[j], lit);
+        c->origin = c->sequence_origin;
+        rc = apply_override(c, c->sequence_text[j]);
+        c->origin = NULL;
+        if (rc != EXO_OK)
+            goto cleanup;
+    }
+cleanup:
     return rc;
 }
 
@@ -2642,7 +2807,14 @@ static exo_status load_common(exo_scenario **out, cfg *c, int parsed,
     EXO_ALLOC(sc, 1, c->err, "the scenario");
     sc->source = strdup(c->file);
     EXO_CHECK(sc->source != NULL, c->err, EXO_ERR_NOMEM, "out of memory");
+    EXO_TRY(apply_sequence(c, &sc->sequence));
     EXO_TRY(load_all(c, sc));
+    if (sc->sequence.run >= 0 && sc->output_file && sc->output_file[0]) {
+        char *path = exo_scenario_run_path(sc, sc->output_file);
+        EXO_CHECK(path != NULL, c->err, EXO_ERR_NOMEM, "out of memory");
+        free(sc->output_file);
+        sc->output_file = path;
+    }
 
     mem = open_memstream(&text, &text_len);
     EXO_CHECK(mem != NULL, c->err, EXO_ERR_NOMEM, "out of memory");
@@ -2658,6 +2830,8 @@ cleanup:
     if (mem)
         fclose(mem);
     free(text);
+    for (int j = 0; j < EXO_SEQUENCE_MAX_SETTINGS; j++)
+        free(c->sequence_text[j]);
     exo_scenario_destroy(sc);
     return rc;
 }
@@ -2722,6 +2896,12 @@ void exo_scenario_destroy(exo_scenario *sc)
     free(sc->source);
     free(sc->pop);
     free(sc->sweep.point);
+    for (uint32_t j = 0; j < sc->sequence.n_settings; j++) {
+        for (uint32_t i = 0; sc->sequence.value[j] && i < sc->sequence.n_values[j]; i++)
+            free(sc->sequence.value[j][i]);
+        free(sc->sequence.value[j]);
+        free(sc->sequence.setting[j]);
+    }
     free(sc->cell);
     free(sc->output_file);
     free(sc->resolved_text);

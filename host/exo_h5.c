@@ -1131,6 +1131,18 @@ static exo_status write_parameters(exo_h5 *h, const exo_h5_layout *l,
                         (hsize_t)l->n_populations * l->n_sweep_settings, l->sweep_values,
                         err));
     }
+    if (l->n_sequence_settings > 0) {
+        /* A run of a sweep.sequence: which, of how many, with what values. */
+        const int64_t run[2] = {l->sequence_run, (int64_t)l->sequence_runs};
+        EXO_TRY(h5_attr(h, exobd, path, "sequence_settings", h->str_type, h->str_type,
+                        l->n_sequence_settings, l->sequence_settings, err));
+        EXO_TRY(h5_attr(h, exobd, path, "sequence_values", h->str_type, h->str_type,
+                        l->n_sequence_settings, l->sequence_values, err));
+        EXO_TRY(h5_attr(h, exobd, path, "sequence_run", H5T_STD_I64LE, H5T_NATIVE_INT64, 1,
+                        &run[0], err));
+        EXO_TRY(h5_attr(h, exobd, path, "sequence_runs", H5T_STD_I64LE, H5T_NATIVE_INT64, 1,
+                        &run[1], err));
+    }
     if (l->n_regions > 0) {
         EXO_TRY(h5_attr(h, exobd, path, "region_names", h->str_type, h->str_type,
                         l->n_regions, l->region_names, err));

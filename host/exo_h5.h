@@ -93,6 +93,13 @@ typedef struct exo_h5_layout {
     const double *sweep_values;     /* [n_populations x n_sweep_settings] the
                                        swept values (internal units), row per
                                        population (NaN: not swept)           */
+    const char *const *sequence_settings; /* [n_sequence_settings] paths of a
+                                       sweep.sequence (0: none)              */
+    uint32_t n_sequence_settings;
+    const char *const *sequence_values; /* [n_sequence_settings] this run's
+                                       values, as libconfig text             */
+    int64_t sequence_run;           /* this run of the sequence              */
+    uint32_t sequence_runs;         /* its runs                              */
     const double *cargo_amount;     /* [n_populations] cargo per vesicle     */
     const double *cargo_sd;         /* [n_populations] its spread (or NULL)  */
     const double *cargo_release_rate; /* [n_populations] 1/s                 */

@@ -6,6 +6,7 @@
 #include "exo_tissue.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -454,6 +455,34 @@ static void print_sweep(const exo_scenario *sc, FILE *out)
                  "%.3g s at 3.5e7 (the 2-core development CPU: its binding workloads, and "
                  "design_sweep.cfg's 20 populations of 1e4)\n",
             ps, ps / 1e8, ps / 3.5e7);
+}
+
+/* What check says about a sweep.sequence: its settings and values, each
+ * run's, and which run this is. */
+static void print_sequence(const exo_scenario *sc, FILE *out)
+{
+    const exo_sequence *q = &sc->sequence;
+    if (q->n_settings == 0)
+        return;
+    fprintf(out, "sequence      %u runs, one after another, each into OUT_run<S>.h5%s",
+            q->n_runs, q->run >= 0 ? "" : " (this check: run 0's values)");
+    if (q->run >= 0)
+        fprintf(out, " (this run: %lld)", (long long)q->run);
+    fprintf(out, "\n");
+    for (uint32_t j = 0; j < q->n_settings; j++) {
+        fprintf(out, "  setting     %s:", q->setting[j]);
+        for (uint32_t i = 0; i < q->n_values[j]; i++)
+            fprintf(out, " %s", q->value[j][i]);
+        fprintf(out, "\n");
+    }
+    for (uint32_t r = 0; r < q->n_runs && r < 64; r++) {
+        fprintf(out, "  run %u:", r);
+        for (uint32_t j = 0; j < q->n_settings; j++)
+            fprintf(out, " %s = %s", q->setting[j], q->value[j][exo_sequence_index(q, r, j)]);
+        fprintf(out, "\n");
+    }
+    if (q->n_runs > 64)
+        fprintf(out, "  ... (%u runs in all)\n", q->n_runs);
 }
 
 void exo_scenario_pore_lattice(const exo_vessel *v, double n_p, int32_t *around,
@@ -1097,6 +1126,7 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
     free(patches);
     fprintf(out, "vesicles      %llu in total\n", (unsigned long long)sc->n_vesicles);
     print_sweep(sc, out);
+    print_sequence(sc, out);
     /* Recording events and depleting receptors keep a copy of what a
      * launch changes (positions, image counts, state, bonds: 3*4 + 3*4 +
      * 1 + 1 bytes) to run a launch again: one whose events overflowed, or
@@ -1146,4 +1176,28 @@ int exo_scenario_describe(const exo_scenario *sc, size_t bytes_per_vesicle,
         fprintf(out, " before compression\n");
     }
     return warnings;
+}
+
+uint32_t exo_sequence_index(const exo_sequence *q, uint32_t s, uint32_t j)
+{
+    uint32_t stride = 1;
+    for (uint32_t r = j + 1; r < q->n_settings; r++)
+        stride *= q->n_values[r];
+    return (s / stride) % q->n_values[j];
+}
+
+char *exo_scenario_run_path(const exo_scenario *sc, const char *path)
+{
+    if (path == NULL)
+        return NULL;
+    const exo_sequence *q = &sc->sequence;
+    size_t len = strlen(path);
+    if (q->n_settings == 0 || q->run < 0 || len == 0)
+        return strdup(path);
+    size_t stem = len > 3 && strcmp(path + len - 3, ".h5") == 0 ? len - 3 : len;
+    size_t n = len + 32;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%.*s_run%lld%s", (int)stem, path, (long long)q->run, path + stem);
+    return out;
 }

@@ -183,6 +183,32 @@ typedef struct exo_population {
     int32_t sweep_replicate;   /* its replicate of that combination, or -1  */
 } exo_population;
 
+/** sweep.sequence: settings whose values cannot differ between the
+ *  vesicles of one run (geometry, flow, surfaces, the medium), run one
+ *  after another.  Each run is the scenario with one combination of the
+ *  values applied as overrides; `exobd run` runs them in turn, each into
+ *  OUT_run<S>.h5, and sweep.run = S runs one (docs/scenario.md). */
+#define EXO_SEQUENCE_MAX_SETTINGS 4
+#define EXO_SEQUENCE_MAX_RUNS 4096
+typedef struct exo_sequence {
+    uint32_t n_settings;       /* 0: no sequence                           */
+    uint32_t n_runs;           /* the product of the settings' value counts */
+    int64_t run;               /* this scenario's run, 0..n_runs-1; -1: none
+                                  chosen (run 0's values are loaded)       */
+    char *setting[EXO_SEQUENCE_MAX_SETTINGS];  /* scenario paths            */
+    uint32_t n_values[EXO_SEQUENCE_MAX_SETTINGS];
+    char **value[EXO_SEQUENCE_MAX_SETTINGS];   /* [n_values] libconfig text */
+} exo_sequence;
+
+/** The value index of setting j in run s (the last setting varies
+ *  fastest). */
+uint32_t exo_sequence_index(const exo_sequence *q, uint32_t s, uint32_t j);
+
+/** @p path with "_run<S>" before its ".h5" (appended if it has none) for
+ *  a scenario that is run S of a sequence, else a copy; malloc'd, NULL
+ *  out of memory. */
+char *exo_scenario_run_path(const exo_scenario *sc, const char *path);
+
 struct exo_scenario {
     char *source;              /* file path (or the name given for text)   */
     char name[EXO_NAME_MAX];
@@ -210,6 +236,7 @@ struct exo_scenario {
     uint32_t id0;              /* global id of the first vesicle (a sweep's
                                   `only` run keeps its ids in the sweep)    */
     exo_sweep sweep;           /* the parameter study, or inactive         */
+    exo_sequence sequence;     /* settings run one after another, or none  */
 
     exo_surface surface[EXO_MAX_SURFACES];
     uint32_t n_surfaces;

@@ -540,6 +540,16 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
     L.sweep_settings = sweep_names;
     L.n_sweep_settings = sw->active ? sw->n_params : 0;
     L.sweep_values = sweep_values;
+    const exo_sequence *seq = &sc->sequence;
+    const char *seq_values[EXO_SEQUENCE_MAX_SETTINGS];
+    const uint32_t seq_run = seq->run > 0 ? (uint32_t)seq->run : 0;
+    for (uint32_t j = 0; j < seq->n_settings; j++)
+        seq_values[j] = seq->value[j][exo_sequence_index(seq, seq_run, j)];
+    L.sequence_settings = (const char *const *)seq->setting;
+    L.n_sequence_settings = seq->n_settings;
+    L.sequence_values = seq_values;
+    L.sequence_run = seq_run;
+    L.sequence_runs = seq->n_runs;
     L.cargo_amount = cargo;
     L.cargo_sd = cargo_sd;
     L.cargo_release_rate = release;
@@ -1080,14 +1090,16 @@ cleanup:
 }
 
 /* Arrivals of population k's infusion during global step `step`: Poisson
- * with mean rate dt, drawn from the Philox counter (k, step,
- * EXO_RNG_INFUSION) under the run's seed, so the schedule depends only on
- * (seed, population, step) and never on how steps are batched.  Inversion
- * for means up to 30; above, the normal approximation, rounded. */
+ * with mean rate dt, drawn from the Philox counter (g, step,
+ * EXO_RNG_INFUSION) under the run's seed, where g is the global id of the
+ * population's first vesicle.  So the schedule depends only on (seed, the
+ * population's ids, step), never on how steps are batched, and a sweep's
+ * combination run alone (`only`, same ids) gets its arrivals in the sweep.
+ * Inversion for means up to 30; above, the normal approximation, rounded. */
 static uint32_t infusion_arrivals(const exo_scenario *sc, uint32_t k, uint64_t step)
 {
-    exo_u32x4 w = exo_rng_draw(k, step, EXO_RNG_INFUSION, (uint32_t)sc->seed,
-                               (uint32_t)(sc->seed >> 32));
+    exo_u32x4 w = exo_rng_draw(sc->id0 + sc->pop[k].first, step, EXO_RNG_INFUSION,
+                               (uint32_t)sc->seed, (uint32_t)(sc->seed >> 32));
     double m = sc->pop[k].infusion_rate * sc->dt;
     /* 53-bit uniform in (0, 1). */
     double u = ((double)(w.v[0] >> 5) * 67108864.0 + (double)(w.v[1] >> 6) + 0.5) /

@@ -52,6 +52,13 @@ typedef struct summary_in {
     uint32_t n_types;                 /* cell types (cells that bind)       */
     char *type_name[EXO_SUMMARY_MAX_NAMES];
     double type_density[EXO_SUMMARY_MAX_NAMES];
+    /* A run of a sweep.sequence (n_sequence 0: none): its settings, this
+     * run's values (libconfig text), which run of how many. */
+    uint32_t n_sequence, n_seq_values;
+    char *sequence_setting[4], *sequence_value[4];
+    int64_t sequence_run, sequence_runs;
+    float *radius;                    /* [n_radius] nm, /particles/vesicles/radius */
+    size_t n_radius;
     events ev[3];                     /* binding, unbinding, internalization */
     events cross;                     /* crossing (n = 0 without a tissue) */
     /* The last row of the tissue's observables (has_tissue): tissue_free,
@@ -65,7 +72,9 @@ typedef struct summary_in {
 
 /* ------------------------------------------------------------ reading */
 
-static int read_attr_strings(hid_t obj, const char *name, char **out, uint32_t *n)
+/* A string attribute of at most @p max strings into out[]. */
+static int read_attr_strings(hid_t obj, const char *name, char **out, uint32_t max,
+                             uint32_t *n)
 {
     hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
     if (a < 0)
@@ -73,7 +82,7 @@ static int read_attr_strings(hid_t obj, const char *name, char **out, uint32_t *
     hid_t space = H5Aget_space(a), type = H5Tcopy(H5T_C_S1);
     hssize_t len = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
     int rc = -1;
-    if (len >= 0 && len <= EXO_SUMMARY_MAX_NAMES && H5Tset_size(type, H5T_VARIABLE) >= 0 &&
+    if (len >= 0 && len <= (hssize_t)max && H5Tset_size(type, H5T_VARIABLE) >= 0 &&
         H5Tset_cset(type, H5T_CSET_UTF8) >= 0 && H5Aread(a, type, out) >= 0) {
         *n = (uint32_t)len;
         rc = 0;
@@ -212,7 +221,8 @@ static exo_status read_input(const char *path, summary_in *in, exo_error *err)
         snprintf(in->status, sizeof in->status, "unknown");
     if (read_attr_string(par, "name", in->name, sizeof in->name) != 0)
         snprintf(in->name, sizeof in->name, "?");
-    EXO_CHECK(read_attr_strings(par, "population_names", in->pop_name, &in->n_pop) == 0 &&
+    EXO_CHECK(read_attr_strings(par, "population_names", in->pop_name, EXO_SUMMARY_MAX_NAMES,
+                                &in->n_pop) == 0 &&
                   read_attr(par, "population_first", H5T_NATIVE_INT64, in->first, in->n_pop) == 0 &&
                   read_attr(par, "population_count", H5T_NATIVE_INT64, in->count, in->n_pop) == 0 &&
                   read_attr(par, "cargo_amount", H5T_NATIVE_DOUBLE, in->cargo, in->n_pop) == 0 &&
@@ -227,15 +237,27 @@ static exo_status read_input(const char *path, summary_in *in, exo_error *err)
                       read_attr(par, "seed", H5T_NATIVE_UINT64, &in->seed, 1) == 0,
                   err, EXO_ERR_INVALID, "%s: cargo_sd without the seed", path);
     in->n_regions = 0;
-    if (read_attr_strings(par, "region_names", in->region_name, &in->n_regions) == 0)
+    if (read_attr_strings(par, "region_names", in->region_name, EXO_SUMMARY_MAX_NAMES,
+                          &in->n_regions) == 0)
         EXO_CHECK(read_attr(par, "region_receptor_density", H5T_NATIVE_DOUBLE, in->density,
                             in->n_regions) == 0,
                   err, EXO_ERR_INVALID, "%s: region names without receptor densities", path);
+    if (H5Aexists(par, "sequence_settings") > 0)
+        EXO_CHECK(read_attr_strings(par, "sequence_settings", in->sequence_setting, 4,
+                                    &in->n_sequence) == 0 &&
+                      read_attr_strings(par, "sequence_values", in->sequence_value, 4,
+                                        &in->n_seq_values) == 0 &&
+                      in->n_seq_values == in->n_sequence &&
+                      read_attr(par, "sequence_run", H5T_NATIVE_INT64, &in->sequence_run, 1) ==
+                          0 &&
+                      read_attr(par, "sequence_runs", H5T_NATIVE_INT64, &in->sequence_runs,
+                                1) == 0,
+                  err, EXO_ERR_INVALID, "%s: an incomplete sequence record under "
+                  "/parameters/exobd", path);
     in->n_settings = 0;
     if (H5Aexists(par, "sweep_settings") > 0) {
-        EXO_CHECK(read_attr_strings(par, "sweep_settings", in->setting_name, &in->n_settings) ==
+        EXO_CHECK(read_attr_strings(par, "sweep_settings", in->setting_name, 8, &in->n_settings) ==
                           0 &&
-                      in->n_settings <= 8 &&
                       read_attr(par, "population_combination", H5T_NATIVE_INT32,
                                 in->combination, in->n_pop) == 0 &&
                       read_attr(par, "population_replicate", H5T_NATIVE_INT32, in->replicate,
@@ -244,9 +266,21 @@ static exo_status read_input(const char *path, summary_in *in, exo_error *err)
                                 in->n_pop * in->n_settings) == 0,
                   err, EXO_ERR_INVALID, "%s: an incomplete sweep table under /parameters/exobd",
                   path);
+        /* Each vesicle's radius, for the sweep's attribution (absent, or
+         * sampled frames: NULL or another length, and the summary leaves
+         * out what needs it). */
+        in->radius = read_column(f, "/particles/vesicles/radius", H5T_NATIVE_FLOAT,
+                                 sizeof *in->radius, &in->n_radius);
+    } else if (in->n_sequence > 0) {
+        /* a run of a sequence without a sweep in it: a row per population */
+        for (uint32_t k = 0; k < in->n_pop; k++) {
+            in->combination[k] = (int32_t)k;
+            in->replicate[k] = 0;
+        }
     }
     in->n_types = 0;
-    if (read_attr_strings(par, "cell_type_names", in->type_name, &in->n_types) == 0)
+    if (read_attr_strings(par, "cell_type_names", in->type_name, EXO_SUMMARY_MAX_NAMES,
+                          &in->n_types) == 0)
         EXO_CHECK(read_attr(par, "cell_type_receptor_density", H5T_NATIVE_DOUBLE,
                             in->type_density, in->n_types) == 0,
                   err, EXO_ERR_INVALID, "%s: cell type names without receptor densities", path);
@@ -321,12 +355,17 @@ static void free_input(summary_in *in)
         H5free_memory(in->type_name[t]);
     for (uint32_t j = 0; j < in->n_settings; j++)
         H5free_memory(in->setting_name[j]);
+    for (uint32_t j = 0; j < in->n_sequence; j++)
+        H5free_memory(in->sequence_setting[j]);
+    for (uint32_t j = 0; j < in->n_seq_values; j++)
+        H5free_memory(in->sequence_value[j]);
     for (int k = 0; k < 3; k++) {
         free(in->ev[k].time);
         free(in->ev[k].id);
         free(in->ev[k].region);
         free(in->ev[k].cell_type);
     }
+    free(in->radius);
     free(in->cross.time);
     free(in->cross.id);
     free(in->cross.region);
@@ -491,6 +530,17 @@ static void metric_interval(const metric *m, double lo0, double hi0, double *mea
         *hi = fmin(1, *hi);
 }
 
+/* A libconfig value as a person reads it: a string without its quotes. */
+static const char *unquote(const char *lit, char *buf, size_t n)
+{
+    size_t len = strlen(lit);
+    if (len >= 2 && lit[0] == '"' && lit[len - 1] == '"') {
+        snprintf(buf, n, "%.*s", (int)(len - 2), lit + 1);
+        return buf;
+    }
+    return lit;
+}
+
 /* Per population: what the sweep table needs. */
 typedef struct pop_result {
     double n, target, captured, dose, injected, dwell_sum, dwell_n;
@@ -517,14 +567,23 @@ static exo_status print_sweep(const summary_in *in, const pop_result *r, FILE *o
         fprintf(csv, "combination");
         for (uint32_t j = 0; j < in->n_settings; j++)
             fprintf(csv, ",%s", in->setting_name[j]);
+        if (in->n_sequence > 0)
+            fprintf(csv, ",run");
+        for (uint32_t j = 0; j < in->n_sequence; j++)
+            fprintf(csv, ",%s", in->sequence_setting[j]);
         fprintf(csv, ",replicates,vesicles,target_capture,target_capture_lo,target_capture_hi,"
                      "efficiency,efficiency_lo,efficiency_hi,target_off_target,"
                      "delivered,delivered_lo,delivered_hi,dwell_mean_s\n");
     }
-    fprintf(out, "\nsweep: per combination (mean over its replicates; [95%% interval]: the "
-                 "binomial (Wilson) interval of the pooled vesicles' fractions, widened to "
-                 "Student's t over the replicates where there are several; the dose by t "
-                 "alone)\n  %4s", "comb");
+    if (in->n_settings > 0)
+        fprintf(out, "\nsweep: per combination (mean over its replicates; [95%% interval]: the "
+                     "binomial (Wilson) interval of the pooled vesicles' fractions, widened to "
+                     "Student's t over the replicates where there are several; the dose by t "
+                     "alone)\n  %4s", "comb");
+    else /* a run of a sequence alone: "combination" k is population k */
+        fprintf(out, "\nsequence run %lld: per population (comb: its index; [95%% interval]: "
+                     "the binomial (Wilson) interval)\n  %4s", (long long)in->sequence_run,
+                "comb");
     for (uint32_t j = 0; j < in->n_settings; j++)
         fprintf(out, " %14s", in->setting_name[j]);
     fprintf(out, " %4s %9s %26s %26s %10s %26s %10s\n", "reps", "vesicles",
@@ -573,6 +632,12 @@ static exo_status print_sweep(const summary_in *in, const pop_result *r, FILE *o
             fprintf(csv, "%d", c);
             for (uint32_t j = 0; j < in->n_settings; j++)
                 fprintf(csv, ",%.10g", in->sweep_value[(size_t)first * in->n_settings + j]);
+            if (in->n_sequence > 0)
+                fprintf(csv, ",%lld", (long long)in->sequence_run);
+            for (uint32_t j = 0; j < in->n_sequence; j++) {
+                char v[256];
+                fprintf(csv, ",%s", unquote(in->sequence_value[j], v, sizeof v));
+            }
             fprintf(csv, ",%u,%.0f", cap.n, n);
             for (int q = 0; q < 3; q++) {
                 fprintf(csv, ",%.17g,%.17g,%.17g", m[q], lo[q], hi[q]);
@@ -588,6 +653,241 @@ cleanup:
     return rc;
 }
 
+/* Whether sweep setting @p name is a spread (of size, ligand count or
+ * cargo between vesicles) rather than a mean. */
+static int is_spread(const char *name)
+{
+    return strcmp(name, "radius.sigma") == 0 || strcmp(name, "ligands.sd") == 0 ||
+           strcmp(name, "cargo.sd") == 0;
+}
+
+/* Spearman's rank correlation of x and y (n values; ties get mean ranks). */
+static double spearman(const double *x, const double *y, uint32_t n)
+{
+    double rx[EXO_SUMMARY_MAX_NAMES], ry[EXO_SUMMARY_MAX_NAMES];
+    const double *v[2] = {x, y};
+    double *r[2] = {rx, ry};
+    for (int a = 0; a < 2; a++)
+        for (uint32_t i = 0; i < n; i++) {
+            double below = 0, equal = 0;
+            for (uint32_t j = 0; j < n; j++) {
+                below += v[a][j] < v[a][i];
+                equal += v[a][j] == v[a][i];
+            }
+            r[a][i] = below + (equal + 1) / 2;
+        }
+    double mx = (n + 1) / 2.0, sxy = 0, sxx = 0, syy = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        sxy += (rx[i] - mx) * (ry[i] - mx);
+        sxx += (rx[i] - mx) * (rx[i] - mx);
+        syy += (ry[i] - mx) * (ry[i] - mx);
+    }
+    return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : 0;
+}
+
+/* Where the variation of the outcome "captured at the target" (each
+ * vesicle's 0 or 1, @p hit) comes from: its sum of squares about the mean
+ * over all vesicles, split into
+ *   - between combinations: for a full grid each swept setting's main
+ *     effect (the vesicle-weighted squares of its marginal means about the
+ *     mean) and their interactions (the rest); for a Latin hypercube, whose
+ *     values do not repeat, each setting's share of that part is its
+ *     squared rank correlation with the combination means, and the rest
+ *     is unexplained;
+ *   - between replicates of a combination;
+ *   - within a population: the part a linear fit in the log of each
+ *     vesicle's own radius explains (where radii differ: a log-normal
+ *     size, the spread's effect at fixed settings), and chance (Brownian
+ *     paths, binding) for the rest.
+ * Swept means and swept spreads are listed apart.  As text and, with csv,
+ * as CSV. */
+static exo_status print_attribution(const summary_in *in, const uint8_t *hit, FILE *out,
+                                    const char *csv_path, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    FILE *csv = NULL;
+    const uint32_t np = in->n_pop, ns = in->n_settings;
+    int32_t nc = 0;
+    for (uint32_t k = 0; k < np; k++)
+        nc = in->combination[k] + 1 > nc ? in->combination[k] + 1 : nc;
+    /* vesicles and hits per population and per combination */
+    double n_p[EXO_SUMMARY_MAX_NAMES] = {0}, y_p[EXO_SUMMARY_MAX_NAMES] = {0};
+    double n_c[EXO_SUMMARY_MAX_NAMES] = {0}, y_c[EXO_SUMMARY_MAX_NAMES] = {0};
+    double value_c[EXO_SUMMARY_MAX_NAMES * 8] = {0};
+    double n = 0, y = 0, ss_size = 0;
+    int sized = in->radius != NULL;
+    for (uint32_t k = 0; k < np; k++) {
+        if (in->combination[k] < 0)
+            continue; /* a population the sweep does not vary */
+        int64_t off = in->first[k] - in->first[0];
+        sized = sized && in->first[k] + in->count[k] - in->first[0] <= (int64_t)in->n_radius;
+        for (int64_t i = 0; i < in->count[k]; i++)
+            y_p[k] += hit[off + i];
+        n_p[k] = (double)in->count[k];
+        int32_t c = in->combination[k];
+        n_c[c] += n_p[k];
+        y_c[c] += y_p[k];
+        for (uint32_t j = 0; j < ns; j++)
+            value_c[(size_t)c * ns + j] = in->sweep_value[(size_t)k * ns + j];
+        n += n_p[k];
+        y += y_p[k];
+    }
+    if (!(n > 0))
+        return EXO_OK;
+    const double mean = y / n, ss_all = n * mean * (1 - mean);
+    double ss_pop = 0, ss_between = 0;
+    for (uint32_t k = 0; k < np; k++)
+        if (n_p[k] > 0) /* 0 for populations the sweep does not vary */
+            ss_pop += n_p[k] * pow(y_p[k] / n_p[k] - mean, 2);
+    for (int32_t c = 0; c < nc; c++)
+        if (n_c[c] > 0) {
+            y_c[c] /= n_c[c];
+            ss_between += n_c[c] * pow(y_c[c] - mean, 2);
+        }
+    /* own radius within each population: regression sum of squares */
+    for (uint32_t k = 0; sized && k < np; k++) {
+        if (!(n_p[k] > 1))
+            continue;
+        int64_t off = in->first[k] - in->first[0];
+        double m = n_p[k], sx = 0, sxx = 0, sxy = 0, yk = m > 0 ? y_p[k] / m : 0;
+        for (int64_t i = 0; i < in->count[k]; i++) {
+            double x = log(fmax(in->radius[off + i], 1e-30));
+            sx += x;
+            sxx += x * x;
+            sxy += x * (hit[off + i] - yk);
+        }
+        double vxx = sxx - sx * sx / m;
+        if (vxx > 1e-12 * sxx)
+            ss_size += sxy * sxy / vxx;
+    }
+    /* a full grid: the combinations present (`only` runs one) are the
+     * product of each setting's distinct values */
+    double cells = 1;
+    int32_t present = 0;
+    for (int32_t c = 0; c < nc; c++)
+        present += n_c[c] > 0;
+    for (uint32_t j = 0; j < ns; j++) {
+        uint32_t distinct = 0;
+        for (int32_t c = 0; c < nc; c++) {
+            int first = n_c[c] > 0;
+            for (int32_t d = 0; d < c && first; d++)
+                first = !(n_c[d] > 0) || value_c[(size_t)d * ns + j] != value_c[(size_t)c * ns + j];
+            distinct += first;
+        }
+        cells *= distinct;
+    }
+    const int grid = cells == present;
+    double ss_set[8] = {0}, rho[8] = {0}, sum_set = 0;
+    for (uint32_t j = 0; j < ns; j++) {
+        if (grid) {
+            for (int32_t c = 0; c < nc; c++) {
+                int first = n_c[c] > 0;
+                for (int32_t d = 0; d < c && first; d++)
+                    first = !(n_c[d] > 0) ||
+                            value_c[(size_t)d * ns + j] != value_c[(size_t)c * ns + j];
+                if (!first)
+                    continue;
+                double nv = 0, yv = 0;
+                for (int32_t d = 0; d < nc; d++)
+                    if (value_c[(size_t)d * ns + j] == value_c[(size_t)c * ns + j]) {
+                        nv += n_c[d];
+                        yv += n_c[d] * y_c[d];
+                    }
+                if (nv > 0)
+                    ss_set[j] += nv * pow(yv / nv - mean, 2);
+            }
+        } else {
+            double x[EXO_SUMMARY_MAX_NAMES], yc[EXO_SUMMARY_MAX_NAMES];
+            uint32_t m = 0;
+            for (int32_t c = 0; c < nc; c++)
+                if (n_c[c] > 0) {
+                    x[m] = value_c[(size_t)c * ns + j];
+                    yc[m++] = y_c[c];
+                }
+            rho[j] = spearman(x, yc, m);
+            ss_set[j] = rho[j] * rho[j] * ss_between;
+        }
+        sum_set += ss_set[j];
+    }
+    const double ss_rest = fmax(0, ss_between - sum_set), ss_rep = fmax(0, ss_pop - ss_between);
+    const double ss_chance = fmax(0, ss_all - ss_pop - ss_size);
+    double ss_means = 0, ss_spreads = 0;
+    for (uint32_t j = 0; j < ns; j++)
+        *(is_spread(in->setting_name[j]) ? &ss_spreads : &ss_means) += ss_set[j];
+
+    if (csv_path) {
+        csv = fopen(csv_path, "w");
+        EXO_CHECK(csv != NULL, err, EXO_ERR_IO, "cannot create %s: %s", csv_path,
+                  strerror(errno));
+        fprintf(csv, "source,kind,sum_of_squares,share_of_all,share_between_combinations\n");
+    }
+#define SHARE(x) (ss_all > 0 ? 100 * (x) / ss_all : 0)
+#define BETWEEN(x) (ss_between > 0 ? 100 * (x) / ss_between : 0)
+    fprintf(out, "\nsweep: where the variation of capture at the target comes from (the sum "
+                 "of squares of each vesicle's 0 or 1 about the mean %.4g, over %.0f "
+                 "vesicles; %s)\n", mean, n,
+            grid ? "a full grid: each setting's main effect, from its marginal means"
+                 : "not a full grid: each setting's share between combinations is its "
+                   "squared rank correlation with their means");
+    fprintf(out, "  %-44s %-7s %12s %14s\n", "source", "kind", "share of all",
+            "of between");
+    for (uint32_t j = 0; j < ns; j++) {
+        const char *kind = is_spread(in->setting_name[j]) ? "spread" : "mean";
+        fprintf(out, "  %-44s %-7s %11.3f%% %13.1f%%", in->setting_name[j], kind,
+                SHARE(ss_set[j]), BETWEEN(ss_set[j]));
+        if (!grid)
+            fprintf(out, "   (rank correlation %.3f)", rho[j]);
+        fprintf(out, "\n");
+        if (csv)
+            fprintf(csv, "%s,%s,%.17g,%.17g,%.17g\n", in->setting_name[j], kind, ss_set[j],
+                    SHARE(ss_set[j]) / 100, BETWEEN(ss_set[j]) / 100);
+    }
+    const struct {
+        const char *source, *csv_name;
+        double ss;
+        int between;
+    } rows[] = {
+        {grid ? "interactions of the settings" : "between combinations, unexplained",
+         grid ? "interactions" : "between_unexplained", ss_rest, 1},
+        {"replicates (populations of one combination)", "replicates", ss_rep, 0},
+        {"own radius within a population", "own_radius", ss_size, 0},
+        {"chance (Brownian paths, binding)", "chance", ss_chance, 0},
+    };
+    for (size_t q = 0; q < sizeof rows / sizeof rows[0]; q++) {
+        if (q == 2 && !sized)
+            continue;
+        fprintf(out, "  %-44s %-7s %11.3f%%", rows[q].source, "", SHARE(rows[q].ss));
+        if (rows[q].between)
+            fprintf(out, " %13.1f%%", BETWEEN(rows[q].ss));
+        fprintf(out, "\n");
+        if (csv && rows[q].between)
+            fprintf(csv, "%s,,%.17g,%.17g,%.17g\n", rows[q].csv_name, rows[q].ss,
+                    SHARE(rows[q].ss) / 100, BETWEEN(rows[q].ss) / 100);
+        else if (csv)
+            fprintf(csv, "%s,,%.17g,%.17g,\n", rows[q].csv_name, rows[q].ss,
+                    SHARE(rows[q].ss) / 100);
+    }
+    fprintf(out, "  swept means %.3f%%, swept spreads %.3f%% of all (%.1f%% and %.1f%% of the "
+                 "variation between combinations)\n",
+            SHARE(ss_means), SHARE(ss_spreads), BETWEEN(ss_means), BETWEEN(ss_spreads));
+    if (!sized)
+        fprintf(out, "  (each vesicle's own radius: not in this file, or frames sampled)\n");
+#undef SHARE
+#undef BETWEEN
+cleanup:
+    if (csv && fclose(csv) != 0 && rc == EXO_OK)
+        rc = EXO_ERROR(err, EXO_ERR_IO, "cannot write %s: %s", csv_path, strerror(errno));
+    return rc;
+}
+
+/* The CSV beside @p csv_path: its name less ".csv", plus @p suffix. */
+static void sibling_csv(const char *csv_path, const char *suffix, char *buf, size_t n)
+{
+    size_t len = strlen(csv_path);
+    int dot = len > 4 && strcmp(csv_path + len - 4, ".csv") == 0;
+    snprintf(buf, n, "%.*s%s", (int)(dot ? len - 4 : len), csv_path, suffix);
+}
+
 exo_status exo_summary(const char *path, const char *targets, FILE *out,
                        const char *csv_path, exo_error *err)
 {
@@ -595,7 +895,7 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
     summary_in in;
     memset(&in, 0, sizeof in);
     tally *t = NULL;
-    uint8_t *seen = NULL;
+    uint8_t *seen = NULL, *hit = NULL;
     double *dwell = NULL;
     pop_result *pr = NULL;
     size_t n_dwell = 0;
@@ -749,6 +1049,16 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
             any_target = 1;
         }
     fprintf(out, any_target ? " (%s)\n" : " none (no region binds; --target names one)\n", how);
+    if (in.n_sequence > 0) {
+        fprintf(out, "sequence: run %lld of %lld, with", (long long)in.sequence_run,
+                (long long)in.sequence_runs);
+        for (uint32_t j = 0; j < in.n_sequence; j++) {
+            char v[256];
+            fprintf(out, "%s %s = %s", j ? "," : "", in.sequence_setting[j],
+                    unquote(in.sequence_value[j], v, sizeof v));
+        }
+        fprintf(out, "\n");
+    }
     if (csv_path) {
         csv = fopen(csv_path, "w");
         EXO_CHECK(csv != NULL, err, EXO_ERR_IO, "cannot create %s: %s", csv_path,
@@ -807,18 +1117,27 @@ exo_status exo_summary(const char *path, const char *targets, FILE *out,
             pr[k].dose = tg.dose;
         }
     }
-    if (in.n_settings > 0) {
+    if (in.n_settings > 0 || in.n_sequence > 0) {
         /* The sweep's table; its CSV beside the per-population one. */
         char sweep_csv[1024] = "";
-        if (csv_path) {
-            size_t len = strlen(csv_path);
-            int dot = len > 4 && strcmp(csv_path + len - 4, ".csv") == 0;
-            snprintf(sweep_csv, sizeof sweep_csv, "%.*s.combinations.csv",
-                     (int)(dot ? len - 4 : len), csv_path);
-        }
+        if (csv_path)
+            sibling_csv(csv_path, ".combinations.csv", sweep_csv, sizeof sweep_csv);
         EXO_TRY(print_sweep(&in, pr, out, csv_path ? sweep_csv : NULL, err));
         if (csv_path)
             fprintf(out, "  (as CSV: %s)\n", sweep_csv);
+    }
+    if (in.n_settings > 0) {
+        /* each vesicle: captured at a target place */
+        EXO_ALLOC(hit, (size_t)total + 1, err, "the vesicles' outcomes");
+        for (int64_t i = 0; i < total; i++)
+            for (uint32_t pl = 0; pl < places; pl++)
+                hit[i] |= is_target[pl] && seen[(size_t)i * places + pl];
+        char attr_csv[1024] = "";
+        if (csv_path)
+            sibling_csv(csv_path, ".attribution.csv", attr_csv, sizeof attr_csv);
+        EXO_TRY(print_attribution(&in, hit, out, csv_path ? attr_csv : NULL, err));
+        if (csv_path)
+            fprintf(out, "  (as CSV: %s)\n", attr_csv);
     }
     if (in.cross.n > 0 || in.has_tissue)
         print_crossings(&in, out);
@@ -844,6 +1163,7 @@ cleanup:
         rc = EXO_ERROR(err, EXO_ERR_IO, "cannot write %s: %s", csv_path, strerror(errno));
     free(t);
     free(seen);
+    free(hit);
     free(dwell);
     free(pr);
     free(seq);

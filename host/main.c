@@ -317,6 +317,32 @@ static int load(const args *a, exo_scenario **sc, exo_error *err)
     return rc == EXO_OK ? 0 : fail(err);
 }
 
+/* Runs of a sweep.sequence a scenario starts (0: none, or one chosen with
+ * sweep.run). */
+static uint32_t sequence_runs(const exo_scenario *sc)
+{
+    return sc->sequence.n_settings > 0 && sc->sequence.run < 0 ? sc->sequence.n_runs : 0;
+}
+
+/* Load every run of the sequence, so a value that is wrong for run 7 is
+ * reported before run 0 starts.  @p each has room for one more --set. */
+static int load_every_run(const args *a, uint32_t runs)
+{
+    args each = *a;
+    char set[64];
+    each.sets[each.n_sets++] = set;
+    for (uint32_t r = 0; r < runs; r++) {
+        exo_error err = {0};
+        exo_scenario *sc = NULL;
+        snprintf(set, sizeof set, "sweep.run=%u", r);
+        int rc = load(&each, &sc, &err);
+        exo_scenario_destroy(sc);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 static int cmd_check(const args *a)
 {
     exo_error err = {0};
@@ -324,7 +350,14 @@ static int cmd_check(const args *a)
     int rc = load(a, &sc, &err);
     if (rc)
         return rc;
+    uint32_t runs = sequence_runs(sc);
+    if (runs && (rc = load_every_run(a, runs)) != 0) {
+        exo_scenario_destroy(sc);
+        return rc;
+    }
     int warnings = exo_scenario_describe(sc, exo_cl_bytes_per_vesicle(), stdout);
+    if (runs)
+        printf("sequence: each of the %u runs loads and checks\n", runs);
     printf("%s: ok%s\n", a->scenario, warnings ? " (with warnings)" : "");
     exo_scenario_destroy(sc);
     return 0;
@@ -357,19 +390,25 @@ static int install_stop_handlers(void)
     return 0;
 }
 
-static int cmd_run(const args *a)
+/* Run scenario @p sc (loaded with a's --set options; freed here). */
+static int run_one(const args *a, exo_scenario *sc)
 {
     exo_error err = {0};
-    exo_scenario *sc = NULL;
     exo_sim *sim = NULL;
-    int rc = load(a, &sc, &err);
-    if (rc)
-        return rc;
+    char *output = NULL;
+    int rc = 0;
     progress_state ps = {isatty(fileno(stderr)), -1e9};
     exo_run_options opt;
     memset(&opt, 0, sizeof opt);
     opt.device = a->device;
-    opt.output_path = a->output;
+    /* -o names the sequence's files as output.file does: OUT_run<S>.h5 */
+    if (a->output && (output = exo_scenario_run_path(sc, a->output)) == NULL) {
+        fprintf(stderr, "exobd: error: out of host memory\n");
+        exo_scenario_destroy(sc);
+        free(output);
+        return 1;
+    }
+    opt.output_path = output;
     opt.steps_per_launch = (uint32_t)a->steps_per_launch;
     opt.work_group_size = a->work_group;
     opt.vector_width = (uint32_t)a->vector_width;
@@ -385,6 +424,7 @@ static int cmd_run(const args *a)
         fprintf(stderr, "exobd: error: cannot install the SIGINT/SIGTERM handlers: %s\n",
                 strerror(errno));
         exo_scenario_destroy(sc);
+        free(output);
         return 1;
     }
     if (!a->quiet) {
@@ -397,6 +437,7 @@ static int cmd_run(const args *a)
         if (exo_tune_choose(&opt, 0, opt.log, &t, &err) != EXO_OK) {
             rc = fail(&err);
             exo_scenario_destroy(sc);
+            free(output);
             return rc;
         }
         opt.work_group_size = t.work_group_size;
@@ -415,18 +456,23 @@ static int cmd_run(const args *a)
             const char *ckpt = sim ? exo_sim_checkpoint_path(sim) : NULL;
             fprintf(stderr, "exobd: %s: %s\n", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
                     err.msg);
+            char run[64] = "";
+            if (sc->sequence.n_settings > 0)
+                snprintf(run, sizeof run, " --set sweep.run=%lld", (long long)sc->sequence.run);
             if (ckpt)
-                fprintf(stderr, "exobd: resume with: exobd run %s --resume %s%s\n",
-                        a->scenario, ckpt,
+                fprintf(stderr, "exobd: resume with: exobd run %s%s --resume %s%s\n",
+                        a->scenario, run, ckpt,
                         a->n_sets || a->seed ? " (and the same --set/--seed)" : "");
             rc = 128 + stop_signal;
             exo_sim_destroy(sim, NULL);
             exo_scenario_destroy(sc);
+            free(output);
             return rc;
         }
         rc = fail(&err);
         exo_sim_destroy(sim, NULL);
         exo_scenario_destroy(sc);
+        free(output);
         return rc;
     }
     char out[4096] = "";
@@ -437,7 +483,53 @@ static int cmd_run(const args *a)
     if (rc == 0 && !a->quiet && out[0])
         fprintf(stderr, "exobd: wrote %s and its ParaView sidecar (.xdmf)\n", out);
     exo_scenario_destroy(sc);
+    free(output);
     return rc;
+}
+
+/* exobd run: the scenario, or each run of its sweep.sequence in turn. */
+static int cmd_run(const args *a)
+{
+    exo_error err = {0};
+    exo_scenario *sc = NULL;
+    int rc = load(a, &sc, &err);
+    if (rc)
+        return rc;
+    const uint32_t runs = sequence_runs(sc);
+    if (runs == 0)
+        return run_one(a, sc);
+    exo_scenario_destroy(sc);
+    if (a->resume) {
+        fprintf(stderr, "exobd: error: --resume continues one run of the sequence: add "
+                        "--set sweep.run=S (S the run stopped)\n");
+        return 2;
+    }
+    if ((rc = load_every_run(a, runs)) != 0)
+        return rc;
+    args each = *a;
+    char set[64];
+    each.sets[each.n_sets++] = set; /* main() leaves room for it and --seed */
+    for (uint32_t r = 0; r < runs; r++) {
+        snprintf(set, sizeof set, "sweep.run=%u", r);
+        if (stop_signal) { /* it came between two runs */
+            fprintf(stderr, "exobd: %s: stopped before run %u; runs %u to %u of the "
+                            "sequence did not start (each alone: --set sweep.run=S)\n",
+                    stop_signal == SIGINT ? "SIGINT" : "SIGTERM", r, r, runs - 1);
+            return 128 + stop_signal;
+        }
+        if (!a->quiet)
+            fprintf(stderr, "exobd: run %u of %u of the sequence\n", r, runs);
+        sc = NULL;
+        if ((rc = load(&each, &sc, &err)) == 0)
+            rc = run_one(&each, sc);
+        if (rc != 0) {
+            if (r + 1 < runs)
+                fprintf(stderr, "exobd: runs %u to %u of the sequence did not start (each "
+                                "alone: --set sweep.run=S)\n", r + 1, runs - 1);
+            return rc;
+        }
+    }
+    return 0;
 }
 
 /* exobd tune: measure the launch settings of a device again and cache them. */
@@ -502,7 +594,7 @@ int main(int argc, char **argv)
         return bad_usage("unknown command '%s' (run, check, devices, summary, tune)", cmd);
     args a;
     memset(&a, 0, sizeof a);
-    a.sets = calloc((size_t)argc + 1, sizeof *a.sets);
+    a.sets = calloc((size_t)argc + 3, sizeof *a.sets); /* + sweep.run, --seed */
     if (a.sets == NULL)
         return 1;
     int rc = parse_args(argc, argv, is_run, &a);

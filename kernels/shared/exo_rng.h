@@ -32,7 +32,8 @@
 #define EXO_RNG_INIT_POSITION 2u/* uniforms of the initial position (step 0) */
 #define EXO_RNG_INIT_RADIUS 3u  /* uniforms of the radius draw (step 0)      */
 #define EXO_RNG_INFUSION 4u     /* arrivals of an infusion: counter id is the
-                                   population index (host side)             */
+                                   global id of the population's first
+                                   vesicle (host side)                      */
 #define EXO_RNG_BOUND 5u        /* uniforms of a bound vesicle's transitions:
                                    word 0 whether, word 1 which             */
 #define EXO_RNG_INIT_LIGANDS 6u /* uniforms of the ligand count (step 0)     */

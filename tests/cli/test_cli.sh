@@ -271,6 +271,49 @@ if /usr/bin/python3 -c 'import matplotlib' >/dev/null 2>&1; then
 fi
 ok
 
+check "a sweep.sequence: check loads every run, run writes OUT_run<S>.h5 each, sweep.run=S is run S, the summary and plot_sweep.py span the runs"
+SEQ=(--set 'sweep.sequence=( { setting = "geometry.vessels.[0].flow.mean_velocity"; values = ["200 um/s", "1 mm/s"]; } )'
+     --set 'vesicles.[0].count=100' --set simulation.steps=200 --set output.every=100)
+run "$EXOBD" check "$SRC/scenarios/design_sweep.cfg" "${SEQ[@]}"
+expect_status 0
+expect_stdout "sequence      2 runs, one after another, each into OUT_run<S>.h5"
+expect_stdout 'run 1: geometry.vessels.[0].flow.mean_velocity = "1 mm/s"'
+expect_stdout "sequence: each of the 2 runs loads and checks"
+run "$EXOBD" run "$SRC/scenarios/design_sweep.cfg" "${SEQ[@]}" -o "$WORK/sq.h5" --quiet
+expect_status 0
+[ -e "$WORK/sq_run0.h5" ] && [ -e "$WORK/sq_run1.h5" ] && [ -e "$WORK/sq_run1.xdmf" ] &&
+    [ ! -e "$WORK/sq.h5" ] || fail "expected sq_run0.h5 and sq_run1.h5 (with sidecars) only"
+run "$EXOBD" run "$SRC/scenarios/design_sweep.cfg" "${SEQ[@]}" --set sweep.run=1 \
+    -o "$WORK/one.h5" --quiet
+expect_status 0
+[ -e "$WORK/one_run1.h5" ] || fail "sweep.run=1 -o one.h5: expected one_run1.h5"
+if /usr/bin/python3 -c 'import h5py' >/dev/null 2>&1; then
+    run /usr/bin/python3 "$SRC/tests/tools/compare_runs.py" "$WORK/sq_run1.h5" "$WORK/one_run1.h5"
+    expect_status 0
+fi
+run "$EXOBD" summary "$WORK/sq_run1.h5" --csv "$WORK/sq_run1.csv"
+expect_status 0
+expect_stdout "sequence: run 1 of 2, with geometry.vessels.[0].flow.mean_velocity = 1 mm/s"
+head -1 "$WORK/sq_run1.combinations.csv" |
+    grep -q '^combination,radius,ligands.count,run,geometry.vessels.\[0\].flow.mean_velocity,replicates,' ||
+    fail "sq_run1.combinations.csv: no run and sequence columns"
+grep -q '^19,75,300,1,1 mm/s,1,100,' "$WORK/sq_run1.combinations.csv" ||
+    fail "sq_run1.combinations.csv: no row of combination 19 in run 1"
+if /usr/bin/python3 -c 'import matplotlib' >/dev/null 2>&1; then
+    run "$EXOBD" summary "$WORK/sq_run0.h5" --csv "$WORK/sq_run0.csv"
+    run /usr/bin/python3 "$SRC/tools/plot_sweep.py" "$WORK/sq_run0.combinations.csv" \
+        "$WORK/sq_run1.combinations.csv" -o "$WORK/sq.png"
+    expect_status 0
+    expect_png "$WORK/sq.png"
+fi
+# a value that is wrong for run 1 stops the run before run 0 starts
+run "$EXOBD" run "$SRC/scenarios/design_sweep.cfg" -o "$WORK/bad.h5" --quiet \
+    --set 'sweep.sequence=( { setting = "geometry.vessels.[0].flow.mean_velocity"; values = ["200 um/s", "1 kg"]; } )'
+expect_status 2
+expect_stderr "sweep.sequence, run 1: geometry.vessels.[0].flow.mean_velocity=\"1 kg\""
+[ ! -e "$WORK/bad_run0.h5" ] || fail "run 0 started although run 1 is bad input"
+ok
+
 check "exobd summary of a file that is not an output, and with a bad option: exit 2"
 run "$EXOBD" summary "$WORK/tum.csv"
 expect_status 2

@@ -1698,6 +1698,72 @@ static void test_sweep_config(void)
         NO_SETS, 23, "'sweep.only'");
 }
 
+/* sweep.sequence: settings run one after another, run `run` applied. */
+static void test_sequence_config(void)
+{
+#define SEQ "sequence = ( { setting = \"medium.viscosity\"; values = [\"1.2 mPa s\", " \
+            "\"2.4 mPa s\"]; }, { setting = \"geometry.box.upper\"; values = " \
+            "([10.0, 10.0, 10.0], [20.0, 20.0, 20.0]); } );"
+    exo_scenario *sc = load_good(__LINE__, EDITS(SWEEP(SEQ " run = 3;")), NO_SETS);
+    EXO_TEST_TRUE(sc != NULL, "a sequence loads");
+    if (sc) {
+        EXO_TEST_EQ_INT(sc->sequence.n_runs, 4, "2 x 2 runs");
+        EXO_TEST_EQ_INT(sc->sequence.run, 3, "run 3");
+        EXO_TEST_NEAR(sc->viscosity, 2.4e-3, 1e-15, "run 3: the second viscosity");
+        EXO_TEST_NEAR(sc->box_hi[2], 20, 1e-12, "run 3: the second box");
+        EXO_TEST_TRUE(strcmp(sc->output_file, "t_run3.h5") == 0,
+                      "run 3 writes t_run3.h5 (%s)", sc->output_file);
+        EXO_TEST_TRUE(!sc->sweep.active, "no sweep within the run");
+        EXO_TEST_TRUE(strcmp(sc->sequence.value[1][1], "[20.0, 20.0, 20.0]") == 0,
+                      "values kept as libconfig text (%s)", sc->sequence.value[1][1]);
+    }
+    exo_scenario_destroy(sc);
+    /* no run chosen: run 0's values, the output as named (exobd run loops) */
+    sc = load_good(__LINE__, EDITS(SWEEP(SEQ)), NO_SETS);
+    EXO_TEST_TRUE(sc && sc->sequence.run == -1 && fabs(sc->viscosity - 1.2e-3) < 1e-15 &&
+                      sc->box_hi[2] == 10 && strcmp(sc->output_file, "t.h5") == 0,
+                  "without sweep.run: run 0's values, run -1, t.h5");
+    exo_scenario_destroy(sc);
+    /* --set sweep.run=1 (the last setting varies fastest) */
+    sc = load_good(__LINE__, EDITS(SWEEP(SEQ)), SETS("sweep.run=1"));
+    EXO_TEST_TRUE(sc && fabs(sc->viscosity - 1.2e-3) < 1e-15 && sc->box_hi[2] == 20 &&
+                      strcmp(sc->output_file, "t_run1.h5") == 0,
+                  "--set sweep.run=1: the first viscosity, the second box");
+    exo_scenario_destroy(sc);
+    /* with a sweep inside each run */
+    sc = load_good(__LINE__,
+                   EDITS(SWEEP("parameters = ( { setting = \"radius\"; values = [\"30 nm\", "
+                               "\"60 nm\"]; } ); " SEQ " run = 2;")),
+                   NO_SETS);
+    EXO_TEST_TRUE(sc && sc->sweep.active && sc->n_pop == 2 && sc->sequence.run == 2 &&
+                      fabs(sc->viscosity - 2.4e-3) < 1e-15,
+                  "a sweep in each run of a sequence");
+    exo_scenario_destroy(sc);
+
+    BAD(EDITS(SWEEP("sequence = ( { setting = \"sweep.only\"; values = [1]; } );")), NO_SETS,
+        23, "'sweep.sequence.[0].setting'", "cannot run \"sweep.only\" in sequence");
+    BAD(EDITS(SWEEP("sequence = ( { setting = \"seed\"; values = [1, 2]; }, "
+                    "{ setting = \"seed\"; values = [3]; } );")),
+        NO_SETS, 23, "'sweep.sequence.[1].setting'", "in the sequence twice");
+    BAD(EDITS(SWEEP("sequence = ( { setting = \"seed\"; values = []; } );")), NO_SETS, 23,
+        "'sweep.sequence.[0].values'", "an empty list");
+    BAD(EDITS(SWEEP("sequence = ( );")), NO_SETS, 23, "'sweep.sequence'", "an empty list");
+    BAD(EDITS(SWEEP("run = 0;")), NO_SETS, 23, "'sweep.run'", "needs sweep.sequence");
+    BAD(EDITS(SWEEP(SEQ " run = 4;")), NO_SETS, 23, "'sweep.run'", "must be in [0, 3]");
+    BAD(EDITS(SWEEP(SEQ " replicates = 2;")), NO_SETS, 23, "'sweep.replicates'",
+        "applies to sweep.parameters");
+    /* a typo in the path, and a value of the wrong dimension in run 1 */
+    BAD(EDITS(SWEEP("sequence = ( { setting = \"medium.viscosty\"; values = "
+                    "[\"1 mPa s\"]; } );")),
+        NO_SETS, AT_NONE, ": sweep.sequence, run 0: medium.viscosty=\"1 mPa s\": setting "
+        "'medium.viscosty': unknown setting", "did you mean 'viscosity'?");
+    BAD(EDITS(SWEEP("sequence = ( { setting = \"medium.viscosity\"; values = "
+                    "[\"1 mPa s\", \"2 mm/s\"]; } ); run = 1;")),
+        NO_SETS, AT_NONE, ": sweep.sequence, run 1: medium.viscosity=\"2 mm/s\": setting "
+        "'medium.viscosity'", "a velocity");
+#undef SEQ
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 1) {
@@ -1711,6 +1777,7 @@ int main(int argc, char **argv)
     test_wrong_types();
     test_binding_config();
     test_sweep_config();
+    test_sequence_config();
     test_units_in_strings();
     test_ranges();
     test_geometry();

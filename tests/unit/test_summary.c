@@ -156,6 +156,41 @@ static void write_file(const char *path, int crossings, int cells)
     EXO_TEST_TRUE(ok, "writing the constructed file: %s", err.msg);
 }
 
+/* base_layout with 4 sweep populations of 10 vesicles (ids 0-39), cargo 1
+ * that does not leak, the observable "free" and the three event kinds;
+ * the caller's names, combinations, replicates, settings and values. */
+static exo_h5_layout sweep_layout(const char *path, const char *const *pop_names,
+                                  const int32_t *combination, const int32_t *replicate,
+                                  const char *const *settings, uint32_t n_settings,
+                                  const double *values, const char *name)
+{
+    static const char *obs_names[1] = {"free"};
+    static const char *kinds[3] = {"binding", "unbinding", "internalization"};
+    static const int64_t first[4] = {0, 10, 20, 30}, count[4] = {10, 10, 10, 10};
+    static const double cargo[4] = {1, 1, 1, 1}, release[4] = {0, 0, 0, 0};
+    static char text[64];
+    exo_h5_layout l = base_layout(path);
+    l.population_names = pop_names;
+    l.n_populations = 4;
+    l.observable_names = obs_names;
+    l.n_observables = 1;
+    l.event_kinds = kinds;
+    l.n_event_kinds = 3;
+    l.population_first = first;
+    l.population_count = count;
+    l.population_combination = combination;
+    l.population_replicate = replicate;
+    l.sweep_settings = settings;
+    l.n_sweep_settings = n_settings;
+    l.sweep_values = values;
+    l.cargo_amount = cargo;
+    l.cargo_release_rate = release;
+    snprintf(text, sizeof text, "name = \"%s\";", name);
+    l.scenario_text = text;
+    l.scenario_name = name;
+    return l;
+}
+
 /* A sweep of one setting ("radius": 30 and 60 nm) with 2 replicates:
  * populations A0, A1 (combination 0) and B0, B1 (combination 1) of 10
  * vesicles each, cargo 1 that does not leak, regions a and t (the target).
@@ -174,31 +209,11 @@ static void write_sweep_file(const char *path)
 {
     exo_error err = {0};
     const char *pop_names[4] = {"A_c0_r0", "A_c0_r1", "A_c1_r0", "A_c1_r1"};
-    const char *obs_names[1] = {"free"};
-    const char *kinds[3] = {"binding", "unbinding", "internalization"};
     const char *settings[1] = {"radius"};
-    int64_t first[4] = {0, 10, 20, 30}, count[4] = {10, 10, 10, 10};
-    int32_t combination[4] = {0, 0, 1, 1}, replicate[4] = {0, 1, 0, 1};
-    double cargo[4] = {1, 1, 1, 1}, release[4] = {0, 0, 0, 0};
-    double values[4] = {30, 30, 60, 60};
-    exo_h5_layout l = base_layout(path);
-    l.population_names = pop_names;
-    l.n_populations = 4;
-    l.observable_names = obs_names;
-    l.n_observables = 1;
-    l.event_kinds = kinds;
-    l.n_event_kinds = 3;
-    l.population_first = first;
-    l.population_count = count;
-    l.population_combination = combination;
-    l.population_replicate = replicate;
-    l.sweep_settings = settings;
-    l.n_sweep_settings = 1;
-    l.sweep_values = values;
-    l.cargo_amount = cargo;
-    l.cargo_release_rate = release;
-    l.scenario_text = "name = \"swept\";";
-    l.scenario_name = "swept";
+    const int32_t combination[4] = {0, 0, 1, 1}, replicate[4] = {0, 1, 0, 1};
+    const double values[4] = {30, 30, 60, 60};
+    exo_h5_layout l = sweep_layout(path, pop_names, combination, replicate, settings, 1,
+                                   values, "swept");
     exo_h5 *h = NULL;
     int ok = exo_h5_create(&h, &l, &err) == EXO_OK;
     const struct {
@@ -223,6 +238,77 @@ static void write_sweep_file(const char *path)
     ok = ok && exo_h5_write_observables(h, 10, 1.0, values_obs, &err) == EXO_OK;
     ok = exo_h5_close(h, 1, ok ? &err : NULL) == EXO_OK && ok;
     EXO_TEST_TRUE(ok, "writing the constructed sweep file: %s", err.msg);
+}
+
+/* A 2 x 2 grid of a mean and a spread ("radius" 30, 60 nm by
+ * "radius.sigma" 0.1, 0.3), one replicate, 10 vesicles per combination
+ * whose captures at the target t are 1, 3, 5 and 7, each captured vesicle
+ * 1.5 times the radius of the others in its population.  By hand: mean
+ * 0.4, sum of squares 40 x 0.4 x 0.6 = 9.6; between combinations
+ * 10 (0.3^2 + 0.1^2 + 0.1^2 + 0.3^2) = 2; radius's marginal means 0.2 and
+ * 0.6 give 20 (0.2^2 + 0.2^2) = 1.6 (16.667% of all, 80% between), the
+ * sigma's 0.3 and 0.5 give 0.4 (4.167%, 20%), no interaction (additive);
+ * within the populations 10 (0.09 + 0.21 + 0.25 + 0.21) = 7.6, all of it
+ * explained by each vesicle's own radius (79.167%), none left to chance. */
+static const double grid_values[8] = {30, 0.1, 30, 0.3, 60, 0.1, 60, 0.3};
+
+/* The same vesicles and captures at the 4 points of a Latin hypercube:
+ * radius 30, 50, 40, 60 nm and sigma 0.1, 0.3, 0.4, 0.2.  Spearman's rho
+ * of radius with the captures 1, 3, 5, 7 is 1 - 6 x 2 / 60 = 0.8 (64% of
+ * the part between combinations, 2 of 9.6: 13.333% of all), of sigma
+ * 1 - 6 x 6 / 60 = 0.4 (16%, 3.333%); 20% (4.167%) is left unexplained. */
+static const double latin_values[8] = {30, 0.1, 50, 0.3, 40, 0.4, 60, 0.2};
+
+static void write_spread_file(const char *path, const double *values)
+{
+    exo_error err = {0};
+    enum { N = 40 };
+    const char *pop_names[4] = {"S_c0_r0", "S_c1_r0", "S_c2_r0", "S_c3_r0"};
+    const char *settings[2] = {"radius", "radius.sigma"};
+    const int32_t combination[4] = {0, 1, 2, 3}, replicate[4] = {0, 0, 0, 0};
+    const int hits[4] = {1, 3, 5, 7};
+    static int64_t id[N];
+    static float radius[N];
+    static int32_t population[N];
+    for (int i = 0; i < N; i++) {
+        int k = i / 10;
+        id[i] = i;
+        population[i] = k;
+        radius[i] = (float)(values[2 * k] * (i % 10 < hits[k] ? 1.5 : 1.0));
+    }
+    exo_h5_layout l = sweep_layout(path, pop_names, combination, replicate, settings, 2,
+                                   values, "spread");
+    l.n = N;
+    l.id = id;
+    l.radius_nm = radius;
+    l.population = population;
+    exo_h5 *h = NULL;
+    int ok = exo_h5_create(&h, &l, &err) == EXO_OK;
+    for (int i = 0; ok && i < N; i++) {
+        if (i % 10 >= hits[i / 10])
+            continue;
+        int64_t step = 1, vid = i;
+        double t = 0.1;
+        float pos[3] = {0, 0, 0};
+        int32_t surface = 0, patch = -1, bonds = 1, region = 1, cell = -1, type = -1;
+        int8_t route = 0;
+        ok = exo_h5_write_events(h, 0, 1, &step, &t, &vid, pos, &surface, &region, &patch,
+                                 &bonds, &route, &cell, &type, &err) == EXO_OK;
+    }
+    int64_t values_obs[1] = {24};
+    ok = ok && exo_h5_write_observables(h, 10, 1.0, values_obs, &err) == EXO_OK;
+    ok = exo_h5_close(h, 1, ok ? &err : NULL) == EXO_OK && ok;
+    EXO_TEST_TRUE(ok, "writing the constructed spread file: %s", err.msg);
+}
+
+/* The text of file @p path into @p buf ("" if it cannot be read). */
+static void read_text(const char *path, char *buf, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    size_t got = f ? fread(buf, 1, n - 1, f) : 0;
+    buf[got] = '\0';
+    if (f)
+        fclose(f);
 }
 
 /* The summary's text and CSV for `target`. */
@@ -262,12 +348,8 @@ int main(void)
                             "1 still bound at the end");
     EXO_TEST_CONTAINS(text, "population all: 20 vesicles, cargo injected 30");
 
-    FILE *f = fopen(csv, "r");
-    char line[512], all[4096] = "";
-    while (f && fgets(line, sizeof line, f))
-        strncat(all, line, sizeof all - strlen(all) - 1);
-    if (f)
-        fclose(f);
+    char all[4096];
+    read_text(csv, all, sizeof all);
     EXO_TEST_CONTAINS(all, "population,region,target,vesicles,captured,bindings,unbindings,"
                            "internalized,dose\n");
     EXO_TEST_CONTAINS(all, "P0,t,1,10,2,3,1,2,1.94882");
@@ -326,12 +408,7 @@ int main(void)
                             "            1      1.21306\n");
     EXO_TEST_CONTAINS(text, "capture   target 1, off-target 4 vesicles: target/off-target "
                             "0.25");
-    f = fopen(csv, "r");
-    all[0] = '\0';
-    while (f && fgets(line, sizeof line, f))
-        strncat(all, line, sizeof all - strlen(all) - 1);
-    if (f)
-        fclose(f);
+    read_text(csv, all, sizeof all);
     EXO_TEST_CONTAINS(all, "P0,t,0,10,2,3,1,2,1.94882"); /* the cells' events are not t's */
     EXO_TEST_CONTAINS(all, "P0,cells:tumour,1,10,1,1,0,1,1.213061");
     EXO_TEST_CONTAINS(all, "P0,cells:normal,0,10,1,1,0,0,0\n");
@@ -353,15 +430,71 @@ int main(void)
     EXO_TEST_CONTAINS(text, "0.4 [0.2188, 0.6134]");
     EXO_TEST_CONTAINS(text, "0.8333 [0, 1]          3           0.05 [0, 0.6853]        0.4\n");
     EXO_TEST_CONTAINS(text, "0.9 [0, 1]          8           0.15 [0, 0.7853]        0.4\n");
-    f = fopen(combos, "r");
-    all[0] = '\0';
-    while (f && fgets(line, sizeof line, f))
-        strncat(all, line, sizeof all - strlen(all) - 1);
-    if (f)
-        fclose(f);
+    read_text(combos, all, sizeof all);
     EXO_TEST_CONTAINS(all, "combination,radius,replicates,vesicles,target_capture,");
     EXO_TEST_CONTAINS(all, "\n0,30,2,20,0.15");
     EXO_TEST_CONTAINS(all, "\n1,60,2,20,0.4");
+    /* Where the variation comes from, by hand (write_sweep_file): mean
+     * 0.275 over 40, sum of squares 7.975; between combinations 0.625, all
+     * of it radius's; replicates 0.05; chance 7.3. */
+    EXO_TEST_CONTAINS(text, "about the mean 0.275, over 40 vesicles; a full grid");
+    EXO_TEST_CONTAINS(text, "  radius                                       mean          "
+                            "7.837%         100.0%\n");
+    EXO_TEST_CONTAINS(text, "  replicates (populations of one combination)                "
+                            "0.627%\n");
+    EXO_TEST_CONTAINS(text, "  chance (Brownian paths, binding)                          "
+                            "91.536%\n");
+
+    /* A mean and a spread, each vesicle's radius in the file. */
+    char path5[256], csv5[256], attr5[256];
+    snprintf(path5, sizeof path5, "%s/spread.h5", dir);
+    snprintf(csv5, sizeof csv5, "%s/spread.csv", dir);
+    snprintf(attr5, sizeof attr5, "%s/spread.attribution.csv", dir);
+    write_spread_file(path5, grid_values);
+    summarise(path5, "t", csv5, text, sizeof text, &st, &err);
+    EXO_TEST_TRUE(st == EXO_OK, "summary of a mean-and-spread sweep failed: %s", err.msg);
+    printf("%s", text);
+    EXO_TEST_CONTAINS(text, "about the mean 0.4, over 40 vesicles; a full grid");
+    EXO_TEST_CONTAINS(text, "  radius                                       mean         "
+                            "16.667%          80.0%\n");
+    EXO_TEST_CONTAINS(text, "  radius.sigma                                 spread        "
+                            "4.167%          20.0%\n");
+    EXO_TEST_CONTAINS(text, "  interactions of the settings                               "
+                            "0.000%           0.0%\n");
+    EXO_TEST_CONTAINS(text, "  own radius within a population                          "
+                            "  79.167%\n");
+    EXO_TEST_CONTAINS(text, "  chance (Brownian paths, binding)                        "
+                            "   0.000%\n");
+    EXO_TEST_CONTAINS(text, "swept means 16.667%, swept spreads 4.167% of all (80.0% and "
+                            "20.0% of the variation between combinations)");
+    read_text(attr5, all, sizeof all);
+    EXO_TEST_CONTAINS(all, "source,kind,sum_of_squares,share_of_all,share_between_combinations\n");
+    const struct {
+        const char *row;
+        double ss;
+    } want_ss[] = {{"\nradius,mean,", 1.6},     {"\nradius.sigma,spread,", 0.4},
+                   {"\ninteractions,,", 0},     {"\nreplicates,,", 0},
+                   {"\nown_radius,,", 7.6},     {"\nchance,,", 0}};
+    for (size_t q = 0; q < sizeof want_ss / sizeof want_ss[0]; q++) {
+        const char *at = strstr(all, want_ss[q].row);
+        double got = at ? strtod(at + strlen(want_ss[q].row), NULL) : NAN;
+        /* radii are float32 in the file: their logs carry ~1e-7 */
+        char what[96];
+        snprintf(what, sizeof what, "attribution CSV: sum of squares of %s", want_ss[q].row + 1);
+        EXO_TEST_NEAR(got, want_ss[q].ss, 1e-9, what);
+    }
+
+    /* The same at the points of a Latin hypercube: rank correlations. */
+    write_spread_file(path5, latin_values);
+    summarise(path5, "t", NULL, text, sizeof text, &st, &err);
+    EXO_TEST_TRUE(st == EXO_OK, "summary of a Latin hypercube failed: %s", err.msg);
+    printf("%s", text);
+    EXO_TEST_CONTAINS(text, "not a full grid: each setting's share between combinations is "
+                            "its squared rank correlation with their means");
+    EXO_TEST_CONTAINS(text, "13.333%          64.0%   (rank correlation 0.800)\n");
+    EXO_TEST_CONTAINS(text, "3.333%          16.0%   (rank correlation 0.400)\n");
+    EXO_TEST_CONTAINS(text, "  between combinations, unexplained                          "
+                            "4.167%          20.0%\n");
 
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
