@@ -685,6 +685,19 @@ static double spearman(const double *x, const double *y, uint32_t n)
     return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : 0;
 }
 
+/* Whether combination @p c is present and the first present one with its
+ * value of setting @p j (values_c: [combination][ns]). */
+static int first_with_value(const double *value_c, const double *n_c, uint32_t ns,
+                            uint32_t j, int32_t c)
+{
+    if (!(n_c[c] > 0))
+        return 0;
+    for (int32_t d = 0; d < c; d++)
+        if (n_c[d] > 0 && value_c[(size_t)d * ns + j] == value_c[(size_t)c * ns + j])
+            return 0;
+    return 1;
+}
+
 /* Where the variation of the outcome "captured at the target" (each
  * vesicle's 0 or 1, @p hit) comes from: its sum of squares about the mean
  * over all vesicles, split into
@@ -768,12 +781,8 @@ static exo_status print_attribution(const summary_in *in, const uint8_t *hit, FI
         present += n_c[c] > 0;
     for (uint32_t j = 0; j < ns; j++) {
         uint32_t distinct = 0;
-        for (int32_t c = 0; c < nc; c++) {
-            int first = n_c[c] > 0;
-            for (int32_t d = 0; d < c && first; d++)
-                first = !(n_c[d] > 0) || value_c[(size_t)d * ns + j] != value_c[(size_t)c * ns + j];
-            distinct += first;
-        }
+        for (int32_t c = 0; c < nc; c++)
+            distinct += first_with_value(value_c, n_c, ns, j, c);
         cells *= distinct;
     }
     const int grid = cells == present;
@@ -781,11 +790,7 @@ static exo_status print_attribution(const summary_in *in, const uint8_t *hit, FI
     for (uint32_t j = 0; j < ns; j++) {
         if (grid) {
             for (int32_t c = 0; c < nc; c++) {
-                int first = n_c[c] > 0;
-                for (int32_t d = 0; d < c && first; d++)
-                    first = !(n_c[d] > 0) ||
-                            value_c[(size_t)d * ns + j] != value_c[(size_t)c * ns + j];
-                if (!first)
+                if (!first_with_value(value_c, n_c, ns, j, c))
                     continue;
                 double nv = 0, yv = 0;
                 for (int32_t d = 0; d < nc; d++)

@@ -324,18 +324,25 @@ static uint32_t sequence_runs(const exo_scenario *sc)
     return sc->sequence.n_settings > 0 && sc->sequence.run < 0 ? sc->sequence.n_runs : 0;
 }
 
-/* Load every run of the sequence, so a value that is wrong for run 7 is
- * reported before run 0 starts.  @p each has room for one more --set. */
-static int load_every_run(const args *a, uint32_t runs)
+/* Load run @p r of the scenario's sequence: a's --set options and
+ * sweep.run=r (main() leaves room in a->sets for it and --seed). */
+static int load_run(const args *a, uint32_t r, exo_scenario **sc, exo_error *err)
 {
     args each = *a;
     char set[64];
+    snprintf(set, sizeof set, "sweep.run=%u", r);
     each.sets[each.n_sets++] = set;
+    return load(&each, sc, err);
+}
+
+/* Load every run of the sequence, so a value that is wrong for run 7 is
+ * reported before run 0 starts. */
+static int load_every_run(const args *a, uint32_t runs)
+{
     for (uint32_t r = 0; r < runs; r++) {
         exo_error err = {0};
         exo_scenario *sc = NULL;
-        snprintf(set, sizeof set, "sweep.run=%u", r);
-        int rc = load(&each, &sc, &err);
+        int rc = load_run(a, r, &sc, &err);
         exo_scenario_destroy(sc);
         if (rc)
             return rc;
@@ -506,11 +513,7 @@ static int cmd_run(const args *a)
     }
     if ((rc = load_every_run(a, runs)) != 0)
         return rc;
-    args each = *a;
-    char set[64];
-    each.sets[each.n_sets++] = set; /* main() leaves room for it and --seed */
     for (uint32_t r = 0; r < runs; r++) {
-        snprintf(set, sizeof set, "sweep.run=%u", r);
         if (stop_signal) { /* it came between two runs */
             fprintf(stderr, "exobd: %s: stopped before run %u; runs %u to %u of the "
                             "sequence did not start (each alone: --set sweep.run=S)\n",
@@ -520,8 +523,8 @@ static int cmd_run(const args *a)
         if (!a->quiet)
             fprintf(stderr, "exobd: run %u of %u of the sequence\n", r, runs);
         sc = NULL;
-        if ((rc = load(&each, &sc, &err)) == 0)
-            rc = run_one(&each, sc);
+        if ((rc = load_run(a, r, &sc, &err)) == 0)
+            rc = run_one(a, sc);
         if (rc != 0) {
             if (r + 1 < runs)
                 fprintf(stderr, "exobd: runs %u to %u of the sequence did not start (each "
