@@ -17,6 +17,16 @@
 
 typedef struct exo_backend exo_backend;
 
+/** Which vesicles a frame holds (output.sample): row j of the n_out rows
+ *  sampled from a run of n_all vesicles is the vesicle at run index
+ *  exo_sample_index(j, n_all, n_out).  A backend packs rows j0 ..
+ *  j0 + count - 1; their run indices less i0 are its own indices.  A
+ *  backend that holds the whole run packs every row (j0 = i0 = 0); a
+ *  rank's part of an MPI run packs the rows that fall in its part. */
+typedef struct exo_frame_rows {
+    uint32_t n_all, n_out, j0, count, i0;
+} exo_frame_rows;
+
 /** Everything a vesicle's future depends on, in host arrays of n entries
  *  per component (positions and image counts: x block, y block, z block):
  *  what a checkpoint holds. */
@@ -60,14 +70,14 @@ typedef struct exo_backend_ops {
     exo_status (*count_places)(exo_backend *b, const exo_step_params *p,
                                uint32_t first, uint32_t count, uint64_t *counts,
                                exo_error *err);
-    /** Pack n_out sampled vesicles for a frame (k_gather_frame): positions
-     *  in nm interleaved, images interleaved, states, bonds, copied into
-     *  the given host arrays.  The copy may still be under way when this
+    /** Pack the rows of a frame (k_gather_frame): positions in nm
+     *  interleaved, images interleaved, states, bonds, rows->count of each
+     *  copied into the given host arrays.  The copy may still be under way when this
      *  returns (*pending non-NULL): the arrays are the frame's only after
      *  frame_end(pending), which any one thread may call while this one
      *  goes on launching.  A backend keeps two frames in flight at most:
      *  a third frame_begin first waits for the oldest copy. */
-    exo_status (*frame_begin)(exo_backend *b, uint32_t n_out, float *pos_nm,
+    exo_status (*frame_begin)(exo_backend *b, const exo_frame_rows *rows, float *pos_nm,
                               int32_t *image, int8_t *state, uint8_t *bonds,
                               void **pending, exo_error *err);
     /** Wait for a frame_begin's copy (NULL: nothing to wait for) and
@@ -130,6 +140,13 @@ struct exo_backend {
     const exo_backend_ops *ops;
     uint32_t n;              /* vesicles held                           */
     uint32_t id0;            /* global id of index 0                    */
+    uint32_t part_first;     /* the vesicles whose arrays live in this
+                                process: indices part_first ..
+                                part_first + part_count - 1; all n but
+                                for a rank's part of an MPI run, which
+                                read, read_binding, exchange and
+                                frame_begin see alone (exo_part.h)      */
+    uint32_t part_count;
     char name[512];          /* device description for logs and output  */
     int from_cache;          /* program binary from cache (1), built (0),
                                 not applicable (-1)                     */

@@ -245,12 +245,12 @@ cleanup:
     return rc;
 }
 
-static exo_status batch_frame_begin(exo_backend *bb, uint32_t n_out, float *pos_nm,
-                                    int32_t *image, int8_t *state, uint8_t *bonds,
-                                    void **pending, exo_error *err)
+static exo_status batch_frame_begin(exo_backend *bb, const exo_frame_rows *rows,
+                                    float *pos_nm, int32_t *image, int8_t *state,
+                                    uint8_t *bonds, void **pending, exo_error *err)
 {
     exo_batch *b = (exo_batch *)bb;
-    return b->store->ops->frame_begin(b->store, n_out, pos_nm, image, state, bonds, pending,
+    return b->store->ops->frame_begin(b->store, rows, pos_nm, image, state, bonds, pending,
                                       err);
 }
 
@@ -467,6 +467,7 @@ exo_status exo_batch_create(exo_backend **out, exo_backend *device, uint32_t n,
     b->dev = device;
     b->base.ops = &batch_ops;
     b->base.n = n;
+    b->base.part_count = n;
     b->base.id0 = id0;
     b->base.from_cache = device->from_cache;
     memcpy(b->base.program_key, device->program_key, sizeof b->base.program_key);

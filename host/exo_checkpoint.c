@@ -8,20 +8,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "exo_comm.h"
 #include "exo_error.h"
 #include "exo_sha256.h"
 
 #define DIGEST_BYTES 32
+/* Pieces a split field is streamed to rank 0 in, and read in to check the
+ * digest: memory stays bounded whatever the run's size. */
+#define PIECE_BYTES ((size_t)16 << 20)
 
 struct exo_ckpt {
     int writing;
+    int shared;               /* the ranks of an MPI run share it          */
+    int writer;               /* this process writes the file (rank 0)     */
     char *path, *tmp;
-    FILE *f;                  /* writing */
-    unsigned char *buf;       /* reading: the whole file */
-    size_t size, at;
+    FILE *f;                  /* writing, on the writer                    */
+    int fd;                   /* reading                                   */
+    uint64_t size, at;        /* reading: bytes before the digest; cursor  */
     exo_sha256 sha;
+    exo_status failed;        /* writing shared: the writer's first failure,
+                                 reported by finish so that every rank gets
+                                 there and agrees on it                    */
+    exo_error failure;
+    unsigned char *piece;     /* [PIECE_BYTES] the writer's receive buffer */
+    uint64_t *counts;         /* [ranks] elements of a split field per rank */
 };
 
 /* The raw digest (exo_sha256_hex gives hex): decode it. */
@@ -42,75 +55,156 @@ static void ckpt_free(exo_ckpt *c)
         return;
     if (c->f)
         fclose(c->f);
-    free(c->buf);
+    if (c->fd >= 0)
+        close(c->fd);
+    free(c->piece);
+    free(c->counts);
     free(c->path);
     free(c->tmp);
     free(c);
 }
 
-exo_status exo_ckpt_create(exo_ckpt **out, const char *path, exo_error *err)
+static exo_status ckpt_new(exo_ckpt **out, const char *path, int writing, int shared,
+                           exo_error *err)
 {
     exo_status rc = EXO_OK;
     exo_ckpt *c = NULL;
-    *out = NULL;
     EXO_ALLOC(c, 1, err, "a checkpoint");
-    c->writing = 1;
+    c->fd = -1;
+    c->writing = writing;
+    c->shared = shared && exo_comm_size() > 1;
+    c->writer = !c->shared || exo_comm_rank() == 0;
     size_t len = strlen(path);
     EXO_ALLOC(c->path, len + 1, err, "a checkpoint path");
     EXO_ALLOC(c->tmp, len + 5, err, "a checkpoint path");
     memcpy(c->path, path, len + 1);
     snprintf(c->tmp, len + 5, "%s.tmp", path);
-    errno = 0;
-    c->f = fopen(c->tmp, "wb");
-    EXO_CHECK(c->f != NULL, err, EXO_ERR_IO, "cannot write the checkpoint %s: %s", c->tmp,
-              strerror(errno));
-    exo_sha256_init(&c->sha);
+    EXO_ALLOC(c->counts, exo_comm_size(), err, "a checkpoint's parts");
+    if (c->shared && c->writer && writing)
+        EXO_ALLOC(c->piece, PIECE_BYTES, err, "a checkpoint's parts");
     *out = c;
-    c = NULL;
+    return EXO_OK;
 cleanup:
     ckpt_free(c);
     return rc;
 }
 
-exo_status exo_ckpt_open(exo_ckpt **out, const char *path, exo_error *err)
+exo_status exo_ckpt_create(exo_ckpt **out, const char *path, int shared, exo_error *err)
 {
     exo_status rc = EXO_OK;
     exo_ckpt *c = NULL;
-    FILE *f = NULL;
     *out = NULL;
-    EXO_ALLOC(c, 1, err, "a checkpoint");
-    size_t len = strlen(path);
-    EXO_ALLOC(c->path, len + 1, err, "a checkpoint path");
-    memcpy(c->path, path, len + 1);
-    errno = 0;
-    f = fopen(path, "rb");
-    EXO_CHECK(f != NULL, err, EXO_ERR_INVALID, "cannot open the checkpoint %s: %s", path,
-              strerror(errno));
-    EXO_CHECK(fseek(f, 0, SEEK_END) == 0, err, EXO_ERR_IO, "cannot read %s: %s", path,
-              strerror(errno));
-    long size = ftell(f);
-    EXO_CHECK(size >= 0 && fseek(f, 0, SEEK_SET) == 0, err, EXO_ERR_IO, "cannot read %s: %s",
-              path, strerror(errno));
-    EXO_CHECK(size > DIGEST_BYTES, err, EXO_ERR_INVALID,
-              "%s is not an exobd checkpoint (%ld bytes)", path, size);
-    EXO_ALLOC(c->buf, (size_t)size, err, "the checkpoint");
-    EXO_CHECK(fread(c->buf, 1, (size_t)size, f) == (size_t)size, err, EXO_ERR_IO,
-              "cannot read %s: %s", path, strerror(errno));
-    c->size = (size_t)size - DIGEST_BYTES;
-    exo_sha256 sha;
-    unsigned char want[DIGEST_BYTES];
-    exo_sha256_init(&sha);
-    exo_sha256_update(&sha, c->buf, c->size);
-    digest(&sha, want);
-    EXO_CHECK(memcmp(want, c->buf + c->size, DIGEST_BYTES) == 0, err, EXO_ERR_INVALID,
-              "%s is damaged or truncated (its checksum does not match)", path);
-    *out = c;
-    c = NULL;
+    EXO_TRY(ckpt_new(&c, path, 1, shared, err));
+    if (c->writer) {
+        errno = 0;
+        c->f = fopen(c->tmp, "wb");
+        EXO_CHECK(c->f != NULL, err, EXO_ERR_IO, "cannot write the checkpoint %s: %s", c->tmp,
+                  strerror(errno));
+    }
+    exo_sha256_init(&c->sha);
 cleanup:
-    if (f)
-        fclose(f);
-    ckpt_free(c);
+    if (c && c->shared)
+        rc = exo_comm_agree(rc, err);
+    if (rc == EXO_OK)
+        *out = c;
+    else
+        exo_ckpt_abandon(c);
     return rc;
+}
+
+/* Read bytes at offset `at` of the open checkpoint. */
+static exo_status read_at(exo_ckpt *c, void *data, size_t bytes, uint64_t at,
+                          const char *what, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    for (size_t done = 0; done < bytes;) {
+        errno = 0;
+        ssize_t got = pread(c->fd, (char *)data + done, bytes - done, (off_t)(at + done));
+        EXO_CHECK(got > 0, err, EXO_ERR_IO, "cannot read %s from %s: %s", what, c->path,
+                  got == 0 ? "it ends early" : strerror(errno));
+        done += (size_t)got;
+    }
+cleanup:
+    return rc;
+}
+
+/* The digest of everything before the last DIGEST_BYTES, read piece by
+ * piece, against those bytes. */
+static exo_status check_digest(exo_ckpt *c, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    unsigned char *buf = NULL, want[DIGEST_BYTES], have[DIGEST_BYTES];
+    exo_sha256 sha;
+    exo_sha256_init(&sha);
+    EXO_ALLOC(buf, PIECE_BYTES, err, "reading the checkpoint");
+    for (uint64_t at = 0; at < c->size;) {
+        size_t piece = c->size - at < PIECE_BYTES ? (size_t)(c->size - at) : PIECE_BYTES;
+        EXO_TRY(read_at(c, buf, piece, at, "its contents", err));
+        exo_sha256_update(&sha, buf, piece);
+        at += piece;
+    }
+    EXO_TRY(read_at(c, have, DIGEST_BYTES, c->size, "its checksum", err));
+    digest(&sha, want);
+    EXO_CHECK(memcmp(want, have, DIGEST_BYTES) == 0, err, EXO_ERR_INVALID,
+              "%s is damaged or truncated (its checksum does not match)", c->path);
+cleanup:
+    free(buf);
+    return rc;
+}
+
+exo_status exo_ckpt_open(exo_ckpt **out, const char *path, int shared, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    exo_ckpt *c = NULL;
+    *out = NULL;
+    EXO_TRY(ckpt_new(&c, path, 0, shared, err));
+    errno = 0;
+    c->fd = open(path, O_RDONLY);
+    EXO_CHECK(c->fd >= 0, err, EXO_ERR_INVALID, "cannot open the checkpoint %s: %s", path,
+              strerror(errno));
+    struct stat st;
+    EXO_CHECK(fstat(c->fd, &st) == 0, err, EXO_ERR_IO, "cannot read %s: %s", path,
+              strerror(errno));
+    EXO_CHECK(st.st_size > DIGEST_BYTES, err, EXO_ERR_INVALID,
+              "%s is not an exobd checkpoint (%lld bytes)", path, (long long)st.st_size);
+    c->size = (uint64_t)st.st_size - DIGEST_BYTES;
+    if (c->writer)
+        EXO_TRY(check_digest(c, err));
+cleanup:
+    if (c && c->shared)
+        rc = exo_comm_agree(rc, err);
+    if (rc == EXO_OK)
+        *out = c;
+    else
+        ckpt_free(c);
+    return rc;
+}
+
+/* Writing: `bytes` at data to the file and the digest. */
+static exo_status put(exo_ckpt *c, const void *data, size_t bytes, const char *what,
+                      exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    errno = 0;
+    EXO_CHECK(fwrite(data, 1, bytes, c->f) == bytes, err, EXO_ERR_IO,
+              "writing %s to the checkpoint %s: %s", what, c->tmp, strerror(errno));
+    exo_sha256_update(&c->sha, data, bytes);
+cleanup:
+    return rc;
+}
+
+/* A shared checkpoint's writer keeps its first failure for finish, and
+ * goes on taking part, so that no rank waits on it in vain. */
+static exo_status defer(exo_ckpt *c, exo_status rc, const exo_error *e, exo_error *err)
+{
+    if (rc == EXO_OK || !c->shared)
+        return rc;
+    if (c->failed == EXO_OK) {
+        c->failed = rc;
+        c->failure = *e;
+    }
+    (void)err;
+    return EXO_OK;
 }
 
 exo_status exo_ckpt_field(exo_ckpt *c, void *data, size_t bytes, const char *what,
@@ -120,30 +214,73 @@ exo_status exo_ckpt_field(exo_ckpt *c, void *data, size_t bytes, const char *wha
     if (bytes == 0)
         return EXO_OK;
     if (c->writing) {
-        errno = 0;
-        EXO_CHECK(fwrite(data, 1, bytes, c->f) == bytes, err, EXO_ERR_IO,
-                  "writing %s to the checkpoint %s: %s", what, c->tmp, strerror(errno));
-        exo_sha256_update(&c->sha, data, bytes);
-    } else {
-        EXO_CHECK(bytes <= c->size - c->at, err, EXO_ERR_INVALID,
+        if (!c->writer || c->failed != EXO_OK)
+            return EXO_OK; /* rank 0 writes what every rank holds alike */
+        exo_error e;
+        memset(&e, 0, sizeof e);
+        rc = put(c, data, bytes, what, c->shared ? &e : err);
+        return defer(c, rc, &e, err);
+    }
+    EXO_CHECK(bytes <= c->size - c->at, err, EXO_ERR_INVALID,
+              "%s ends before its %s: it was written for another scenario or version",
+              c->path, what);
+    EXO_TRY(read_at(c, data, bytes, c->at, what, err));
+    c->at += bytes;
+cleanup:
+    return rc;
+}
+
+exo_status exo_ckpt_part(exo_ckpt *c, void *data, size_t elem, uint64_t first,
+                         uint64_t count, uint64_t total, const char *what, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    if (!c->shared)
+        return exo_ckpt_field(c, data, (size_t)(count * elem), what, err);
+    if (!c->writing) {
+        EXO_CHECK(total * elem <= c->size - c->at, err, EXO_ERR_INVALID,
                   "%s ends before its %s: it was written for another scenario or version",
                   c->path, what);
-        memcpy(data, c->buf + c->at, bytes);
-        c->at += bytes;
+        if (count)
+            EXO_TRY(read_at(c, data, (size_t)(count * elem), c->at + first * elem, what, err));
+        c->at += total * elem;
+        return EXO_OK;
+    }
+    /* Rank 0 writes its part, then each rank's in turn as it arrives. */
+    int size = exo_comm_size();
+    EXO_TRY(exo_comm_allgather_u64(count, c->counts, err));
+    if (!c->writer) {
+        for (size_t at = 0, bytes = (size_t)(count * elem); at < bytes; at += PIECE_BYTES)
+            EXO_TRY(exo_comm_send((char *)data + at,
+                                  bytes - at < PIECE_BYTES ? bytes - at : PIECE_BYTES, 0, err));
+        return EXO_OK;
+    }
+    uint64_t sum = 0;
+    for (int r = 0; r < size; r++)
+        sum += c->counts[r];
+    EXO_CHECK(sum == total && first == 0, err, EXO_ERR_INVALID,
+              "the ranks' parts of %s hold %llu of %llu elements", what,
+              (unsigned long long)sum, (unsigned long long)total);
+    exo_error e;
+    memset(&e, 0, sizeof e);
+    if (count && c->failed == EXO_OK)
+        defer(c, put(c, data, (size_t)(count * elem), what, &e), &e, err);
+    for (int r = 1; r < size; r++) {
+        size_t bytes = (size_t)(c->counts[r] * elem);
+        for (size_t at = 0; at < bytes; at += PIECE_BYTES) {
+            size_t piece = bytes - at < PIECE_BYTES ? bytes - at : PIECE_BYTES;
+            EXO_TRY(exo_comm_recv(c->piece, piece, r, err));
+            if (c->failed == EXO_OK)
+                defer(c, put(c, c->piece, piece, what, &e), &e, err);
+        }
     }
 cleanup:
     return rc;
 }
 
-exo_status exo_ckpt_finish(exo_ckpt *c, exo_error *err)
+/* Writing, on the writer: the digest, fsync, and the rename into place. */
+static exo_status seal(exo_ckpt *c, exo_error *err)
 {
     exo_status rc = EXO_OK;
-    if (!c->writing) {
-        EXO_CHECK(c->at == c->size, err, EXO_ERR_INVALID,
-                  "%s holds %zu bytes more than this version of exobd reads", c->path,
-                  c->size - c->at);
-        goto cleanup;
-    }
     unsigned char d[DIGEST_BYTES];
     digest(&c->sha, d);
     errno = 0;
@@ -167,13 +304,37 @@ exo_status exo_ckpt_finish(exo_ckpt *c, exo_error *err)
     }
     free(dir);
 cleanup:
-    if (rc != EXO_OK && c->writing) {
-        if (c->f) {
-            fclose(c->f);
-            c->f = NULL;
-        }
-        unlink(c->tmp);
+    return rc;
+}
+
+exo_status exo_ckpt_finish(exo_ckpt *c, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    if (!c->writing) {
+        EXO_CHECK(c->at == c->size, err, EXO_ERR_INVALID,
+                  "%s holds %llu bytes more than this version of exobd reads", c->path,
+                  (unsigned long long)(c->size - c->at));
+        goto cleanup;
     }
+    if (c->writer) {
+        if (c->failed != EXO_OK) {
+            if (err && !exo_error_is_set(err))
+                *err = c->failure;
+            rc = c->failed;
+        } else {
+            rc = seal(c, err);
+        }
+        if (rc != EXO_OK) {
+            if (c->f) {
+                fclose(c->f);
+                c->f = NULL;
+            }
+            unlink(c->tmp);
+        }
+    }
+cleanup:
+    if (c->shared && c->writing)
+        rc = exo_comm_agree(rc, err);
     ckpt_free(c);
     return rc;
 }
@@ -182,7 +343,7 @@ void exo_ckpt_abandon(exo_ckpt *c)
 {
     if (c == NULL)
         return;
-    if (c->writing) {
+    if (c->writing && c->writer) {
         if (c->f)
             fclose(c->f);
         c->f = NULL;

@@ -255,10 +255,16 @@ cleanup:
     return rc;
 }
 
-static int default_index(const cl_dev_list *l)
+/* The default device: GPU number `nth` (modulo the GPUs there are; the
+ * ranks of an MPI run on one node pass their rank there, so each gets its
+ * own GPU), else the first CPU device, else the first device. */
+static int default_index(const cl_dev_list *l, unsigned nth)
 {
+    int gpus = 0;
     for (int i = 0; i < l->count; i++)
-        if (l->dev[i].type & CL_DEVICE_TYPE_GPU)
+        gpus += (l->dev[i].type & CL_DEVICE_TYPE_GPU) != 0;
+    for (int i = 0, k = 0; gpus > 0 && i < l->count; i++)
+        if ((l->dev[i].type & CL_DEVICE_TYPE_GPU) && (unsigned)k++ == nth % (unsigned)gpus)
             return i;
     for (int i = 0; i < l->count; i++)
         if (l->dev[i].type & CL_DEVICE_TYPE_CPU)
@@ -281,10 +287,10 @@ static int contains_nocase(const char *hay, const char *needle)
 }
 
 /* Resolve a --device spec to an index in the list, or -1. */
-static int select_index(const cl_dev_list *l, const char *spec, FILE *log)
+static int select_index(const cl_dev_list *l, const char *spec, unsigned nth_gpu, FILE *log)
 {
     if (spec == NULL || *spec == '\0' || strcmp(spec, "default") == 0) {
-        int i = default_index(l);
+        int i = default_index(l, nth_gpu);
         if (log && !(l->dev[i].type & CL_DEVICE_TYPE_GPU))
             fprintf(log, "exobd: no OpenCL GPU found; using the %s device "
                          "'%s' (%s)\n", type_name(l->dev[i].type),
@@ -322,7 +328,7 @@ exo_status exo_cl_list_devices(FILE *out, exo_error *err)
     exo_status rc = enumerate(&l, err);
     if (rc != EXO_OK)
         return rc;
-    int def = default_index(&l);
+    int def = default_index(&l, 0);
     int last_p = -1;
     for (int i = 0; i < l.count; i++) {
         const cl_dev_entry *x = &l.dev[i];
@@ -585,15 +591,15 @@ cleanup:
     return rc;
 }
 
-static exo_status rt_create(exo_clrt *rt, const char *spec, const char *cache_dir,
-                            unsigned width, int native_math, FILE *log,
-                            exo_error *err)
+static exo_status rt_create(exo_clrt *rt, const char *spec, unsigned nth_gpu,
+                            const char *cache_dir, unsigned width, int native_math,
+                            FILE *log, exo_error *err)
 {
     exo_status rc = EXO_OK;
     cl_dev_list l = {NULL, 0};
     memset(rt, 0, sizeof *rt);
     EXO_TRY(enumerate(&l, err));
-    int i = select_index(&l, spec, log);
+    int i = select_index(&l, spec, nth_gpu, log);
     EXO_CHECK(i >= 0, err, EXO_ERR_INVALID,
               "--device '%s' matches no OpenCL device; `exobd devices` lists "
               "them (or use --device cpu-reference)", spec);
@@ -859,13 +865,14 @@ cleanup:
  * reads it out (non-blocking, after the pack) while the compute queue goes
  * on stepping.  Two staging slots alternate, so one frame can be read while
  * the next is packed. */
-static exo_status clb_frame_begin(exo_backend *bb, uint32_t n_out, float *pos_nm,
-                                  int32_t *image, int8_t *state, uint8_t *bonds,
-                                  void **pending, exo_error *err)
+static exo_status clb_frame_begin(exo_backend *bb, const exo_frame_rows *rows,
+                                  float *pos_nm, int32_t *image, int8_t *state,
+                                  uint8_t *bonds, void **pending, exo_error *err)
 {
     exo_clb *b = (exo_clb *)bb;
     exo_status rc = EXO_OK;
-    cl_uint n = bb->n, m = n_out;
+    cl_uint n = rows->n_all, n_out = rows->n_out, m = rows->count, j0 = rows->j0,
+            i0 = rows->i0;
     cl_event packed = NULL, read[4] = {NULL, NULL, NULL, NULL};
     *pending = NULL;
     int j = b->frame_next;
@@ -880,12 +887,15 @@ static exo_status clb_frame_begin(exo_backend *bb, uint32_t n_out, float *pos_nm
         return EXO_OK;
     EXO_TRY(frame_slot_room(b, j, m, err));
     EXO_CL(clSetKernelArg(b->k_gather, 3, sizeof n, &n), err, "k_gather_frame arg 3");
-    EXO_CL(clSetKernelArg(b->k_gather, 4, sizeof m, &m), err, "k_gather_frame arg 4");
+    EXO_CL(clSetKernelArg(b->k_gather, 4, sizeof n_out, &n_out), err, "k_gather_frame arg 4");
     EXO_CL(clSetKernelArg(b->k_gather, 5, sizeof(cl_mem), &f->pos), err, "k_gather_frame arg 5");
     EXO_CL(clSetKernelArg(b->k_gather, 6, sizeof(cl_mem), &f->image), err, "k_gather_frame arg 6");
     EXO_CL(clSetKernelArg(b->k_gather, 7, sizeof(cl_mem), &f->state), err, "k_gather_frame arg 7");
     EXO_CL(clSetKernelArg(b->k_gather, 8, sizeof(cl_uint), &b->stride), err, "k_gather_frame arg 8");
     EXO_CL(clSetKernelArg(b->k_gather, 10, sizeof(cl_mem), &f->bonds), err, "k_gather_frame arg 10");
+    EXO_CL(clSetKernelArg(b->k_gather, 11, sizeof m, &m), err, "k_gather_frame arg 11");
+    EXO_CL(clSetKernelArg(b->k_gather, 12, sizeof j0, &j0), err, "k_gather_frame arg 12");
+    EXO_CL(clSetKernelArg(b->k_gather, 13, sizeof i0, &i0), err, "k_gather_frame arg 13");
     size_t local = b->wg, global = round_up(m, local);
     EXO_CL(clEnqueueNDRangeKernel(b->rt.queue, b->k_gather, 1, NULL, &global,
                                   local ? &local : NULL, 0, NULL, &packed),
@@ -1371,7 +1381,7 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
     b->base.n = n;
     b->base.id0 = id0;
     b->wg = opt->work_group_size;
-    EXO_TRY(rt_create(&b->rt, opt->device, opt->cache_dir, opt->vector_width,
+    EXO_TRY(rt_create(&b->rt, opt->device, opt->default_gpu, opt->cache_dir, opt->vector_width,
                       opt->native_math, opt->log, err));
     b->base.from_cache = b->rt.from_cache;
     memcpy(b->base.program_key, b->rt.program_key, sizeof b->base.program_key);
@@ -1396,6 +1406,7 @@ exo_status exo_cl_create(exo_backend **out, const exo_cl_options *opt,
         n = (uint32_t)fit; /* exo_batch pages the rest through */
         b->base.n = n;
     }
+    b->base.part_count = n;
     EXO_CHECK(n <= fit, err, EXO_ERR_INVALID,
               "%u vesicles need %.3g GiB of device memory (largest buffer %.3g GiB), "
               "but '%s' has %.3g GiB for them (largest buffer %.3g GiB): reduce the count "
@@ -1509,7 +1520,7 @@ exo_status exo_cl_probe(const exo_cl_options *opt, const char *kernel,
     cl_mem mem[16] = {NULL};
     int have_rt = 0;
     EXO_CHECK(nargs <= 16, err, EXO_ERR_INVALID, "too many probe arguments");
-    EXO_TRY(rt_create(&rt, opt->device, opt->cache_dir, opt->vector_width,
+    EXO_TRY(rt_create(&rt, opt->device, opt->default_gpu, opt->cache_dir, opt->vector_width,
                       opt->native_math, opt->log, err));
     have_rt = 1;
     EXO_CL_OBJ(k, clCreateKernel(rt.program, kernel, &e_), err, "creating kernel %s", kernel);

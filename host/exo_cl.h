@@ -22,6 +22,9 @@ exo_status exo_cl_list_devices(FILE *out, exo_error *err);
 /** Options of the device backend. */
 typedef struct exo_cl_options {
     const char *device;       /* selection spec (see exo_run_options)   */
+    unsigned default_gpu;     /* without a spec: GPU number default_gpu
+                                 modulo their number (an MPI rank's rank
+                                 on its node), else the CPU device      */
     const char *cache_dir;    /* program-binary cache; NULL: default    */
     size_t work_group_size;   /* 0: the runtime chooses                 */
     unsigned vector_width;    /* vesicles per work-item (1, 2, 4, 8, 16);

@@ -17,6 +17,7 @@ const char *exo_status_name(exo_status s)
     case EXO_ERR_HDF5: return "EXO_ERR_HDF5";
     case EXO_ERR_IO: return "EXO_ERR_IO";
     case EXO_ERR_INTERRUPTED: return "EXO_ERR_INTERRUPTED";
+    case EXO_ERR_MPI: return "EXO_ERR_MPI";
     }
     return "EXO_ERR_UNKNOWN";
 }

@@ -55,8 +55,16 @@
 
 #include <hdf5.h>
 
+#include "exo_comm.h"
 #include "exo_error.h"
 #include "exo_h5_driver.h"
+
+#ifdef EXOBD_MPI
+#ifndef H5_HAVE_PARALLEL
+#error "the MPI build needs the parallel HDF5 (Debian: libhdf5-openmpi-dev)"
+#endif
+#include <mpi.h>
+#endif
 
 /* HDF5 refuses chunks of 4 GiB or more.  Deflate can grow incompressible
  * data slightly, and a reader holds a whole chunk in memory, so frames are
@@ -74,6 +82,9 @@ typedef struct h5_series {
     hsize_t dims[EXO_H5_MAX_RANK];     /* extent of value; dims[0] = T      */
     hid_t file_type;                   /* predefined types: never closed    */
     hid_t mem_type;
+    int split;                         /* dims[1] counts vesicles: in a
+                                          shared file each rank writes its
+                                          rows of it                        */
     char *path;                        /* "/particles/vesicles/position"    */
 } h5_series;
 
@@ -93,6 +104,12 @@ struct exo_h5 {
     char *xdmf_path;                   /* the sidecar                       */
     char *xdmf_h5name;                 /* basename of path, XML-escaped     */
     uint64_t n;                        /* vesicles per frame (N)            */
+    uint64_t row_first, row_count;     /* this process's rows of them       */
+    int shared;                        /* every rank of an MPI run writes it */
+    int root;                          /* this process writes what every rank
+                                          holds alike, and the sidecars     */
+    hid_t dxpl;                        /* data transfer: collective when
+                                          shared, else H5P_DEFAULT          */
     int write_position, write_state, write_image, write_bonds;
     float edges_nm[9];                 /* box edge vectors (a diagonal 3x3
                                           matrix) written with each frame   */
@@ -393,26 +410,54 @@ cleanup:
     return rc;
 }
 
-/* A time-independent 1-D dataset of @p n elements, with an optional unit. */
+/* Creation properties that let the ranks of an MPI run write a dataset
+ * through parallel HDF5, though one process created it (rank 0 creates a
+ * shared file; a run checkpointed by one process may resume on several):
+ * storage allocated as the extent grows (parallel HDF5 writes only to
+ * allocated chunks, and a dataset created for one process has them
+ * allocated by its first write, which fails there), and never filled (each
+ * chunk would be written twice, and exobd writes every row it extends to).
+ * Extendible datasets get them in every file, so any output can be
+ * resumed on any number of ranks. */
+static exo_status parallel_dcpl(const exo_h5 *h, hid_t dcpl, const char *loc_path,
+                                const char *name, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    EXO_H5(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY), err,
+           "setting the allocation time of %s/%s in %s", loc_path, name, h->path);
+    EXO_H5(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER), err,
+           "setting the fill time of %s/%s in %s", loc_path, name, h->path);
+cleanup:
+    return rc;
+}
+
+/* A time-independent 1-D dataset of @p n elements, with an optional unit;
+ * data NULL: created, written later (each rank's rows of a shared file). */
 static exo_status h5_array(const exo_h5 *h, hid_t loc, const char *loc_path,
                            const char *name, hid_t file_type, hid_t mem_type,
                            hsize_t n, const void *data, const char *unit,
                            exo_error *err)
 {
     exo_status rc = EXO_OK;
-    hid_t space = H5I_INVALID_HID, dset = H5I_INVALID_HID;
+    hid_t space = H5I_INVALID_HID, dset = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
 
     EXO_H5(space = H5Screate_simple(1, &n, NULL), err,
            "making the dataspace of %s/%s in %s", loc_path, name, h->path);
+    EXO_H5(dcpl = H5Pcreate(H5P_DATASET_CREATE), err,
+           "making the creation properties of %s/%s in %s", loc_path, name, h->path);
+    if (h->shared)
+        EXO_TRY(parallel_dcpl(h, dcpl, loc_path, name, err));
     EXO_H5(dset = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT,
-                             H5P_DEFAULT, H5P_DEFAULT),
+                             dcpl, H5P_DEFAULT),
            err, "creating %s/%s in %s", loc_path, name, h->path);
-    EXO_H5(H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), err,
-           "writing %s/%s in %s", loc_path, name, h->path);
+    if (data != NULL)
+        EXO_H5(H5Dwrite(dset, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), err,
+               "writing %s/%s in %s", loc_path, name, h->path);
     if (unit != NULL)
         EXO_TRY(h5_attr_str(h, dset, name, "unit", unit, err));
 cleanup:
     H5_RELEASE(dset, name, h->path);
+    H5_RELEASE(dcpl, name, h->path);
     H5_RELEASE(space, name, h->path);
     return rc;
 }
@@ -471,6 +516,7 @@ static exo_status h5_extendible(const exo_h5 *h, hid_t *out, hid_t loc,
            h->path);
     EXO_H5(H5Pset_chunk(dcpl, rank, chunk), err,
            "setting the chunk shape of %s/%s in %s", loc_path, name, h->path);
+    EXO_TRY(parallel_dcpl(h, dcpl, loc_path, name, err));
     if (compression > 0) {
         EXO_H5(H5Pset_shuffle(dcpl), err, "enabling shuffle on %s/%s in %s",
                loc_path, name, h->path);
@@ -523,34 +569,68 @@ cleanup:
     return rc;
 }
 
-/* Extend @p dset to @p dims (dims[0] grown by one) and write the last row. */
+/* Write the block start/count of @p dset (the file dataspace @p fspace)
+ * from @p data.  In a shared file every rank calls this (the write is
+ * collective): `mine` says whether this rank's block is written (its rows
+ * of a split dataset; rank 0 for the rest); the others select nothing. */
+static exo_status h5_write_block(const exo_h5 *h, hid_t dset, hid_t fspace, const char *path,
+                                 const char *name, int rank, const hsize_t *start,
+                                 const hsize_t *count, int mine, hid_t mem_type,
+                                 const void *data, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t mspace = H5I_INVALID_HID;
+    hsize_t shape[EXO_H5_MAX_RANK];
+    for (int i = 0; i < rank; i++) {
+        shape[i] = count[i] ? count[i] : 1;
+        mine = mine && count[i] > 0;
+    }
+    EXO_H5(mspace = H5Screate_simple(rank, shape, NULL), err,
+           "making the memory dataspace for %s/%s in %s", path, name, h->path);
+    if (mine) {
+        EXO_H5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL), err,
+               "selecting rows %llu.. of %s/%s in %s", (unsigned long long)start[0], path,
+               name, h->path);
+    } else {
+        EXO_H5(H5Sselect_none(fspace), err, "selecting nothing of %s/%s in %s", path, name,
+               h->path);
+        EXO_H5(H5Sselect_none(mspace), err, "selecting nothing of %s/%s in %s", path, name,
+               h->path);
+    }
+    EXO_H5(H5Dwrite(dset, mem_type, mspace, fspace, h->dxpl, data), err,
+           "writing rows %llu.. of %s/%s in %s", (unsigned long long)start[0], path, name,
+           h->path);
+cleanup:
+    H5_RELEASE(mspace, name, h->path);
+    return rc;
+}
+
+/* Extend @p dset to @p dims (dims[0] grown by one) and write the last row;
+ * `split`: dims[1] counts vesicles, of which this process writes its rows. */
 static exo_status h5_append_row(const exo_h5 *h, hid_t dset, const char *path,
                                 const char *name, int rank,
-                                const hsize_t *dims, hid_t mem_type,
+                                const hsize_t *dims, int split, hid_t mem_type,
                                 const void *data, exo_error *err)
 {
     exo_status rc = EXO_OK;
-    hid_t fspace = H5I_INVALID_HID, mspace = H5I_INVALID_HID;
+    hid_t fspace = H5I_INVALID_HID;
     hsize_t start[EXO_H5_MAX_RANK] = {0}, count[EXO_H5_MAX_RANK];
 
     start[0] = dims[0] - 1;
     count[0] = 1;
     for (int i = 1; i < rank; i++)
         count[i] = dims[i];
+    if (split) {
+        start[1] = h->row_first;
+        count[1] = h->row_count;
+    }
     EXO_H5(H5Dset_extent(dset, dims), err, "extending %s/%s to %llu rows in %s",
            path, name, (unsigned long long)dims[0], h->path);
     EXO_H5(fspace = H5Dget_space(dset), err, "getting the dataspace of %s/%s in %s",
            path, name, h->path);
-    EXO_H5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL),
-           err, "selecting row %llu of %s/%s in %s",
-           (unsigned long long)start[0], path, name, h->path);
-    EXO_H5(mspace = H5Screate_simple(rank, count, NULL), err,
-           "making the memory dataspace for %s/%s in %s", path, name, h->path);
-    EXO_H5(H5Dwrite(dset, mem_type, mspace, fspace, H5P_DEFAULT, data), err,
-           "writing row %llu of %s/%s in %s", (unsigned long long)start[0],
-           path, name, h->path);
+    EXO_TRY(h5_write_block(h, dset, fspace, path, name, rank, start, count,
+                           split || h->root, mem_type, data, err));
 cleanup:
-    H5_RELEASE(mspace, name, h->path);
     H5_RELEASE(fspace, name, h->path);
     return rc;
 }
@@ -565,11 +645,11 @@ static exo_status series_append(const exo_h5 *h, h5_series *s, int64_t step,
 
     memcpy(dims, s->dims, sizeof dims);
     dims[0] = t;
-    EXO_TRY(h5_append_row(h, s->step, s->path, "step", 1, &t,
+    EXO_TRY(h5_append_row(h, s->step, s->path, "step", 1, &t, 0,
                           H5T_NATIVE_INT64, &step, err));
-    EXO_TRY(h5_append_row(h, s->time, s->path, "time", 1, &t,
+    EXO_TRY(h5_append_row(h, s->time, s->path, "time", 1, &t, 0,
                           H5T_NATIVE_DOUBLE, &time_s, err));
-    EXO_TRY(h5_append_row(h, s->value, s->path, "value", s->rank, dims,
+    EXO_TRY(h5_append_row(h, s->value, s->path, "value", s->rank, dims, s->split,
                           s->mem_type, row, err));
     s->dims[0] = t;
 cleanup:
@@ -746,9 +826,18 @@ cleanup:
 
 /* ---------------------------------------------------------- file creation */
 
+/* The rows of the per-vesicle datasets this process writes: all of them
+ * but in a shared file. */
+static void layout_rows(const exo_h5_layout *l, uint64_t *first, uint64_t *count)
+{
+    *first = l->shared ? l->row_first : 0;
+    *count = l->shared ? l->row_count : l->n;
+}
+
 static exo_status check_layout(const exo_h5_layout *l, exo_error *err)
 {
     exo_status rc = EXO_OK;
+    uint64_t row_first = 0, row_count = 0;
     EXO_CHECK(l != NULL && l->path != NULL && l->path[0] != '\0', err,
               EXO_ERR_INVALID, "no output path given");
     EXO_CHECK(l->n > 0, err, EXO_ERR_INVALID,
@@ -756,7 +845,12 @@ static exo_status check_layout(const exo_h5_layout *l, exo_error *err)
     EXO_CHECK(l->n <= INT32_MAX, err, EXO_ERR_INVALID,
               "%s: N = %" PRIu64 " vesicles exceeds the int32 connectivity of"
               " the XDMF sidecar (at most %d)", l->path, l->n, INT32_MAX);
-    EXO_CHECK(l->id != NULL && l->radius_nm != NULL && l->population != NULL,
+    layout_rows(l, &row_first, &row_count);
+    EXO_CHECK(row_first + row_count <= l->n, err, EXO_ERR_INVALID,
+              "%s: rows %" PRIu64 "..+%" PRIu64 " of %" PRIu64 " vesicles", l->path, row_first,
+              row_count, l->n);
+    EXO_CHECK(row_count == 0 ||
+                  (l->id != NULL && l->radius_nm != NULL && l->population != NULL),
               err, EXO_ERR_INVALID, "%s: id, radius and population are required",
               l->path);
     EXO_CHECK(l->compression >= 0 && l->compression <= 9, err, EXO_ERR_INVALID,
@@ -765,7 +859,7 @@ static exo_status check_layout(const exo_h5_layout *l, exo_error *err)
     EXO_CHECK(l->n_populations == 0 || l->population_names != NULL, err,
               EXO_ERR_INVALID, "%s: %u populations but no names", l->path,
               l->n_populations);
-    for (uint64_t i = 0; l->n_populations > 0 && i < l->n; i++)
+    for (uint64_t i = 0; l->n_populations > 0 && i < row_count; i++)
         EXO_CHECK(l->population[i] >= 0 &&
                       (uint32_t)l->population[i] < l->n_populations,
                   err, EXO_ERR_INVALID,
@@ -917,12 +1011,14 @@ static exo_status write_particles(exo_h5 *h, const exo_h5_layout *l,
         EXO_TRY(series_create(h, &h->bonds, vesicles, path, "bonds",
                               H5T_STD_U8LE, H5T_NATIVE_UINT8, 2, row1, 1,
                               l->compression, NULL, err));
+    h->position.split = h->image.split = h->state.split = h->bonds.split = 1;
+    /* A shared file gets its rows from every rank once it is open to all. */
     EXO_TRY(h5_array(h, vesicles, path, "id", H5T_STD_I64LE, H5T_NATIVE_INT64,
-                     h->n, l->id, NULL, err));
+                     h->n, h->shared ? NULL : l->id, NULL, err));
     EXO_TRY(h5_array(h, vesicles, path, "radius", H5T_IEEE_F32LE,
-                     H5T_NATIVE_FLOAT, h->n, l->radius_nm, "nm", err));
+                     H5T_NATIVE_FLOAT, h->n, h->shared ? NULL : l->radius_nm, "nm", err));
     EXO_TRY(h5_array(h, vesicles, path, "population", H5T_STD_I32LE,
-                     H5T_NATIVE_INT32, h->n, l->population, NULL, err));
+                     H5T_NATIVE_INT32, h->n, h->shared ? NULL : l->population, NULL, err));
     if (l->n_populations > 0) {
         EXO_H5(population = H5Dopen2(vesicles, "population", H5P_DEFAULT), err,
                "opening %s/population in %s", path, h->path);
@@ -1033,7 +1129,7 @@ static exo_status h5_append_rows(const exo_h5 *h, hid_t dset, const char *path,
                                  hid_t mem_type, const void *data, exo_error *err)
 {
     exo_status rc = EXO_OK;
-    hid_t fspace = H5I_INVALID_HID, mspace = H5I_INVALID_HID;
+    hid_t fspace = H5I_INVALID_HID;
     int rank = width > 1 ? 2 : 1;
     hsize_t dims[2] = {rows + n, (hsize_t)width}, start[2] = {rows, 0},
             count[2] = {n, (hsize_t)width};
@@ -1041,15 +1137,9 @@ static exo_status h5_append_rows(const exo_h5 *h, hid_t dset, const char *path,
            (unsigned long long)dims[0], h->path);
     EXO_H5(fspace = H5Dget_space(dset), err, "getting the dataspace of %s/%s in %s", path,
            name, h->path);
-    EXO_H5(H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL), err,
-           "selecting rows %llu.. of %s/%s in %s", (unsigned long long)rows, path, name,
-           h->path);
-    EXO_H5(mspace = H5Screate_simple(rank, count, NULL), err,
-           "making the memory dataspace for %s/%s in %s", path, name, h->path);
-    EXO_H5(H5Dwrite(dset, mem_type, mspace, fspace, H5P_DEFAULT, data), err,
-           "writing %llu rows of %s/%s in %s", (unsigned long long)n, path, name, h->path);
+    EXO_TRY(h5_write_block(h, dset, fspace, path, name, rank, start, count, h->root, mem_type,
+                           data, err));
 cleanup:
-    H5_RELEASE(mspace, name, h->path);
     H5_RELEASE(fspace, name, h->path);
     return rc;
 }
@@ -1169,7 +1259,7 @@ cleanup:
  * evictions on, a kill between a frame's writes and its flush could leave
  * the datasets' new extent on disk without the frame's values (a 16th frame
  * of fill values after 15 flushed ones, seen in test_resume). */
-static exo_status output_fapl(const exo_h5 *h, hid_t *out, exo_error *err)
+static exo_status output_fapl(const exo_h5 *h, int all_ranks, hid_t *out, exo_error *err)
 {
     exo_status rc = EXO_OK;
     hid_t fapl = H5I_INVALID_HID;
@@ -1183,6 +1273,15 @@ static exo_status output_fapl(const exo_h5 *h, hid_t *out, exo_error *err)
     mdc.flash_incr_mode = H5C_flash_incr__off;
     mdc.decr_mode = H5C_decr__off;
     EXO_H5(H5Pset_mdc_config(fapl, &mdc), err, "metadata cache settings for %s", h->path);
+#ifdef EXOBD_MPI
+    if (all_ranks && exo_comm_mpi() != NULL) {
+        /* Every rank through MPI-IO; the ordered driver is one process's. */
+        EXO_H5(H5Pset_fapl_mpio(fapl, *(MPI_Comm *)exo_comm_mpi(), MPI_INFO_NULL), err,
+               "selecting the MPI-IO file driver for %s", h->path);
+        *out = fapl;
+        return EXO_OK;
+    }
+#endif
     EXO_H5(exo_h5_driver_select(fapl), err, "selecting the ordered file driver for %s",
            h->path);
     *out = fapl;
@@ -1393,6 +1492,10 @@ static exo_status handle_new(exo_h5 **out, const exo_h5_layout *layout, exo_erro
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     EXO_ALLOC(h, 1, err, "the output file handle");
     h->n = layout->n;
+    layout_rows(layout, &h->row_first, &h->row_count);
+    h->shared = layout->shared && exo_comm_size() > 1;
+    h->root = !h->shared || exo_comm_rank() == 0;
+    h->dxpl = H5P_DEFAULT;
     h->write_position = layout->write_position != 0;
     h->write_state = layout->write_state != 0;
     h->write_image = layout->write_image != 0;
@@ -1438,8 +1541,10 @@ cleanup:
     return rc;
 }
 
-exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
-                         exo_error *err)
+/* Create the file as one process does; `sidecars`: and the XDMF sidecars
+ * (a shared file's come once every rank has opened it). */
+static exo_status create_file(exo_h5 **out, const exo_h5_layout *layout, int sidecars,
+                              exo_error *err)
 {
     exo_status rc = EXO_OK;
     exo_h5 *h = NULL;
@@ -1469,7 +1574,7 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
                   (unlink(h->dxdmf_path) == 0 || errno == ENOENT),
               err, EXO_ERR_IO, "cannot create output file %s (removing the one there): %s",
               h->path, errno_text(errno, eb, sizeof eb));
-    EXO_TRY(output_fapl(h, &fapl, err));
+    EXO_TRY(output_fapl(h, 0, &fapl, err));
     /* Every block allocated at the file's end, none reused: see
      * exo_h5_driver.h.  This needs superblock version 2 (HDF5 1.8's), which
      * readers open after a crash, unlike version 3's write-access flag. */
@@ -1494,8 +1599,9 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
               h->path, errno_text(errno, eb, sizeof eb));
     free(part);
     part = NULL;
-    EXO_TRY(xdmf_create(h, err));
-    if (h->n_dens)
+    if (sidecars)
+        EXO_TRY(xdmf_create(h, err));
+    if (sidecars && h->n_dens)
         EXO_TRY(sidecar_create(&h->dxdmf, &h->dxdmf_tail, h->dxdmf_path, "density",
                                "Density images", err));
     *out = h;
@@ -1508,6 +1614,40 @@ cleanup:
         unlink(part);
         free(part);
     }
+    return rc;
+}
+
+static exo_status release_all(exo_h5 *h, exo_status rc, exo_error *err);
+static exo_status write_rows(exo_h5 *h, const exo_h5_layout *layout, exo_error *err);
+
+exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
+                         exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    exo_h5 *h = NULL;
+    if (!(layout && layout->shared && exo_comm_size() > 1))
+        return create_file(out, layout, 1, err);
+    /* Shared: rank 0 makes the file (parallel HDF5 cannot write its text
+     * datasets, which are variable-length strings), every rank opens it
+     * and writes its rows. */
+    *out = NULL;
+    if (exo_comm_rank() == 0) {
+        rc = create_file(&h, layout, 0, err);
+        if (rc == EXO_OK) {
+            exo_h5 *made = h;
+            h = NULL;
+            rc = release_all(made, EXO_OK, err);
+        }
+    }
+    EXO_TRY(exo_comm_agree(rc, err));
+    const exo_h5_cursor empty = {0, 0, 0, 0, {0}};
+    EXO_TRY(exo_h5_reopen(&h, layout, &empty, err));
+    rc = write_rows(h, layout, err);
+    EXO_TRY(exo_comm_agree(rc, err));
+    *out = h;
+    h = NULL;
+cleanup:
+    exo_h5_close(h, 0, NULL);
     return rc;
 }
 
@@ -1631,13 +1771,14 @@ cleanup:
     return rc;
 }
 
+static exo_status rewrite_sidecars(exo_h5 *h, const exo_h5_cursor *at, exo_error *err);
+
 exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
                          const exo_h5_cursor *at, exo_error *err)
 {
     exo_status rc = EXO_OK;
     exo_h5 *h = NULL;
     hid_t space = H5I_INVALID_HID, fapl = H5I_INVALID_HID;
-    double *times = NULL;
 
     EXO_CHECK(out != NULL && at != NULL, err, EXO_ERR_INVALID, "exo_h5_reopen: no cursor");
     *out = NULL;
@@ -1647,9 +1788,17 @@ exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
     for (int i = 0; i < 3; i++)
         h->edges_nm[4 * i] = (float)layout->box_edges_nm[i];
 
-    EXO_TRY(output_fapl(h, &fapl, err));
+    EXO_TRY(output_fapl(h, h->shared, &fapl, err));
     EXO_H5_AS(EXO_ERR_IO, h->file = H5Fopen(h->path, H5F_ACC_RDWR, fapl), err,
               "cannot open output file %s to resume it", h->path);
+#ifdef EXOBD_MPI
+    if (h->shared) { /* every write takes every rank (h5_write_block) */
+        EXO_H5(h->dxpl = H5Pcreate(H5P_DATASET_XFER), err, "transfer properties for %s",
+               h->path);
+        EXO_H5(H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE), err,
+               "collective transfers for %s", h->path);
+    }
+#endif
     EXO_TRY(make_str_type(h, err));
     EXO_H5_AS(EXO_ERR_IO, h->h5md = H5Gopen2(h->file, "/h5md", H5P_DEFAULT), err,
               "%s is not an exobd output file (no /h5md)", h->path);
@@ -1669,6 +1818,7 @@ exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
     if (h->write_bonds)
         EXO_TRY(series_open(h, &h->bonds, "/particles/vesicles/bonds", H5T_STD_U8LE,
                             H5T_NATIVE_UINT8, 2, at->frames, err));
+    h->position.split = h->image.split = h->state.split = h->bonds.split = 1;
     if (layout->n_observables) {
         EXO_ALLOC(h->obs, layout->n_observables, err, "the observables");
         for (uint32_t i = 0; i < layout->n_observables; i++)
@@ -1755,7 +1905,24 @@ exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
         EXO_TRY(series_last_step(h, &h->robs[0], &h->last_robs_step, err));
     EXO_H5(H5Fflush(h->file, H5F_SCOPE_LOCAL), err, "flushing %s", h->path);
 
-    /* The sidecar again, naming the frames kept. */
+    /* The sidecars again, naming the frames kept (rank 0's in a shared
+     * file, which every rank then hears about). */
+    rc = h->root ? rewrite_sidecars(h, at, err) : EXO_OK;
+    EXO_TRY(h->shared ? exo_comm_agree(rc, err) : rc);
+    *out = h;
+    h = NULL;
+cleanup:
+    H5_RELEASE(space, "a dataspace", layout->path);
+    H5_RELEASE(fapl, "file access properties", layout->path);
+    exo_h5_close(h, 0, err);
+    return rc;
+}
+
+/* The sidecars of a reopened file, naming what it holds up to @p at. */
+static exo_status rewrite_sidecars(exo_h5 *h, const exo_h5_cursor *at, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    double *times = NULL;
     EXO_TRY(xdmf_create(h, err));
     if (h->write_position && at->frames > 0) {
         EXO_ALLOC(times, at->frames, err, "frame times");
@@ -1775,13 +1942,35 @@ exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
         for (uint64_t k = 0; k < at->density_rows; k++)
             EXO_TRY(dxdmf_append(h, k, times[k], err));
     }
-    *out = h;
-    h = NULL;
 cleanup:
-    H5_RELEASE(space, "a dataspace", layout->path);
-    H5_RELEASE(fapl, "file access properties", layout->path);
     free(times);
-    exo_h5_close(h, 0, err);
+    return rc;
+}
+
+/* Each rank's rows of the per-vesicle datasets of a shared file. */
+static exo_status write_rows(exo_h5 *h, const exo_h5_layout *l, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    hid_t dset = H5I_INVALID_HID, space = H5I_INVALID_HID;
+    const char *names[3] = {"id", "radius", "population"};
+    const hid_t types[3] = {H5T_NATIVE_INT64, H5T_NATIVE_FLOAT, H5T_NATIVE_INT32};
+    const void *data[3] = {l->id, l->radius_nm, l->population};
+    const hsize_t start = h->row_first, count = h->row_count;
+    for (int k = 0; k < 3; k++) {
+        char path[64];
+        snprintf(path, sizeof path, "/particles/vesicles/%s", names[k]);
+        EXO_H5(dset = H5Dopen2(h->file, path, H5P_DEFAULT), err, "opening %s in %s", path,
+               h->path);
+        EXO_H5(space = H5Dget_space(dset), err, "getting the dataspace of %s in %s", path,
+               h->path);
+        EXO_TRY(h5_write_block(h, dset, space, "/particles/vesicles", names[k], 1, &start,
+                               &count, 1, types[k], data[k], err));
+        H5_RELEASE(space, path, h->path);
+        H5_RELEASE(dset, path, h->path);
+    }
+cleanup:
+    H5_RELEASE(space, "a dataspace", h->path);
+    H5_RELEASE(dset, "a dataset", h->path);
     return rc;
 }
 
@@ -1896,12 +2085,27 @@ cleanup:
  * write that fails part-way leaves a file no reader opens ("truncated
  * file"); stopping before the frame keeps every frame written so far
  * readable and lets the file close cleanly. */
+static exo_status check_room_here(const exo_h5 *h, uint64_t bytes, uint64_t k,
+                                  exo_error *err);
+
+/* In a shared file rank 0 looks, and every rank hears the verdict. */
 static exo_status check_room(const exo_h5 *h, uint64_t bytes, uint64_t k, exo_error *err)
+{
+    exo_status rc = h->root ? check_room_here(h, bytes, k, err) : EXO_OK;
+    return h->shared ? exo_comm_agree(rc, err) : rc;
+}
+
+static exo_status check_room_here(const exo_h5 *h, uint64_t bytes, uint64_t k,
+                                  exo_error *err)
 {
     exo_status rc = EXO_OK;
     hsize_t size = 0;
     const double need = 2.0 * (double)bytes + 4194304.0; /* + metadata, close */
-    EXO_H5(H5Fget_filesize(h->file, &size), err, "getting the size of %s", h->path);
+    struct stat st;
+    if (h->shared) /* the MPI-IO driver answers size requests of all ranks only */
+        size = stat(h->path, &st) == 0 ? (hsize_t)st.st_size : 0;
+    else
+        EXO_H5(H5Fget_filesize(h->file, &size), err, "getting the size of %s", h->path);
     struct rlimit lim;
     if (getrlimit(RLIMIT_FSIZE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
         EXO_CHECK((double)size + need <= (double)lim.rlim_cur, err, EXO_ERR_IO,
@@ -1961,7 +2165,7 @@ exo_status exo_h5_write_frame(exo_h5 *h, int64_t step, double time_s,
      * before the sidecar names it. */
     EXO_H5(H5Fflush(h->file, H5F_SCOPE_LOCAL), err,
            "flushing frame %" PRIu64 " to %s", k, h->path);
-    if (h->write_position)
+    if (h->write_position && h->root)
         EXO_TRY(xdmf_append_frame(h, k, time_s, err));
     h->n_frames = k + 1;
     h->last_step = step;
@@ -1987,7 +2191,8 @@ exo_status exo_h5_write_density(exo_h5 *h, int64_t step, double time_s,
     EXO_TRY(density_views(h, k, err));
     EXO_H5(H5Fflush(h->file, H5F_SCOPE_LOCAL), err,
            "flushing density image %" PRIu64 " to %s", k, h->path);
-    EXO_TRY(dxdmf_append(h, k, time_s, err));
+    if (h->root)
+        EXO_TRY(dxdmf_append(h, k, time_s, err));
     h->n_dens_rows = k + 1;
     h->last_dens_step = step;
 cleanup:
@@ -2042,14 +2247,22 @@ uint64_t exo_h5_frames(const exo_h5 *h)
 
 exo_status exo_h5_close(exo_h5 *h, int complete, exo_error *err)
 {
-    exo_status rc = EXO_OK, rc_status = EXO_OK;
-    char eb[128];
-
+    exo_status rc_status = EXO_OK;
     if (h == NULL)
         return EXO_OK;
     if (h->h5md >= 0)
         rc_status = h5_attr_str(h, h->h5md, "/h5md", "exobd_status",
                                 complete ? "complete" : "incomplete", err);
+    return release_all(h, rc_status, err);
+}
+
+/* Close everything and free @p h; the first error, @p rc_status first. */
+static exo_status release_all(exo_h5 *h, exo_status rc_status, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    char eb[128];
+    if (h->dxpl != H5P_DEFAULT)
+        H5_RELEASE(h->dxpl, "the transfer properties", h->path);
     for (uint32_t i = 0; i < h->n_obs; i++)
         series_release(h, &h->obs[i], &rc, err);
     for (uint32_t i = 0; i < h->n_robs; i++)

@@ -30,6 +30,14 @@
  * Density images have their own sidecar, OUT.density.xdmf (3DCoRectMesh
  * grids with one cell array per state), written the same way.
  *
+ * A shared file (layout.shared, the MPI build with several ranks) is
+ * written by every rank through parallel HDF5 (the MPI-IO driver): rank 0
+ * creates it as one process would, then every rank opens it and writes its
+ * rows of each per-vesicle dataset; what every rank holds alike (step and
+ * time, observables, events, density images) is written by rank 0, and
+ * rank 0 alone writes the XDMF sidecars.  The layout is that of a file one
+ * process writes, so readers cannot tell the two apart.
+ *
  * The sidecar OUT.xdmf names a frame only after the HDF5 file has been
  * flushed with that frame in it; a frame is appended by rewriting only the
  * closing tags.  The root attribute /h5md@exobd_status is "running" while
@@ -49,9 +57,18 @@ typedef struct exo_h5_layout {
                                        path with ".h5" replaced by ".xdmf"
                                        (or ".xdmf" appended)                 */
     uint64_t n;                     /* vesicles written per frame (N)        */
-    const int64_t *id;              /* [N] global vesicle ids                */
-    const float *radius_nm;         /* [N]                                   */
-    const int32_t *population;      /* [N] population index                  */
+    uint64_t row_first, row_count;  /* the rows of the per-vesicle datasets
+                                       this process writes (id, radius,
+                                       population, each frame's position,
+                                       image, state, bonds) when shared; all
+                                       N (these are not read) otherwise     */
+    int shared;                     /* MPI: every rank of the run opens the
+                                       one file (parallel HDF5) with the same
+                                       layout, its own rows, and makes every
+                                       call below together with the others  */
+    const int64_t *id;              /* [row_count] global vesicle ids        */
+    const float *radius_nm;         /* [row_count]                           */
+    const int32_t *population;      /* [row_count] population index          */
     const char *const *population_names; /* [n_populations]                 */
     uint32_t n_populations;
     double box_lower_nm[3];         /* box corner; stored as an attribute    */

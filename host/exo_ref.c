@@ -129,15 +129,15 @@ static exo_status ref_count_places(exo_backend *b, const exo_step_params *p,
     return EXO_OK;
 }
 
-static exo_status ref_frame_begin(exo_backend *b, uint32_t n_out,
+static exo_status ref_frame_begin(exo_backend *b, const exo_frame_rows *rows,
                                   float *pos_nm, int32_t *image,
                                   int8_t *state, uint8_t *bonds, void **pending,
                                   exo_error *err)
 {
     exo_ref *r = (exo_ref *)b;
     uint32_t n = b->n;
-    for (uint32_t j = 0; j < n_out; j++) {
-        uint32_t i = exo_sample_index(j, n, n_out);
+    for (uint32_t j = 0; j < rows->count; j++) {
+        uint32_t i = exo_sample_index(rows->j0 + j, rows->n_all, rows->n_out) - rows->i0;
         for (int a = 0; a < 3; a++) {
             pos_nm[3 * j + a] = (float)(r->pos[a * n + i] * EXO_R(1000.0));
             image[3 * j + a] = r->image[a * n + i];
@@ -463,6 +463,7 @@ exo_status exo_ref_create(exo_backend **out, uint32_t n, uint32_t id0,
     EXO_ALLOC(r, 1, err, "the reference stepper");
     r->base.ops = &ref_ops;
     r->base.n = n;
+    r->base.part_count = n;
     r->base.id0 = id0;
     r->base.from_cache = -1;
     snprintf(r->base.name, sizeof r->base.name,

@@ -14,8 +14,10 @@
 #include "exo_batch.h"
 #include "exo_checkpoint.h"
 #include "exo_cl.h"
+#include "exo_comm.h"
 #include "exo_error.h"
 #include "exo_h5.h"
+#include "exo_part.h"
 #include "exo_ref.h"
 #include "exo_scenario.h"
 #include "exo_sha256.h"
@@ -37,11 +39,16 @@ struct exo_sim {
     exo_step_params *p;        /* [n_pop] step parameters per population    */
     exo_slot_table *slots;     /* [n_pop] and their surface slot tables     */
     uint64_t step;             /* steps taken                               */
+    uint64_t step0;            /* the step this process started (or resumed)
+                                  the run at                               */
     uint32_t k;                /* steps per launch                          */
     exo_h5 *h5;                /* NULL: no output                           */
     exo_writer *writer;        /* writes to h5 while the device steps; the
                                   run loop calls HDF5 only after draining it */
     uint32_t n_out;            /* vesicles per frame                        */
+    exo_frame_rows rows;       /* the rows of each frame this process packs */
+    int one_process;           /* the whole run is here; else this rank's
+                                  part of it under MPI (exo_part)          */
     uint64_t frames;           /* frames handed to the writer, with those
                                   the file held at start                    */
     exo_progress_fn progress;
@@ -396,6 +403,40 @@ static double now_s(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* The vessel walls and the cells beside the output, for ParaView. */
+static exo_status write_geometry(const exo_scenario *sc, const char *path, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    char vtk[4096];
+    if (sc->n_vessels > 0) {
+        EXO_CHECK(exo_vtk_path(path, "vessels", vtk, sizeof vtk) == 0, err, EXO_ERR_INVALID,
+                  "output path too long: %s", path);
+        EXO_TRY(exo_vtk_write_vessels(sc, vtk, err));
+    }
+    if (sc->n_cells > 0) {
+        EXO_CHECK(exo_vtk_path(path, "cells", vtk, sizeof vtk) == 0, err, EXO_ERR_INVALID,
+                  "output path too long: %s", path);
+        EXO_TRY(exo_vtk_write_cells(sc, vtk, err));
+    }
+cleanup:
+    return rc;
+}
+
+/* The rows of a frame of n_out sampled from n vesicles (exo_sample_index)
+ * that fall in vesicles first .. first + count - 1: the rows j with
+ * floor(j n / n_out) in that range, j0 = ceil(first n_out / n) and on. */
+static void frame_rows(uint32_t n, uint32_t n_out, uint32_t first, uint32_t count,
+                       exo_frame_rows *rows)
+{
+    uint64_t lo = n ? ((uint64_t)first * n_out + n - 1) / n : 0;
+    uint64_t hi = n ? ((uint64_t)(first + count) * n_out + n - 1) / n : 0;
+    rows->n_all = n;
+    rows->n_out = n_out;
+    rows->j0 = (uint32_t)lo;
+    rows->count = (uint32_t)(hi - lo);
+    rows->i0 = first;
+}
+
 static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor *resume,
                               exo_error *err)
 {
@@ -415,17 +456,21 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
     FILE *mem = NULL;
 
     s->n_out = (uint32_t)sc->output_sample;
-    EXO_ALLOC(id, s->n_out, err, "output ids");
-    EXO_ALLOC(radius_nm, s->n_out, err, "output radii");
-    EXO_ALLOC(population, s->n_out, err, "output populations");
-    EXO_ALLOC(radius_all, n, err, "radii");
+    frame_rows(n, s->n_out, s->be->part_first, s->be->part_count, &s->rows);
+    const uint32_t m = s->rows.count;
+    EXO_ALLOC(id, m, err, "output ids");
+    EXO_ALLOC(radius_nm, m, err, "output radii");
+    EXO_ALLOC(population, m, err, "output populations");
+    EXO_ALLOC(radius_all, s->be->part_count, err, "radii");
     EXO_ALLOC(pop_names, sc->n_pop, err, "population names");
-    /* Time-independent per-vesicle data, once at start (not in the loop). */
-    EXO_TRY(s->be->ops->read(s->be, NULL, NULL, NULL, radius_all, err));
-    for (uint32_t j = 0, k = 0; j < s->n_out; j++) {
-        uint32_t i = exo_sample_index(j, n, s->n_out);
+    /* Time-independent per-vesicle data, once at start (not in the loop):
+     * this process's rows. */
+    if (s->be->part_count)
+        EXO_TRY(s->be->ops->read(s->be, NULL, NULL, NULL, radius_all, err));
+    for (uint32_t j = 0, k = 0; j < m; j++) {
+        uint32_t i = exo_sample_index(s->rows.j0 + j, n, s->n_out);
         id[j] = (int64_t)s->be->id0 + i;
-        radius_nm[j] = radius_all[i] * 1000.0f;
+        radius_nm[j] = radius_all[i - s->rows.i0] * 1000.0f;
         while (k + 1 < sc->n_pop && i >= sc->pop[k + 1].first)
             k++;
         population[j] = (int32_t)k;
@@ -489,6 +534,9 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
     memset(&L, 0, sizeof L);
     L.path = path;
     L.n = s->n_out;
+    L.row_first = s->rows.j0;
+    L.row_count = s->rows.count;
+    L.shared = !s->one_process;
     L.id = id;
     L.radius_nm = radius_nm;
     L.population = population;
@@ -581,20 +629,13 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
         s->frames = exo_h5_frames(s->h5);
         /* Room for two frames in flight (the backend's staging slots) and
          * the observable rows and events between them. */
-        rc = exo_writer_start(&s->writer, 8, err);
+        /* The ranks of an MPI run write without a thread (exo_writer.h). */
+        rc = exo_writer_start(&s->writer, s->one_process ? 8 : 0, err);
     }
-    if (rc == EXO_OK && sc->n_vessels > 0) {
-        char vtk[4096];
-        EXO_CHECK(exo_vtk_path(path, "vessels", vtk, sizeof vtk) == 0, err, EXO_ERR_INVALID,
-                  "output path too long: %s", path);
-        EXO_TRY(exo_vtk_write_vessels(sc, vtk, err));
-    }
-    if (rc == EXO_OK && sc->n_cells > 0) {
-        char vtk[4096];
-        EXO_CHECK(exo_vtk_path(path, "cells", vtk, sizeof vtk) == 0, err, EXO_ERR_INVALID,
-                  "output path too long: %s", path);
-        EXO_TRY(exo_vtk_write_cells(sc, vtk, err));
-    }
+    if (rc == EXO_OK && (s->one_process || exo_comm_rank() == 0))
+        rc = write_geometry(sc, path, err);
+    if (!s->one_process)
+        rc = exo_comm_agree(rc, err);
 cleanup:
     if (mem)
         fclose(mem);
@@ -627,15 +668,22 @@ static exo_status checkpoint_body(exo_sim *s, exo_ckpt *c, const exo_vesicle_arr
                                   exo_error *err)
 {
     exo_status rc = EXO_OK;
-    size_t n = s->be->n, np = s->n_patches;
+    size_t n = s->be->n, np = s->n_patches, first = s->be->part_first, m = s->be->part_count;
 #define FIELD(ptr, count, what) \
     EXO_TRY(exo_ckpt_field(c, (ptr), (size_t)(count) * sizeof *(ptr), (what), err))
-    FIELD(v->pos, 3 * n, "positions");
-    FIELD(v->image, 3 * n, "image counts");
-    FIELD(v->radius, n, "radii");
-    FIELD(v->state, n, "states");
-    FIELD(v->ligands, n, "ligand counts");
-    FIELD(v->bonds, n, "bond counts");
+    /* Per vesicle: this process's part of each block of n (all of it in
+     * one process), so the file is the same however the run is split. */
+#define PARTS(ptr, blocks, what)                                                      \
+    for (size_t b_ = 0; b_ < (blocks); b_++)                                          \
+        EXO_TRY(exo_ckpt_part(c, m ? (void *)((ptr) + b_ * m) : NULL, sizeof *(ptr), first, \
+                              m, n, (what), err))
+    PARTS(v->pos, 3, "positions");
+    PARTS(v->image, 3, "image counts");
+    PARTS(v->radius, 1, "radii");
+    PARTS(v->state, 1, "states");
+    PARTS(v->ligands, 1, "ligand counts");
+    PARTS(v->bonds, 1, "bond counts");
+#undef PARTS
     FIELD(s->arrived, s->sc->n_pop, "infusion counters");
     FIELD(s->dose, s->n_real_obs, "delivered doses");
     FIELD(s->event_totals, EXO_EVENT_KINDS, "event totals");
@@ -685,11 +733,11 @@ static exo_status checkpoint_write(exo_sim *s, exo_error *err)
         EXO_TRY(exo_writer_drain(s->writer, err));
     if (s->h5)
         EXO_TRY(exo_h5_flush(s->h5, err));
-    EXO_TRY(exo_vesicle_arrays_alloc(&v, s->be->n, err));
+    EXO_TRY(exo_vesicle_arrays_alloc(&v, s->be->part_count, err));
     EXO_TRY(s->be->ops->exchange(s->be, 0, &v, err));
     ckpt_header h;
     checkpoint_header(s, &h);
-    EXO_TRY(exo_ckpt_create(&c, s->ckpt_path, err));
+    EXO_TRY(exo_ckpt_create(&c, s->ckpt_path, !s->one_process, err));
     EXO_TRY(exo_ckpt_field(c, &h, sizeof h, "the header", err));
     EXO_TRY(exo_ckpt_field(c, s->out_path, h.path_bytes, "the output path", err));
     EXO_TRY(checkpoint_body(s, c, &v, err));
@@ -718,7 +766,7 @@ static exo_status checkpoint_read(exo_sim *s, const char *path, exo_h5_cursor *c
     ckpt_header h, want;
     memset(&v, 0, sizeof v);
     *out_path = NULL;
-    EXO_TRY(exo_ckpt_open(&c, path, err));
+    EXO_TRY(exo_ckpt_open(&c, path, !s->one_process, err));
     EXO_TRY(exo_ckpt_field(c, &h, sizeof h, "header", err));
     checkpoint_header(s, &want);
     EXO_CHECK(memcmp(h.magic, "EXOBDCP", 8) == 0 && h.version == EXO_CKPT_VERSION &&
@@ -738,7 +786,7 @@ static exo_status checkpoint_read(exo_sim *s, const char *path, exo_h5_cursor *c
         EXO_ALLOC(*out_path, (size_t)h.path_bytes + 1, err, "the output path");
         EXO_TRY(exo_ckpt_field(c, *out_path, h.path_bytes, "the output path", err));
     }
-    EXO_TRY(exo_vesicle_arrays_alloc(&v, s->be->n, err));
+    EXO_TRY(exo_vesicle_arrays_alloc(&v, s->be->part_count, err));
     EXO_TRY(checkpoint_body(s, c, &v, err));
     exo_ckpt *done = c;
     c = NULL;
@@ -800,6 +848,148 @@ static uint64_t device_reserve(const exo_scenario *sc, const exo_run_options *op
     return bytes;
 }
 
+/* The backend that steps vesicles first .. first + count - 1 of the run
+ * (all of them in one process): the C reference, or an OpenCL device, in
+ * batches when they do not fit it.  `spec` is this process's device. */
+static exo_status create_device(exo_backend **out, const exo_scenario *sc,
+                                const exo_run_options *opt, const char *spec, uint32_t k,
+                                uint32_t first, uint32_t count, FILE *log, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    uint32_t *pop_first = NULL, id0 = sc->id0 + first;
+    *out = NULL;
+    if (spec && strcmp(spec, "cpu-reference") == 0)
+        return exo_ref_create(out, count, id0, err);
+    exo_cl_options co;
+    memset(&co, 0, sizeof co);
+    co.device = spec;
+    co.default_gpu = (unsigned)exo_comm_node_rank();
+    co.cache_dir = opt->cache_dir;
+    co.work_group_size = opt->work_group_size;
+    co.vector_width = opt->vector_width;
+    co.native_math = opt->native_math;
+    co.log = log;
+    co.memory_limit = opt->device_memory;
+    co.reserve_bytes = device_reserve(sc, opt, k);
+    co.allow_batches = 1;
+    EXO_TRY(exo_cl_create(out, &co, count, id0, err));
+    if ((*out)->n < count) {
+        uint32_t held = (*out)->n;
+        EXO_CHECK(held >= EXO_BATCH_MIN, err, EXO_ERR_INVALID,
+                  "%s leaves room for %u vesicles after the %.3g MiB the run's other "
+                  "buffers (events, cells, receptor patches, frames) take; running "
+                  "%u vesicles in batches needs room for at least %u: allow more "
+                  "device memory",
+                  opt->device_memory ? "--device-memory" : "the device's memory", held,
+                  co.reserve_bytes / 1048576.0, count, EXO_BATCH_MIN);
+        /* The populations' starts within the range: a range starts a
+         * multiple of 64 vesicles into its population (exo_part_plan), so
+         * batches keep their alignment to the population's start. */
+        uint32_t n_pop = 0;
+        EXO_ALLOC(pop_first, sc->n_pop ? sc->n_pop : 1, err, "population starts");
+        for (uint32_t j = 0; j < sc->n_pop; j++) {
+            uint32_t a = sc->pop[j].first, z = a + sc->pop[j].count;
+            if (z > first && a < first + count)
+                pop_first[n_pop++] = a > first ? a - first : 0;
+        }
+        rc = exo_batch_create(out, *out, count, id0, pop_first, n_pop, err);
+        if (rc != EXO_OK) {
+            *out = NULL; /* exo_batch_create destroyed the device backend */
+            goto cleanup;
+        }
+        if (log)
+            fprintf(log, "exobd: %u vesicles do not fit the device%s: %u batches of "
+                    "at most %u, paged through it each launch\n", count,
+                    opt->device_memory ? " memory given by --device-memory" : "",
+                    exo_batch_count(*out), held);
+    }
+cleanup:
+    free(pop_first);
+    if (rc != EXO_OK) {
+        exo_backend_destroy(*out, NULL);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* What stepped the vesicles of each rank (rank 0 prints it). */
+static exo_status log_ranks(const exo_sim *s, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    int size = exo_comm_size();
+    uint64_t *bytes = NULL, *first = NULL, *count = NULL;
+    char *names = NULL;
+    const size_t width = sizeof s->be->name;
+    EXO_ALLOC(bytes, size, err, "the ranks' devices");
+    EXO_ALLOC(first, size, err, "the ranks' devices");
+    EXO_ALLOC(count, size, err, "the ranks' devices");
+    EXO_ALLOC(names, (size_t)size * width, err, "the ranks' devices");
+    for (int r = 0; r < size; r++)
+        bytes[r] = width;
+    EXO_TRY(exo_comm_allgatherv(s->be->name, width, names, bytes, err));
+    EXO_TRY(exo_comm_allgather_u64(s->be->part_first, first, err));
+    EXO_TRY(exo_comm_allgather_u64(s->be->part_count, count, err));
+    if (s->log) {
+        fprintf(s->log, "exobd: %u vesicles over %d MPI ranks, %u steps per launch\n",
+                s->be->n, size, s->k);
+        for (int r = 0; r < size; r++)
+            fprintf(s->log, "exobd: rank %d: vesicles %llu..%llu (%llu) on %.*s\n", r,
+                    (unsigned long long)first[r],
+                    (unsigned long long)(first[r] + count[r]) - (count[r] > 0),
+                    (unsigned long long)count[r], (int)width, names + (size_t)r * width);
+    }
+cleanup:
+    free(bytes);
+    free(first);
+    free(count);
+    free(names);
+    return rc;
+}
+
+/* s->be: the device (or C reference) for the whole run; under MPI with
+ * several ranks, this rank's part of it (exo_part).  Every rank uses rank
+ * 0's steps per launch, since launch rounds are where the ranks meet.  A
+ * rank whose device fails stops every rank with its message. */
+static exo_status create_backend(exo_sim *s, const exo_run_options *opt, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    const exo_scenario *sc = s->sc;
+    uint32_t n = (uint32_t)sc->n_vesicles, *bound = NULL, *pop_first = NULL;
+    exo_backend *local = NULL;
+    char spec[512];
+    const char *mine = exo_comm_pick(opt->device, spec, sizeof spec);
+    uint32_t ranks = s->one_process ? 1u : (uint32_t)exo_comm_size();
+    if (ranks == 1) {
+        EXO_TRY(create_device(&s->be, sc, opt, mine, s->k, 0, n, s->log, err));
+        if (s->log)
+            fprintf(s->log, "exobd: device %s\n", s->be->name);
+        return EXO_OK;
+    }
+    uint32_t rank = (uint32_t)exo_comm_rank();
+    EXO_TRY(exo_comm_bcast(&s->k, sizeof s->k, 0, err));
+    EXO_ALLOC(bound, (size_t)ranks + 1, err, "the ranks' parts");
+    EXO_ALLOC(pop_first, sc->n_pop ? sc->n_pop : 1, err, "population starts");
+    for (uint32_t k = 0; k < sc->n_pop; k++)
+        pop_first[k] = sc->pop[k].first;
+    exo_part_plan(n, ranks, pop_first, sc->n_pop, bound);
+    uint32_t first = bound[rank], count = bound[rank + 1] - bound[rank];
+    exo_status made = count ? create_device(&local, sc, opt, mine, s->k, first, count, NULL,
+                                            err)
+                            : EXO_OK;
+    rc = exo_comm_agree(made, err);
+    if (rc != EXO_OK)
+        goto cleanup;
+    rc = exo_part_create(&s->be, local, n, sc->id0, first, count, err);
+    local = NULL; /* owned by the part (or destroyed on failure) */
+    EXO_TRY(exo_comm_agree(rc, err));
+    EXO_TRY(log_ranks(s, err));
+cleanup:
+    exo_backend_destroy(local, NULL);
+    free(bound);
+    free(pop_first);
+    return rc;
+}
+
 exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
                           const exo_run_options *opt, exo_error *err)
 {
@@ -817,48 +1007,8 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
     s->progress_user = opt->progress_user;
     s->log = opt->log;
     uint32_t n = (uint32_t)sc->n_vesicles;
-    if (opt->device && strcmp(opt->device, "cpu-reference") == 0) {
-        EXO_TRY(exo_ref_create(&s->be, n, sc->id0, err));
-    } else {
-        exo_cl_options co;
-        memset(&co, 0, sizeof co);
-        co.device = opt->device;
-        co.cache_dir = opt->cache_dir;
-        co.work_group_size = opt->work_group_size;
-        co.vector_width = opt->vector_width;
-        co.native_math = opt->native_math;
-        co.log = opt->log;
-        co.memory_limit = opt->device_memory;
-        co.reserve_bytes = device_reserve(sc, opt, s->k);
-        co.allow_batches = 1;
-        EXO_TRY(exo_cl_create(&s->be, &co, n, sc->id0, err));
-        if (s->be->n < n) {
-            uint32_t held = s->be->n, *pop_first = NULL;
-            EXO_CHECK(held >= EXO_BATCH_MIN, err, EXO_ERR_INVALID,
-                      "%s leaves room for %u vesicles after the %.3g MiB the run's other "
-                      "buffers (events, cells, receptor patches, frames) take; running "
-                      "%u vesicles in batches needs room for at least %u: allow more "
-                      "device memory",
-                      opt->device_memory ? "--device-memory" : "the device's memory", held,
-                      co.reserve_bytes / 1048576.0, n, EXO_BATCH_MIN);
-            EXO_ALLOC(pop_first, sc->n_pop ? sc->n_pop : 1, err, "population starts");
-            for (uint32_t k = 0; k < sc->n_pop; k++)
-                pop_first[k] = sc->pop[k].first;
-            rc = exo_batch_create(&s->be, s->be, n, sc->id0, pop_first, sc->n_pop, err);
-            free(pop_first);
-            if (rc != EXO_OK) {
-                s->be = NULL; /* exo_batch_create destroyed the device backend */
-                goto cleanup;
-            }
-            if (s->log)
-                fprintf(s->log, "exobd: %u vesicles do not fit the device%s: %u batches of "
-                        "at most %u, paged through it each launch\n", n,
-                        opt->device_memory ? " memory given by --device-memory" : "",
-                        exo_batch_count(s->be), held);
-        }
-    }
-    if (s->log)
-        fprintf(s->log, "exobd: device %s\n", s->be->name);
+    s->one_process = opt->one_process || exo_comm_size() == 1;
+    EXO_TRY(create_backend(s, opt, err));
     EXO_ALLOC(s->p, sc->n_pop, err, "step parameters");
     EXO_ALLOC(s->slots, sc->n_pop, err, "surface slot tables");
     for (uint32_t k = 0; k < sc->n_pop; k++)
@@ -913,7 +1063,8 @@ exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
     exo_h5_cursor resume_at;
     char *resume_out = NULL;
     if (opt->resume_path) {
-        EXO_TRY(checkpoint_read(s, opt->resume_path, &resume_at, &resume_out, err));
+        rc = checkpoint_read(s, opt->resume_path, &resume_at, &resume_out, err);
+        EXO_TRY(s->one_process ? rc : exo_comm_agree(rc, err));
         if (s->log)
             fprintf(s->log, "exobd: resuming at step %llu of %llu from %s\n",
                     (unsigned long long)s->step, (unsigned long long)sc->steps,
@@ -1019,11 +1170,11 @@ static exo_status write_frame(exo_sim *s, exo_error *err)
     j->be = s->be;
     j->step = (int64_t)s->step;
     j->time = (double)s->step * s->sc->dt;
-    EXO_ALLOC(j->pos, 3 * (size_t)s->n_out, err, "a frame");
-    EXO_ALLOC(j->image, 3 * (size_t)s->n_out, err, "a frame");
-    EXO_ALLOC(j->state, s->n_out, err, "a frame");
-    EXO_ALLOC(j->bonds, s->n_out, err, "a frame");
-    EXO_TRY(s->be->ops->frame_begin(s->be, s->n_out, j->pos, j->image, j->state, j->bonds,
+    EXO_ALLOC(j->pos, 3 * (size_t)s->rows.count, err, "a frame");
+    EXO_ALLOC(j->image, 3 * (size_t)s->rows.count, err, "a frame");
+    EXO_ALLOC(j->state, s->rows.count, err, "a frame");
+    EXO_ALLOC(j->bonds, s->rows.count, err, "a frame");
+    EXO_TRY(s->be->ops->frame_begin(s->be, &s->rows, j->pos, j->image, j->state, j->bonds,
                                     &j->pending, err));
     if (s->density_n && s->frames % s->sc->density_every == 0) {
         EXO_ALLOC(j->density, s->density_n, err, "a density image");
@@ -1594,9 +1745,17 @@ static exo_status advance_to(exo_sim *s, uint64_t last, exo_error *err)
         if (s->h5 && exo_scenario_is_observation(s->sc, s->step))
             EXO_TRY(write_observables(s, err));
         int halt = s->stop_request && *s->stop_request;
+        int due = s->ckpt_every_s > 0 && now_s() - s->ckpt_wall >= s->ckpt_every_s;
+        if (!s->one_process) {
+            /* The ranks stop together, when any of them is asked to, and
+             * checkpoint by rank 0's clock. */
+            int agree[2] = {halt, exo_comm_rank() == 0 && due};
+            EXO_TRY(exo_comm_max_int(agree, 2, err));
+            halt = agree[0];
+            due = agree[1];
+        }
         if (s->ckpt_path && s->step < s->sc->steps &&
-            (halt || (s->ckpt_every_steps && s->step % s->ckpt_every_steps == 0) ||
-             (s->ckpt_every_s > 0 && now_s() - s->ckpt_wall >= s->ckpt_every_s)))
+            (halt || (s->ckpt_every_steps && s->step % s->ckpt_every_steps == 0) || due))
             EXO_TRY(checkpoint_write(s, err));
         if (halt && s->step < s->sc->steps) {
             rc = EXO_ERROR(err, EXO_ERR_INTERRUPTED, "stopped at step %llu of %llu%s%s",
@@ -1604,16 +1763,48 @@ static exo_status advance_to(exo_sim *s, uint64_t last, exo_error *err)
                            s->ckpt_path ? "; checkpoint written to " : " (no checkpoint: "
                                                                       "no output file)",
                            s->ckpt_path ? s->ckpt_path : "");
+            if (err && !s->one_process)
+                err->all_ranks = 1; /* the ranks agreed to stop */
             goto cleanup;
         }
         if (s->progress) {
             double wall = now_s() - s->wall0;
             s->progress(s->progress_user, s->step, s->sc->steps,
                         (double)s->step * s->sc->dt, wall,
-                        wall > 0 ? (double)s->be->n * (double)s->step / wall : 0);
+                        wall > 0 ? (double)s->be->n * (double)(s->step - s->step0) / wall
+                                 : 0);
         }
     }
 cleanup:
+    return rc;
+}
+
+/* Each rank's particle-steps per second in its own launches, and the time
+ * it waited for the others (rank 0 prints them): how even the split is. */
+static exo_status log_balance(exo_sim *s, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    int size = exo_comm_size();
+    double *launch_s = NULL, *wait_s = NULL;
+    uint64_t *count = NULL;
+    EXO_ALLOC(launch_s, size, err, "the ranks' timings");
+    EXO_ALLOC(wait_s, size, err, "the ranks' timings");
+    EXO_ALLOC(count, size, err, "the ranks' timings");
+    EXO_TRY(exo_comm_allgather_f64(exo_part_launch_s(s->be), launch_s, err));
+    EXO_TRY(exo_comm_allgather_f64(exo_comm_wait_s(), wait_s, err));
+    EXO_TRY(exo_comm_allgather_u64(s->be->part_count, count, err));
+    double wall = now_s() - s->wall0;
+    uint64_t steps = s->step - s->step0;
+    for (int r = 0; s->log && r < size; r++)
+        fprintf(s->log, "exobd: rank %d: %llu vesicles, %.3g particle-steps/s in its "
+                        "launches (%.3g s of %.3g s), %.3g s waiting for other ranks\n", r,
+                (unsigned long long)count[r],
+                launch_s[r] > 0 ? (double)count[r] * (double)steps / launch_s[r] : 0.0,
+                launch_s[r], wall, wait_s[r]);
+cleanup:
+    free(launch_s);
+    free(wait_s);
+    free(count);
     return rc;
 }
 
@@ -1621,6 +1812,7 @@ exo_status exo_sim_run(exo_sim *s, exo_error *err)
 {
     exo_status rc = EXO_OK;
     s->wall0 = now_s();
+    s->step0 = s->step;
     if (s->h5 && s->step == 0) {
         if (exo_scenario_is_frame(s->sc, 0))
             EXO_TRY(write_frame(s, err));
@@ -1641,8 +1833,10 @@ exo_status exo_sim_run(exo_sim *s, exo_error *err)
         EXO_TRY(exo_h5_close(h, 1, err));
     }
     /* The run is complete: its checkpoint would only resume a finished run. */
-    if (s->ckpt_path)
+    if (s->ckpt_path && (s->one_process || exo_comm_rank() == 0))
         unlink(s->ckpt_path);
+    if (!s->one_process)
+        EXO_TRY(log_balance(s, err));
 cleanup:
     return rc;
 }
@@ -1652,8 +1846,10 @@ exo_status exo_sim_advance(exo_sim *s, uint64_t nsteps, exo_error *err)
     exo_status rc = EXO_OK;
     exo_h5 *h = s->h5;
     s->h5 = NULL; /* advancing without output */
-    if (s->wall0 == 0)
+    if (s->wall0 == 0) {
         s->wall0 = now_s();
+        s->step0 = s->step;
+    }
     rc = advance_to(s, s->step + nsteps, err);
     s->h5 = h;
     return rc;
@@ -1704,10 +1900,55 @@ int exo_sim_program_from_cache(const exo_sim *s) { return s->be->from_cache; }
 const char *exo_sim_device_name(const exo_sim *s) { return s->be->name; }
 const char *exo_sim_program_key(const exo_sim *s) { return s->be->program_key; }
 
+/* Every rank's part of `blocks` blocks of n elements of `elem` bytes (at
+ * `part`, blocks of part_count) into `all` on every rank. */
+static exo_status gather_parts(exo_sim *s, const void *part, size_t elem, size_t blocks,
+                               void *all, exo_error *err)
+{
+    exo_status rc = EXO_OK;
+    int size = exo_comm_size();
+    uint64_t *bytes = NULL;
+    size_t m = s->be->part_count, n = s->be->n;
+    EXO_ALLOC(bytes, size, err, "a gather's counts");
+    EXO_TRY(exo_comm_allgather_u64(m * elem, bytes, err));
+    for (size_t b = 0; b < blocks; b++)
+        EXO_TRY(exo_comm_allgatherv((const char *)part + b * m * elem, m * elem,
+                                    (char *)all + b * n * elem, bytes, err));
+cleanup:
+    free(bytes);
+    return rc;
+}
+
 exo_status exo_sim_read(exo_sim *s, float *pos_um, int32_t *image,
                         int8_t *state, float *radius_um, exo_error *err)
 {
-    return s->be->ops->read(s->be, pos_um, image, state, radius_um, err);
+    exo_status rc = EXO_OK;
+    if (s->one_process)
+        return s->be->ops->read(s->be, pos_um, image, state, radius_um, err);
+    /* This rank's part, then every rank's into the whole run's arrays. */
+    size_t m = s->be->part_count;
+    float *pos = NULL, *radius = NULL;
+    int32_t *img = NULL;
+    int8_t *st = NULL;
+    EXO_ALLOC(pos, 3 * m + 1, err, "a rank's vesicles");
+    EXO_ALLOC(img, 3 * m + 1, err, "a rank's vesicles");
+    EXO_ALLOC(st, m + 1, err, "a rank's vesicles");
+    EXO_ALLOC(radius, m + 1, err, "a rank's vesicles");
+    EXO_TRY(s->be->ops->read(s->be, pos, img, st, radius, err));
+    if (pos_um)
+        EXO_TRY(gather_parts(s, pos, sizeof *pos, 3, pos_um, err));
+    if (image)
+        EXO_TRY(gather_parts(s, img, sizeof *img, 3, image, err));
+    if (state)
+        EXO_TRY(gather_parts(s, st, sizeof *st, 1, state, err));
+    if (radius_um)
+        EXO_TRY(gather_parts(s, radius, sizeof *radius, 1, radius_um, err));
+cleanup:
+    free(pos);
+    free(img);
+    free(st);
+    free(radius);
+    return rc;
 }
 
 _Static_assert(EXO_EVENT_KINDS == 4, "exo_sim_event_counts reports four kinds");
@@ -1721,7 +1962,23 @@ void exo_sim_event_counts(const exo_sim *s, uint64_t counts[4])
 exo_status exo_sim_read_binding(exo_sim *s, uint16_t *ligands, uint8_t *bonds,
                                 exo_error *err)
 {
-    return s->be->ops->read_binding(s->be, ligands, bonds, err);
+    exo_status rc = EXO_OK;
+    if (s->one_process)
+        return s->be->ops->read_binding(s->be, ligands, bonds, err);
+    size_t m = s->be->part_count;
+    uint16_t *lig = NULL;
+    uint8_t *nb = NULL;
+    EXO_ALLOC(lig, m + 1, err, "a rank's vesicles");
+    EXO_ALLOC(nb, m + 1, err, "a rank's vesicles");
+    EXO_TRY(s->be->ops->read_binding(s->be, lig, nb, err));
+    if (ligands)
+        EXO_TRY(gather_parts(s, lig, sizeof *lig, 1, ligands, err));
+    if (bonds)
+        EXO_TRY(gather_parts(s, nb, sizeof *nb, 1, bonds, err));
+cleanup:
+    free(lig);
+    free(nb);
+    return rc;
 }
 
 exo_status exo_sim_count_states(exo_sim *s, uint64_t *counts, exo_error *err)

@@ -62,6 +62,7 @@ static exo_status time_candidate(const exo_run_options *opt, const exo_scenario 
     o.progress = NULL;
     o.resume_path = NULL;
     o.checkpoint_path = NULL;
+    o.one_process = 1; /* each rank tunes its own device */
     EXO_TRY(exo_sim_create(&sim, sc, &o, err));
     EXO_TRY(exo_sim_advance(sim, k, err));
     double best = 1e300;
@@ -143,6 +144,7 @@ exo_status exo_tune_choose(const exo_run_options *opt, int force, FILE *log,
     o.resume_path = NULL;
     o.checkpoint_path = NULL;
     o.device_memory = 0;
+    o.one_process = 1;
     EXO_TRY(exo_sim_create(&probe, sc, &o, err));
     exo_sha256 h;
     char hex[65], dir[4000], name[512];

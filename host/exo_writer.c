@@ -24,6 +24,7 @@ struct exo_writer {
     writer_job *ring;
     unsigned depth, head, count; /* jobs ring[head .. head + count - 1]      */
     int busy;                    /* the thread is running a job              */
+    int inline_jobs;             /* no thread: submit runs each job at once  */
     int stopping;
     exo_status status;           /* first failure of a job, EXO_OK           */
     exo_error failure;
@@ -80,7 +81,12 @@ exo_status exo_writer_start(exo_writer **out, unsigned depth, exo_error *err)
     exo_writer *w = NULL;
     *out = NULL;
     EXO_ALLOC(w, 1, err, "the output writer");
-    w->depth = depth ? depth : 1;
+    if (depth == 0) {
+        w->inline_jobs = 1;
+        *out = w;
+        return EXO_OK;
+    }
+    w->depth = depth;
     EXO_ALLOC(w->ring, w->depth, err, "the output writer's queue");
     EXO_CHECK(pthread_mutex_init(&w->lock, NULL) == 0, err, EXO_ERR_IO,
               "cannot create the output writer's lock");
@@ -112,6 +118,17 @@ exo_status exo_writer_submit(exo_writer *w, exo_write_fn write, void *data,
                              exo_release_fn rel, exo_error *err)
 {
     writer_job j = {write, rel, data};
+    if (w->inline_jobs) {
+        exo_error e;
+        memset(&e, 0, sizeof e);
+        exo_status rc = w->status == EXO_OK ? j.write(j.data, &e) : EXO_OK;
+        release(&j);
+        if (rc != EXO_OK && w->status == EXO_OK) {
+            w->status = rc;
+            w->failure = e;
+        }
+        return report(w, err);
+    }
     pthread_mutex_lock(&w->lock);
     while (w->count == w->depth && w->status == EXO_OK)
         pthread_cond_wait(&w->room, &w->lock);
@@ -129,6 +146,8 @@ exo_status exo_writer_submit(exo_writer *w, exo_write_fn write, void *data,
 
 exo_status exo_writer_drain(exo_writer *w, exo_error *err)
 {
+    if (w->inline_jobs)
+        return report(w, err);
     pthread_mutex_lock(&w->lock);
     while (w->count > 0 || w->busy)
         pthread_cond_wait(&w->room, &w->lock);
@@ -141,6 +160,11 @@ exo_status exo_writer_stop(exo_writer *w, exo_error *err)
 {
     if (w == NULL)
         return EXO_OK;
+    if (w->inline_jobs) {
+        exo_status rc = report(w, err);
+        free(w);
+        return rc;
+    }
     pthread_mutex_lock(&w->lock);
     w->stopping = 1;
     pthread_cond_signal(&w->more);

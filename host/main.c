@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "exo_cl.h"
+#include "exo_comm.h"
 #include "exo_error.h"
 #include "exo_scenario.h"
 #include "exo_summary.h"
@@ -76,13 +77,33 @@ static const char usage[] =
     "SIGINT/SIGTERM.\n"
     "Documentation: README.md and docs/ in the source tree.\n";
 
+/* Whether this process speaks for the run: always, but in an MPI run of
+ * several ranks, where rank 0 does. */
+static int speaks(void) { return exo_comm_rank() == 0; }
+
+/* Report an error and give the exit status.  In an MPI run an error every
+ * rank holds (exo_comm_agree) is reported once and every rank exits with
+ * it; one that only this rank met stops the whole job (MPI_Abort), since
+ * the others may be waiting for this one. */
 static int fail(const exo_error *err)
 {
+    int code = exo_status_exit_code(err->status);
+    if (exo_comm_size() > 1 && !err->all_ranks) {
+        if (strncmp(err->msg, "rank ", 5) == 0)
+            fprintf(stderr, "exobd: error: %s\n", err->msg);
+        else
+            fprintf(stderr, "exobd: error: rank %d of %d: %s\n", exo_comm_rank(),
+                    exo_comm_size(), err->msg);
+        fprintf(stderr, "exobd: stopping every rank of the run\n");
+        exo_comm_abort(code);
+    }
+    if (!speaks())
+        return code;
     fprintf(stderr, "exobd: error: %s\n", err->msg);
     if (getenv("EXOBD_DEBUG"))
         fprintf(stderr, "exobd: (at %s, %s)\n", err->where,
                 exo_status_name(err->status));
-    return exo_status_exit_code(err->status);
+    return code;
 }
 
 static int bad_usage(const char *fmt, const char *arg);
@@ -113,6 +134,8 @@ static int cmd_summary(int argc, char **argv)
 
 static int bad_usage(const char *fmt, const char *arg)
 {
+    if (!speaks()) /* every rank has the same arguments */
+        return 2;
     fprintf(stderr, "exobd: ");
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\nRun 'exobd --help' for usage.\n");
@@ -314,6 +337,7 @@ static int load(const args *a, exo_scenario **sc, exo_error *err)
     }
     exo_status rc = exo_scenario_load(sc, a->scenario, a->sets,
                                       a->n_sets + (a->seed != NULL), err);
+    rc = exo_comm_agree(rc, err); /* each rank reads the file itself */
     return rc == EXO_OK ? 0 : fail(err);
 }
 
@@ -421,7 +445,7 @@ static int run_one(const args *a, exo_scenario *sc)
     opt.vector_width = (uint32_t)a->vector_width;
     opt.native_math = a->native_math;
     opt.device_memory = a->device_memory;
-    opt.log = a->quiet ? NULL : stderr;
+    opt.log = a->quiet || !speaks() ? NULL : stderr;
     opt.resume_path = a->resume;
     opt.checkpoint_path = a->checkpoint;
     opt.checkpoint_every_s = a->checkpoint_every_s;
@@ -434,14 +458,17 @@ static int run_one(const args *a, exo_scenario *sc)
         free(output);
         return 1;
     }
-    if (!a->quiet) {
+    if (!a->quiet && speaks()) {
         opt.progress = on_progress;
         opt.progress_user = &ps;
     }
-    int reference = a->device && strcmp(a->device, "cpu-reference") == 0;
+    char spec[512];
+    const char *mine = exo_comm_pick(a->device, spec, sizeof spec);
+    int reference = mine && strcmp(mine, "cpu-reference") == 0;
     if (!reference && a->work_group == 0 && a->steps_per_launch == 0) {
+        /* Each rank tunes its own device; a rank that cannot stops all. */
         exo_tuning t;
-        if (exo_tune_choose(&opt, 0, opt.log, &t, &err) != EXO_OK) {
+        if (exo_comm_agree(exo_tune_choose(&opt, 0, opt.log, &t, &err), &err) != EXO_OK) {
             rc = fail(&err);
             exo_scenario_destroy(sc);
             free(output);
@@ -459,10 +486,14 @@ static int run_one(const args *a, exo_scenario *sc)
     }
     if (exo_sim_create(&sim, sc, &opt, &err) != EXO_OK ||
         exo_sim_run(sim, &err) != EXO_OK) {
-        if (err.status == EXO_ERR_INTERRUPTED && stop_signal) {
+        if (err.status == EXO_ERR_INTERRUPTED && (stop_signal || err.all_ranks)) {
             const char *ckpt = sim ? exo_sim_checkpoint_path(sim) : NULL;
-            fprintf(stderr, "exobd: %s: %s\n", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
-                    err.msg);
+            int sig = stop_signal ? stop_signal : SIGTERM; /* another rank's */
+            if (!speaks())
+                ckpt = NULL;
+            else
+                fprintf(stderr, "exobd: %s: %s\n", sig == SIGINT ? "SIGINT" : "SIGTERM",
+                        err.msg);
             char run[64] = "";
             if (sc->sequence.n_settings > 0)
                 snprintf(run, sizeof run, " --set sweep.run=%lld", (long long)sc->sequence.run);
@@ -470,7 +501,7 @@ static int run_one(const args *a, exo_scenario *sc)
                 fprintf(stderr, "exobd: resume with: exobd run %s%s --resume %s%s\n",
                         a->scenario, run, ckpt,
                         a->n_sets || a->seed ? " (and the same --set/--seed)" : "");
-            rc = 128 + stop_signal;
+            rc = 128 + sig;
             exo_sim_destroy(sim, NULL);
             exo_scenario_destroy(sc);
             free(output);
@@ -487,7 +518,7 @@ static int run_one(const args *a, exo_scenario *sc)
         snprintf(out, sizeof out, "%s", exo_sim_output_path(sim));
     if (exo_sim_destroy(sim, &err) != EXO_OK)
         rc = fail(&err);
-    if (rc == 0 && !a->quiet && out[0])
+    if (rc == 0 && !a->quiet && out[0] && speaks())
         fprintf(stderr, "exobd: wrote %s and its ParaView sidecar (.xdmf)\n", out);
     exo_scenario_destroy(sc);
     free(output);
@@ -520,7 +551,7 @@ static int cmd_run(const args *a)
                     stop_signal == SIGINT ? "SIGINT" : "SIGTERM", r, r, runs - 1);
             return 128 + stop_signal;
         }
-        if (!a->quiet)
+        if (!a->quiet && speaks())
             fprintf(stderr, "exobd: run %u of %u of the sequence\n", r, runs);
         sc = NULL;
         if ((rc = load_run(a, r, &sc, &err)) == 0)
@@ -595,6 +626,11 @@ int main(int argc, char **argv)
     int is_run = strcmp(cmd, "run") == 0;
     if (!is_run && strcmp(cmd, "check") != 0)
         return bad_usage("unknown command '%s' (run, check, devices, summary, tune)", cmd);
+    if (is_run) { /* the MPI build's ranks start here (docs/cluster.md) */
+        exo_error err = {0};
+        if (exo_comm_init(&argc, &argv, &err) != EXO_OK)
+            return fail(&err);
+    }
     args a;
     memset(&a, 0, sizeof a);
     a.sets = calloc((size_t)argc + 3, sizeof *a.sets); /* + sweep.run, --seed */
@@ -604,5 +640,6 @@ int main(int argc, char **argv)
     if (rc == 0)
         rc = is_run ? cmd_run(&a) : cmd_check(&a);
     free(a.sets);
+    exo_comm_finalize();
     return rc;
 }

@@ -227,21 +227,23 @@ __kernel void k_count_patches(__global const exo_real *pos, __global const float
     }
 }
 
-/** Pack the sampled vesicles of a frame for output: positions in nm,
- *  interleaved x,y,z; image counts interleaved; states.  n vesicles are
- *  held in arrays of the given stride. */
+/** Pack rows j0 .. j0 + count - 1 of a frame for output (row j is the
+ *  vesicle exo_sample_index(j, n, n_out) of a run of n, here at that index
+ *  less i0; exo_frame_rows): positions in nm, interleaved x,y,z; image
+ *  counts interleaved; states; bonds.  Arrays have the given stride. */
 __kernel void k_gather_frame(__global const exo_real *pos,
                              __global const int *image,
                              __global const char *state, const uint n,
                              const uint n_out, __global float *out_pos_nm,
                              __global int *out_image, __global char *out_state,
                              const uint stride, __global const uchar *bonds,
-                             __global uchar *out_bonds)
+                             __global uchar *out_bonds, const uint count,
+                             const uint j0, const uint i0)
 {
     uint j = get_global_id(0);
-    if (j >= n_out)
+    if (j >= count)
         return;
-    uint i = exo_sample_index(j, n, n_out);
+    uint i = exo_sample_index(j0 + j, n, n_out) - i0;
     for (int a = 0; a < 3; a++) {
         out_pos_nm[3 * j + a] = (float)(pos[a * stride + i] * EXO_R(1000.0));
         out_image[3 * j + a] = image[a * stride + i];

@@ -38,7 +38,8 @@ typedef enum exo_status {
     EXO_ERR_OPENCL,     /* an OpenCL call failed                           */
     EXO_ERR_HDF5,       /* an HDF5 call failed                             */
     EXO_ERR_IO,         /* a file system call failed                       */
-    EXO_ERR_INTERRUPTED /* the run was stopped by a signal                 */
+    EXO_ERR_INTERRUPTED, /* the run was stopped by a signal                */
+    EXO_ERR_MPI         /* an MPI call failed (MPI build)                  */
 } exo_status;
 
 /**
@@ -51,6 +52,9 @@ typedef struct exo_error {
     long native;        /* cl_int, herr_t, errno or libconfig line; 0 if none */
     char where[128];    /* "host/exo_cl.c:142 exo_cl_build()"                */
     char msg[2048];     /* complete human-readable message                    */
+    int all_ranks;      /* MPI: every rank of the run holds this same error
+                           (exo_comm_agree), so one message says it all and
+                           the ranks can stop together                        */
 } exo_error;
 
 /** Name of a status ("EXO_ERR_CONFIG"). */
@@ -137,6 +141,11 @@ typedef struct exo_run_options {
     exo_progress_fn progress;    /* optional */
     void *progress_user;
     FILE *log;                   /* informational messages; NULL: silent    */
+    int one_process;             /* MPI build: run the whole scenario in this
+                                    process, whatever the other ranks do
+                                    (tuning, tests); 0: split the vesicles
+                                    over the ranks of MPI_COMM_WORLD, which
+                                    must all make the same calls           */
 } exo_run_options;
 
 /**

@@ -69,7 +69,9 @@ $CMP straight.h5 r2.h5 | sed 's/^/  /'
     bad "checkpoint unbatched, resumed batched: differs"
 
 # Cells that bind, lumen and tissue, crossing events (10 ms of tumor_epr).
-EPR=(--set 'simulation.duration="0.01 s"' --set output.every=250 --quiet)
+# Steps per launch fixed: the device-memory budget below leaves room for
+# the bonds-formed table of 100 steps per launch, not of a tuned 400.
+EPR=(--set 'simulation.duration="0.01 s"' --set output.every=250 --steps-per-launch 100 --quiet)
 "$EXOBD" run "$SRC/scenarios/tumor_epr.cfg" -o epr.h5 "${EPR[@]}" || bad "epr unbatched"
 "$EXOBD" run "$SRC/scenarios/tumor_epr.cfg" -o epr_b.h5 "${EPR[@]}" --device-memory 2MB ||
     bad "epr batched"
