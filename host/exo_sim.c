@@ -604,7 +604,12 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
     L.scenario_text = sc->resolved_text;
     L.derived_text = derived;
     L.scenario_name = sc->name;
-    L.device_name = s->be->name;
+    char device[sizeof s->be->name + 48];
+    snprintf(device, sizeof device, "%s", s->be->name);
+    if (!s->one_process)
+        snprintf(device, sizeof device, "%s (rank 0 of %d MPI ranks)", s->be->name,
+                 exo_comm_size());
+    L.device_name = device;
     L.seed = sc->seed;
     L.dt_s = sc->dt;
     const char *density_names[EXO_STATE_COUNT];

@@ -2,6 +2,8 @@
 # Installs the Debian packages exobd needs to build, run and test, and says
 # which ones it installs.  Packages already present are left alone.
 # Needs root (or sudo) only when something is missing.
+#   --mpi   also what the MPI build (EXOBD_MPI) needs: Open MPI and the
+#           HDF5 built on it (docs/cluster.md)
 set -euo pipefail
 
 packages=(
@@ -14,6 +16,12 @@ packages=(
   python3 python3-h5py python3-numpy # tests: XDMF/HDF5 checks
   python3-matplotlib                 # tools/plot_observables.py
 )
+if [ "${1:-}" = "--mpi" ]; then
+  packages+=(
+    openmpi-bin libopenmpi-dev         # MPI (mpirun, mpicc)
+    libhdf5-openmpi-dev                # parallel HDF5 (one file from all ranks)
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -152,6 +152,12 @@ typedef struct exo_run_options {
  * Create a simulation: select and set up the device, build (or load from
  * cache) the kernels, allocate the vesicle arrays and inject the vesicles.
  * Opens the output file if the scenario asks for one.
+ *
+ * MPI build, several ranks (docs/cluster.md): unless opt->one_process,
+ * every rank calls this and every exo_sim_* call below (but the accessors
+ * of fixed values) together, in the same order; each rank holds its part of
+ * the vesicles, and reads (exo_sim_read, the counts and observables) return
+ * the whole run's on every rank.
  */
 exo_status exo_sim_create(exo_sim **out, const exo_scenario *sc,
                           const exo_run_options *opt, exo_error *err);

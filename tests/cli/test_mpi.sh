@@ -52,8 +52,12 @@ for np in 1 2 3; do
 done
 grep -q "20004 vesicles over 3 MPI ranks" r3.log && ok "3 ranks split the run" ||
     bad "3 ranks: no split reported"
-grep -q "rank 2: vesicles 13376..20003 (6628)" r3.log && ok "3 ranks: uneven parts, aligned" ||
-    bad "3 ranks: unexpected parts: $(grep 'rank 2: vesicles' r3.log)"
+# 20004 / 3 = 6668: the boundaries move to 64 vesicles from a population's
+# start (6656 in a, 12004 + 21 x 64 = 13348 in c), so rank 1 holds the end
+# of a, all of b and the start of c.
+grep -q "rank 1: vesicles 6656..13347 (6692)" r3.log &&
+    grep -q "rank 2: vesicles 13348..20003 (6656)" r3.log && ok "3 ranks: uneven parts, aligned" ||
+    bad "3 ranks: unexpected parts: $(grep 'rank [12]: vesicles' r3.log)"
 grep -q "particle-steps/s in its launches" r2.log && ok "ranks report their speed" ||
     bad "no per-rank speed in the log"
 for np in 2 3; do
