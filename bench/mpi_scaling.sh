@@ -8,6 +8,7 @@
 #   --per-rank N         vesicles per rank in the weak-scaling runs, and per
 #                        rank at the largest count in the strong ones (2e5)
 #   --repeats R          runs of each point; the fastest counts (default 3)
+#   --steps S            steps of each run (default 1000)
 #   --threads T          OpenCL CPU threads per rank (POCL_MAX_PTHREAD_COUNT;
 #                        default 1, so each rank of a CPU-only node takes one
 #                        core; 0 leaves PoCL's choice)
@@ -34,12 +35,13 @@ if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then
     build=$1
     shift
 fi
-ranks=1,2 per_rank=200000 repeats=3 threads=1 launcher="mpirun --oversubscribe"
+ranks=1,2 per_rank=200000 repeats=3 steps=1000 threads=1 launcher="mpirun --oversubscribe"
 while [ $# -gt 0 ]; do
     case "$1" in
     --ranks) ranks=$2; shift 2 ;;
     --per-rank) per_rank=$(printf '%.0f' "$2"); shift 2 ;;
     --repeats) repeats=$2; shift 2 ;;
+    --steps) steps=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --mpirun) launcher=$2; shift 2 ;;
     *) echo "mpi_scaling.sh: unknown option $1" >&2; exit 2 ;;
@@ -61,17 +63,17 @@ rate() {
     local workload=$1 np=$2 n=$3 best=0 args
     case "$workload" in
     free) args=("$root/scenarios/free_diffusion.cfg" -o "" --set "vesicles.[0].count=$n"
-                --set simulation.steps=400) ;;
+                --set simulation.steps="$steps") ;;
     targeting) args=("$root/scenarios/tumor_vessel_targeting.cfg" -o "$work/t.h5"
-                     --set "vesicles.[0].count=$n" --set simulation.steps=400
-                     --set output.every=200 --set output.sample=1000) ;;
+                     --set "vesicles.[0].count=$n" --set simulation.steps="$steps"
+                     --set output.every=$((steps / 2)) --set output.sample=1000) ;;
     esac
     for _ in $(seq "$repeats"); do
         $launcher -np "$np" -x POCL_MAX_PTHREAD_COUNT "$exobd" run "${args[@]}" \
             --steps-per-launch 100 2>"$work/log" >/dev/null ||
             { echo "mpi_scaling.sh: $workload on $np ranks failed:" >&2; cat "$work/log" >&2; exit 1; }
         local r
-        r=$(sed -n 's/.*step 400\/400 .* \([0-9.e+]*\) particle-steps\/s.*/\1/p' "$work/log" | tail -1)
+        r=$(sed -n "s/.*step $steps\/$steps .* \([0-9.e+]*\) particle-steps\/s.*/\1/p" "$work/log" | tail -1)
         best=$(awk -v a="$best" -v b="$r" 'BEGIN { print (b > a ? b : a) }')
     done
     echo "$best"
@@ -83,7 +85,7 @@ echo "## Scaling over MPI ranks"
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores;"
 echo "ranks: $ranks, started by \`$launcher\`, OpenCL CPU threads per rank: ${threads/#0/PoCL\'s choice};"
-echo "best of $repeats runs of 400 steps; exobd $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')."
+echo "best of $repeats runs of $steps steps; exobd $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')."
 echo
 echo "| workload | scaling | ranks | vesicles | particle-steps/s | efficiency |"
 echo "|---|---|---|---|---|---|"

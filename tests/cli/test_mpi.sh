@@ -9,9 +9,10 @@
 #   - a tissue with cells that bind, and density images, on 1 and 2 ranks;
 #   - a checkpoint taken on 2 ranks resumed on 1, one taken on 1 resumed on
 #     2, and one taken on 3 resumed on 2: each equal to the uninterrupted run;
-#   - a rank whose device does not exist stops the job with one clear
-#     message and exit 2, and a rank whose device fails mid-run stops every
-#     rank with its message and exit 1: no hang (each run has a time limit).
+#   - a rank whose device does not exist, or an output folder that does not
+#     exist, stops the job with one clear message and exit 2, and a rank whose
+#     device fails mid-run stops every rank with its message and exit 1: no
+#     hang (each run has a time limit).
 # Skips (77) without mpirun, an OpenCL device or h5py.
 . "$(dirname "$0")/cli_setup.sh" "$@"
 CMP="$PY $SRC/tests/tools/compare_runs.py"
@@ -66,6 +67,16 @@ for np in 2 3; do
         bad "$np ranks differ from 1"
     same_xdmf r1.h5 r$np.h5 && ok "$np ranks: the same XDMF" || bad "$np ranks: XDMF differs"
 done
+# ParaView reads the per-frame views (/xdmf/frames/<k>): they must show the
+# rows every rank wrote.
+$PY - r3.h5 <<'PYEOF' && ok "3 ranks: every frame's views show the frame" || bad "3 ranks: frame views"
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1])
+v = f["particles/vesicles"]
+sys.exit(0 if all(np.array_equal(f["xdmf/frames/%06d/%s" % (k, n)][()], v[n]["value"][k])
+                  for k in range(v["position/value"].shape[0])
+                  for n in ("position", "state", "bonds")) else 1)
+PYEOF
 u1=$(updates r1.log)
 u2=$(updates r2.log)
 [ -n "$u1" ] && [ "${u1%% *}" -gt 0 ] && [ "$u1" = "$u2" ] &&
@@ -131,6 +142,14 @@ rc=$?
     [ "$(grep -c 'error:' bad.log)" -eq 1 ] && [ ! -e bad.h5 ] &&
     ok "a rank without its device: one message, exit 2, no file" ||
     { bad "bad device on rank 1: exit $rc"; sed 's/^/  /' bad.log; }
+# An output folder that does not exist: found by rank 0, which creates the
+# file; one message, exit 2 on every rank.
+mpi 2 run s.cfg -o no/such/folder/x.h5 "${OPT[@]}" --quiet 2>nodir.log
+rc=$?
+[ $rc -eq 2 ] && grep -q "cannot create output file no/such/folder/x.h5" nodir.log &&
+    [ "$(grep -c 'error:' nodir.log)" -eq 1 ] &&
+    ok "an output folder that does not exist: one message, exit 2" ||
+    { bad "missing output folder on 2 ranks: exit $rc"; sed 's/^/  /' nodir.log; }
 # Rank 1's device fails in its 20th launch (EXOBD_FAULT_LAUNCH): every rank
 # stops, with rank 1's message.
 cat >fault.sh <<'SH'
