@@ -183,30 +183,29 @@ exo_status exo_comm_max_f64(double *v, size_t n, exo_error *err)
     return allreduce(v, n, sizeof *v, MPI_DOUBLE, MPI_MAX, "agreeing over the ranks", err);
 }
 
-exo_status exo_comm_allgather_u64(uint64_t mine, uint64_t *all, exo_error *err)
+/* One value of `type` from every rank into all[0 .. size - 1]. */
+static exo_status allgather(const void *mine, void *all, size_t elem, MPI_Datatype type,
+                            exo_error *err)
 {
     exo_status rc = EXO_OK;
     double t0 = now_s();
-    all[0] = mine;
+    memcpy(all, mine, elem);
     if (g.size > 1)
-        EXO_MPI(MPI_Allgather(&mine, 1, MPI_UINT64_T, all, 1, MPI_UINT64_T, g.comm), err,
-                "gathering a count from every rank");
+        EXO_MPI(MPI_Allgather(mine, 1, type, all, 1, type, g.comm), err,
+                "gathering a value from every rank");
 cleanup:
     wait_total += now_s() - t0;
     return rc;
 }
 
+exo_status exo_comm_allgather_u64(uint64_t mine, uint64_t *all, exo_error *err)
+{
+    return allgather(&mine, all, sizeof mine, MPI_UINT64_T, err);
+}
+
 exo_status exo_comm_allgather_f64(double mine, double *all, exo_error *err)
 {
-    exo_status rc = EXO_OK;
-    double t0 = now_s();
-    all[0] = mine;
-    if (g.size > 1)
-        EXO_MPI(MPI_Allgather(&mine, 1, MPI_DOUBLE, all, 1, MPI_DOUBLE, g.comm), err,
-                "gathering a value from every rank");
-cleanup:
-    wait_total += now_s() - t0;
-    return rc;
+    return allgather(&mine, all, sizeof mine, MPI_DOUBLE, err);
 }
 
 /* Broadcast in pieces of at most 1 GiB (MPI counts are int). */

@@ -2,8 +2,8 @@
 # OpenCL device: `. "$(dirname "$0")/cli_setup.sh" "$@"` with EXOBD and
 # SOURCE_DIR as the script's arguments.  Sets EXOBD (absolute), SRC, PY,
 # and a fresh work folder WORK (mktemp -d, removed on exit) as the current
-# directory; defines ok/bad, which count failures in $fails, and
-# binding_capillary.  Skips (exit
+# directory; defines ok/bad, which count failures in $fails,
+# binding_capillary and THREE_POPULATIONS.  Skips (exit
 # 77) without h5py or without an OpenCL device.
 set -u
 EXOBD=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -17,6 +17,18 @@ cd "$WORK" || exit 1
 fails=0
 ok() { echo "ok: $*"; }
 bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# Three populations for binding_capillary: one that starts in the capillary
+# with cargo, one infused, one with many ligands; 20004 vesicles, so batch
+# and rank boundaries fall inside populations.  The tests of batches and of
+# MPI ranks run them.
+THREE_POPULATIONS='
+    { name = "a"; count = 7001; radius = "50 nm"; ligands = { type = "L"; count = 200; };
+      start = { region = "cap"; }; cargo = { amount = 1.0; }; },
+    { name = "b"; count = 5003; radius = "40 nm"; ligands = { type = "L"; count = 50; };
+      infusion = { rate = "1e5 /s"; }; },
+    { name = "c"; count = 8000; radius = "60 nm"; ligands = { type = "L"; count = 300; };
+      start = { region = "cap"; }; }'
 
 # binding_capillary NAME SEED STEPS EVERY VESICLES > FILE: a scenario of a
 # periodic 1-um capillary whose middle third binds (ligand L, receptor R,

@@ -12,13 +12,7 @@
 . "$(dirname "$0")/cli_setup.sh" "$@"
 CMP="$PY $SRC/tests/tools/compare_runs.py"
 
-binding_capillary batching_test 11 1500 100 '
-    { name = "a"; count = 7001; radius = "50 nm"; ligands = { type = "L"; count = 200; };
-      start = { region = "cap"; }; cargo = { amount = 1.0; }; },
-    { name = "b"; count = 5003; radius = "40 nm"; ligands = { type = "L"; count = 50; };
-      infusion = { rate = "1e5 /s"; }; },
-    { name = "c"; count = 8000; radius = "60 nm"; ligands = { type = "L"; count = 300; };
-      start = { region = "cap"; }; }' > s.cfg
+binding_capillary batching_test 11 1500 100 "$THREE_POPULATIONS" > s.cfg
 
 # 20004 vesicles at 32 bytes need 0.64 MB; the other buffers (events, two
 # frames in flight, 1 MiB to spare) take 2.3 MB, so 2.8 MB leaves 0.47 MB for

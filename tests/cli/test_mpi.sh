@@ -38,13 +38,7 @@ same_xdmf() {
 }
 updates() { sed -n 's/.*and \([0-9]*\) times between.*; \([0-9]*\) steps held.*/\1 \2/p' "$1"; }
 
-binding_capillary mpi_test 11 1200 100 '
-    { name = "a"; count = 7001; radius = "50 nm"; ligands = { type = "L"; count = 200; };
-      start = { region = "cap"; }; cargo = { amount = 1.0; }; },
-    { name = "b"; count = 5003; radius = "40 nm"; ligands = { type = "L"; count = 50; };
-      infusion = { rate = "1e5 /s"; }; },
-    { name = "c"; count = 8000; radius = "60 nm"; ligands = { type = "L"; count = 300; };
-      start = { region = "cap"; }; }' > s.cfg
+binding_capillary mpi_test 11 1200 100 "$THREE_POPULATIONS" > s.cfg
 OPT=(--steps-per-launch 100)
 
 # ---- 1, 2 and 3 ranks ------------------------------------------------------
