@@ -59,6 +59,18 @@ void exo_part_plan(uint32_t n, uint32_t ranks, const uint32_t *pop_first, uint32
     bound[ranks] = n;
 }
 
+void exo_part_rows(uint32_t n, uint32_t n_out, uint32_t first, uint32_t count,
+                   exo_frame_rows *rows)
+{
+    uint64_t lo = n ? ((uint64_t)first * n_out + n - 1) / n : 0;
+    uint64_t hi = n ? (((uint64_t)first + count) * n_out + n - 1) / n : 0;
+    rows->n_all = n;
+    rows->n_out = n_out;
+    rows->j0 = (uint32_t)lo;
+    rows->count = (uint32_t)(hi - lo);
+    rows->i0 = first;
+}
+
 /* This rank's part of [first, first + count): local indices *from ..
  * *from + *len - 1, starting *skip vesicles into the range. */
 static void clip(const exo_part *b, uint32_t first, uint32_t count, uint32_t *from,

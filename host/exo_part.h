@@ -38,6 +38,13 @@
 void exo_part_plan(uint32_t n, uint32_t ranks, const uint32_t *pop_first, uint32_t n_pop,
                    uint32_t *bound);
 
+/** The rows of a frame of n_out sampled from n vesicles (exo_frame_rows)
+ *  that fall in vesicles first .. first + count - 1: the rows j with
+ *  floor(j n / n_out) in that range, from j0 = ceil(first n_out / n); the
+ *  ranks' rows together are every row once, in rank order. */
+void exo_part_rows(uint32_t n, uint32_t n_out, uint32_t first, uint32_t count,
+                   exo_frame_rows *rows);
+
 /**
  * The backend of this rank's part [first, first + count) of a run of n
  * vesicles with global ids id0..: takes ownership of `local` (which holds

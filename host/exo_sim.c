@@ -422,21 +422,6 @@ cleanup:
     return rc;
 }
 
-/* The rows of a frame of n_out sampled from n vesicles (exo_sample_index)
- * that fall in vesicles first .. first + count - 1: the rows j with
- * floor(j n / n_out) in that range, j0 = ceil(first n_out / n) and on. */
-static void frame_rows(uint32_t n, uint32_t n_out, uint32_t first, uint32_t count,
-                       exo_frame_rows *rows)
-{
-    uint64_t lo = n ? ((uint64_t)first * n_out + n - 1) / n : 0;
-    uint64_t hi = n ? ((uint64_t)(first + count) * n_out + n - 1) / n : 0;
-    rows->n_all = n;
-    rows->n_out = n_out;
-    rows->j0 = (uint32_t)lo;
-    rows->count = (uint32_t)(hi - lo);
-    rows->i0 = first;
-}
-
 static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor *resume,
                               exo_error *err)
 {
@@ -456,7 +441,7 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
     FILE *mem = NULL;
 
     s->n_out = (uint32_t)sc->output_sample;
-    frame_rows(n, s->n_out, s->be->part_first, s->be->part_count, &s->rows);
+    exo_part_rows(n, s->n_out, s->be->part_first, s->be->part_count, &s->rows);
     const uint32_t m = s->rows.count;
     EXO_ALLOC(id, m, err, "output ids");
     EXO_ALLOC(radius_nm, m, err, "output radii");
