@@ -545,11 +545,16 @@ static int cmd_run(const args *a)
     if ((rc = load_every_run(a, runs)) != 0)
         return rc;
     for (uint32_t r = 0; r < runs; r++) {
-        if (stop_signal) { /* it came between two runs */
-            fprintf(stderr, "exobd: %s: stopped before run %u; runs %u to %u of the "
-                            "sequence did not start (each alone: --set sweep.run=S)\n",
-                    stop_signal == SIGINT ? "SIGINT" : "SIGTERM", r, r, runs - 1);
-            return 128 + stop_signal;
+        int stop = stop_signal;
+        exo_error err_stop = {0};
+        if (exo_comm_max_int(&stop, 1, &err_stop) != EXO_OK) /* the ranks stop together */
+            return fail(&err_stop);
+        if (stop) { /* it came between two runs */
+            if (speaks())
+                fprintf(stderr, "exobd: %s: stopped before run %u; runs %u to %u of the "
+                                "sequence did not start (each alone: --set sweep.run=S)\n",
+                        stop == SIGINT ? "SIGINT" : "SIGTERM", r, r, runs - 1);
+            return 128 + stop;
         }
         if (!a->quiet && speaks())
             fprintf(stderr, "exobd: run %u of %u of the sequence\n", r, runs);
