@@ -51,9 +51,13 @@ static struct {
     int started;            /* exo_comm_init called MPI_Init_thread       */
     MPI_Comm comm;          /* a duplicate of MPI_COMM_WORLD that returns
                                errors instead of aborting                 */
+    MPI_Comm output;        /* another duplicate, for the output file: its
+                               writer thread's calls never meet the run
+                               loop's on one communicator                 */
     MPI_Comm node;          /* the ranks on this node                     */
     int rank, size, node_rank, node_size;
-} g = {0, MPI_COMM_NULL, MPI_COMM_NULL, 0, 1, 0, 1};
+    int threads;            /* MPI_THREAD_MULTIPLE provided               */
+} g = {0, MPI_COMM_NULL, MPI_COMM_NULL, MPI_COMM_NULL, 0, 1, 0, 1, 0};
 
 /* Record a failed MPI call with MPI's own words and jump to cleanup. */
 #define EXO_MPI(call, err, ...)                                               \
@@ -96,11 +100,18 @@ exo_status exo_comm_init(int *argc, char ***argv, exo_error *err)
         return EXO_OK; /* started by hand: one process, no MPI */
     EXO_MPI(MPI_Initialized(&inited), err, "starting MPI");
     if (!inited)
-        EXO_MPI(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided), err,
+        EXO_MPI(MPI_Init_thread(argc, argv, MPI_THREAD_MULTIPLE, &provided), err,
                 "starting MPI");
+    else
+        EXO_MPI(MPI_Query_thread(&provided), err, "asking MPI's thread support");
     g.started = 1;
+    g.threads = provided == MPI_THREAD_MULTIPLE;
     EXO_MPI(MPI_Comm_dup(MPI_COMM_WORLD, &g.comm), err, "making the run's communicator");
     EXO_MPI(MPI_Comm_set_errhandler(g.comm, MPI_ERRORS_RETURN), err,
+            "making MPI errors returnable");
+    EXO_MPI(MPI_Comm_dup(MPI_COMM_WORLD, &g.output), err,
+            "making the output's communicator");
+    EXO_MPI(MPI_Comm_set_errhandler(g.output, MPI_ERRORS_RETURN), err,
             "making MPI errors returnable");
     EXO_MPI(MPI_Comm_rank(g.comm, &g.rank), err, "asking this process's rank");
     EXO_MPI(MPI_Comm_size(g.comm, &g.size), err, "asking the number of ranks");
@@ -119,6 +130,8 @@ void exo_comm_finalize(void)
         return;
     if (g.node != MPI_COMM_NULL)
         MPI_Comm_free(&g.node);
+    if (g.output != MPI_COMM_NULL)
+        MPI_Comm_free(&g.output);
     if (g.comm != MPI_COMM_NULL)
         MPI_Comm_free(&g.comm);
     MPI_Finalize();
@@ -140,7 +153,8 @@ int exo_comm_rank(void) { return g.rank; }
 int exo_comm_size(void) { return g.size; }
 int exo_comm_node_rank(void) { return g.node_rank; }
 int exo_comm_node_size(void) { return g.node_size; }
-void *exo_comm_mpi(void) { return g.started ? &g.comm : NULL; }
+void *exo_comm_mpi(void) { return g.started ? &g.output : NULL; }
+int exo_comm_threads(void) { return g.threads; }
 
 /* MPI counts are int: reduce n elements in pieces of at most INT_MAX. */
 static exo_status allreduce(void *v, size_t n, size_t elem, MPI_Datatype type, MPI_Op op,
@@ -315,7 +329,8 @@ cleanup:
     return rc;
 }
 
-exo_status exo_comm_agree(exo_status mine, exo_error *err)
+/* exo_comm_agree over communicator `comm`. */
+static exo_status agree_on(MPI_Comm comm, exo_status mine, exo_error *err)
 {
     exo_status rc = EXO_OK;
     exo_error e;
@@ -324,7 +339,7 @@ exo_status exo_comm_agree(exo_status mine, exo_error *err)
         return mine;
     double t0 = now_s();
     memset(&e, 0, sizeof e);
-    EXO_MPI(MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, g.comm), err,
+    EXO_MPI(MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm), err,
             "agreeing whether every rank succeeded");
     if (first == g.size)
         goto cleanup;
@@ -336,7 +351,7 @@ exo_status exo_comm_agree(exo_status mine, exo_error *err)
         if (e.msg[0] == '\0')
             snprintf(e.msg, sizeof e.msg, "%s", exo_status_name(mine));
     }
-    EXO_MPI(MPI_Bcast(&e, (int)sizeof e, MPI_BYTE, first, g.comm), err,
+    EXO_MPI(MPI_Bcast(&e, (int)sizeof e, MPI_BYTE, first, comm), err,
             "sending rank %d's error to every rank", first);
     if (err != NULL) {
         *err = e;
@@ -349,6 +364,16 @@ exo_status exo_comm_agree(exo_status mine, exo_error *err)
 cleanup:
     wait_total += now_s() - t0;
     return rc;
+}
+
+exo_status exo_comm_agree(exo_status mine, exo_error *err)
+{
+    return agree_on(g.comm, mine, err);
+}
+
+exo_status exo_comm_agree_output(exo_status mine, exo_error *err)
+{
+    return agree_on(g.output, mine, err);
 }
 
 #else /* one process */
@@ -454,5 +479,13 @@ exo_status exo_comm_agree(exo_status rc, exo_error *err)
     (void)err;
     return rc;
 }
+
+exo_status exo_comm_agree_output(exo_status rc, exo_error *err)
+{
+    (void)err;
+    return rc;
+}
+
+int exo_comm_threads(void) { return 0; }
 
 #endif

@@ -87,12 +87,21 @@ exo_status exo_comm_barrier(exo_error *err);
  */
 exo_status exo_comm_agree(exo_status rc, exo_error *err);
 
+/** exo_comm_agree for the output file's calls (exo_h5), on a communicator
+ *  of their own, so that an output writer thread may agree while the run
+ *  loop does its own collective calls. */
+exo_status exo_comm_agree_output(exo_status rc, exo_error *err);
+
+/** Whether MPI lets two threads of a rank call it at once
+ *  (MPI_THREAD_MULTIPLE): the output is then written on a writer thread. */
+int exo_comm_threads(void);
+
 /** Seconds this rank has spent waiting in collective calls (how long the
  *  others kept it waiting, plus the calls themselves): the load balance. */
 double exo_comm_wait_s(void);
 
-/** The MPI communicator of the run (an MPI_Comm *), for parallel HDF5;
- *  NULL in a serial build or before exo_comm_init. */
+/** The MPI communicator of the output file (an MPI_Comm *), for parallel
+ *  HDF5; NULL in a serial build or before exo_comm_init. */
 void *exo_comm_mpi(void);
 
 #endif /* EXO_COMM_H */

@@ -1639,11 +1639,11 @@ exo_status exo_h5_create(exo_h5 **out, const exo_h5_layout *layout,
             rc = release_all(made, EXO_OK, err);
         }
     }
-    EXO_TRY(exo_comm_agree(rc, err));
+    EXO_TRY(exo_comm_agree_output(rc, err));
     const exo_h5_cursor empty = {0, 0, 0, 0, {0}};
     EXO_TRY(exo_h5_reopen(&h, layout, &empty, err));
     rc = write_rows(h, layout, err);
-    EXO_TRY(exo_comm_agree(rc, err));
+    EXO_TRY(exo_comm_agree_output(rc, err));
     *out = h;
     h = NULL;
 cleanup:
@@ -1908,7 +1908,7 @@ exo_status exo_h5_reopen(exo_h5 **out, const exo_h5_layout *layout,
     /* The sidecars again, naming the frames kept (rank 0's in a shared
      * file, which every rank then hears about). */
     rc = h->root ? rewrite_sidecars(h, at, err) : EXO_OK;
-    EXO_TRY(h->shared ? exo_comm_agree(rc, err) : rc);
+    EXO_TRY(h->shared ? exo_comm_agree_output(rc, err) : rc);
     *out = h;
     h = NULL;
 cleanup:
@@ -2092,7 +2092,7 @@ static exo_status check_room_here(const exo_h5 *h, uint64_t bytes, uint64_t k,
 static exo_status check_room(const exo_h5 *h, uint64_t bytes, uint64_t k, exo_error *err)
 {
     exo_status rc = h->root ? check_room_here(h, bytes, k, err) : EXO_OK;
-    return h->shared ? exo_comm_agree(rc, err) : rc;
+    return h->shared ? exo_comm_agree_output(rc, err) : rc;
 }
 
 static exo_status check_room_here(const exo_h5 *h, uint64_t bytes, uint64_t k,

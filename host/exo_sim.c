@@ -619,8 +619,9 @@ static exo_status open_output(exo_sim *s, const char *path, const exo_h5_cursor 
         s->frames = exo_h5_frames(s->h5);
         /* Room for two frames in flight (the backend's staging slots) and
          * the observable rows and events between them. */
-        /* The ranks of an MPI run write without a thread (exo_writer.h). */
-        rc = exo_writer_start(&s->writer, s->one_process ? 8 : 0, err);
+        /* The ranks of an MPI run write on a thread too where MPI lets two
+         * threads call it, else from the run loop (exo_writer.h). */
+        rc = exo_writer_start(&s->writer, s->one_process || exo_comm_threads() ? 8 : 0, err);
     }
     if (rc == EXO_OK && (s->one_process || exo_comm_rank() == 0))
         rc = write_geometry(sc, path, err);
