@@ -28,8 +28,8 @@ typedef void (*exo_release_fn)(void *data);
 
 /** Start the writer thread with room for `depth` queued jobs.  Depth 0
  *  starts no thread: each submit runs its job before it returns (the ranks
- *  of an MPI run write their shared file that way: its HDF5 calls are MPI
- *  calls, which exobd makes from one thread). */
+ *  of an MPI run write their shared file that way when MPI does not let two
+ *  threads call it at once: its HDF5 calls are MPI calls). */
 exo_status exo_writer_start(exo_writer **out, unsigned depth, exo_error *err);
 
 /** Queue a job; waits while the queue is full.  Takes ownership of data
