@@ -180,30 +180,26 @@ cleanup:
     return rc;
 }
 
-/* Writing: `bytes` at data to the file and the digest. */
+/* Writing, on the writer: `bytes` at data to the file and the digest.  A
+ * shared checkpoint's writer keeps its first failure for finish, which
+ * every rank reaches and agrees on, and goes on taking part (writing no
+ * more), so that no rank waits on it in vain; one process fails at once. */
 static exo_status put(exo_ckpt *c, const void *data, size_t bytes, const char *what,
                       exo_error *err)
 {
-    exo_status rc = EXO_OK;
+    if (c->failed != EXO_OK || bytes == 0)
+        return EXO_OK;
     errno = 0;
-    EXO_CHECK(fwrite(data, 1, bytes, c->f) == bytes, err, EXO_ERR_IO,
-              "writing %s to the checkpoint %s: %s", what, c->tmp, strerror(errno));
-    exo_sha256_update(&c->sha, data, bytes);
-cleanup:
-    return rc;
-}
-
-/* A shared checkpoint's writer keeps its first failure for finish, and
- * goes on taking part, so that no rank waits on it in vain. */
-static exo_status defer(exo_ckpt *c, exo_status rc, const exo_error *e, exo_error *err)
-{
-    if (rc == EXO_OK || !c->shared)
-        return rc;
-    if (c->failed == EXO_OK) {
-        c->failed = rc;
-        c->failure = *e;
+    if (fwrite(data, 1, bytes, c->f) == bytes) {
+        exo_sha256_update(&c->sha, data, bytes);
+        return EXO_OK;
     }
-    (void)err;
+    exo_error *to = c->shared ? &c->failure : err;
+    exo_status rc = EXO_ERROR(to, EXO_ERR_IO, "writing %s to the checkpoint %s: %s", what,
+                              c->tmp, strerror(errno));
+    if (!c->shared)
+        return rc;
+    c->failed = rc;
     return EXO_OK;
 }
 
@@ -213,14 +209,8 @@ exo_status exo_ckpt_field(exo_ckpt *c, void *data, size_t bytes, const char *wha
     exo_status rc = EXO_OK;
     if (bytes == 0)
         return EXO_OK;
-    if (c->writing) {
-        if (!c->writer || c->failed != EXO_OK)
-            return EXO_OK; /* rank 0 writes what every rank holds alike */
-        exo_error e;
-        memset(&e, 0, sizeof e);
-        rc = put(c, data, bytes, what, c->shared ? &e : err);
-        return defer(c, rc, &e, err);
-    }
+    if (c->writing) /* rank 0 writes what every rank holds alike */
+        return c->writer ? put(c, data, bytes, what, err) : EXO_OK;
     EXO_CHECK(bytes <= c->size - c->at, err, EXO_ERR_INVALID,
               "%s ends before its %s: it was written for another scenario or version",
               c->path, what);
@@ -260,17 +250,13 @@ exo_status exo_ckpt_part(exo_ckpt *c, void *data, size_t elem, uint64_t first,
     EXO_CHECK(sum == total && first == 0, err, EXO_ERR_INVALID,
               "the ranks' parts of %s hold %llu of %llu elements", what,
               (unsigned long long)sum, (unsigned long long)total);
-    exo_error e;
-    memset(&e, 0, sizeof e);
-    if (count && c->failed == EXO_OK)
-        defer(c, put(c, data, (size_t)(count * elem), what, &e), &e, err);
+    EXO_TRY(put(c, data, (size_t)(count * elem), what, err));
     for (int r = 1; r < size; r++) {
         size_t bytes = (size_t)(c->counts[r] * elem);
         for (size_t at = 0; at < bytes; at += PIECE_BYTES) {
             size_t piece = bytes - at < PIECE_BYTES ? bytes - at : PIECE_BYTES;
             EXO_TRY(exo_comm_recv(c->piece, piece, r, err));
-            if (c->failed == EXO_OK)
-                defer(c, put(c, c->piece, piece, what, &e), &e, err);
+            EXO_TRY(put(c, c->piece, piece, what, err));
         }
     }
 cleanup:

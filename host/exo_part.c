@@ -13,12 +13,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "exo_batch.h"
 #include "exo_comm.h"
 #include "exo_error.h"
 
-/* Range boundaries inside a population fall this many vesicles after its
- * start (as exo_batch's: a multiple of every vector width). */
-#define EXO_PART_ALIGN 64u
+/* Range boundaries inside a population fall a multiple of this many
+ * vesicles after its start: the alignment of batch boundaries, for the
+ * same reason (a multiple of every vector width; exo_batch.h). */
+#define EXO_PART_ALIGN (EXO_BATCH_MIN / 2)
 
 typedef struct exo_part {
     exo_backend base;        /* must be first; n, id0: the whole run's     */
